@@ -1,0 +1,303 @@
+"""The catalog of what is tracked, loaded from the editable files in ``data/catalog``.
+
+The files are the source of truth; the store copies them into DuckDB (``Store.load_catalog``)
+and reads them back with ``Store.catalog()``, so views see one consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .paths import CATALOG_DIR
+
+Lang = Literal["zh", "en"]
+KINDS = ("level", "share", "count", "growth_rate", "milestone", "qualitative")
+QUANTITATIVE_KINDS = ("level", "share", "count", "growth_rate", "milestone")
+NATIONAL = "000000"
+
+
+class CatalogError(ValueError):
+    pass
+
+
+def _pick(obj: Any, lang: Lang, stem: str = "name") -> str:
+    return getattr(obj, f"{stem}_en") if lang == "en" else getattr(obj, f"{stem}_hans")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    number_hant: str
+    number_hans: str
+    number_en: str
+    title_hant: str
+    title_hans: str
+    title_en: str
+    date: date
+
+    def number(self, lang: Lang) -> str:
+        return _pick(self, lang, "number")
+
+    def title(self, lang: Lang) -> str:
+        return _pick(self, lang, "title")
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    document_id: str
+    kind: str  # key_area | grouping | action
+    clause: str
+    sort: int
+    name_hans: str
+    name_hant: str
+    name_en: str
+
+    def name(self, lang: Lang) -> str:
+        return _pick(self, lang)
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    document_id: str
+    domain_id: str
+    clause: str
+    quote: str
+    name_hans: str
+    name_hant: str
+    name_en: str
+    kind: str
+    target_year: int
+    unit: str = ""
+    direction: str = "increase"
+    operator: str = ">="
+    target_value: float | None = None
+    baseline_value: float | None = None
+    baseline_period: str | None = None
+    baseline_note: str | None = None
+    derived_from: str | None = None
+    regional: bool = False
+    headline: bool = False
+    sort: int = 0
+
+    def name(self, lang: Lang) -> str:
+        return _pick(self, lang)
+
+    @property
+    def quantitative(self) -> bool:
+        return self.kind in QUANTITATIVE_KINDS
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    level: str
+    parent_code: str | None
+    name_hans: str
+    name_hant: str
+    short_hans: str
+    short_hant: str
+    name_en: str
+    tile_row: int | None = None
+    tile_col: int | None = None
+
+    def name(self, lang: Lang) -> str:
+        return self.name_en if lang == "en" else self.short_hans
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name_hant: str
+    name_hans: str
+    name_en: str
+    short_en: str = ""
+
+    def name(self, lang: Lang) -> str:
+        return _pick(self, lang)
+
+
+@dataclass(frozen=True)
+class TaskDepartment:
+    task_id: str
+    position: int
+    department_id: str
+    name_as_written: str
+    role: str  # lead | co
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    document_id: str
+    domain_id: str
+    seq: int
+    clause: str
+    text_hant: str
+    text_hans: str
+    text_en: str
+    and_others: bool = False
+
+    def text(self, lang: Lang) -> str:
+        return _pick(self, lang, "text")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    documents: dict[str, Document]
+    domains: dict[str, Domain]
+    targets: dict[str, Target]
+    regions: dict[str, Region]
+    departments: dict[str, Department]
+    tasks: dict[str, Task]
+    task_departments: tuple[TaskDepartment, ...] = field(default=())
+
+    def targets_in(self, domain_id: str) -> list[Target]:
+        return [t for t in self.targets.values() if t.domain_id == domain_id]
+
+    def tasks_in(self, domain_id: str) -> list[Task]:
+        return [t for t in self.tasks.values() if t.domain_id == domain_id]
+
+    def departments_of(self, task_id: str) -> list[TaskDepartment]:
+        return sorted(
+            (d for d in self.task_departments if d.task_id == task_id), key=lambda d: d.position
+        )
+
+    @property
+    def headline_targets(self) -> list[Target]:
+        return [t for t in self.targets.values() if t.headline]
+
+    @property
+    def provinces(self) -> list[Region]:
+        return [r for r in self.regions.values() if r.level == "province"]
+
+
+# --- loading from files ---------------------------------------------------------------------
+
+_BOOL = {"true": True, "false": False, "1": True, "0": False, "": False}
+
+
+def _coerce(cls: type, raw: dict[str, Any], where: str) -> Any:
+    """Build a dataclass from strings, converting by the annotation; names the bad field."""
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in raw:
+            continue
+        value = raw[f.name]
+        kind = str(f.type)
+        try:
+            if value is None or (isinstance(value, str) and value == "" and "None" in kind):
+                value = None
+            elif kind.startswith("int"):
+                value = int(value)
+            elif kind.startswith("float"):
+                value = float(value)
+            elif kind.startswith("bool"):
+                value = value if isinstance(value, bool) else _BOOL[str(value).strip().lower()]
+            elif kind.startswith("date"):
+                value = value if isinstance(value, date) else date.fromisoformat(str(value))
+            elif kind.startswith("str") and not isinstance(value, str):
+                value = str(value)
+        except (ValueError, KeyError) as exc:
+            raise CatalogError(f"{where}: field {f.name!r} has a bad value {value!r}") from exc
+        kwargs[f.name] = value
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _read_yaml(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or []
+
+
+def _by_id(items: list[Any], key: str, what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        k = getattr(item, key)
+        if k in out:
+            raise CatalogError(f"{what}: duplicate id {k!r}")
+        out[k] = item
+    return out
+
+
+def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
+    docs = [_coerce(Document, r, f"documents.yaml #{i + 1}")
+            for i, r in enumerate(_read_yaml(directory / "documents.yaml"))]
+    domains = [_coerce(Domain, r, f"domains.csv row {i + 2}")
+               for i, r in enumerate(_read_csv(directory / "domains.csv"))]
+    targets = [_coerce(Target, {**r, "sort": i}, f"targets.yaml #{i + 1} ({r.get('id')})")
+               for i, r in enumerate(_read_yaml(directory / "targets.yaml"))]
+    regions = [_coerce(Region, r, f"regions.csv row {i + 2}")
+               for i, r in enumerate(_read_csv(directory / "regions.csv"))]
+    departments = [_coerce(Department, r, f"departments.csv row {i + 2}")
+                   for i, r in enumerate(_read_csv(directory / "departments.csv"))]
+    and_others = {r["task_id"]: _BOOL[r["and_others"].strip().lower()]
+                  for r in _read_csv(directory / "task_and_others.csv")}
+    tasks = [_coerce(Task, {**r, "and_others": and_others.get(r["id"], False)},
+                     f"tasks.csv row {i + 2}")
+             for i, r in enumerate(_read_csv(directory / "tasks.csv"))]
+    task_departments = tuple(
+        _coerce(TaskDepartment, r, f"task_departments.csv row {i + 2}")
+        for i, r in enumerate(_read_csv(directory / "task_departments.csv"))
+    )
+    catalog = Catalog(
+        documents=_by_id(docs, "id", "documents.yaml"),
+        domains=_by_id(domains, "id", "domains.csv"),
+        targets=_by_id(targets, "id", "targets.yaml"),
+        regions=_by_id(regions, "code", "regions.csv"),
+        departments=_by_id(departments, "id", "departments.csv"),
+        tasks=_by_id(tasks, "id", "tasks.csv"),
+        task_departments=task_departments,
+    )
+    check_catalog(catalog)
+    return catalog
+
+
+def check_catalog(c: Catalog) -> None:
+    """Cross-references and per-kind requirements; one message per problem."""
+    problems: list[str] = []
+    for d in c.domains.values():
+        if d.document_id not in c.documents:
+            problems.append(f"domain {d.id}: unknown document {d.document_id}")
+    for t in c.targets.values():
+        if t.kind not in KINDS:
+            problems.append(f"target {t.id}: unknown kind {t.kind!r}")
+        if t.domain_id not in c.domains:
+            problems.append(f"target {t.id}: unknown domain {t.domain_id!r}")
+        if t.document_id not in c.documents:
+            problems.append(f"target {t.id}: unknown document {t.document_id!r}")
+        if t.kind in ("level", "share", "count", "growth_rate") and t.target_value is None:
+            problems.append(f"target {t.id}: a {t.kind} target needs target_value")
+        if t.derived_from and t.derived_from not in c.targets:
+            problems.append(f"target {t.id}: derived_from {t.derived_from!r} is not a target")
+        if (t.baseline_value is None) != (t.baseline_period is None):
+            problems.append(f"target {t.id}: baseline_value and baseline_period go together")
+        if t.direction not in ("increase", "decrease"):
+            problems.append(f"target {t.id}: direction must be increase or decrease")
+    for task in c.tasks.values():
+        if task.domain_id not in c.domains:
+            problems.append(f"task {task.id}: unknown domain {task.domain_id!r}")
+    for td in c.task_departments:
+        if td.task_id not in c.tasks:
+            problems.append(f"task_departments: unknown task {td.task_id!r}")
+        if td.department_id not in c.departments:
+            problems.append(f"task_departments: unknown department {td.department_id!r}")
+    for r in c.regions.values():
+        if r.parent_code and r.parent_code not in c.regions:
+            problems.append(f"region {r.code}: unknown parent {r.parent_code}")
+    if problems:
+        raise CatalogError("; ".join(problems))

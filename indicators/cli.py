@@ -1,0 +1,37 @@
+"""`python -m indicators COMMAND`: each command lives in a module of ``indicators.commands``
+with a ``register(subparsers)`` function, so adding a command touches one list only.
+Exit codes: 0 done, 1 refused (bad input, busy), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .store import StoreError
+
+COMMAND_MODULES = (
+    "indicators.commands.db",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m indicators",
+        description="Track the targets of Guofa 2017 No. 40 and Guofa 2015 No. 40.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,88 @@
+"""Reporting periods: parsing what planners write and placing periods on one time axis.
+
+Time is measured in years with a period counted at its end: the annual figure for 2019 sits
+at t = 2019.0, August 2019 at 2018 + 8/12, and a target "by 2020" is judged at t = 2020.0.
+So "the target year has passed" and "the figure at the target year" need no special cases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+PeriodKind = Literal["year", "quarter", "month", "day"]
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    t: float
+    label: str
+    kind: PeriodKind
+    year: int
+
+    @property
+    def end(self) -> date:
+        if self.kind == "year":
+            return date(self.year, 12, 31)
+        if self.kind == "day":
+            return date.fromisoformat(self.label)
+        month = int(self.label[-2:]) if self.kind == "month" else int(self.label[-1]) * 3
+        next_first = date(self.year + (month == 12), month % 12 + 1, 1)
+        return date.fromordinal(next_first.toordinal() - 1)
+
+
+_YEAR = re.compile(r"^(\d{4})年?$")
+_QUARTER = re.compile(r"^(\d{4})(?:年)?[-/ ]?(?:Q|第)([1-4])(?:季度?)?$")
+_MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
+_DAY = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?$")
+
+
+def _days_in_year(year: int) -> int:
+    return 366 if date(year, 12, 31).timetuple().tm_yday == 366 else 365
+
+
+def parse_period(raw: object) -> Period:
+    """Parse `2019`, `2019年`, `2019Q3`, `2019-Q3`, `2019-09`, `2019年9月`, `2019-10-31`."""
+    if isinstance(raw, bool) or raw is None:
+        raise PeriodError(f"not a period: {raw!r}")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip().upper().replace(" ", "")
+    if m := _YEAR.match(text):
+        year = int(m.group(1))
+        return Period(float(year), str(year), "year", year)
+    if m := _QUARTER.match(text):
+        year, q = int(m.group(1)), int(m.group(2))
+        return Period(year - 1 + q / 4, f"{year}-Q{q}", "quarter", year)
+    if m := _MONTH.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"month out of range: {raw!r}")
+        return Period(year - 1 + month / 12, f"{year}-{month:02d}", "month", year)
+    if m := _DAY.match(text):
+        try:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            raise PeriodError(f"not a date: {raw!r}") from exc
+        t = d.year - 1 + d.timetuple().tm_yday / _days_in_year(d.year)
+        return Period(t, d.isoformat(), "day", d.year)
+    raise PeriodError(f"not a period: {raw!r}")
+
+
+def t_of(label: str) -> float:
+    return parse_period(label).t
+
+
+def year_end_t(year: int) -> float:
+    return float(year)
+
+
+def t_of_date(d: date) -> float:
+    return d.year - 1 + d.timetuple().tm_yday / _days_in_year(d.year)

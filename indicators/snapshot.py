@@ -1,0 +1,45 @@
+"""One consistent read of the store for a page run: catalog, current actuals, metrics.
+
+Views cache a Snapshot on (database path, data version), so a rerun that changed nothing
+costs one tiny query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from .catalog import NATIONAL, Catalog
+from .metrics import Progress, assess_all, assess_regions
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    catalog: Catalog
+    actuals: pd.DataFrame  # current actuals, all regions
+    national: dict[str, Progress]
+    summary: dict[str, Any]
+    statuses: pd.DataFrame  # current task / checklist statuses
+    as_of: date
+
+    def regional(self, target_id: str) -> list[Progress]:
+        return assess_regions(self.catalog, self.catalog.targets[target_id], self.actuals,
+                              as_of=self.as_of)
+
+
+def load_snapshot(store: Store, as_of: date | None = None) -> Snapshot:
+    as_of = as_of or date.today()
+    catalog = store.catalog()
+    actuals = store.current_actuals()
+    national = {p.target_id: p for p in assess_all(
+        catalog, actuals[actuals["region_code"] == NATIONAL], as_of=as_of)}
+    statuses = pd.concat(
+        [store.current_statuses("task").assign(subject_type="task"),
+         store.current_statuses("target").assign(subject_type="target")],
+        ignore_index=True,
+    )
+    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of)

@@ -1,0 +1,1 @@
+"""Thin Streamlit views. Layout only: numbers, SQL and figures come from ``indicators``."""

@@ -1,0 +1,220 @@
+"""Every number officials see, checked against values worked out by hand here."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from indicators.catalog import Target
+from indicators.metrics import Point, assess, assess_all, classify
+
+AS_OF = date(2026, 11, 23)
+
+
+def target(**kw) -> Target:
+    base = dict(id="x", document_id="d", domain_id="scale", clause="一", quote="q",
+                name_hans="x", name_hant="x", name_en="x", kind="level", unit="u",
+                target_value=100.0, target_year=2020, baseline_value=50.0,
+                baseline_period="2010", regional=True)
+    return Target(**{**base, **kw})
+
+
+def pts(*pairs) -> list[Point]:
+    return [Point(str(year), float(year), float(v)) for year, v in pairs]
+
+
+def test_compound_progress_on_track():
+    # baseline 50 (2010) -> target 100 (2020); 70 in 2015
+    p = assess(target(), pts((2015, 70)), as_of=date(2016, 6, 1))
+    required = (100 / 50) ** (1 / 10) - 1          # 7.1773 %
+    observed = (70 / 50) ** (1 / 5) - 1            # 6.9610 %
+    assert p.required_cagr == pytest.approx(required * 100)
+    assert p.required_cagr == pytest.approx(7.1773, abs=1e-4)
+    assert p.observed_cagr == pytest.approx(observed * 100)
+    assert p.observed_cagr == pytest.approx(6.9610, abs=1e-4)
+    assert p.ratio == pytest.approx(observed / required)   # 0.9699
+    assert p.status == "on_track"
+    assert p.pct_achieved == pytest.approx(70.0)
+    assert p.gap == pytest.approx(30.0)
+    # compound projection: 70 * 1.4 ** (5/5) = 98; linear: 70 + 4/yr * 5 = 90
+    assert p.projected_value == pytest.approx(98.0)
+    assert p.projected_linear == pytest.approx(90.0)
+    # half the time gone, 40 % of the gap closed
+    assert p.time_elapsed_pct == pytest.approx(50.0)
+    assert p.gap_closed_pct == pytest.approx(40.0)
+    assert p.verdict is None  # target year not yet passed
+
+
+@pytest.mark.parametrize(
+    ("latest", "status"),
+    [(65, "moderate"),        # R = (1.3**.2-1)/(2**.1-1) = 0.7506
+     (60, "limited"),         # R = (1.2**.2-1)/(2**.1-1) = 0.5174
+     (45, "deterioration"),   # falling
+     (100, "achieved")],
+)
+def test_status_thresholds(latest, status):
+    assert assess(target(), pts((2015, latest)), as_of=date(2016, 1, 1)).status == status
+
+
+def test_classify_boundaries():
+    assert classify(0.95) == "on_track"
+    assert classify(0.9499) == "moderate"
+    assert classify(0.60) == "moderate"
+    assert classify(0.5999) == "limited"
+    assert classify(0.0) == "limited"
+    assert classify(-0.01) == "deterioration"
+
+
+def test_lower_is_better_flips_the_sign():
+    t = target(operator="<=", direction="decrease", target_value=20.0, baseline_value=40.0)
+    p = assess(t, pts((2015, 30)), as_of=date(2016, 1, 1))
+    required = (20 / 40) ** (1 / 10) - 1   # -6.697 %
+    observed = (30 / 40) ** (1 / 5) - 1    # -5.591 %
+    assert p.ratio == pytest.approx(-observed / abs(required))  # 0.8348
+    assert p.status == "moderate"
+    assert p.gap == pytest.approx(10.0)
+
+
+def test_counts_from_zero_use_per_year_changes():
+    t = target(kind="count", target_value=100.0, baseline_value=0.0, baseline_period="2017")
+    p = assess(t, pts((2019, 60)), as_of=date(2020, 1, 1))
+    assert p.method == "linear"
+    assert p.required_annual_change == pytest.approx(100 / 3)
+    assert p.observed_annual_change == pytest.approx(30.0)
+    assert p.ratio == pytest.approx(0.9)
+    assert p.status == "moderate"
+    assert p.projected_linear == pytest.approx(90.0)
+    assert p.required_cagr is None
+
+
+def test_one_point_without_baseline_is_no_data():
+    p = assess(target(baseline_value=None, baseline_period=None), pts((2018, 34)),
+               as_of=date(2019, 1, 1))
+    assert p.status == "no_data"
+    assert p.latest_value == 34
+
+
+def test_no_points_at_all():
+    p = assess(target(), [], as_of=AS_OF)
+    assert p.status == "no_data"
+    assert p.verdict == "no_data"
+    assert p.latest_value is None
+
+
+def test_verdict_met_on_time_early():
+    p = assess(target(), pts((2018, 101), (2020, 105)), as_of=AS_OF)
+    assert p.verdict == "met_on_time"
+    assert p.first_met_period == "2018"
+    assert p.met_early is True
+
+
+def test_verdict_met_late_keeps_the_shortfall_at_the_target_year():
+    p = assess(target(), pts((2019, 90), (2020, 95), (2022, 110)), as_of=AS_OF)
+    assert p.verdict == "met_late"
+    assert p.first_met_period == "2022"
+    assert p.verdict_period == "2020"
+    assert p.shortfall_pct == pytest.approx(5.0)   # (100 - 95) / 100
+
+
+def test_verdict_missed_by_share_of_target():
+    p = assess(target(), pts((2019, 70), (2020, 80), (2021, 85)), as_of=AS_OF)
+    assert p.verdict == "missed"
+    assert p.shortfall_pct == pytest.approx(20.0)
+    assert p.first_met_period is None
+
+
+def test_growth_rate_target_compares_observed_with_stated_rate():
+    t = target(kind="growth_rate", target_value=11.0, baseline_value=None,
+               baseline_period=None, unit="%")
+    p = assess(t, pts((2018, 9.9)), as_of=date(2019, 1, 1))
+    assert p.pct_achieved == pytest.approx(90.0)
+    assert p.ratio == pytest.approx(0.9)
+    assert p.status == "moderate"
+
+
+def test_milestone_met_when_the_event_happened():
+    t = target(kind="milestone", target_value=None, baseline_value=None, baseline_period=None)
+    event = [Point("2019-10-31", 2018 + 304 / 365, 1.0)]
+    p = assess(t, event, as_of=AS_OF)
+    assert (p.status, p.verdict, p.first_met_period, p.met_early) == (
+        "achieved", "met_on_time", "2019-10-31", True)
+    late = [Point("2021-03-01", 2020 + 60 / 365, 1.0)]
+    assert assess(t, late, as_of=AS_OF).verdict == "met_late"
+    # a recorded "not yet" (0) after the year is a miss; no record at all is no data
+    assert assess(t, [Point("2020", 2020.0, 0.0)], as_of=AS_OF).verdict == "missed"
+    assert assess(t, [], as_of=AS_OF).verdict == "no_data"
+
+
+def test_provinces_get_no_target_for_national_only_targets():
+    p = assess(target(regional=False), pts((2015, 70)), as_of=AS_OF, region_code="450000")
+    assert p.status == "no_target"
+    assert p.pct_achieved is None
+
+
+# --- the shipped published figures ---------------------------------------------------------
+
+@pytest.fixture
+def national(store):
+    return {p.target_id: p for p in assess_all(
+        store.catalog(), store.current_actuals(region_codes=["000000"]), as_of=AS_OF)}
+
+
+def test_information_consumption_scale_met_late(national):
+    p = national["info_consumption_scale"]
+    assert (p.latest_value, p.latest_period) == (6.8, "2021")
+    assert p.pct_achieved == pytest.approx(6.8 / 6 * 100)          # 113.33
+    assert p.gap == pytest.approx(-0.8)
+    assert p.required_cagr == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100)   # 11.37
+    assert p.required_cagr == pytest.approx(11.3708, abs=1e-4)
+    assert p.observed_cagr == pytest.approx(((6.8 / 3.9) ** 0.2 - 1) * 100)  # 11.76
+    assert p.status == "achieved"
+    assert p.verdict == "met_late"
+    assert p.first_met_period == "2021"
+    assert p.shortfall_pct == pytest.approx((6 - 5.8) / 6 * 100)   # 3.33 % short in 2020
+
+
+def test_average_growth_is_measured_on_the_scale_series(national):
+    p = national["info_consumption_growth"]
+    at_2020 = ((5.8 / 3.9) ** 0.25 - 1) * 100   # 10.43 % a year 2016-2020
+    assert p.verdict == "missed"
+    assert p.verdict_value == pytest.approx(at_2020)
+    assert p.shortfall_pct == pytest.approx((11 - at_2020) / 11 * 100)  # 5.17
+    assert p.latest_value == pytest.approx(((6.8 / 3.9) ** 0.2 - 1) * 100)
+
+
+def test_fibre_met_early(national):
+    p = national["fibre_village_share"]
+    assert p.latest_qualifier == ">"
+    assert (p.verdict, p.first_met_period, p.met_early) == ("met_on_time", "2019-08", True)
+    assert p.status == "achieved"
+
+
+def test_village_stations_missed_on_the_only_figure(national):
+    p = national["village_info_station_coverage"]
+    assert p.status == "no_data"
+    assert p.verdict == "missed"
+    assert p.verdict_period == "2018-06"
+    assert p.shortfall_pct == pytest.approx((80 - 34) / 80 * 100)  # 57.5
+
+
+def test_targets_without_published_figures_show_no_data(national):
+    for tid in ("related_output", "skills_training_projects"):
+        assert national[tid].status == "no_data"
+        assert national[tid].latest_value is None
+
+
+def test_5g_launched_early(national):
+    p = national["5g_commercial_launch"]
+    assert (p.verdict, p.first_met_period, p.met_early) == ("met_on_time", "2019-10-31", True)
+
+
+def test_before_the_target_year_there_is_no_verdict(store):
+    results = assess_all(store.catalog(), store.current_actuals(), as_of=date(2019, 6, 1))
+    assert all(p.verdict is None for p in results)
+
+
+def test_baseline_is_only_used_nationally(catalog):
+    t = replace(catalog.targets["info_consumption_scale"], regional=True)
+    p = assess(t, pts((2018, 0.2), (2020, 0.3)), as_of=AS_OF, region_code="450000")
+    assert p.baseline_source == "first_actual"
+    assert p.baseline_value == 0.2
