@@ -1,0 +1,86 @@
+"""Catalog completeness: every figure the two documents state is tracked, with its source."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.catalog import KINDS
+from indicators.paths import SOURCES_DIR
+
+REQUIRED = {
+    # id: (kind, target value, target year, unit)
+    "info_consumption_scale": ("level", 6, 2020, "万亿元"),
+    "info_consumption_growth": ("growth_rate", 11, 2020, "%"),
+    "related_output": ("level", 15, 2020, "万亿元"),
+    "fibre_village_share": ("share", 98, 2020, "%"),
+    "village_info_station_coverage": ("share", 80, 2020, "%"),
+    "skills_training_projects": ("count", 100, 2020, "个"),
+    "5g_commercial_launch": ("milestone", None, 2020, "event"),
+}
+
+
+@pytest.mark.parametrize("target_id", REQUIRED)
+def test_every_headline_figure_of_the_2017_document_is_in_the_catalog(catalog, target_id):
+    t = catalog.targets[target_id]
+    assert (t.kind, t.target_value, t.target_year, t.unit) == REQUIRED[target_id]
+    assert t.document_id == "guofa_2017_40"
+    assert t.headline
+
+
+def test_every_quote_is_verbatim_from_its_document(catalog):
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SOURCES_DIR.glob("*.txt")}
+    for t in catalog.targets.values():
+        assert t.quote in texts[t.document_id], t.id
+
+
+def test_quotes_contain_the_target_figure(catalog):
+    assert "6萬億元" in catalog.targets["info_consumption_scale"].quote
+    assert "11%以上" in catalog.targets["info_consumption_growth"].quote
+    assert "15萬億元" in catalog.targets["related_output"].quote
+    assert "98%的行政村通光纖" in catalog.targets["fibre_village_share"].quote
+    assert "80%" in catalog.targets["village_info_station_coverage"].quote
+    assert "100個以上" in catalog.targets["skills_training_projects"].quote
+    assert "2020年啟動商用" in catalog.targets["5g_commercial_launch"].quote
+
+
+def test_internet_plus_goals_for_2018_and_2025_are_checklist_items(catalog):
+    goals = [t for t in catalog.targets.values() if t.document_id == "guofa_2015_40"]
+    assert {t.target_year for t in goals} == {2018, 2025}
+    assert all(t.kind == "qualitative" for t in goals)
+
+
+def test_every_target_and_task_belongs_to_a_known_domain_and_kind(catalog):
+    for t in catalog.targets.values():
+        assert t.domain_id in catalog.domains
+        assert t.kind in KINDS
+        assert t.name_hans and t.name_hant and t.name_en
+    for task in catalog.tasks.values():
+        assert task.domain_id in catalog.domains
+
+
+def test_domains_cover_the_four_key_areas_and_the_eleven_actions(catalog):
+    kinds = [d.kind for d in catalog.domains.values()]
+    assert kinds.count("key_area") == 4
+    assert kinds.count("action") == 11
+
+
+def test_each_internet_plus_action_is_the_task_of_its_own_domain(catalog):
+    actions = [d for d in catalog.domains.values() if d.kind == "action"]
+    for d in actions:
+        assert len(catalog.tasks_in(d.id)) == 1
+
+
+def test_the_first_named_department_leads(catalog):
+    deps = catalog.departments_of("t2017_12")
+    assert [d.department_id for d in deps] == ["miit", "ndrc", "most"]
+    assert [d.role for d in deps] == ["lead", "co", "co"]
+    assert catalog.tasks["t2017_12"].and_others
+
+
+def test_regions_are_national_plus_31_provinces_with_gbt2260_codes(catalog):
+    assert catalog.regions["000000"].level == "national"
+    provinces = catalog.provinces
+    assert len(provinces) == 31
+    assert catalog.regions["450000"].short_hans == "广西"
+    assert catalog.regions["450000"].name_hant == "廣西壯族自治區"
+    assert all(r.code.endswith("0000") and r.parent_code == "000000" for r in provinces)

@@ -1,0 +1,63 @@
+"""`python -m indicators init-db` and `status`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from indicators.cli import main
+from tests.support import ROOT
+
+STATUS_KEYS = ["id", "unit", "target_value", "target_year", "latest_value", "latest_period",
+               "pct_achieved", "gap", "required_cagr", "observed_cagr", "projected_value",
+               "status", "verdict", "first_met_period"]
+
+
+def test_init_db_builds_and_is_idempotent(tmp_path, capsys):
+    db = tmp_path / "x.duckdb"
+    assert main(["init-db", "--db", str(db)]) == 0
+    assert "12 figures" in capsys.readouterr().out
+    assert main(["init-db", "--db", str(db)]) == 0
+    assert "figures" not in capsys.readouterr().out  # shipped figures are loaded once
+    assert main(["init-db", "--db", str(db), "--if-absent"]) == 0
+    assert "left as it is" in capsys.readouterr().out
+
+
+def test_status_json_has_one_object_per_quantitative_target(store, capsys):
+    assert main(["status", "--db", str(store.path), "--json", "--as-of", "2026-11-23"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 7
+    assert all(list(r)[:len(STATUS_KEYS)] == STATUS_KEYS for r in rows)
+    scale = next(r for r in rows if r["id"] == "info_consumption_scale")
+    assert scale["latest_value"] == 6.8
+    assert scale["pct_achieved"] == pytest.approx(6.8 / 6 * 100, abs=1e-6)
+    assert scale["required_cagr"] == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100, abs=1e-6)
+    assert (scale["status"], scale["verdict"], scale["first_met_period"]) == (
+        "achieved", "met_late", "2021")
+    assert next(r for r in rows if r["id"] == "related_output")["status"] == "no_data"
+
+
+def test_verdict_is_null_before_the_target_year(store, capsys):
+    main(["status", "--db", str(store.path), "--json", "--as-of", "2019-01-01"])
+    assert all(r["verdict"] is None for r in json.loads(capsys.readouterr().out))
+
+
+def test_status_table_is_printed_for_people(store, capsys):
+    assert main(["status", "--db", str(store.path)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("id")
+    assert "fibre_village_share" in out
+
+
+def test_a_missing_database_is_an_error_not_a_traceback(tmp_path, capsys):
+    assert main(["status", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "init-db" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "indicators", "no-such-command"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2

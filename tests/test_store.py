@@ -1,0 +1,152 @@
+"""The DuckDB store: schema, catalog rebuilds, append-only actuals, undo, locking."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from indicators.build import build_database
+from indicators.periods import parse_period
+from indicators.store import SCHEMA_VERSION, NotInitialised, Store, StoreBusy, StoreError
+
+
+def rows(*items: tuple[str, str, str, float]) -> pd.DataFrame:
+    out = []
+    for indicator, region, period, value in items:
+        p = parse_period(period)
+        out.append({"indicator_id": indicator, "region_code": region, "period": p.label,
+                    "t": p.t, "value": value, "qualifier": None, "unit": "%",
+                    "source": "test", "note": None})
+    return pd.DataFrame(out)
+
+
+def current(store: Store, indicator: str, region: str, period: str) -> float | None:
+    df = store.current_actuals([indicator], [region])
+    hit = df[df["period"] == period]
+    return None if hit.empty else float(hit["value"].iloc[0])
+
+
+def test_a_fresh_build_has_the_catalog_and_the_published_figures(store):
+    assert store.schema_version() == SCHEMA_VERSION
+    cat = store.catalog()
+    assert len(cat.targets) == 18
+    assert len(cat.regions) == 32
+    assert current(store, "info_consumption_scale", "000000", "2020") == 5.8
+    assert [u.kind for u in store.uploads()] == ["seed"]
+
+
+def test_reading_a_missing_database_says_how_to_build_it(tmp_path):
+    with pytest.raises(NotInitialised, match="init-db"):
+        Store(tmp_path / "none.duckdb").catalog()
+
+
+def test_rebuilding_the_catalog_keeps_actuals_and_does_not_reload_the_seed(store):
+    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
+                        kind="file", user="alice", file_name="gx.csv")
+    before = store.current_actuals()
+    build_database(store)
+    after = store.current_actuals()
+    pd.testing.assert_frame_equal(before, after)
+    assert len(store.uploads()) == 2
+
+
+def test_a_correction_is_a_new_version_and_undo_brings_the_old_value_back(store):
+    first = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
+                                kind="file", user="alice")
+    fix = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 98.2)),
+                              kind="form", user="bob")
+    assert (fix.rows_new, fix.rows_changed) == (0, 1)
+    assert current(store, "fibre_village_share", "450000", "2020") == 98.2
+    history = store.actual_history("fibre_village_share", "450000", "2020")
+    assert list(history["value"]) == [98.2, 97.5]
+
+    undo = store.undo_upload(fix.id, user="bob")
+    assert undo.undoes == fix.id
+    assert current(store, "fibre_village_share", "450000", "2020") == 97.5
+    assert store.upload(fix.id).undone_by == undo.id
+    store.undo_upload(first.id, user="alice")
+    assert current(store, "fibre_village_share", "450000", "2020") is None
+    # the rows are still there, only hidden
+    assert len(store.actual_history("fibre_village_share", "450000", "2020")) == 2
+
+
+def test_an_upload_cannot_be_undone_twice(store):
+    up = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
+                             kind="file", user="alice")
+    undo = store.undo_upload(up.id, user="alice")
+    with pytest.raises(StoreError, match="already"):
+        store.undo_upload(up.id, user="alice")
+    with pytest.raises(StoreError, match="itself an undo"):
+        store.undo_upload(undo.id, user="alice")
+
+
+def test_unchanged_rows_are_counted_but_not_written_again(store):
+    batch = rows(("fibre_village_share", "450000", "2020", 97.5),
+                 ("fibre_village_share", "440000", "2020", 99.0))
+    store.write_actuals(batch, kind="file", user="alice")
+    again = store.write_actuals(batch, kind="file", user="alice")
+    assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 2)
+    assert store.upload_rows(again.id).empty
+
+
+def test_diff_classifies_new_changed_and_unchanged(store):
+    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5),
+                             ("fibre_village_share", "440000", "2020", 99.0)),
+                        kind="file", user="alice")
+    diff = store.diff(rows(("fibre_village_share", "450000", "2020", 97.5),
+                           ("fibre_village_share", "440000", "2020", 99.3),
+                           ("fibre_village_share", "430000", "2020", 96.0)))
+    assert list(diff.rows["change"]) == ["unchanged", "changed", "new"]
+    assert diff.rows["old_value"].iloc[1] == 99.0
+    assert (diff.new, diff.changed, diff.unchanged) == (1, 1, 1)
+
+
+def test_a_failed_write_leaves_every_table_as_it_was(store):
+    before = store.dump()
+    bad = rows(("fibre_village_share", "450000", "2020", 97.5))
+    bad.loc[0, "value"] = None  # violates NOT NULL inside the transaction
+    with pytest.raises(Exception, match=r"NOT NULL|null"):
+        store.write_actuals(bad, kind="file", user="alice")
+    assert store.dump() == before
+
+
+def test_every_write_changes_the_data_version(store):
+    v0 = store.data_version()
+    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
+                        kind="file", user="alice")
+    v1 = store.data_version()
+    store.set_status("task", "t2017_01", "in_progress", user="alice", evidence="pilot zones")
+    assert v0 < v1 < store.data_version()
+
+
+def test_task_status_keeps_its_history(store):
+    store.set_status("task", "t2017_12", "in_progress", user="alice")
+    store.set_status("task", "t2017_12", "done", user="bob", evidence="5G商用 2019-10-31")
+    now = store.current_statuses("task").set_index("subject_id")
+    assert now.loc["t2017_12", "status"] == "done"
+    assert now.loc["t2017_12", "user_name"] == "bob"
+    assert list(store.status_history("task", "t2017_12")["status"]) == ["done", "in_progress"]
+
+
+def test_a_database_held_by_another_process_is_reported_busy(store):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(store.path)!r})
+            print("held", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreBusy, match="busy"):
+            Store(store.path, busy_timeout=0.5).data_version()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert Store(store.path).data_version() >= 0
