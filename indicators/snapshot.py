@@ -20,7 +20,7 @@ from .store import Store
 @dataclass(frozen=True)
 class Snapshot:
     catalog: Catalog
-    actuals: pd.DataFrame  # current actuals, all regions
+    actuals: pd.DataFrame  # current actuals, national and provinces
     national: dict[str, Progress]
     summary: dict[str, Any]
     statuses: pd.DataFrame  # current task / checklist statuses
@@ -34,7 +34,9 @@ class Snapshot:
 def load_snapshot(store: Store, as_of: date | None = None) -> Snapshot:
     as_of = as_of or date.today()
     catalog = store.catalog()
-    actuals = store.current_actuals()
+    # Counties can be millions of rows; the views show national and provincial figures.
+    top = [r.code for r in catalog.regions.values() if r.level in ("national", "province")]
+    actuals = store.current_actuals(region_codes=top)
     national = {p.target_id: p for p in assess_all(
         catalog, actuals[actuals["region_code"] == NATIONAL], as_of=as_of)}
     statuses = pd.concat(
