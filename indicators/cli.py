@@ -14,6 +14,9 @@ from .store import StoreError
 
 COMMAND_MODULES = (
     "indicators.commands.db",
+    "indicators.commands.ingest",
+    "indicators.commands.planners",
+    "indicators.commands.export",
 )
 
 

@@ -1,12 +1,50 @@
-"""Plotly figure builders. Pure functions of metrics and labels; no Streamlit."""
+"""Plotly figure builders. Pure functions of the snapshot and the language; no Streamlit.
+
+Each figure stands on its own (it is also exported for slides): a title, axis titles with
+the unit, a legend where there is more than one trace, and a bottom line citing the
+publications shown, the document clause of the target and the newest period. Status is
+never shown by colour alone: its name sits next to the colour in the legend or the label.
+"""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from datetime import date
 
-from .catalog import Lang
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from .catalog import NATIONAL, Lang, Target
+from .chart_parts import (
+    ACTUAL_COLOUR,
+    FONT_FAMILY,
+    MUTED,
+    PROJECTION_COLOUR,
+    REPORTED_COLOUR,
+    REQUIRED_COLOUR,
+    TARGET_COLOUR,
+    date_of_t,
+    finish,
+    hover_for_rows,
+    no_data_figure,
+    period_date,
+    source_line,
+    target_rows,
+    unit_suffix,
+)
 from .i18n import _
+from .metrics import Progress
+from .periods import parse_period
+from .regional import progress_at, ranked_provinces
 from .snapshot import Snapshot
+from .tables import format_value, unit_label
+from .taskboard import SHOWN_STATUSES, department_counts
+from .wording import pct_text, summary_line, value_with_unit, verdict_text
+
+__all__ = [
+    "FONT_FAMILY", "STATUS_COLOURS", "TASK_STATUS_COLOURS", "bullet_chart",
+    "department_summary", "milestone_timeline", "pct_achieved_bar", "regions_bar",
+    "sparkline", "tile_map", "trajectory_chart",
+]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {
@@ -18,7 +56,54 @@ STATUS_COLOURS = {
     "no_data": "#BBBBBB",
     "no_target": "#DDDDDD",
 }
-FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
+# The same palette for tasks, so "done" is the green of "achieved" everywhere.
+TASK_STATUS_COLOURS = {
+    "done": "#009E73",
+    "in_progress": "#56B4E9",
+    "not_started": "#F0E442",
+    "delayed": "#D55E00",
+    "unreported": "#BBBBBB",
+}
+# Colour-blind safe and readable in greyscale, for % achieved.
+PCT_SCALE = "Cividis"
+PCT_SCALE_MAX = 120.0
+
+
+def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
+    if region_code == NATIONAL:
+        return ""
+    region = snap.catalog.regions.get(region_code)
+    return f" · {region.name(lang) if region else region_code}"
+
+
+def _axis_title(target: Target, lang: Lang) -> str:
+    unit = unit_label(target.unit, lang) if target.unit and target.unit != "event" else ""
+    kind = _(f"kind.{target.kind}", lang)
+    return f"{kind}({unit})" if lang == "zh" and unit else (f"{kind} ({unit})" if unit else kind)
+
+
+def _text_colour(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    if h.startswith("rgb"):
+        return "#000000"
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+
+
+def _rgb_to_hex(colour: str) -> str:
+    if colour.startswith("#"):
+        return colour
+    nums = [int(float(x)) for x in colour[colour.index("(") + 1:colour.index(")")].split(",")]
+    return "#" + "".join(f"{n:02X}" for n in nums[:3])
+
+
+def _no_data(snap: Snapshot, target: Target, title: str, lang: Lang, height: int = 240
+             ) -> go.Figure:
+    return no_data_figure(title, _("views.no_data", lang),
+                          source_line(snap, [target], lang), lang, height)
+
+
+# --- the whole set ------------------------------------------------------------------------
 
 
 def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
@@ -26,22 +111,495 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
     cat = snap.catalog
     items = [(cat.targets[tid], p) for tid, p in snap.national.items()
              if p.pct_achieved is not None]
-    fig = go.Figure(go.Bar(
-        x=[min(p.pct_achieved, 150) for _t, p in items],
-        y=[t.name(lang) for t, _p in items],
-        orientation="h",
-        marker_color=[STATUS_COLOURS[p.status] for _t, p in items],
-        text=[f"{p.pct_achieved:.0f}%" for _t, p in items],
-        textposition="auto",
-        hovertemplate="%{y}: %{text}<extra></extra>",
+    targets = [t for t, _p in items]
+    title = _("fig.pct_achieved.title", lang)
+    if not items:
+        return no_data_figure(title, _("views.no_data", lang),
+                              source_line(snap, list(cat.headline_targets), lang), lang)
+    fig = go.Figure()
+    for status in STATUS_COLOURS:
+        group = [(t, p) for t, p in items if p.status == status]
+        if not group:
+            continue
+        fig.add_trace(go.Bar(
+            x=[min(p.pct_achieved or 0, 150) for _t, p in group],
+            y=[t.name(lang) for t, _p in group],
+            orientation="h", name=_(f"status.{status}", lang),
+            marker_color=STATUS_COLOURS[status],
+            text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+    fig.add_vline(x=100, line_dash="dash", line_color=TARGET_COLOUR)
+    fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
+                     autorange="reversed")
+    return finish(fig, title=title, source=source_line(snap, targets, lang),
+                  height=140 + 36 * len(items), lang=lang,
+                  x_title=_("col.pct_achieved", lang), legend=True)
+
+
+# --- one target ---------------------------------------------------------------------------
+
+
+def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
+                 ) -> go.Figure:
+    """Latest actual as a bar, against the target (black tick) and the baseline (grey tick)."""
+    target = snap.catalog.targets[target_id]
+    p = progress_at(snap, target_id, region_code)
+    title = _("views.fig.bullet.title", lang, name=target.name(lang)) + \
+        _region_suffix(snap, region_code, lang)
+    if p.latest_value is None:
+        return _no_data(snap, target, title, lang, 220)
+    rows = target_rows(snap, target, region_code)
+    status_name = _(f"status.{p.status}", lang)
+    milestone = target.kind == "milestone"
+    if milestone:
+        # An event either happened or not: the bar is % achieved, 0 or 100.
+        actual, goal, base, unit = p.pct_achieved or 0.0, 100.0, None, "%"
+        x_title = _("col.pct_achieved", lang)
+        actual_label = value_with_unit(actual, unit, lang)
+    else:
+        actual, goal, base, unit = p.latest_value, p.target_value, p.baseline_value, p.unit
+        x_title = _axis_title(target, lang)
+        actual_label = value_with_unit(actual, unit, lang, p.latest_qualifier)
+    latest_rows = rows[(rows["indicator_id"] == target.id) & (rows["period"] == p.latest_period)]
+    hover = hover_for_rows(latest_rows, lang, target.unit)
+    extent = max(abs(v) for v in (actual, goal or 0.0, base or 0.0)) * 1.18 or 1.0
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=[extent], y=[""], orientation="h", marker_color="#F1F1F1", width=0.8,
+        hoverinfo="skip", showlegend=False,
     ))
-    fig.add_vline(x=100, line_dash="dash", line_color="#333")
+    fig.add_trace(go.Bar(
+        x=[actual], y=[""], orientation="h", width=0.4,
+        marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
+        name=_("views.fig.legend.latest", lang, value=actual_label,
+               period=p.latest_period or "–", status=status_name),
+        text=[f"{actual_label} · {status_name}"], textposition="outside", cliponaxis=False,
+        hovertext=hover or [actual_label], hoverinfo="text",
+    ))
+    if goal is not None:
+        fig.add_trace(go.Scatter(
+            x=[goal], y=[""], mode="markers",
+            marker={"symbol": "line-ns", "size": 44, "line": {"width": 4,
+                                                               "color": TARGET_COLOUR}},
+            name=_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
+                   year=target.target_year),
+            hovertext=[_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
+                         year=target.target_year)], hoverinfo="text",
+        ))
+    if base is not None and p.baseline_period:
+        fig.add_trace(go.Scatter(
+            x=[base], y=[""], mode="markers",
+            marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": MUTED}},
+            name=_("views.fig.legend.baseline", lang, value=value_with_unit(base, unit, lang),
+                   period=p.baseline_period),
+            hovertext=[_("views.fig.legend.baseline", lang, value=value_with_unit(base, unit, lang),
+                         period=p.baseline_period)], hoverinfo="text",
+        ))
+    fig.update_layout(barmode="overlay", bargap=0.1)
+    fig.update_xaxes(range=[min(0.0, actual * 1.1), extent])
+    fig.update_yaxes(showticklabels=False, showgrid=False)
+    return finish(fig, title=title, subtitle=summary_line(p, lang),
+                  source=source_line(snap, [target], lang, rows), height=250, lang=lang,
+                  x_title=x_title)
+
+
+def _path(start_t: float, start: float, end_t: float, end: float, compound: bool
+          ) -> tuple[list[date], list[float]]:
+    steps = max(2, int((end_t - start_t) * 4) + 1)
+    ts = [start_t + (end_t - start_t) * i / (steps - 1) for i in range(steps)]
+    if compound and start > 0 and end > 0:
+        ys = [start * (end / start) ** ((t - start_t) / (end_t - start_t)) for t in ts]
+    else:
+        ys = [start + (end - start) * (t - start_t) / (end_t - start_t) for t in ts]
+    return [date_of_t(t) for t in ts], ys
+
+
+def trajectory_chart(
+    snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL,
+    *, years: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Actuals, the path required to the target, and the current trend projected to it."""
+    cat = snap.catalog
+    target = cat.targets[target_id]
+    title = _("views.fig.trajectory.title", lang, name=target.name(lang)) + \
+        _region_suffix(snap, region_code, lang)
+    if target.kind == "milestone":
+        return _milestones(snap, [target], title, lang)
+    p = progress_at(snap, target_id, region_code)
+    rows = target_rows(snap, target, region_code)
+    if not p.series:
+        return _no_data(snap, target, title, lang, 320)
+    unit = target.unit
+    fig = go.Figure()
+    derived = any(pt.derived for pt in p.series)
+    hover_by_period = dict(zip(
+        rows.loc[rows["indicator_id"] == (target.derived_from if derived else target.id),
+                 "period"],
+        hover_for_rows(rows[rows["indicator_id"] == (target.derived_from if derived
+                                                      else target.id)], lang,
+                       cat.targets[target.derived_from].unit if derived else unit),
+        strict=True))
+    hover = []
+    for pt in p.series:
+        line = value_with_unit(pt.value, unit, lang, pt.qualifier)
+        if pt.derived:
+            base = cat.targets[target.derived_from]
+            line = _("views.fig.hover.derived", lang, period=pt.period, value=f"{pt.value:.2f}",
+                     base=base.baseline_period, level=base.name(lang))
+        hover.append(f"{line}<br>{hover_by_period.get(pt.period, '')}")
+    series_name = _("views.fig.series.derived" if derived else "views.fig.series.actual", lang)
+    fig.add_trace(go.Scatter(
+        x=[period_date(pt.period) for pt in p.series], y=[pt.value for pt in p.series],
+        mode="lines+markers", name=series_name,
+        line={"color": ACTUAL_COLOUR, "width": 3}, marker={"size": 8},
+        hovertext=hover, hoverinfo="text",
+    ))
+    T = float(target.target_year)
+    goal = p.target_value
+    if goal is not None and target.kind == "growth_rate":
+        first = p.series[0]
+        fig.add_trace(go.Scatter(
+            x=[period_date(first.period), date_of_t(T)], y=[goal, goal], mode="lines",
+            name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
+            line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2}, hoverinfo="skip",
+        ))
+    elif goal is not None and p.baseline_period is not None and p.baseline_value is not None:
+        t0 = parse_period(p.baseline_period).t
+        if T > t0:
+            xs, ys = _path(t0, p.baseline_value, T, goal, p.method == "compound")
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines",
+                name=_("views.fig.series.required", lang, start=p.baseline_period),
+                line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
+                hovertemplate="%{y:.3g}<extra></extra>",
+            ))
+        if p.baseline_source == "catalog":
+            fig.add_trace(go.Scatter(
+                x=[period_date(p.baseline_period)], y=[p.baseline_value], mode="markers",
+                marker={"symbol": "square-open", "size": 11, "color": MUTED,
+                        "line": {"width": 2}},
+                name=_("views.fig.legend.baseline", lang,
+                       value=value_with_unit(p.baseline_value, unit, lang),
+                       period=p.baseline_period),
+                hoverinfo="name",
+            ))
+    latest = p.series[-1]
+    if goal is not None and not p.target_year_passed and latest.t < T \
+            and target.kind != "growth_rate":
+        end = p.projected_value if p.method == "compound" else p.projected_linear
+        if end is not None:
+            xs, ys = _path(latest.t, latest.value, T, end, p.method == "compound")
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines",
+                name=_("views.fig.series.projection", lang, year=target.target_year,
+                       value=value_with_unit(round(end, 3), unit, lang)),
+                line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 3},
+                hovertemplate="%{y:.3g}<extra></extra>",
+            ))
+    if derived:
+        # The directly published year-on-year figures, as context beside the derived average.
+        reported = rows[rows["indicator_id"] == target.id]
+        if not reported.empty:
+            fig.add_trace(go.Scatter(
+                x=[period_date(x) for x in reported["period"]], y=list(reported["value"]),
+                mode="markers", marker={"symbol": "diamond", "size": 11,
+                                        "color": REPORTED_COLOUR},
+                name=_("views.fig.series.reported", lang),
+                hovertext=hover_for_rows(reported, lang, unit), hoverinfo="text",
+            ))
+    if goal is not None:
+        fig.add_trace(go.Scatter(
+            x=[date_of_t(T)], y=[goal], mode="markers",
+            marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
+            name=_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
+                   year=target.target_year),
+            hoverinfo="name",
+        ))
+    year_end = date_of_t(T).isoformat()
+    fig.add_shape(type="line", x0=year_end, x1=year_end, yref="paper", y0=0, y1=1,
+                  line={"color": TARGET_COLOUR, "width": 1, "dash": "dot"})
+    fig.add_annotation(x=year_end, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=_("views.fig.target_year", lang, year=target.target_year),
+                       font={"size": 11, "color": MUTED})
+    if years is not None:
+        fig.update_xaxes(range=[date(years[0], 1, 1).isoformat(),
+                                date(years[1], 12, 31).isoformat()])
+    return finish(fig, title=title, subtitle=summary_line(p, lang),
+                  source=source_line(snap, [target], lang, rows), height=420, lang=lang,
+                  x_title=_("views.fig.axis.period", lang), y_title=_axis_title(target, lang))
+
+
+def sparkline(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
+    """A small line of the series for a card: no axes, the target as a dashed line."""
+    target = snap.catalog.targets[target_id]
+    p = progress_at(snap, target_id)
+    fig = go.Figure()
+    pts = p.series
+    if pts:
+        fig.add_trace(go.Scatter(
+            x=[period_date(pt.period) for pt in pts], y=[pt.value for pt in pts],
+            mode="lines+markers", line={"color": ACTUAL_COLOUR, "width": 2},
+            marker={"size": [4] * (len(pts) - 1) + [8],
+                    "color": [ACTUAL_COLOUR] * (len(pts) - 1) + [STATUS_COLOURS[p.status]]},
+            name=_("views.fig.series.actual", lang),
+            hovertext=[pt.period + ": " + value_with_unit(pt.value, target.unit, lang,
+                                                          pt.qualifier) for pt in pts],
+            hoverinfo="text",
+        ))
+    if p.target_value is not None and target.kind != "milestone":
+        fig.add_hline(y=p.target_value, line={"color": TARGET_COLOUR, "dash": "dash",
+                                              "width": 1})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     fig.update_layout(
-        title=_("fig.pct_achieved.title", lang),
-        xaxis_title=_("col.pct_achieved", lang),
-        yaxis={"autorange": "reversed"},
-        font={"family": FONT_FAMILY},
-        margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        height=80 + 40 * max(len(items), 1),
+        height=70, margin={"l": 2, "r": 2, "t": 2, "b": 2}, showlegend=False,
+        font={"family": FONT_FAMILY}, plot_bgcolor="white", paper_bgcolor="white",
+        title={"text": ""},
     )
     return fig
+
+
+# --- provinces ----------------------------------------------------------------------------
+
+
+def _province_hover(snap: Snapshot, target: Target, p: Progress, lang: Lang) -> str:
+    region = snap.catalog.regions[p.region_code]
+    rows = target_rows(snap, target, p.region_code)
+    latest = rows[rows["period"] == p.latest_period]
+    trace = hover_for_rows(latest, lang, target.unit)
+    head = _("views.fig.hover.province", lang, name=region.name(lang),
+             status=_(f"status.{p.status}", lang), pct=pct_text(p))
+    return f"<b>{head}</b><br>{trace[0] if trace else ''}"
+
+
+def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
+    """Provinces ranked by gap to the target (furthest first), coloured and labelled by status."""
+    target = snap.catalog.targets[target_id]
+    title = _("views.fig.regions.title", lang, name=target.name(lang))
+    ranked = ranked_provinces(snap, target_id)
+    if not ranked:
+        return _no_data(snap, target, title, lang)
+    by_gap = all(p.gap is not None for p in ranked)
+    names = [snap.catalog.regions[p.region_code].name(lang) for p in ranked]
+    fig = go.Figure()
+    for status in STATUS_COLOURS:
+        group = [p for p in ranked if p.status == status]
+        if not group:
+            continue
+        label = _(f"status.{status}", lang)
+        fig.add_trace(go.Bar(
+            x=[(p.gap if by_gap else p.latest_value) for p in group],
+            y=[snap.catalog.regions[p.region_code].name(lang) for p in group],
+            orientation="h", name=label, marker_color=STATUS_COLOURS[status],
+            text=[f"{format_value(round(p.gap, 2) if by_gap else p.latest_value)} · {label}"
+                  for p in group],
+            textposition="outside", cliponaxis=False,
+            hovertext=[_province_hover(snap, target, p, lang) for p in group],
+            hoverinfo="text",
+        ))
+    unit = unit_label(target.unit, lang)
+    x_title = _("views.fig.axis.gap", lang, unit=unit) if by_gap else \
+        _("views.fig.axis.latest", lang, unit=unit)
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
+    if by_gap:
+        fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
+    rows = snap.actuals[(snap.actuals["indicator_id"] == target_id)
+                        & (snap.actuals["region_code"] != NATIONAL)]
+    return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
+                  height=150 + 22 * len(ranked), lang=lang, x_title=x_title,
+                  subtitle=_("views.fig.regions.subtitle" if by_gap else "fig.regions.no_target",
+                             lang))
+
+
+def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status") -> go.Figure:
+    """China as a grid of equal squares, one per province, coloured by status or % achieved.
+
+    Squares instead of boundaries: a map of China's borders must come from an approved
+    source, and equal tiles also keep small provinces visible.
+    """
+    cat = snap.catalog
+    target = cat.targets[target_id]
+    title = _("views.fig.tiles.title", lang, name=target.name(lang))
+    by_code = {p.region_code: p for p in ranked_provinces(snap, target_id)}
+    if not by_code:
+        return _no_data(snap, target, title, lang, 300)
+    tiles = [r for r in cat.provinces if r.tile_row is not None and r.tile_col is not None]
+    fig = go.Figure()
+    groups: dict[str, list] = {}
+    for r in tiles:
+        p = by_code.get(r.code)
+        if metric == "pct_achieved":
+            if p is None or p.pct_achieved is None:
+                colour, key = STATUS_COLOURS["no_data"], "no_data"
+            else:
+                scaled = min(max(p.pct_achieved, 0.0), PCT_SCALE_MAX) / PCT_SCALE_MAX
+                colour, key = _rgb_to_hex(sample_colorscale(PCT_SCALE, [scaled])[0]), "pct"
+        else:
+            key = p.status if p is not None else "no_data"
+            colour = STATUS_COLOURS[key]
+        fig.add_shape(type="rect", x0=r.tile_col - 0.46, x1=r.tile_col + 0.46,
+                      y0=r.tile_row - 0.46, y1=r.tile_row + 0.46, fillcolor=colour,
+                      line={"color": "white", "width": 1}, layer="below")
+        value = pct_text(p) if p is not None else _("status.no_data", lang)
+        hover = _province_hover(snap, target, p, lang) if p is not None else \
+            f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
+        groups.setdefault(key, []).append((r, f"<b>{r.name(lang)}</b><br>{value}",
+                                           _text_colour(colour), hover))
+    for items in groups.values():
+        fig.add_trace(go.Scatter(
+            x=[r.tile_col for r, *_rest in items], y=[r.tile_row for r, *_rest in items],
+            mode="text", text=[t for _r, t, _c, _h in items],
+            textfont={"color": [c for _r, _t, c, _h in items], "size": 11},
+            hovertext=[h for *_rest, h in items], hoverinfo="text", showlegend=False,
+        ))
+    if metric == "pct_achieved":
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+            marker={"colorscale": PCT_SCALE, "cmin": 0, "cmax": PCT_SCALE_MAX, "color": [0],
+                    "showscale": True, "colorbar": {
+                        "title": {"text": _("col.pct_achieved", lang)}, "thickness": 12,
+                        "len": 0.8, "ticksuffix": "%"}},
+        ))
+        legend = False
+    else:
+        for status in STATUS_COLOURS:
+            if status in groups:
+                fig.add_trace(go.Scatter(
+                    x=[None], y=[None], mode="markers", name=_(f"status.{status}", lang),
+                    marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
+                ))
+        legend = True
+    fig.update_xaxes(visible=False, range=[-0.6, max(r.tile_col for r in tiles) + 0.6])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
+    rows = snap.actuals[(snap.actuals["indicator_id"] == target_id)
+                        & (snap.actuals["region_code"] != NATIONAL)]
+    metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" \
+        else _("col.status", lang)
+    subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
+    return finish(fig, title=title, subtitle=subtitle,
+                  source=source_line(snap, [target], lang, rows), height=520, lang=lang,
+                  legend=legend)
+
+
+# --- milestones and tasks -----------------------------------------------------------------
+
+
+def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -> go.Figure:
+    if not targets:
+        return no_data_figure(title, _("views.no_milestones", lang),
+                              source_line(snap, [], lang), lang, 220)
+    fig = go.Figure()
+    names = [t.name(lang) for t in targets]
+    due_x, due_text, done = [], [], {}
+    for t in targets:
+        p = progress_at(snap, t.id)
+        due_x.append(date(t.target_year, 12, 31))
+        due_text.append(_("views.fig.milestone.due", lang, year=t.target_year))
+        if p.first_met_period:
+            done.setdefault(p.verdict or p.status, []).append((t, p))
+    fig.add_trace(go.Scatter(
+        x=due_x, y=names, mode="markers", name=_("views.fig.milestone.deadline", lang),
+        marker={"symbol": "diamond-open", "size": 16, "color": TARGET_COLOUR,
+                "line": {"width": 2}},
+        hovertext=due_text, hoverinfo="text",
+    ))
+    for key, group in done.items():
+        label = _(f"verdict.{key}", lang) if key in ("met_on_time", "met_late") \
+            else _(f"status.{key}", lang)
+        colour = STATUS_COLOURS["achieved"] if key != "met_late" else STATUS_COLOURS["moderate"]
+        hover = []
+        for t, p in group:
+            rows = target_rows(snap, t)
+            rows = rows[rows["period"] == p.first_met_period]
+            trace = hover_for_rows(rows, lang, t.unit)
+            hover.append(f"<b>{t.name(lang)}</b>: {p.first_met_period}<br>"
+                         f"{trace[0] if trace else ''}")
+        fig.add_trace(go.Scatter(
+            x=[period_date(p.first_met_period) for _t, p in group],
+            y=[t.name(lang) for t, _p in group], mode="markers+text",
+            text=[f"{p.first_met_period} · {verdict_text(p, lang) or label}" for _t, p in group],
+            textposition="top center", name=label,
+            marker={"symbol": "circle", "size": 14, "color": colour},
+            hovertext=hover, hoverinfo="text",
+        ))
+    pending = [t.name(lang) for t in targets if not progress_at(snap, t.id).first_met_period]
+    if pending:
+        fig.add_trace(go.Scatter(
+            x=[date(t.target_year, 12, 31) for t in targets
+               if not progress_at(snap, t.id).first_met_period],
+            y=pending, mode="text", text=[_("views.fig.milestone.pending", lang)] * len(pending),
+            textposition="bottom center", name=_("views.fig.milestone.pending", lang),
+            hoverinfo="skip",
+        ))
+    as_of = snap.as_of.isoformat()
+    fig.add_shape(type="line", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
+                  line={"color": MUTED, "width": 1, "dash": "dot"})
+    fig.add_annotation(x=as_of, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=_("views.fig.today", lang, date=snap.as_of.isoformat()),
+                       font={"size": 11, "color": MUTED})
+    first_year = min([t.target_year for t in targets]
+                     + [period_date(p).year for p in (progress_at(snap, t.id).first_met_period
+                                                      for t in targets) if p]) - 1
+    fig.update_xaxes(type="date", range=[date(first_year, 1, 1).isoformat(),
+                                         date(max(snap.as_of.year, max(
+                                             t.target_year for t in targets)) + 1, 6,
+                                             30).isoformat()])
+    fig.update_yaxes(categoryorder="array", categoryarray=names)
+    return finish(fig, title=title, source=source_line(snap, targets, lang),
+                  height=170 + 60 * len(targets), lang=lang,
+                  x_title=_("views.fig.axis.date", lang))
+
+
+def milestone_timeline(snap: Snapshot, domain_id: str, lang: Lang) -> go.Figure:
+    """Each dated milestone of a domain: its deadline and when it actually happened."""
+    targets = [t for t in sorted(snap.catalog.targets_in(domain_id), key=lambda t: t.sort)
+               if t.kind == "milestone"]
+    domain = snap.catalog.domains[domain_id]
+    title = _("views.fig.milestones.title", lang, domain=domain.name(lang))
+    return _milestones(snap, targets, title, lang)
+
+
+def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = None
+                       ) -> go.Figure:
+    """Tasks each department leads or shares, stacked by status."""
+    cat = snap.catalog
+    counts = department_counts(snap, document_id)
+    docs = [cat.documents[document_id]] if document_id else list(cat.documents.values())
+    title = _("views.fig.departments.title", lang)
+    source = _("views.fig.source_line.tasks", lang,
+               target="; ".join(_("views.fig.clause.tasks", lang, document=d.number(lang))
+                                for d in docs),
+               period=snap.as_of.isoformat())
+    if counts.empty:
+        return no_data_figure(title, _("views.no_tasks", lang), source, lang)
+    totals = counts.groupby("department_id")["n"].sum().sort_values(ascending=False)
+    order = list(totals.index)
+    names = {d: (cat.departments[d].name(lang) if d in cat.departments else d) for d in order}
+    fig = go.Figure()
+    for status in SHOWN_STATUSES:
+        part = counts[counts["status"] == status].set_index("department_id")["n"]
+        if part.empty:
+            continue
+        label = _(f"views.task_status.{status}", lang)
+        fig.add_trace(go.Bar(
+            y=[names[d] for d in order], x=[int(part.get(d, 0)) for d in order],
+            orientation="h", name=label, marker_color=TASK_STATUS_COLOURS[status],
+            hovertemplate=f"%{{y}}: %{{x}} · {label}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=[names[d] for d in order],
+                     autorange="reversed")
+    return finish(fig, title=title, subtitle=_("views.fig.departments.subtitle", lang),
+                  source=source, height=160 + 24 * len(order), lang=lang,
+                  x_title=_("views.fig.axis.tasks", lang))
+
+
+def status_legend(lang: Lang) -> list[tuple[str, str, str]]:
+    """(status, label, colour) in display order, for legends drawn outside a figure."""
+    return [(s, _(f"status.{s}", lang), c) for s, c in STATUS_COLOURS.items()]
+
+
+def unit_text(target: Target, lang: Lang) -> str:
+    return unit_suffix(target.unit, lang).strip()

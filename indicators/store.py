@@ -364,10 +364,13 @@ class Store:
 
     # --- actuals: writes ----------------------------------------------------------------
 
-    def diff(self, rows: pd.DataFrame) -> Diff:
+    def diff(self, rows: pd.DataFrame | pa.Table) -> Diff:
         """Compare incoming rows (ACTUAL_COLUMNS) with the current values, for the preview."""
-        incoming = rows.reset_index(drop=True).copy()
-        incoming["_row"] = range(len(incoming))
+        if isinstance(rows, pa.Table):  # big uploads: no pandas round trip on the way in
+            incoming = rows.append_column("_row", pa.array(range(rows.num_rows), pa.int64()))
+        else:
+            incoming = rows.reset_index(drop=True).copy()
+            incoming["_row"] = range(len(incoming))
         with self.connect() as con:
             con.register("incoming", incoming)
             out = con.execute(
@@ -553,3 +556,39 @@ class Store:
                 "WHERE table_type = 'BASE TABLE' ORDER BY table_name"
             ).fetchall()]
             return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+    # --- planners' data entry (ingest) --------------------------------------------------
+
+    def diff_preview(
+        self, rows: pa.Table, *, limit: int = 1000
+    ) -> tuple[dict[str, int], pd.DataFrame]:
+        """The upload preview without a million-row frame: counts per change, and the first
+        `limit` rows of each change (new / changed / unchanged) in file order.
+
+        `rows` has ACTUAL_COLUMNS plus `excel_row`; the frame adds old_value, old_qualifier,
+        old_upload_id and change, like ``diff``.
+        """
+        with self.connect() as con:
+            con.register("incoming", rows)
+            con.execute(
+                """CREATE TEMP TABLE previewed AS
+                   SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
+                          c.upload_id AS old_upload_id,
+                          CASE WHEN c.value IS NULL THEN 'new'
+                               WHEN c.value = i.value
+                                    AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
+                               THEN 'unchanged' ELSE 'changed' END AS change
+                   FROM incoming i LEFT JOIN current_actuals c
+                     ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
+                    AND c.period = i.period"""
+            )
+            counts = dict(con.execute(
+                "SELECT change, count(*) FROM previewed GROUP BY change").fetchall())
+            sample = con.execute(
+                """SELECT * FROM previewed
+                   QUALIFY row_number() OVER (PARTITION BY change ORDER BY excel_row) <= ?
+                   ORDER BY excel_row""",
+                [limit],
+            ).df()
+            con.unregister("incoming")
+        return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, sample

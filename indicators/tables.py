@@ -6,7 +6,9 @@ import pandas as pd
 
 from .catalog import Lang
 from .i18n import _
+from .regional import ranked_provinces
 from .snapshot import Snapshot
+from .taskboard import TaskRow, status_of, task_rows
 
 
 def unit_label(unit: str, lang: Lang) -> str:
@@ -52,3 +54,97 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
                                    f"{target.clause}",
         })
     return pd.DataFrame(rows)
+
+
+# --- officials' views: tasks, checklists, provinces ---------------------------------------
+
+
+def _when(value: object) -> str:
+    return "–" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
+def _department_names(snap: Snapshot, ids: tuple[str, ...], lang: Lang) -> str:
+    deps = snap.catalog.departments
+    sep = "、" if lang == "zh" else "; "
+    return sep.join(deps[d].name(lang) if d in deps else d for d in ids)
+
+
+def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -> pd.DataFrame:
+    """Tasks with lead and co-departments, status, last update and evidence."""
+    rows = task_rows(snap, lang) if rows is None else rows
+    cat = snap.catalog
+    out = []
+    for r in rows:
+        co = _department_names(snap, r.co_ids, lang)
+        if r.and_others:
+            others = _("views.tasks.and_others", lang)
+            co = f"{co}{others}" if co else others.strip()
+        out.append({
+            "id": r.id,
+            _("views.col.document", lang): cat.documents[r.document_id].number(lang),
+            _("col.clause", lang): r.clause,
+            _("views.col.task", lang): r.text,
+            _("views.col.lead", lang): _department_names(snap, r.lead_ids, lang) or "–",
+            _("views.col.co", lang): co or "–",
+            _("col.status", lang): _(f"views.task_status.{r.status}", lang),
+            _("views.col.updated", lang): _when(r.updated_at),
+            _("views.col.updated_by", lang): r.updated_by or "–",
+            _("views.col.evidence", lang): r.evidence or r.note or "–",
+        })
+    keys = ("views.col.document", "col.clause", "views.col.task", "views.col.lead",
+            "views.col.co", "col.status", "views.col.updated", "views.col.updated_by",
+            "views.col.evidence")
+    return pd.DataFrame(out, columns=["id", *(_(k, lang) for k in keys)])
+
+
+def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
+    """The domain's qualitative goals with their reported status and evidence."""
+    cat = snap.catalog
+    out = []
+    for t in sorted(cat.targets_in(domain_id), key=lambda t: t.sort):
+        if t.kind != "qualitative":
+            continue
+        s = status_of(snap, "target", t.id)
+        out.append({
+            "id": t.id,
+            _("views.col.goal", lang): t.name(lang),
+            _("col.target_year", lang): t.target_year,
+            _("col.status", lang): _(f"views.task_status.{s['status']}", lang),
+            _("views.col.updated", lang): _when(s["updated_at"]),
+            _("views.col.updated_by", lang): s["updated_by"] or "–",
+            _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
+            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} {t.clause}",
+            _("views.col.quote", lang): t.quote,
+        })
+    return pd.DataFrame(out)
+
+
+def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
+    """Provinces with figures for a target, furthest from it first."""
+    cat = snap.catalog
+    out = []
+    for p in ranked_provinces(snap, target_id):
+        out.append({
+            _("views.col.region", lang): cat.regions[p.region_code].name(lang),
+            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier),
+            _("col.period", lang): p.latest_period or "–",
+            _("col.pct_achieved", lang): None if p.pct_achieved is None
+            else round(p.pct_achieved, 1),
+            _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
+            _("col.status", lang): _(f"status.{p.status}", lang),
+        })
+    frame = pd.DataFrame(out)
+    frame.attrs["units"] = {_("col.latest", lang): unit_label(cat.targets[target_id].unit, lang)}
+    return frame
+
+
+def status_cell_styles(lang: Lang) -> dict[str, str]:
+    """CSS for a status cell by its label, so tables use the charts' colours next to the name."""
+    from .figures import STATUS_COLOURS, TASK_STATUS_COLOURS
+
+    out = {}
+    for key, colour in STATUS_COLOURS.items():
+        out[_(f"status.{key}", lang)] = colour
+    for key, colour in TASK_STATUS_COLOURS.items():
+        out.setdefault(_(f"views.task_status.{key}", lang), colour)
+    return {label: f"background-color: {colour}; color: #000" for label, colour in out.items()}

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
+from indicators.catalog import Catalog
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_path
 from indicators.snapshot import Snapshot, load_snapshot
@@ -14,26 +20,107 @@ class Keys:
     """Session-state and query-string keys, named once."""
 
     LANG = "lang"
+    # The data version this run reads; derived results are cached on it.
+    DATA_KEY = "views.data_key"
 
 
 def store() -> Store:
     return Store(default_db_path())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# cache_resource, not cache_data: a snapshot can hold a large frame, and cache_data would
+# copy it on every rerun. Callers treat the snapshot as read-only.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _snapshot(db_path: str, data_version: int) -> Snapshot:
     return load_snapshot(Store(db_path))
+
+
+_stamps: dict[str, tuple[tuple, int]] = {}
+_stamps_lock = threading.Lock()
+
+
+def _file_stamp(path: str) -> tuple:
+    out = []
+    for p in (path, f"{path}.wal"):
+        try:
+            st_ = os.stat(p)
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append((st_.st_mtime_ns, st_.st_size))
+    return tuple(out)
+
+
+def data_version(s: Store) -> int:
+    """The store's data version, asked again only when the database files changed.
+
+    Opening DuckDB costs milliseconds and a page asks several times a run; every commit
+    changes the file or its write-ahead log, so an unchanged stamp means unchanged data.
+    The stamp is taken before the query, so a write racing it only costs a second query.
+    """
+    key = str(s.path)
+    stamp = _file_stamp(key)
+    with _stamps_lock:
+        known = _stamps.get(key)
+    if known is not None and known[0] == stamp and stamp[0] is not None:
+        return known[1]
+    version = s.data_version()
+    with _stamps_lock:
+        _stamps[key] = (stamp, version)
+    return version
 
 
 def snapshot() -> Snapshot:
     """The data for this run, recomputed only when something was written."""
     s = store()
     try:
-        version = s.data_version()
+        version = data_version(s)
     except NotInitialised:
         st.error(_("error.no_db", lang(), path=str(s.path)))
         st.stop()
+    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
     return _snapshot(str(s.path), version)
+
+
+def catalog_or_none() -> Catalog | None:
+    """The catalog for building navigation, or None before the database exists."""
+    s = store()
+    try:
+        version = data_version(s)
+    except NotInitialised:
+        return None
+    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
+    return _snapshot(str(s.path), version).catalog
+
+
+_BUILDERS: dict[str, Callable[..., Any]] = {}
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _derived(db_path: str, data_version: int, name: str, args: tuple, kwargs: tuple) -> Any:
+    return _BUILDERS[name](_snapshot(db_path, data_version), *args, **dict(kwargs))
+
+
+def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(snapshot, *args, **kwargs)``, cached until the data changes.
+
+    For figures and tables built from the snapshot: a rerun that changed nothing reuses
+    them. Results are shared between sessions, so callers must not modify them.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _BUILDERS[name] = fn
+    if Keys.DATA_KEY not in st.session_state:
+        snapshot()
+    db_path, version = st.session_state[Keys.DATA_KEY]
+    return _derived(db_path, version, name, args, tuple(sorted(kwargs.items())))
+
+
+def as_of_line(lg: Lang) -> str:
+    """'Data as of <newest period>; last upload <time>' (or 'no data')."""
+    s = snapshot().summary
+    when = s["last_upload_at"]
+    return _("overview.as_of", lg, period=s["newest_period"] or _("views.no_data", lg),
+             when=f"{when:%Y-%m-%d %H:%M}" if when else "–")
 
 
 def lang() -> Lang:

@@ -1,13 +1,53 @@
-"""Home page: every target with its latest actual and status."""
+"""Home page: a card per headline target, then every target in a sortable table."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from indicators.figures import pct_achieved_bar
-from indicators.i18n import _
-from indicators.tables import targets_table
-from pages.common import lang, snapshot
+from indicators.cards import Card, headline_cards
+from indicators.figures import pct_achieved_bar, sparkline, status_legend
+from indicators.i18n import Lang, _
+from indicators.tables import status_cell_styles, targets_table
+from pages import views_nav
+from pages.common import as_of_line, derived, lang, snapshot
+from pages.downloads import figure_downloads, table_downloads
+
+CARDS_PER_ROW = 4
+
+
+def chip(colour: str, label: str) -> str:
+    """A coloured square with the status name written next to it."""
+    return (f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
+            f"border:1px solid #555;vertical-align:-0.1em;margin-right:0.3em'></span>{label}")
+
+
+def legend(lg: Lang) -> None:
+    chips = " &nbsp; ".join(chip(c, label) for _s, label, c in status_legend(lg))
+    st.markdown(f"**{_('views.legend', lg)}:** {chips}", unsafe_allow_html=True)
+    st.caption(_("views.legend.note", lg))
+
+
+def card(c: Card, lg: Lang) -> None:
+    with st.container(border=True, height="stretch"):
+        st.markdown(f"**{c.name}**")
+        period = _("views.card.latest", lg, period=c.period) if c.period else ""
+        st.markdown(f"<div style='font-size:1.6rem;font-weight:600;line-height:1.2'>"
+                    f"{c.value} <span title='{c.arrow_label}'>{c.arrow}</span></div>"
+                    f"<div style='color:#555;font-size:0.85rem'>{period}</div>",
+                    unsafe_allow_html=True)
+        st.markdown(f"{_('views.card.target', lg, target=c.target)}  \n"
+                    f"{_('views.card.pct', lg, pct=c.pct_achieved)} · {c.gap}  \n"
+                    f"{chip(c.colour, c.status_label)}", unsafe_allow_html=True)
+        if c.verdict:
+            st.caption(f"{_('col.verdict', lg)}: {c.verdict}")
+        if c.has_data:
+            st.plotly_chart(derived(sparkline, c.target_id, lg), width="stretch",
+                            config={"displayModeBar": False, "staticPlot": True},
+                            key=f"spark-{c.target_id}")
+        page = views_nav.domain_page(c.domain_id)
+        if page is not None:
+            st.page_link(page, label=_("views.overview.open_domain", lg),
+                         icon=":material/arrow_forward:", query_params={"lang": lg})
 
 
 def render() -> None:
@@ -15,13 +55,37 @@ def render() -> None:
     snap = snapshot()
     st.title(_("app.title", lg))
     st.caption(_("app.subtitle", lg))
-    s = snap.summary
-    st.caption(_("overview.as_of", lg, period=s["newest_period"] or "–",
-                 when=f"{s['last_upload_at']:%Y-%m-%d %H:%M}" if s["last_upload_at"] else "–"))
+    st.caption(as_of_line(lg))
+
+    st.subheader(_("views.overview.headline", lg))
+    cards = derived(headline_cards, lg)
+    for start in range(0, len(cards), CARDS_PER_ROW):
+        for col, c in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW],
+                          strict=False):
+            with col:
+                card(c, lg)
+    legend(lg)
+
     st.subheader(_("overview.targets", lg))
-    st.dataframe(targets_table(snap, lg).drop(columns=["id"]), hide_index=True,
-                 width="stretch")
-    st.plotly_chart(pct_achieved_bar(snap, lg), width="stretch")
+    table = derived(targets_table, lg)
+    shown = table.assign(**{_("views.col.domain_page", lg): [
+        views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]]})
+    styles = status_cell_styles(lg)
+    status_col = _("col.status", lg)
+    st.dataframe(
+        shown.drop(columns=["id"]).style.map(lambda v: styles.get(v, ""), subset=[status_col]),
+        hide_index=True, width="stretch",
+        column_config={_("views.col.domain_page", lg): st.column_config.LinkColumn(
+            display_text=_("views.overview.open_domain", lg))},
+    )
+    table_downloads(table.drop(columns=["id"]), "targets", lg)
+
+    st.subheader(_("views.overview.chart", lg))
+    fig = derived(pct_achieved_bar, lg)
+    st.plotly_chart(fig, width="stretch", key="pct-achieved")
+    figure_downloads(fig, "pct-achieved", lg)
+    st.page_link("pages/method.py", label=_("views.link_method", lg),
+                 icon=":material/functions:", query_params={"lang": lg})
 
 
 render()

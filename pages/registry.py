@@ -15,13 +15,26 @@ def build(lang: Lang) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
 
     # --- officials' views -------------------------------------------------------------
+    from pages.views_nav import domain_sections
+
     sections[_("nav.section.views", lang)] = [
         st.Page("pages/overview.py", title=_("nav.overview", lang), url_path="overview",
-                default=True),
+                default=True, icon=":material/dashboard:"),
+        st.Page("pages/regions.py", title=_("nav.regions", lang), url_path="provinces",
+                icon=":material/grid_view:"),
+        st.Page("pages/tasks.py", title=_("nav.tasks", lang), url_path="tasks",
+                icon=":material/checklist:"),
+        st.Page("pages/method.py", title=_("nav.method", lang), url_path="method",
+                icon=":material/functions:"),
     ]
+    sections.update(domain_sections(lang))  # one page per catalog domain
 
     # --- planners' data entry ---------------------------------------------------------
 
     # --- presenters' exports ----------------------------------------------------------
+    sections[_("nav.section.exports", lang)] = [
+        st.Page("pages/export.py", title=_("nav.export_pack", lang), url_path="briefing-pack",
+                icon=":material/slideshow:"),
+    ]
 
     return {name: pages for name, pages in sections.items() if pages}

@@ -1,0 +1,70 @@
+"""The overview's headline cards: every number and word a card shows, ready to lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import NATIONAL, Lang
+from .figures import STATUS_COLOURS
+from .i18n import _
+from .regional import progress_at
+from .snapshot import Snapshot
+from .wording import (
+    ARROWS,
+    gap_text,
+    pct_text,
+    target_text,
+    trend_direction,
+    value_with_unit,
+    verdict_text,
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    target_id: str
+    domain_id: str
+    name: str
+    value: str  # latest actual with its unit, or "–"
+    period: str | None
+    target: str  # "6 万亿元 (2020)"
+    pct_achieved: str
+    gap: str
+    status: str
+    status_label: str
+    colour: str
+    arrow: str
+    arrow_label: str
+    verdict: str | None
+    has_data: bool
+
+
+def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
+                ) -> Card:
+    """One target's card, nationally or for a province."""
+    t = snap.catalog.targets[target_id]
+    p = progress_at(snap, target_id, region_code)
+    direction = trend_direction(p)
+    if p.latest_value is None:
+        value = _("views.no_data", lang)
+    elif t.kind == "milestone" and p.first_met_period:
+        value = _("views.words.happened_on", lang, period=p.first_met_period)
+    else:
+        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier)
+    goal = target_text(t, lang) if p.target_value is not None or t.kind == "milestone" \
+        else _("status.no_target", lang)
+    return Card(
+        target_id=t.id, domain_id=t.domain_id, name=t.name(lang), value=value,
+        period=p.latest_period, target=goal, pct_achieved=pct_text(p),
+        gap=gap_text(p, lang), status=p.status, status_label=_(f"status.{p.status}", lang),
+        colour=STATUS_COLOURS[p.status], arrow=ARROWS[direction],
+        arrow_label=_(f"views.trend.{direction}", lang), verdict=verdict_text(p, lang),
+        has_data=p.latest_value is not None,
+    )
+
+
+def headline_cards(snap: Snapshot, lang: Lang) -> list[Card]:
+    """Cards for the catalog's headline targets that have a figure to track."""
+    return [target_card(snap, t.id, lang)
+            for t in sorted(snap.catalog.headline_targets, key=lambda t: t.sort)
+            if t.quantitative]

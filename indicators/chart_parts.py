@@ -1,0 +1,220 @@
+"""Pieces every figure shares: the source line, hover text, dates and the common layout.
+
+Figures are exported on their own for slides, so each carries its title, units, source and
+"data as of" line inside the picture rather than in the surrounding page.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .catalog import NATIONAL, Lang, Target
+from .i18n import _
+from .periods import parse_period
+from .snapshot import Snapshot
+from .tables import format_value, unit_label
+
+FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
+INK = "#222222"
+MUTED = "#666666"
+# Line styles carry meaning too, so the chart reads in greyscale and for colour-blind eyes.
+ACTUAL_COLOUR = "#0072B2"
+REQUIRED_COLOUR = "#555555"
+PROJECTION_COLOUR = "#E69F00"
+TARGET_COLOUR = "#000000"
+REPORTED_COLOUR = "#CC79A7"
+MAX_SOURCES = 2
+LINE_HEIGHT_PX = 15
+
+
+def date_of_t(t: float) -> date:
+    """The calendar date of a point on the periods time axis (a period sits at its end)."""
+    whole = math.floor(t + 1e-9)
+    frac = t - whole
+    if frac < 1e-6:
+        return date(whole, 12, 31)
+    year = whole + 1
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    return date(year, 1, 1) + timedelta(days=max(round(frac * days) - 1, 0))
+
+
+def period_date(label: str) -> date:
+    return parse_period(label).end
+
+
+def text_width(text: str) -> int:
+    """Display width in half-width cells: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int = 110) -> str:
+    """Break a long line with <br> so the source line never runs off an exported figure."""
+    lines, line = [], ""
+    for word in _tokens(text):
+        if line and text_width(line + word) > width:
+            lines.append(line.rstrip())
+            line = word.lstrip()
+        else:
+            line += word
+    lines.append(line.rstrip())
+    return "<br>".join(x for x in lines if x)
+
+
+def _tokens(text: str) -> list[str]:
+    # Latin words stay whole; every CJK character may end a line.
+    out: list[str] = []
+    for ch in text:
+        if out and not (text_width(ch) == 2 or ch == " " or out[-1].endswith(" ")
+                        or text_width(out[-1][-1]) == 2):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def target_rows(snap: Snapshot, target: Target, region_code: str = NATIONAL) -> pd.DataFrame:
+    """The stored figures a target's chart shows (its own and, if derived, its source's)."""
+    ids = [target.id] + ([target.derived_from] if target.derived_from else [])
+    a = snap.actuals
+    return a[a["indicator_id"].isin(ids) & (a["region_code"] == region_code)]
+
+
+def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
+    """The publications behind the figures shown, newest first, a few by name."""
+    if rows.empty:
+        return _("views.fig.source.none", lang)
+    ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
+    names = list(dict.fromkeys(s.strip() for s in ordered if s.strip()))
+    if not names:
+        return _("views.fig.source.none", lang)
+    shown = "; ".join(names[:MAX_SOURCES])
+    if len(names) > MAX_SOURCES:
+        shown += _("views.fig.source.more", lang, n=len(names) - MAX_SOURCES)
+    return shown
+
+
+def newest_period(rows: pd.DataFrame) -> str | None:
+    if rows.empty:
+        return None
+    return str(rows.sort_values("t")["period"].iloc[-1])
+
+
+def source_line(
+    snap: Snapshot, targets: list[Target], lang: Lang, rows: pd.DataFrame | None = None,
+    *, source: str | None = None,
+) -> str:
+    """'Source: <publications>; target: <document, clause>. Data as of <period>'."""
+    cat = snap.catalog
+    if rows is None:
+        rows = pd.concat([target_rows(snap, t) for t in targets]) if targets else \
+            snap.actuals.iloc[0:0]
+    cites = list(dict.fromkeys(
+        _("views.fig.clause", lang, document=cat.documents[t.document_id].number(lang),
+          clause=t.clause)
+        for t in targets))
+    period = newest_period(rows) or snap.summary.get("newest_period") or "–"
+    return _("views.fig.source_line", lang, source=source or cited_sources(rows, lang),
+             target="; ".join(cites) or "–", period=period)
+
+
+def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
+    """One hover line per figure, tracing it to its publication and the upload that wrote it."""
+    u = unit_label(unit, lang)
+    out = []
+    for r in rows.itertuples():
+        qualifier = r.qualifier if isinstance(r.qualifier, str) else None
+        out.append(_(
+            "views.fig.hover.actual", lang, period=r.period, value=format_value(r.value, qualifier),
+            unit=u, source=r.source or "–", upload=int(r.upload_id),
+            file=r.file_name if isinstance(r.file_name, str) else "–",
+            user=r.user_name or "–",
+        ))
+    return out
+
+
+def _legend_items(fig: go.Figure) -> int:
+    return sum(1 for t in fig.data if t.showlegend is not False and t.name)
+
+
+def finish(
+    fig: go.Figure, *, title: str, source: str, height: int, lang: Lang,
+    x_title: str | None = None, y_title: str | None = None, legend: bool = True,
+    subtitle: str | None = None, width_chars: int = 100,
+) -> go.Figure:
+    """Title, subtitle and legend stacked above the plot, the source line under it.
+
+    Everything is placed in pixels from the top (one legend entry a row), so nothing
+    overlaps however many entries or lines there are. ``height`` is the plot's own share;
+    the figure grows by what the header needs. ``width_chars`` is where long lines wrap,
+    in half-width characters: lower it for figures shown in a narrow column.
+    """
+    source_html = wrap(source, width_chars)
+    n_source = source_html.count("<br>") + 1
+    sub_html = wrap(subtitle, width_chars - 8) if subtitle else ""
+    n_sub = sub_html.count("<br>") + 1 if sub_html else 0
+    n_legend = _legend_items(fig) if legend else 0
+    title_px, sub_px, legend_px = 30, 17 * n_sub, 20 * n_legend
+    top = 10 + title_px + sub_px + legend_px + 24
+    axis_px = 48 if x_title else 28
+    bottom = axis_px + n_source * LINE_HEIGHT_PX + 10
+    total = height + sub_px + legend_px + n_source * LINE_HEIGHT_PX
+    fig.add_annotation(
+        text=source_html, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+        yanchor="top", yshift=-axis_px, showarrow=False, align="left",
+        font={"size": 11, "color": MUTED},
+    )
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "xref": "container",
+               "y": 1 - 10 / total, "yanchor": "top", "yref": "container",
+               "font": {"size": 16, "color": INK},
+               "subtitle": {"text": sub_html, "font": {"size": 12, "color": MUTED}}},
+        font={"family": FONT_FAMILY, "color": INK, "size": 12},
+        height=total,
+        margin={"l": 10, "r": 24, "t": top, "b": bottom},
+        showlegend=n_legend > 0,
+        legend={"orientation": "v", "x": 0.01, "xanchor": "left", "xref": "container",
+                "y": 1 - (10 + title_px + sub_px + 4) / total, "yanchor": "top",
+                "yref": "container", "tracegroupgap": 2, "font": {"size": 12}},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(automargin=True, gridcolor="#EEEEEE", zeroline=False)
+    fig.update_yaxes(automargin=True, gridcolor="#EEEEEE", zeroline=False)
+    return fig
+
+
+def year_end_ticks(fig: go.Figure, first: int, last: int) -> None:
+    """Label year ends with the year: an annual figure sits at its year's end (periods.py),
+    so '2020' marks 2020's figure rather than the first of January 2021."""
+    step = 1 if last - first <= 12 else 2
+    years = list(range(first, last + 1, step))
+    fig.update_xaxes(type="date", tickvals=[date(y, 12, 31).isoformat() for y in years],
+                     ticktext=[str(y) for y in years])
+
+
+def no_data_figure(title: str, message: str, source: str, lang: Lang, height: int = 260
+                   ) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5,
+                       showarrow=False, font={"size": 16, "color": MUTED})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title=title, source=source, height=height, lang=lang, legend=False)
+
+
+def unit_suffix(unit: str, lang: Lang) -> str:
+    """' 万亿元' or '%': how a value is followed by its unit in text."""
+    if not unit or unit == "event":
+        return ""
+    label = unit_label(unit, lang)
+    return label if label == "%" else f" {label}"

@@ -1,0 +1,150 @@
+"""ingest, undo, uploads: the planners' data entry for scripts.
+
+`ingest` runs the same parsing, validation and preview as the upload page and commits in
+one transaction. Exit 0: stored (or a clean dry run); 1: the file was rejected, was uploaded
+before, or the database is busy; 2: usage (bad arguments, no such file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..i18n import LANGS, Lang
+from ..ingest import DuplicateUpload, Options, check_file, commit, preview, problems_frame
+from ..ingest.read import max_upload_bytes
+from ..ingest.report import format_table
+from ..store import Store, Upload
+from . import add_db_option
+
+SHOWN_CHANGES = 20
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="validate a CSV/XLSX of actual figures and store it")
+    p.add_argument("file", type=Path, help="CSV (UTF-8, GBK/GB18030; , tab ;) or XLSX")
+    add_db_option(p)
+    p.add_argument("--dry-run", action="store_true", help="validate and preview; store nothing")
+    p.add_argument("--user", default=None, help="who is uploading (default: cli:$USER)")
+    p.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
+    p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
+    p.add_argument("--encoding", default=None, help="CSV encoding (default: detect)")
+    p.add_argument("--region", default=None,
+                   help="region for a sheet with no region column (name or GB/T 2260 code)")
+    p.add_argument("--indicator", default=None,
+                   help="indicator for a sheet with no indicator column")
+    p.add_argument("--shares-as-fractions", action="store_true",
+                   help="confirm that shares are written as fractions (0.98 = 98 %%)")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help="store a file even if the same file was uploaded before")
+    p.add_argument("--max-mb", type=float, default=max_upload_bytes() / 1024 / 1024,
+                   help="file size limit in MB (default $INDICATORS_MAX_UPLOAD_MB or 50)")
+    p.add_argument("--note", default=None, help="a note kept with the upload")
+    p.add_argument("--lang", choices=LANGS, default="zh", help="language of the messages")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("undo", help="undo an upload: its figures are retired, old ones return")
+    p.add_argument("upload_id", type=int)
+    add_db_option(p)
+    p.add_argument("--user", default=None, help="who is undoing (default: cli:$USER)")
+    p.add_argument("--note", default=None)
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("uploads", help="list uploads, newest first")
+    add_db_option(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per upload")
+    p.set_defaults(func=cmd_uploads)
+
+
+def cli_user(given: str | None) -> str:
+    return given or f"cli:{getpass.getuser()}"
+
+
+def _describe(upload: Upload) -> str:
+    return (f"upload {upload.id} ({upload.file_name or upload.kind}, "
+            f"{upload.created_at:%Y-%m-%d %H:%M}, {upload.user_name})")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    store = Store(args.db)
+    options = Options(layout=args.layout, sheet=args.sheet, encoding=args.encoding,
+                      region=args.region, indicator=args.indicator,
+                      shares_as_fractions=args.shares_as_fractions,
+                      max_bytes=int(args.max_mb * 1024 * 1024), today=date.today())
+    checked = check_file(args.file.read_bytes(), args.file.name, store.catalog(), options)
+    info = checked.info
+    if info is not None:
+        how = "detected" if info.encoding_detected else "chosen"
+        detail = (f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
+                  if info.format == "csv" else f"sheet {info.sheet!r} of {list(info.sheets)}")
+        print(f"{args.file.name}: {info.format}, {detail}, layout {checked.layout or '?'}")
+    if not checked.ok:
+        print(f"rejected: {checked.n_problems} problem(s); nothing was stored", file=sys.stderr)
+        print(format_table(problems_frame(checked.problems, lang)))
+        if checked.n_problems > len(checked.problems):
+            print(f"... and {checked.n_problems - len(checked.problems)} more")
+        return 1
+    pv = preview(store, checked)
+    print(f"preview: {pv.new} new, {pv.changed} changed, {pv.unchanged} unchanged "
+          f"({len(checked.rows)} rows)")
+    changed = pv.rows[pv.rows["change"] == "changed"]
+    for rec in changed.head(SHOWN_CHANGES).itertuples(index=False):
+        old = f"{rec.old_qualifier or ''}{rec.old_value:g}"
+        new = f"{rec.qualifier if isinstance(rec.qualifier, str) else ''}{rec.value:g}"
+        print(f"  row {rec.excel_row}: {rec.indicator_id} {rec.region_code} {rec.period}: "
+              f"{old} -> {new} {rec.unit}")
+    if pv.changed > SHOWN_CHANGES:
+        print(f"  ... and {pv.changed - SHOWN_CHANGES} more changes")
+    if pv.duplicate_of is not None:
+        print(f"this file was already uploaded as {_describe(pv.duplicate_of)}")
+    if args.dry_run:
+        print("dry run: nothing was stored")
+        return 0
+    try:
+        up = commit(store, checked, user=cli_user(args.user), note=args.note,
+                    allow_duplicate=args.allow_duplicate)
+    except DuplicateUpload as exc:
+        print(f"refused: the same file was already uploaded as {_describe(exc.upload)}; "
+              "use --allow-duplicate to store it again", file=sys.stderr)
+        return 1
+    print(f"stored as upload {up.id}: {up.rows_new} new, {up.rows_changed} changed, "
+          f"{up.rows_unchanged} unchanged")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    target = store.upload(args.upload_id)
+    up = store.undo_upload(args.upload_id, user=cli_user(args.user), note=args.note)
+    print(f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
+          "the values they replaced are current again")
+    return 0
+
+
+UPLOAD_COLUMNS = ("id", "kind", "file_name", "sha256", "user_name", "created_at", "rows_total",
+                  "rows_new", "rows_changed", "rows_unchanged", "undoes", "undone_by")
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    ups = Store(args.db).uploads()
+    records = [{c: getattr(u, c) for c in UPLOAD_COLUMNS} for u in ups]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=1, default=str))
+        return 0
+    frame = pd.DataFrame(records, columns=list(UPLOAD_COLUMNS))
+    frame["sha256"] = frame["sha256"].map(lambda s: s[:12] if isinstance(s, str) else "")
+    frame["created_at"] = frame["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}")
+    for c in ("undoes", "undone_by"):
+        frame[c] = frame[c].map(lambda v: "" if v is None or pd.isna(v) else str(int(v)))
+    print(format_table(frame.fillna("")))
+    return 0

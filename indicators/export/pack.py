@@ -1,0 +1,209 @@
+"""The briefing pack: what goes in it, independent of the file format.
+
+Order: cover (title, date, data-as-of), the overview of every target with its status,
+one section per domain of the catalog (charts for its quantitative targets; a domain with
+none gets its checklist and tasks instead), and the method note. ``pack_pdf`` and
+``pack_pptx`` lay this out; ``build_pack`` picks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import figures
+from ..catalog import Domain, Target
+from ..i18n import Lang, _, has_label
+from ..snapshot import Snapshot
+from ..tables import targets_table
+from .method import method_note
+
+PackFormat = Literal["pdf", "pptx"]
+PACK_FORMATS: tuple[PackFormat, ...] = ("pdf", "pptx")
+PACK_MIME: dict[str, str] = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+# Columns of targets_table that fit across a landscape page, in this order.
+OVERVIEW_COLUMNS = (
+    "col.target", "col.latest", "col.period", "col.target_value", "col.unit",
+    "col.target_year", "col.pct_achieved", "col.status",
+)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A qualitative target or a task, with its latest reported status."""
+
+    clause: str
+    text: str
+    status: str
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    domain: Domain
+    heading: str
+    subheading: str
+    charts: list[tuple[str, go.Figure]] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    tasks: list[ChecklistItem] = field(default_factory=list)
+
+    @property
+    def has_charts(self) -> bool:
+        return bool(self.charts)
+
+
+@dataclass(frozen=True)
+class PackContent:
+    lang: Lang
+    title: str
+    subtitle: str
+    generated: date
+    as_of: str
+    overview: pd.DataFrame
+    status_keys: list[str]  # per overview row, for colouring
+    sections: list[DomainSection]
+    method_title: str
+    method: list[str]
+
+
+def _status_label(status: str | None, lang: Lang) -> str:
+    if not status:
+        return _("pack.no_status", lang)
+    for key in (f"task_status.{status}", f"checklist.{status}", f"status.{status}"):
+        if has_label(key):
+            return _(key, lang)
+    return status
+
+
+def _latest_status(snap: Snapshot, subject_type: str, subject_id: str) -> str | None:
+    s = snap.statuses
+    if s.empty:
+        return None
+    rows = s[(s["subject_type"] == subject_type) & (s["subject_id"] == subject_id)]
+    return None if rows.empty else str(rows.iloc[-1]["status"])
+
+
+def as_of_line(snap: Snapshot, lang: Lang) -> str:
+    s = snap.summary
+    when = f"{s['last_upload_at']:%Y-%m-%d}" if s.get("last_upload_at") else "–"
+    return _("pack.as_of", lang, period=s.get("newest_period") or "–", when=when)
+
+
+def _target_charts(snap: Snapshot, target: Target, lang: Lang) -> list[tuple[str, go.Figure]]:
+    """The charts a quantitative target gets: where it stands, its path, and the provinces
+    when the target applies to each province and some have figures."""
+    out: list[tuple[str, go.Figure]] = []
+    for kind, builder in _builders().items():
+        if kind == "regions" and not (target.regional and snap.regional(target.id)):
+            continue
+        out.append((f"{kind}-{target.id}", builder(snap, target.id, lang)))
+    return out
+
+
+def _builders() -> dict[str, Callable[[Snapshot, str, Lang], go.Figure]]:
+    return {
+        "bullet": figures.bullet_chart,
+        "trajectory": figures.trajectory_chart,
+        "regions": figures.regions_bar,
+    }
+
+
+def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
+    cat = snap.catalog
+    targets = sorted(cat.targets_in(domain.id), key=lambda t: t.sort)
+    charts: list[tuple[str, go.Figure]] = []
+    for t in targets:
+        if t.quantitative:
+            charts += _target_charts(snap, t, lang)
+    checklist = [
+        ChecklistItem(t.clause, t.name(lang), _status_label(_latest_status(snap, "target", t.id),
+                                                            lang))
+        for t in targets if not t.quantitative
+    ]
+    tasks: list[ChecklistItem] = []
+    if not charts:
+        for task in sorted(cat.tasks_in(domain.id), key=lambda t: t.seq):
+            leads = [cat.departments[d.department_id].name(lang)
+                     for d in cat.departments_of(task.id) if d.role == "lead"]
+            lead = "、".join(leads) if lang == "zh" else "; ".join(leads)
+            if task.and_others and lead:
+                lead += _("pack.and_others", lang) if lang == "zh" \
+                    else f" {_('pack.and_others', lang)}"
+            tasks.append(ChecklistItem(
+                task.clause, task.text(lang),
+                _status_label(_latest_status(snap, "task", task.id), lang), lead))
+    doc = cat.documents[domain.document_id]
+    return DomainSection(
+        domain=domain, heading=domain.name(lang),
+        subheading=_("pack.section_clause", lang, document=doc.number(lang),
+                     clause=domain.clause),
+        charts=charts, checklist=checklist, tasks=tasks,
+    )
+
+
+def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+    """Every target: the quantitative ones from ``targets_table``, then the qualitative ones
+    with their checklist status. Also each row's status key, for colouring."""
+    cat = snap.catalog
+    quant = targets_table(snap, lang)
+    keys = [snap.national[tid].status for tid in quant["id"]]
+    cols = [_(c, lang) for c in OVERVIEW_COLUMNS]
+    frame = quant[cols]
+    qual_rows = []
+    for t in sorted(cat.targets.values(), key=lambda t: t.sort):
+        if t.quantitative:
+            continue
+        row = dict.fromkeys(cols, "–")
+        row[_("col.target", lang)] = t.name(lang)
+        row[_("col.target_year", lang)] = t.target_year
+        row[_("col.unit", lang)] = _("kind.qualitative", lang)
+        row[_("col.status", lang)] = _status_label(_latest_status(snap, "target", t.id), lang)
+        qual_rows.append(row)
+        keys.append("no_target")
+    if qual_rows:
+        frame = pd.concat([frame, pd.DataFrame(qual_rows, columns=cols)], ignore_index=True)
+    return frame, keys
+
+
+def pack_content(snap: Snapshot, lang: Lang, today: date | None = None) -> PackContent:
+    cat = snap.catalog
+    overview, keys = overview_table(snap, lang)
+    docs = sorted(cat.documents.values(), key=lambda d: d.date, reverse=True)
+    return PackContent(
+        lang=lang,
+        title=_("app.title", lang),
+        subtitle=_("pack.kind", lang) + " · " + "、".join(d.number(lang) for d in docs)
+        if lang == "zh" else _("pack.kind", lang) + " · " + "; ".join(d.number(lang)
+                                                                      for d in docs),
+        generated=today or date.today(),
+        as_of=as_of_line(snap, lang),
+        overview=overview,
+        status_keys=keys,
+        sections=[_section(snap, d, lang)
+                  for d in sorted(cat.domains.values(), key=lambda d: d.sort)],
+        method_title=_("method.title", lang),
+        method=method_note(lang),
+    )
+
+
+def build_pack(snap: Snapshot, lang: Lang, fmt: PackFormat = "pdf",
+               today: date | None = None) -> bytes:
+    """The whole pack as a file's bytes."""
+    content = pack_content(snap, lang, today)
+    if fmt == "pdf":
+        from .pack_pdf import render_pdf
+
+        return render_pdf(content)
+    if fmt == "pptx":
+        from .pack_pptx import render_pptx
+
+        return render_pptx(content)
+    raise ValueError(f"unknown pack format {fmt!r}; expected one of {PACK_FORMATS}")

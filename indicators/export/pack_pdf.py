@@ -1,0 +1,232 @@
+"""The briefing pack as a PDF (reportlab), A4 landscape so 16:9 charts fill the page.
+
+Chinese needs a CJK TrueType font embedded: WenQuanYi Micro Hei from Debian's
+fonts-wqy-microhei (installed by ``make run`` / ``make test``). Each domain is a PDF
+bookmark, so a reader jumps to it and tests can count the sections.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..figures import STATUS_COLOURS
+from ..i18n import _
+from .pack import ChecklistItem, DomainSection, PackContent
+from .static import figure_bytes, pixel_size
+
+FONT = "WQYMicroHei"
+FONT_FILES = ("wqy-microhei.ttc", "wqy-zenhei.ttc")
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+PAGE = landscape(A4)
+MARGIN = 14 * mm
+CHART_PRESET = "slide"
+INK = colors.HexColor("#1f2d3d")
+MUTED = colors.HexColor("#5b6b7b")
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+@cache
+def cjk_font() -> str:
+    """Register the CJK font once per process; its reportlab name."""
+    for base in FONT_DIRS:
+        for name in FONT_FILES:
+            for path in sorted(base.rglob(name)) if base.is_dir() else ():
+                pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+                return FONT
+    raise FontMissing("no CJK font found: install Debian's fonts-wqy-microhei (make run does)")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    f = cjk_font()
+    # wordWrap="CJK" breaks between Chinese characters, which have no spaces.
+    base = ParagraphStyle("base", fontName=f, fontSize=10, leading=14, textColor=INK,
+                          wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11.5),
+        "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
+        "cover_title": ParagraphStyle("ct", parent=base, fontSize=26, leading=34,
+                                      alignment=TA_CENTER, spaceAfter=10 * mm),
+        "cover_line": ParagraphStyle("cl", parent=base, fontSize=14, leading=22,
+                                     alignment=TA_CENTER, textColor=MUTED),
+        "method": ParagraphStyle("method", parent=base, fontSize=11, leading=17,
+                                 spaceAfter=4 * mm),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=18, leading=24, spaceAfter=2 * mm),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=18, spaceBefore=3 * mm,
+                             spaceAfter=2 * mm),
+    }
+
+
+class Bookmark(Flowable):
+    """A zero-size flowable that adds a PDF outline entry where it lands."""
+
+    def __init__(self, key: str, title: str, level: int = 0) -> None:
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+
+    def wrap(self, *_args: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        c = self.canv
+        c.bookmarkPage(self.key)
+        c.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+def _p(text: object, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape("" if text is None else str(text)), style)
+
+
+def _light(hex_colour: str) -> colors.Color:
+    """The status colour mixed with white, so dark text on it stays readable."""
+    c = colors.HexColor(hex_colour)
+    return colors.Color(*(0.55 + 0.45 * v for v in (c.red, c.green, c.blue)))
+
+
+def _table(rows: list[list[object]], widths: list[float], st: dict[str, ParagraphStyle],
+           row_colours: list[str | None] | None = None, colour_col: int = -1) -> Table:
+    data = [[_p(v, st["small"]) for v in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#c8d0d8")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for i, colour in enumerate(row_colours or [], start=1):
+        if colour:
+            style.append(("BACKGROUND", (colour_col, i), (colour_col, i), _light(colour)))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _cover(c: PackContent, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    return [
+        Bookmark("cover", c.title),
+        Spacer(1, 45 * mm),
+        _p(c.title, st["cover_title"]),
+        _p(c.subtitle, st["cover_line"]),
+        Spacer(1, 8 * mm),
+        _p(_("pack.generated", c.lang, date=c.generated.isoformat()), st["cover_line"]),
+        _p(c.as_of, st["cover_line"]),
+        PageBreak(),
+    ]
+
+
+def _overview(c: PackContent, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    frame = c.overview
+    rows = [list(frame.columns)] + [["–" if v is None or v != v else v for v in r]
+                                    for r in frame.itertuples(index=False)]
+    share = [0.30, 0.09, 0.08, 0.09, 0.09, 0.08, 0.09, 0.18]
+    colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
+    title = _("pack.overview", c.lang)
+    return [Bookmark("overview", title), _p(title, st["h1"]),
+            _table(rows, [s * width for s in share], st, colours, colour_col=-1)]
+
+
+def _checklist_table(items: list[ChecklistItem], lang: str, st: dict[str, ParagraphStyle],
+                     width: float, with_lead: bool) -> Table:
+    # Qualitative targets (no lead) head their text "target"; tasks head it "task".
+    head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
+    if with_lead:
+        head.append(_("pack.col.lead", lang))
+    head.append(_("pack.col.status", lang))
+    share = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
+    rows = [head] + [[i.clause, i.text, *([i.lead] if with_lead else []), i.status]
+                     for i in items]
+    return _table(rows, [s * width for s in share], st)
+
+
+def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:
+    png = figure_bytes(fig, "png", CHART_PRESET)
+    pw, ph = pixel_size(CHART_PRESET)
+    scale = min(width / pw, height / ph)
+    img = Image(io.BytesIO(png), width=pw * scale, height=ph * scale)
+    img.hAlign = "CENTER"
+    return img
+
+
+def _section(s: DomainSection, lang: str, st: dict[str, ParagraphStyle], width: float,
+             height: float) -> list[Flowable]:
+    head = [Bookmark(f"domain-{s.domain.id}", s.heading), _p(s.heading, st["h1"]),
+            _p(s.subheading, st["muted"]), Spacer(1, 3 * mm)]
+    out: list[Flowable] = []
+    if s.has_charts:
+        # A new page unless this one is still empty (CondPageBreak never leaves a blank).
+        out.append(CondPageBreak(height - 1 * mm))
+        # Heading and first chart on one page; every further chart on its own page.
+        room = height - 22 * mm
+        first, *rest = s.charts
+        out += [*head, _chart(*first, width, room)]
+        for name, fig in rest:
+            out += [PageBreak(), _chart(name, fig, width, height)]
+    else:
+        out += [CondPageBreak(60 * mm), *head, _p(_("pack.no_quantitative", lang), st["muted"])]
+    if s.checklist:
+        out += [_p(_("pack.qualitative", lang), st["h2"]),
+                _checklist_table(s.checklist, lang, st, width, with_lead=False)]
+    if s.tasks:
+        out += [KeepTogether([_p(_("pack.tasks", lang), st["h2"])]),
+                _checklist_table(s.tasks, lang, st, width, with_lead=True)]
+    out.append(Spacer(1, 6 * mm))
+    return out
+
+
+def render_pdf(c: PackContent) -> bytes:
+    st = _styles()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm, title=c.title, subject=_("pack.kind", c.lang),
+        author=c.title, lang="zh-CN" if c.lang == "zh" else "en",
+    )
+    width, height = doc.width, doc.height
+    story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width)]
+    for section in c.sections:
+        story += _section(section, c.lang, st, width, height)
+    story += [PageBreak(), Bookmark("method", c.method_title), _p(c.method_title, st["h1"])]
+    story += [_p(par, st["method"]) for par in c.method]
+
+    footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)
+
+    def decorate(canvas: object, document: object) -> None:
+        n = canvas.getPageNumber()
+        if n == 1:
+            return
+        canvas.saveState()
+        canvas.setFont(cjk_font(), 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, 8 * mm, footer)
+        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, _("pack.page", c.lang, n=n))
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buf.getvalue()

@@ -1,0 +1,173 @@
+"""The briefing pack as PowerPoint (python-pptx): 16:9 slides, one chart per slide.
+
+Slides are built on the blank layout with our own text boxes, so the deck looks the same
+whatever default template python-pptx ships. Text is set in Microsoft YaHei for both the
+Latin and East Asian slots (what Chinese government PCs have; other systems substitute a
+CJK font). Every slide of a domain carries the domain's name as its title, which also lets
+a reader (and the tests) find the sections.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from ..figures import STATUS_COLOURS
+from ..i18n import _
+from .pack import ChecklistItem, DomainSection, PackContent
+from .static import figure_bytes, pixel_size
+
+SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
+MARGIN = Inches(0.5)
+TITLE_H = Inches(0.9)
+FONT = "Microsoft YaHei"
+INK = RGBColor(0x1F, 0x2D, 0x3D)
+MUTED = RGBColor(0x5B, 0x6B, 0x7B)
+HEADER_FILL = RGBColor(0xE8, 0xED, 0xF3)
+OVERVIEW_ROWS_PER_SLIDE = 12
+TASK_ROWS_PER_SLIDE = 6
+TITLE_SHAPE = "Title"
+CHART_PRESET = "slide"
+
+
+def _set_font(run: object, size: float, colour: RGBColor = INK, bold: bool = False) -> None:
+    font = run.font
+    font.name, font.size, font.bold = FONT, Pt(size), bold
+    font.color.rgb = colour
+    rpr = run._r.get_or_add_rPr()
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = rpr.makeelement(qn("a:ea"), {})
+        rpr.append(ea)
+    ea.set("typeface", FONT)
+
+
+def _text(slide: object, text: str, left: int, top: int, width: int, height: int, *,
+          size: float, colour: RGBColor = INK, bold: bool = False, centre: bool = False,
+          name: str | None = None) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    if name:
+        box.name = name
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(text.split("\n")):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        if centre:
+            para.alignment = 2  # PP_ALIGN.CENTER
+        _set_font(para.add_run(), size, colour, bold)
+        para.runs[-1].text = line
+
+
+def _slide(prs: Presentation, title: str | None = None, subtitle: str | None = None) -> object:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    if title:
+        _text(slide, title, MARGIN, Inches(0.25), SLIDE_W - 2 * MARGIN, Inches(0.6), size=24,
+              bold=True, name=TITLE_SHAPE)
+    if subtitle:
+        _text(slide, subtitle, MARGIN, Inches(0.8), SLIDE_W - 2 * MARGIN, Inches(0.35),
+              size=12, colour=MUTED)
+    return slide
+
+
+def _hex(colour: str) -> RGBColor:
+    """The status colour mixed with white, as in the PDF, so text on it stays readable."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return RGBColor(*(int(0.55 * 255 + 0.45 * v) for v in rgb))
+
+
+def _table(slide: object, rows: Sequence[Sequence[object]], shares: Sequence[float], *,
+           top: int, size: float, fills: Sequence[str | None] = ()) -> None:
+    width = SLIDE_W - 2 * MARGIN
+    shape = slide.shapes.add_table(len(rows), len(shares), MARGIN, top, width,
+                                   Inches(0.3) * len(rows))
+    table = shape.table
+    for j, share in enumerate(shares):
+        table.columns[j].width = Emu(int(width * share))
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = HEADER_FILL if i == 0 else RGBColor(0xFF, 0xFF, 0xFF)
+            frame = cell.text_frame
+            frame.word_wrap = True
+            run = frame.paragraphs[0].add_run()
+            run.text = "–" if value is None or value != value else str(value)
+            _set_font(run, size, bold=i == 0)
+        if i and i - 1 < len(fills) and fills[i - 1]:
+            cell = table.cell(i, len(shares) - 1)
+            cell.fill.fore_color.rgb = _hex(fills[i - 1])
+
+
+def _chunks(items: Sequence, n: int) -> list[Sequence]:
+    return [items[i:i + n] for i in range(0, len(items), n)] or [items]
+
+
+def _chart_slide(prs: Presentation, s: DomainSection, fig: object) -> None:
+    slide = _slide(prs, s.heading, s.subheading)
+    png = figure_bytes(fig, "png", CHART_PRESET)
+    pw, ph = pixel_size(CHART_PRESET)
+    room_w, room_h = SLIDE_W - 2 * MARGIN, SLIDE_H - TITLE_H - Inches(0.45) - MARGIN / 2
+    scale = min(room_w / pw, room_h / ph)
+    w, h = int(pw * scale), int(ph * scale)
+    slide.shapes.add_picture(io.BytesIO(png), (SLIDE_W - w) // 2,
+                             TITLE_H + Inches(0.3), w, h)
+
+
+def _checklist_slides(prs: Presentation, s: DomainSection, lang: str, title_key: str,
+                      items: list[ChecklistItem], with_lead: bool) -> None:
+    # Qualitative targets (no lead) head their text "target"; tasks head it "task".
+    head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
+    head += [_("pack.col.lead", lang)] if with_lead else []
+    head.append(_("pack.col.status", lang))
+    shares = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
+    for chunk in _chunks(items, TASK_ROWS_PER_SLIDE):
+        slide = _slide(prs, s.heading, f"{s.subheading} · {_(title_key, lang)}")
+        rows = [head] + [[i.clause, i.text, *([i.lead] if with_lead else []), i.status]
+                         for i in chunk]
+        _table(slide, rows, shares, top=TITLE_H + Inches(0.35), size=11)
+
+
+def render_pptx(c: PackContent) -> bytes:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    prs.core_properties.title = c.title
+    prs.core_properties.subject = _("pack.kind", c.lang)
+
+    cover = _slide(prs)
+    _text(cover, c.title, MARGIN, Inches(2.2), SLIDE_W - 2 * MARGIN, Inches(1.0), size=36,
+          bold=True, centre=True, name=TITLE_SHAPE)
+    _text(cover, "\n".join([c.subtitle, _("pack.generated", c.lang,
+                                          date=c.generated.isoformat()), c.as_of]),
+          MARGIN, Inches(3.6), SLIDE_W - 2 * MARGIN, Inches(1.6), size=18, colour=MUTED,
+          centre=True)
+
+    rows = [list(r) for r in c.overview.itertuples(index=False)]
+    colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
+    shares = [0.30, 0.09, 0.08, 0.09, 0.09, 0.08, 0.09, 0.18]
+    for start in range(0, max(len(rows), 1), OVERVIEW_ROWS_PER_SLIDE):
+        slide = _slide(prs, _("pack.overview", c.lang), c.as_of)
+        _table(slide, [list(c.overview.columns), *rows[start:start + OVERVIEW_ROWS_PER_SLIDE]],
+               shares, top=TITLE_H + Inches(0.35), size=11,
+               fills=colours[start:start + OVERVIEW_ROWS_PER_SLIDE])
+
+    for s in c.sections:
+        for _name, fig in s.charts:
+            _chart_slide(prs, s, fig)
+        if not s.has_charts and not s.checklist and not s.tasks:
+            _slide(prs, s.heading, s.subheading)
+        if s.checklist:
+            _checklist_slides(prs, s, c.lang, "pack.qualitative", s.checklist, False)
+        if s.tasks:
+            _checklist_slides(prs, s, c.lang, "pack.tasks", s.tasks, True)
+
+    slide = _slide(prs, c.method_title)
+    _text(slide, "\n".join(c.method), MARGIN, TITLE_H + Inches(0.2), SLIDE_W - 2 * MARGIN,
+          SLIDE_H - TITLE_H - MARGIN, size=14)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,149 @@
+"""Tables the data-entry pages show, built here so the pages only lay them out.
+
+Every header and word goes through the label table; values keep their qualifier (">98").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..catalog import Catalog
+from ..i18n import Lang, _, has_label
+from ..store import Upload
+from .pipeline import Checked, Preview
+
+
+def figure_text(value: object, qualifier: object = None) -> str:
+    """A stored figure as published: 98 with qualifier ">" is ">98"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    q = qualifier if isinstance(qualifier, str) else ""
+    return f"{q}{float(value):g}"
+
+
+def read_summary(checked: Checked, lang: Lang) -> str:
+    """What was detected, said plainly: the planner checks it before trusting the preview."""
+    info = checked.info
+    if info is None:
+        return ""
+    parts = [info.format.upper()]
+    if info.format == "csv":
+        how = _("ingest.detected" if info.encoding_detected else "ingest.chosen", lang)
+        parts.append(_("ingest.info.encoding", lang, encoding=info.encoding, how=how))
+        parts.append(_("ingest.info.delimiter", lang,
+                       delimiter=_(f"ingest.delimiter.{info.delimiter}", lang)))
+    elif info.format == "xlsx":
+        parts.append(_("ingest.info.sheet", lang, sheet=info.sheet,
+                       sheets=", ".join(info.sheets)))
+    if checked.layout:
+        side = _(f"ingest.side.{checked.side}", lang) if checked.side else ""
+        parts.append(_(f"ingest.layout.{checked.layout}", lang, side=side))
+    return " · ".join(parts)
+
+
+def _names(catalog: Catalog, lang: Lang) -> tuple[dict[str, str], dict[str, str]]:
+    targets = {t.id: t.name(lang) for t in catalog.targets.values()}
+    regions = {r.code: r.name(lang) for r in catalog.regions.values()}
+    return targets, regions
+
+
+def preview_table(preview: Preview, catalog: Catalog, lang: Lang, change: str) -> pd.DataFrame:
+    """Rows of one change (new / changed / unchanged), with the old value beside the new."""
+    targets, regions = _names(catalog, lang)
+    rows = preview.rows[preview.rows["change"] == change]
+    out = {
+        _("ingest.col.row", lang): rows["excel_row"].astype("Int64"),
+        _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
+        _("ingest.col.region", lang): rows["region_code"].map(regions),
+        _("ingest.col.period", lang): rows["period"],
+    }
+    if change == "changed":
+        out[_("ingest.col.old", lang)] = [figure_text(v, q) for v, q in
+                                         zip(rows["old_value"], rows["old_qualifier"],
+                                             strict=True)]
+    out[_("ingest.col.new" if change != "unchanged" else "ingest.col.value", lang)] = [
+        figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)]
+    out[_("ingest.col.unit", lang)] = rows["unit"].map(lambda u: _unit(u, lang))
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _unit(unit: object, lang: Lang) -> str:
+    if not isinstance(unit, str):
+        return ""
+    return _(f"unit.{unit}", lang) if has_label(f"unit.{unit}") else unit
+
+
+def uploads_table(uploads: Iterable[Upload], lang: Lang) -> pd.DataFrame:
+    """The history: one row per upload, form edit or undo, newest first."""
+    records = []
+    for u in uploads:
+        state = ""
+        if u.undone_by is not None:
+            state = _("history.undone_by", lang, id=u.undone_by)
+        elif u.undoes is not None:
+            state = _("history.undoes", lang, id=u.undoes)
+        records.append({
+            _("history.col.id", lang): u.id,
+            _("history.col.kind", lang): _(f"history.kind.{u.kind}", lang),
+            _("history.col.file", lang): u.file_name or "",
+            _("history.col.user", lang): u.user_name,
+            _("history.col.when", lang): f"{u.created_at:%Y-%m-%d %H:%M:%S}",
+            _("history.col.rows", lang): u.rows_total,
+            _("history.col.new", lang): u.rows_new,
+            _("history.col.changed", lang): u.rows_changed,
+            _("history.col.unchanged", lang): u.rows_unchanged,
+            _("history.col.state", lang): state,
+            _("history.col.sha256", lang): u.sha256 or "",
+        })
+    return pd.DataFrame(records)
+
+
+def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
+    """The figures one upload wrote."""
+    targets, regions = _names(catalog, lang)
+    return pd.DataFrame({
+        _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
+        _("ingest.col.region", lang): rows["region_code"].map(regions),
+        _("ingest.col.period", lang): rows["period"],
+        _("ingest.col.value", lang): [figure_text(v, q) for v, q in
+                                      zip(rows["value"], rows["qualifier"], strict=True)],
+        _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
+        _("ingest.col.source", lang): rows["source"].fillna(""),
+        _("ingest.col.note", lang): rows["note"].fillna(""),
+    })
+
+
+def figure_history_table(history: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Every version of one figure, newest first: which upload wrote it, and is it live."""
+    return pd.DataFrame({
+        _("ingest.col.value", lang): [figure_text(v, q) for v, q in
+                                      zip(history["value"], history["qualifier"],
+                                          strict=True)],
+        _("history.col.id", lang): history["upload_id"],
+        _("history.col.kind", lang): history["kind"].map(
+            lambda k: _(f"history.kind.{k}", lang)),
+        _("history.col.file", lang): history["file_name"].fillna(""),
+        _("history.col.user", lang): history["user_name"],
+        _("history.col.when", lang): history["created_at"].map(
+            lambda t: f"{t:%Y-%m-%d %H:%M:%S}"),
+        _("ingest.col.source", lang): history["source"].fillna(""),
+        _("history.col.state", lang): [_(f"history.state.{s}", lang)
+                                        for s in figure_states(history["undone"])],
+    })
+
+
+def figure_states(undone: Iterable[bool]) -> list[str]:
+    """Newest first: the first version not undone is current, older ones superseded."""
+    states, found = [], False
+    for u in undone:
+        if u:
+            states.append("undone")
+        elif not found:
+            states.append("current")
+            found = True
+        else:
+            states.append("superseded")
+    return states

@@ -1,0 +1,80 @@
+"""Problems found in an upload, as the planner sees them: Excel row, column, value, what's wrong.
+
+A problem carries a code and named parameters; its message is looked up in the chosen
+language only when shown, so one validation run serves both languages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..i18n import Lang, _
+
+# Past this many, the table says "and N more": a wholly wrong 1M-row file needs no 1M lines.
+MAX_REPORTED = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    excel_row: int | None = None  # as Excel numbers rows: the header is row 1
+    column: str | None = None  # "C · 时期/period"
+    value: str | None = None  # the cell as written
+    params: dict[str, object] = field(default_factory=dict)
+
+    def message(self, lang: Lang) -> str:
+        return _(f"ingest.problem.{self.code}", lang, **self.params)
+
+
+class Rejected(Exception):
+    """A file with any problem writes nothing."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, as Excel labels columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_label(index: int, header: str) -> str:
+    return f"{column_letter(index)} · {header}" if header else column_letter(index)
+
+
+def problems_frame(problems: list[Problem], lang: Lang) -> pd.DataFrame:
+    """The problem table with headers in the chosen language, ordered by row."""
+    ordered = sorted(problems, key=lambda p: (p.excel_row or 0, p.column or "", p.code))
+    return pd.DataFrame(
+        {
+            _("ingest.col.row", lang): [p.excel_row for p in ordered],
+            _("ingest.col.column", lang): [p.column or "" for p in ordered],
+            _("ingest.col.value", lang): [p.value if p.value is not None else ""
+                                          for p in ordered],
+            _("ingest.col.problem", lang): [p.message(lang) for p in ordered],
+        }
+    ).astype({_("ingest.col.row", lang): "Int64"})
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    """A plain-text table for the terminal (East Asian wide characters count double)."""
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    cells = [[str(c) for c in frame.columns]]
+    cells += [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(False)]
+    widths = [max(width(r[i]) for r in cells) for i in range(len(frame.columns))]
+    lines = []
+    for row in cells:
+        lines.append("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True))
+                     .rstrip())
+    return "\n".join(lines)

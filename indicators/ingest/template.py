@@ -1,0 +1,86 @@
+"""The downloadable upload template, CSV and XLSX, with bilingual headers and example rows.
+
+The example rows are figures already stored (the published ones, with their sources), never
+made-up numbers: a template uploaded unchanged changes nothing. The XLSX adds sheets listing
+the indicators and regions with the names the upload accepts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from ..catalog import NATIONAL, Catalog
+
+HEADERS = ("指标/indicator", "地区/region", "时期/period", "数值/value", "单位/unit",
+           "来源/source", "备注/note")
+EXAMPLES = 4
+
+
+def _qualified(value: float, qualifier: object) -> str:
+    text = f"{value:g}"
+    return f"{qualifier}{text}" if isinstance(qualifier, str) and qualifier else text
+
+
+def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> list[list[str]]:
+    """A few stored figures of different indicators, written as a planner would."""
+    rows: list[list[str]] = []
+    seen: set[str] = set()
+    frame = current.sort_values("t", ascending=False) if len(current) else current
+    for rec in frame.itertuples(index=False):
+        target = catalog.targets.get(rec.indicator_id)
+        if target is None or rec.indicator_id in seen:
+            continue
+        seen.add(rec.indicator_id)
+        region = catalog.regions.get(rec.region_code)
+        region_name = "全国" if rec.region_code == NATIONAL else (
+            region.short_hans if region else rec.region_code)
+        rows.append([target.name_hans, region_name, rec.period,
+                     _qualified(rec.value, rec.qualifier), rec.unit,
+                     rec.source if isinstance(rec.source, str) else "", ""])
+        if len(rows) == n:
+            break
+    return rows
+
+
+def template_csv(catalog: Catalog, current: pd.DataFrame) -> bytes:
+    """UTF-8 with a BOM, so Excel on a Chinese desktop opens it without garbling."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(example_rows(catalog, current))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(catalog: Catalog, current: pd.DataFrame) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据 data"
+    ws.append(list(HEADERS))
+    for row in example_rows(catalog, current):
+        # Every cell as text: Excel must not turn "2019-08" into a date or "98" into 0.98.
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCDEFG", (28, 12, 12, 10, 10, 40, 20), strict=True):
+        ws.column_dimensions[col].width = width
+    for r in ws.iter_rows(min_row=2):
+        for c in r:
+            c.number_format = "@"
+    lists = wb.create_sheet("指标 indicators")
+    lists.append(["id", "名称", "English", "单位/unit", "类型/kind"])
+    for t in catalog.targets.values():
+        if t.quantitative:
+            lists.append([t.id, t.name_hans, t.name_en, t.unit, t.kind])
+    regions = wb.create_sheet("地区 regions")
+    regions.append(["代码/code", "名称", "简称", "English"])
+    for reg in catalog.regions.values():
+        regions.append([reg.code, reg.name_hans, reg.short_hans, reg.name_en])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,110 @@
+"""Numbers as published: `5.8`, `5,800`, `>98`, `≥98`, `超过98`, `约5`, `近4`, `98%`, `4.5万亿元`.
+
+The number is stored with its qualifier kept beside it (">98" is 98 with qualifier ">"), so
+a figure published as a lower bound is never shown as exact. Plain numbers, nearly all of a
+big file, are parsed in one vectorised pass; only the rest go through the Python parser,
+once per distinct text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .units import is_known_unit
+
+# Qualifiers as written -> the form stored. Longest first, so "超过" wins over "超".
+_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
+    ">=": "≥", "≥": "≥", "不低于": "≥", "不少于": "≥", "至少": "≥", "atleast": "≥",
+    ">": ">", "超过": ">", "超": ">", "逾": ">", "大于": ">", "多于": ">", "高于": ">",
+    "over": ">", "morethan": ">", "above": ">",
+    "<=": "≤", "≤": "≤", "不超过": "≤", "不高于": "≤", "atmost": "≤",
+    "<": "<", "不足": "<", "低于": "<", "少于": "<", "lessthan": "<", "below": "<",
+    "约": "约", "大约": "约", "约为": "约", "~": "约", "≈": "约", "about": "约",
+    "approx.": "约", "approx": "约", "around": "约",
+    "近": "近", "接近": "近", "将近": "近", "nearly": "近", "almost": "近",
+}.items(), key=lambda kv: -len(kv[0])))
+_SUFFIXES: tuple[tuple[str, str], ...] = (("以上", "≥"), ("以下", "≤"), ("左右", "约"))
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE]([+-]?\d+))?")
+PLAIN_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: float | None  # None: not a number
+    qualifier: str | None = None
+    percent: bool = False  # written with a % sign
+    unit: str | None = None  # unit written inside the cell ("4.5万亿元")
+
+
+def parse_value(text: str) -> CellValue:
+    """One cell; full-width characters and spaces are normalised first."""
+    t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if not t:
+        return CellValue(None)
+    qualifier = None
+    low = t.casefold()
+    for written, stored in _PREFIXES:
+        if low.startswith(written):
+            qualifier, t = stored, t[len(written):]
+            break
+    for written, stored in _SUFFIXES:
+        if t.endswith(written) and qualifier is None:
+            qualifier, t = stored, t[: -len(written)]
+            break
+    m = _NUMBER.match(t)
+    if not m:
+        return CellValue(None, qualifier)
+    sign, whole, frac, exp = m.groups()
+    number = float(f"{sign}{whole.replace(',', '')}{frac or ''}" + (f"e{exp}" if exp else ""))
+    rest = t[m.end():]
+    percent = rest.startswith("%")
+    if percent:
+        rest = rest[1:]
+    for written, stored in _SUFFIXES:  # "98%以上"
+        if rest.endswith(written) and qualifier is None:
+            qualifier, rest = stored, rest[: -len(written)]
+            break
+    if not np.isfinite(number) or (rest and not is_known_unit(rest)):
+        # "5,8" is not 5 in a unit ",8": anything after the number must be a known unit.
+        return CellValue(None, qualifier)
+    return CellValue(number, qualifier, percent, rest or None)
+
+
+@dataclass(frozen=True)
+class ParsedColumn:
+    value: np.ndarray  # float64, NaN where not a number
+    qualifier: np.ndarray  # object: str or None
+    percent: np.ndarray  # bool
+    unit: np.ndarray  # object: str or None
+
+
+def parse_values(column: pa.ChunkedArray | pa.Array) -> ParsedColumn:
+    """Parse a whole column of cell texts."""
+    n = len(column)
+    plain = pc.match_substring_regex(column, PLAIN_NUMBER)
+    plain_np = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    values = np.full(n, np.nan)
+    if plain_np.any():
+        as_float = pc.cast(pc.if_else(plain, pc.utf8_trim_whitespace(column), None),
+                           pa.float64())
+        values = as_float.to_numpy(zero_copy_only=False).astype(float)
+        values[~plain_np] = np.nan
+    qualifier = np.full(n, None, dtype=object)
+    percent = np.zeros(n, dtype=bool)
+    unit = np.full(n, None, dtype=object)
+    rest = np.flatnonzero(~plain_np)
+    if rest.size:
+        texts = pc.take(column, pa.array(rest)).to_pylist()
+        parsed = {t: parse_value(t) for t in set(texts)}
+        for i, t in zip(rest, texts, strict=True):
+            cell = parsed[t]
+            values[i] = np.nan if cell.value is None else cell.value
+            qualifier[i], percent[i], unit[i] = cell.qualifier, cell.percent, cell.unit
+    values[~np.isfinite(values)] = np.nan
+    return ParsedColumn(values, qualifier, percent, unit)

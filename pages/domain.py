@@ -1,0 +1,123 @@
+"""One module renders every domain page: its targets, provinces, milestones, goals and tasks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.cards import target_card
+from indicators.catalog import NATIONAL, Lang, Target
+from indicators.figures import (
+    bullet_chart,
+    milestone_timeline,
+    regions_bar,
+    tile_map,
+    trajectory_chart,
+)
+from indicators.i18n import _
+from indicators.regional import provinces_with_figures
+from indicators.snapshot import Snapshot
+from indicators.tables import checklist_table, regions_table, status_cell_styles, tasks_table
+from indicators.taskboard import filter_tasks, task_rows
+from pages import view_state
+from pages.common import as_of_line, derived, lang, snapshot
+from pages.downloads import figure_downloads, table_downloads
+from pages.status_form import status_form
+from pages.view_state import ViewKeys
+
+
+def styled(df, lg: Lang):
+    styles = status_cell_styles(lg)
+    col = _("col.status", lg)
+    return df.style.map(lambda v: styles.get(v, ""), subset=[col]) if col in df else df
+
+
+def chart(fig, name: str, lg: Lang) -> None:
+    st.plotly_chart(fig, width="stretch", key=f"chart-{name}")
+    figure_downloads(fig, name, lg)
+
+
+def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
+                   years: tuple[int, int] | None, metric: str) -> None:
+    doc = snap.catalog.documents[t.document_id]
+    st.subheader(t.name(lg))
+    st.caption(_("views.quote", lg, document=doc.number(lg), clause=t.clause, quote=t.quote))
+    if region != NATIONAL and not t.regional:
+        st.info(_("views.no_regional_target", lg,
+                  region=snap.catalog.regions[region].name(lg)))
+    c = derived(target_card, t.id, lg, region)
+    cols = st.columns(4)
+    cols[0].metric(_("views.domain.metric.latest", lg), c.value,
+                   help=_("views.card.latest", lg, period=c.period) if c.period else None)
+    cols[1].metric(_("views.domain.metric.target", lg), c.target)
+    cols[2].metric(_("views.domain.metric.pct", lg), c.pct_achieved, help=c.gap)
+    cols[3].metric(_("views.domain.metric.verdict", lg),
+                   c.verdict or _("views.domain.pending", lg))
+    left, right = st.columns([2, 3])
+    with left:
+        chart(derived(bullet_chart, t.id, lg, region), f"bullet-{t.id}", lg)
+    with right:
+        chart(derived(trajectory_chart, t.id, lg, region, years=years), f"trajectory-{t.id}",
+              lg)
+    if derived(provinces_with_figures, t.id):
+        st.markdown(f"**{_('views.domain.provinces', lg)}**")
+        left, right = st.columns(2)
+        with left:
+            chart(derived(regions_bar, t.id, lg), f"regions-{t.id}", lg)
+        with right:
+            chart(derived(tile_map, t.id, lg, metric), f"tiles-{t.id}", lg)
+        with st.expander(_("views.domain.provinces", lg)):
+            table = derived(regions_table, t.id, lg)
+            st.dataframe(styled(table, lg), hide_index=True, width="stretch")
+            table_downloads(table, f"regions-{t.id}", lg)
+
+
+def render(domain_id: str) -> None:
+    lg = lang()
+    snap = snapshot()
+    cat = snap.catalog
+    domain = cat.domains[domain_id]
+    doc = cat.documents[domain.document_id]
+    region = view_state.region_filter(cat, lg)
+    years = view_state.years_filter(cat, lg)
+    targets = sorted(cat.targets_in(domain_id), key=lambda t: t.sort)
+    metric = "status"
+    if any(derived(provinces_with_figures, t.id) for t in targets):
+        metric = view_state.tile_metric_filter(cat, lg)
+    view_state.publish(cat, ViewKeys.REGION, ViewKeys.YEARS, ViewKeys.TILE_METRIC)
+
+    st.title(domain.name(lg))
+    st.caption(_("views.domain.caption", lg, document=doc.number(lg), title=doc.title(lg),
+                 clause=domain.clause))
+    st.caption(as_of_line(lg))
+    numeric = [t for t in targets if t.quantitative and t.kind != "milestone"]
+    milestones = [t for t in targets if t.kind == "milestone"]
+    goals = [t for t in targets if t.kind == "qualitative"]
+
+    if numeric:
+        for t in numeric:
+            target_section(snap, t, lg, region, years, metric)
+            st.divider()
+    elif not milestones:
+        st.info(_("views.no_targets", lg))
+
+    if milestones:
+        st.subheader(_("views.domain.milestones", lg))
+        chart(derived(milestone_timeline, domain_id, lg), f"milestones-{domain_id}", lg)
+
+    if goals:
+        st.subheader(_("views.domain.checklist", lg))
+        table = derived(checklist_table, domain_id, lg)
+        st.dataframe(styled(table.drop(columns=["id"]), lg), hide_index=True, width="stretch")
+        table_downloads(table.drop(columns=["id"]), f"checklist-{domain_id}", lg)
+        with st.expander(_("views.domain.change_checklist", lg)):
+            status_form("target", {t.id: t.name(lg) for t in goals}, lg,
+                        form_key=f"checklist-{domain_id}")
+
+    rows = filter_tasks(derived(task_rows, lg), domain_id=domain_id)
+    if rows:
+        st.subheader(_("views.domain.tasks", lg))
+        table = tasks_table(snap, lg, rows)
+        st.dataframe(styled(table.drop(columns=["id"]), lg), hide_index=True, width="stretch")
+        table_downloads(table.drop(columns=["id"]), f"tasks-{domain_id}", lg)
+        st.page_link("pages/tasks.py", label=_("views.domain.open_tasks", lg),
+                     icon=":material/checklist:", query_params={"lang": lg})

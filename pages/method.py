@@ -1,0 +1,27 @@
+"""How % achieved, growth, projections and statuses are computed, citing both documents."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.i18n import _
+from indicators.method import citations, sections
+from pages.common import lang, snapshot
+
+
+def render() -> None:
+    lg = lang()
+    snap = snapshot()
+    st.title(_("views.method.title", lg))
+    st.markdown(_("views.method.intro", lg))
+    for section in sections(lg):
+        st.subheader(section.heading)
+        st.markdown(section.body)
+        for formula in section.formulas:
+            st.latex(formula)
+    st.subheader(_("views.method.sources", lg))
+    for cite in citations(snap.catalog, lg):
+        st.markdown(f"- {cite}")
+
+
+render()

@@ -1,0 +1,48 @@
+"""Provinces: for a target with provincial figures, the ranking, the tile map and the table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.figures import regions_bar, tile_map
+from indicators.i18n import _
+from indicators.regional import targets_with_provinces
+from indicators.tables import regions_table, status_cell_styles
+from pages import view_state
+from pages.common import as_of_line, derived, lang, snapshot
+from pages.downloads import figure_downloads, table_downloads
+from pages.view_state import ViewKeys
+
+
+def render() -> None:
+    lg = lang()
+    snap = snapshot()
+    cat = snap.catalog
+    st.title(_("views.regions.title", lg))
+    st.caption(_("views.regions.caption", lg))
+    st.caption(as_of_line(lg))
+    ids = derived(targets_with_provinces)
+    if not ids:
+        st.info(_("views.regions.none", lg))
+        return
+    target_id = view_state.choice(cat, ViewKeys.TARGET, _("views.regions.target", lg), ids,
+                                  st, lambda t: cat.targets[t].name(lg))
+    metric = view_state.tile_metric_filter(cat, lg)
+    view_state.publish(cat, ViewKeys.TARGET, ViewKeys.TILE_METRIC)
+    left, right = st.columns(2)
+    with left:
+        fig = derived(tile_map, target_id, lg, metric)
+        st.plotly_chart(fig, width="stretch", key="tiles")
+        figure_downloads(fig, f"tiles-{target_id}", lg)
+    with right:
+        fig = derived(regions_bar, target_id, lg)
+        st.plotly_chart(fig, width="stretch", key="regions")
+        figure_downloads(fig, f"regions-{target_id}", lg)
+    table = derived(regions_table, target_id, lg)
+    styles = status_cell_styles(lg)
+    st.dataframe(table.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
+                 hide_index=True, width="stretch")
+    table_downloads(table, f"regions-{target_id}", lg)
+
+
+render()

@@ -1,0 +1,116 @@
+"""The briefing pack and the export commands, built for real from the published figures."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+
+from indicators.cli import main
+from indicators.export.pack import build_pack, pack_content
+from indicators.snapshot import load_snapshot
+from indicators.store import Store
+from tests.conftest import AS_OF
+
+
+@pytest.fixture(scope="module")
+def snap(_built_db):
+    return load_snapshot(Store(_built_db), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def pdf_zh(snap):
+    return PdfReader(io.BytesIO(build_pack(snap, "zh", "pdf", today=AS_OF)))
+
+
+def _domains(snap, lang):
+    return [d.name(lang) for d in sorted(snap.catalog.domains.values(), key=lambda d: d.sort)]
+
+
+def _n_charts(snap):
+    return sum(len(s.charts) for s in pack_content(snap, "zh").sections)
+
+
+def test_pdf_pack_has_one_bookmarked_section_per_domain_in_catalog_order(snap, pdf_zh):
+    titles = [o.title for o in pdf_zh.outline if not isinstance(o, list)]
+    assert titles[2:-1] == _domains(snap, "zh")
+    assert titles[-1] == "方法说明"
+
+
+def test_pdf_pack_gives_every_chart_its_page_after_cover_and_overview(snap, pdf_zh):
+    charts = _n_charts(snap)
+    quantitative = [t for t in snap.catalog.targets.values() if t.quantitative]
+    assert charts >= 2 * len(quantitative)  # a bullet and a trajectory each at least
+    assert len(pdf_zh.pages) >= 2 + charts + 1
+
+
+def test_pdf_pack_cover_carries_the_date_and_data_as_of(snap, pdf_zh):
+    cover = pdf_zh.pages[0].extract_text()
+    assert "2026-11-23" in cover
+    assert f"数据截至 {snap.summary['newest_period']}" in cover
+
+
+def test_pdf_pack_overview_lists_every_target_with_its_status(snap, pdf_zh):
+    text = "".join(p.extract_text() for p in pdf_zh.pages[1:3]).replace("\n", "")
+    for target in snap.catalog.targets.values():
+        assert target.name("zh")[:8] in text
+    assert "已实现" in text
+
+
+def test_pdf_pack_ends_with_the_method_note(pdf_zh):
+    last = pdf_zh.pages[-1].extract_text()
+    assert "方法说明" in last and "0.95" in last
+
+
+def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
+    sections = {s.domain.id: s for s in pack_content(snap, "en").sections}
+    env = sections["environment"]
+    assert not env.charts
+    assert len(env.tasks) == len(snap.catalog.tasks_in("environment"))
+    assert sections["scale"].charts and not sections["scale"].tasks
+
+
+def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap):
+    deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
+    titles = [next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), None)
+              for s in deck.slides]
+    pictures = sum(1 for s in deck.slides for sh in s.shapes if sh.shape_type == 13)
+    assert pictures == _n_charts(snap)
+    assert set(_domains(snap, "en")) <= set(titles)
+    assert titles[-1] == "Method note"
+    assert deck.slide_width * 9 == deck.slide_height * 16
+
+
+def test_export_figure_command_writes_the_requested_png(_built_db, tmp_path, capsys):
+    out = tmp_path / "bullet.png"
+    assert main(["export-figure", "info_consumption_scale", "--kind", "bullet", "--format",
+                 "png", "--lang", "en", "--db", str(_built_db), str(out)]) == 0
+    assert Image.open(out).size == (3200, 1800)
+    assert "bullet chart of info_consumption_scale" in capsys.readouterr().out
+
+
+def test_export_figure_svg_carries_the_target_name_in_the_language_asked(_built_db, tmp_path,
+                                                                         catalog):
+    out = tmp_path / "t.svg"
+    assert main(["export-figure", "fibre_village_share", "--kind", "trajectory", "--lang",
+                 "zh", "--db", str(_built_db), str(out)]) == 0  # format from the suffix
+    assert catalog.targets["fibre_village_share"].name("zh") in out.read_text()
+
+
+def test_export_figure_refuses_an_unknown_or_qualitative_target(_built_db, tmp_path, capsys):
+    for target in ("no_such_target", "infra_world_leading"):
+        assert main(["export-figure", target, "--kind", "bullet", "--db", str(_built_db),
+                     str(tmp_path / "x.png")]) == 1
+    assert not (tmp_path / "x.png").exists()
+    assert "no target 'no_such_target'" in capsys.readouterr().err
+
+
+def test_export_pack_command_writes_a_pdf(_built_db, tmp_path, capsys):
+    out = tmp_path / "pack.pdf"
+    assert main(["export-pack", "--lang", "en", "--db", str(_built_db), str(out)]) == 0
+    reader = PdfReader(out)
+    assert "Method note" in reader.pages[-1].extract_text()
+    assert "briefing pack, pdf, en" in capsys.readouterr().out

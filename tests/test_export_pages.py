@@ -1,0 +1,45 @@
+"""The briefing-pack page and the download buttons, in Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.support import ROOT
+
+
+def _downloads_app() -> None:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from pages.downloads import figure_downloads, table_downloads
+
+    fig = go.Figure(go.Bar(x=["北京", "上海"], y=[98.0, 99.0], name="2021"))
+    fig.update_layout(title="行政村通光纤比例")
+    figure_downloads(fig, "fibre", "zh")
+    table_downloads(pd.DataFrame({"目标": ["=1+1"]}), "targets", "zh")
+
+
+def test_every_chart_offers_png_svg_pdf_at_a_size_preset_and_its_data():
+    at = AppTest.from_function(_downloads_app, default_timeout=30).run()
+    assert not at.exception
+    assert at.radio(key="dl.fibre.preset").options == ["幻灯片 16:9", "A4 报告", "方形（社交媒体）"]
+    labels = {b.key: b.label for b in at.get("download_button")}
+    assert [labels[f"dl.fibre.{f}"] for f in ("png", "svg", "pdf")] == ["PNG", "SVG", "PDF"]
+    assert labels["dl.fibre-data.csv"] == "下载 CSV"
+    assert {"dl.targets.csv", "dl.targets.xlsx"} <= set(labels)
+
+
+def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(monkeypatch, store):
+    monkeypatch.setenv("INDICATORS_DB", str(store.path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/export.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Briefing pack"
+    at.radio(key="pack.lang").set_value("zh").run()
+    at.button(key="pack.build").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Built (")
+    buttons = {b.key: b for b in at.get("download_button")}
+    assert buttons["pack.download"].label == "Download the briefing pack"
