@@ -177,9 +177,10 @@ def finish(
         height=total,
         margin={"l": 10, "r": 24, "t": top, "b": bottom},
         showlegend=n_legend > 0,
-        legend={"orientation": "v", "x": 0.01, "xanchor": "left", "xref": "container",
-                "y": 1 - (10 + title_px + sub_px + 4) / total, "yanchor": "top",
-                "yref": "container", "tracegroupgap": 2, "font": {"size": 12}},
+        # Above the plot in paper coordinates: a legend placed in container coordinates
+        # makes plotly push the plot sideways to make room for it.
+        legend={"orientation": "v", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
+                "yref": "paper", "tracegroupgap": 2, "font": {"size": 12}},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         plot_bgcolor="white",
         paper_bgcolor="white",

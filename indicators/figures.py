@@ -30,6 +30,7 @@ from .chart_parts import (
     source_line,
     target_rows,
     unit_suffix,
+    year_end_ticks,
 )
 from .i18n import _
 from .metrics import Progress
@@ -134,7 +135,7 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
     fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
                      autorange="reversed")
     return finish(fig, title=title, source=source_line(snap, targets, lang),
-                  height=140 + 36 * len(items), lang=lang,
+                  height=100 + 36 * len(items), lang=lang,
                   x_title=_("col.pct_achieved", lang), legend=True)
 
 
@@ -189,19 +190,20 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
                          year=target.target_year)], hoverinfo="text",
         ))
     if base is not None and p.baseline_period:
+        # The document's baseline, or else where the series starts (the first actual).
+        key = "views.fig.legend.baseline" if p.baseline_source == "catalog" \
+            else "views.fig.legend.start"
+        label = _(key, lang, value=value_with_unit(base, unit, lang), period=p.baseline_period)
         fig.add_trace(go.Scatter(
             x=[base], y=[""], mode="markers",
             marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": MUTED}},
-            name=_("views.fig.legend.baseline", lang, value=value_with_unit(base, unit, lang),
-                   period=p.baseline_period),
-            hovertext=[_("views.fig.legend.baseline", lang, value=value_with_unit(base, unit, lang),
-                         period=p.baseline_period)], hoverinfo="text",
+            name=label, hovertext=[label], hoverinfo="text",
         ))
     fig.update_layout(barmode="overlay", bargap=0.1)
     fig.update_xaxes(range=[min(0.0, actual * 1.1), extent])
     fig.update_yaxes(showticklabels=False, showgrid=False)
     return finish(fig, title=title, subtitle=summary_line(p, lang),
-                  source=source_line(snap, [target], lang, rows), height=250, lang=lang,
+                  source=source_line(snap, [target], lang, rows), height=190, lang=lang,
                   x_title=x_title)
 
 
@@ -323,11 +325,17 @@ def trajectory_chart(
     fig.add_annotation(x=year_end, y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=_("views.fig.target_year", lang, year=target.target_year),
                        font={"size": 11, "color": MUTED})
+    first = min(parse_period(pt.period).year for pt in p.series)
+    if p.baseline_period:
+        first = min(first, parse_period(p.baseline_period).year)
+    last = max(target.target_year, parse_period(latest.period).year)
     if years is not None:
-        fig.update_xaxes(range=[date(years[0], 1, 1).isoformat(),
-                                date(years[1], 12, 31).isoformat()])
+        first, last = years
+        fig.update_xaxes(range=[date(first - 1, 12, 1).isoformat(),
+                                date(last, 12, 31).isoformat()])
+    year_end_ticks(fig, first - 1 if years is None else first, last)
     return finish(fig, title=title, subtitle=summary_line(p, lang),
-                  source=source_line(snap, [target], lang, rows), height=420, lang=lang,
+                  source=source_line(snap, [target], lang, rows), height=360, lang=lang,
                   x_title=_("views.fig.axis.period", lang), y_title=_axis_title(target, lang))
 
 
@@ -403,12 +411,17 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     x_title = _("views.fig.axis.gap", lang, unit=unit) if by_gap else \
         _("views.fig.axis.latest", lang, unit=unit)
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
+    # Room beside the bars for the outside labels ("11.2 · 进展有限"), both sides of zero.
+    xs = [(p.gap if by_gap else p.latest_value) or 0.0 for p in ranked]
+    lo, hi = min(0.0, *xs), max(0.0, *xs)
+    span = (hi - lo) or 1.0
+    fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
     rows = snap.actuals[(snap.actuals["indicator_id"] == target_id)
                         & (snap.actuals["region_code"] != NATIONAL)]
     return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
-                  height=150 + 22 * len(ranked), lang=lang, x_title=x_title,
+                  height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=75,
                   subtitle=_("views.fig.regions.subtitle" if by_gap else "fig.regions.no_target",
                              lang))
 
@@ -479,8 +492,8 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         else _("col.status", lang)
     subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
     return finish(fig, title=title, subtitle=subtitle,
-                  source=source_line(snap, [target], lang, rows), height=520, lang=lang,
-                  legend=legend)
+                  source=source_line(snap, [target], lang, rows), height=430, lang=lang,
+                  legend=legend, width_chars=75)
 
 
 # --- milestones and tasks -----------------------------------------------------------------
@@ -548,7 +561,7 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
                                              30).isoformat()])
     fig.update_yaxes(categoryorder="array", categoryarray=names)
     return finish(fig, title=title, source=source_line(snap, targets, lang),
-                  height=170 + 60 * len(targets), lang=lang,
+                  height=150 + 60 * len(targets), lang=lang,
                   x_title=_("views.fig.axis.date", lang))
 
 
@@ -592,7 +605,7 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
     fig.update_yaxes(categoryorder="array", categoryarray=[names[d] for d in order],
                      autorange="reversed")
     return finish(fig, title=title, subtitle=_("views.fig.departments.subtitle", lang),
-                  source=source, height=160 + 24 * len(order), lang=lang,
+                  source=source, height=120 + 24 * len(order), lang=lang,
                   x_title=_("views.fig.axis.tasks", lang))
 
 

@@ -12,6 +12,7 @@ is the newest row whose upload has not been undone, so history and undo come fre
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,6 +162,25 @@ def _one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
     return rows[0] if rows else None
 
 
+_writer_locks: dict[str, threading.RLock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(key, threading.RLock())
+
+
+_instance_locks: dict[str, threading.Lock] = {}
+
+
+def _instance_lock(path: Path) -> threading.Lock:
+    key = str(path.resolve())
+    with _writer_locks_guard:
+        return _instance_locks.setdefault(key, threading.Lock())
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
@@ -184,9 +204,13 @@ class Store:
         delay = 0.02
         while True:
             try:
-                con = duckdb.connect(
-                    str(self.path), config={"autoinstall_known_extensions": False,
-                                            "autoload_known_extensions": False})
+                # DuckDB shares one database instance per file within a process; opening
+                # or closing it from two threads at once races (seen as "file handle
+                # conflict"), so sessions of one server take turns at those two moments.
+                with _instance_lock(self.path):
+                    con = duckdb.connect(
+                        str(self.path), config={"autoinstall_known_extensions": False,
+                                                "autoload_known_extensions": False})
                 break
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
@@ -201,14 +225,24 @@ class Store:
         try:
             yield con
         finally:
-            con.close()
+            with _instance_lock(self.path):
+                con.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.connect() as con:
+        # Sessions of one server share DuckDB's in-process instance, where two concurrent
+        # writers conflict on the meta row; taking turns per file lets both land. Other
+        # processes are kept out by DuckDB's file lock (see connect).
+        with _writer_lock(self.path), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
+            except duckdb.TransactionException as exc:
+                con.execute("ROLLBACK")
+                raise StoreBusy(
+                    f"the database {self.path.name} is busy (another write conflicted); "
+                    "try again in a moment"
+                ) from exc
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -419,8 +453,10 @@ class Store:
         with self.transaction() as con:
             upload_id = con.execute("SELECT nextval('upload_id')").fetchall()[0][0]
             con.register("incoming", table)
+            # A view, not a table: the join runs twice (count, insert) but a million rows
+            # are never materialised, which is the faster of the two.
             con.execute(
-                """CREATE TEMP TABLE classified AS
+                """CREATE TEMP VIEW classified AS
                    SELECT i.*, CASE WHEN c.value IS NULL THEN 'new'
                         WHEN c.value = i.value
                              AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
@@ -447,7 +483,7 @@ class Store:
                  counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0),
                  note],
             )
-            con.execute("DROP TABLE classified")
+            con.execute("DROP VIEW classified")
             con.unregister("incoming")
             self._bump(con)
         return self.upload(upload_id)

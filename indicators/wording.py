@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+import opencc
+
 from .catalog import Lang, Target
 from .chart_parts import unit_suffix
 from .i18n import _
 from .metrics import Progress
 from .tables import format_value
 
-ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "·", "empty": ""}
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
 
 def value_with_unit(value: float | None, unit: str, lang: Lang, qualifier: str | None = None
@@ -35,7 +39,9 @@ def gap_text(p: Progress, lang: Lang) -> str:
     """The gap in the target's unit; a negative gap means the target is exceeded."""
     if p.gap is None:
         return "–"
-    size = value_with_unit(round(abs(p.gap), 3), p.unit, lang)
+    # A gap in a percentage is in percentage points, and says so.
+    size = _("views.words.points", lang, value=format_value(round(abs(p.gap), 3))) \
+        if p.unit == "%" else value_with_unit(round(abs(p.gap), 3), p.unit, lang)
     if p.gap <= 1e-9:
         return _("views.words.exceeded_by", lang, value=size) if p.gap < -1e-9 \
             else _("views.words.gap_closed", lang)
@@ -99,3 +105,14 @@ def summary_line(p: Progress, lang: Lang) -> str:
     if (verdict := verdict_text(p, lang)) is not None:
         parts.append(verdict)
     return " · ".join(parts)
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def quote_text(target: Target, lang: Lang) -> str:
+    """The document's own words; the catalog keeps them in traditional characters, so a
+    Simplified Chinese page shows them converted (the English page shows the original)."""
+    return _t2s().convert(target.quote) if lang == "zh" else target.quote

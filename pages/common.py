@@ -123,6 +123,12 @@ def as_of_line(lg: Lang) -> str:
              when=f"{when:%Y-%m-%d %H:%M}" if when else "–")
 
 
+def chip(colour: str, label: str) -> str:
+    """A coloured square with the status name written next to it (never colour alone)."""
+    return (f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
+            f"border:1px solid #555;vertical-align:-0.1em;margin-right:0.3em'></span>{label}")
+
+
 def lang() -> Lang:
     if Keys.LANG not in st.session_state:
         st.session_state[Keys.LANG] = normalise_lang(

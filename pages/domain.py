@@ -18,8 +18,9 @@ from indicators.regional import provinces_with_figures
 from indicators.snapshot import Snapshot
 from indicators.tables import checklist_table, regions_table, status_cell_styles, tasks_table
 from indicators.taskboard import filter_tasks, task_rows
+from indicators.wording import quote_text
 from pages import view_state
-from pages.common import as_of_line, derived, lang, snapshot
+from pages.common import as_of_line, chip, derived, lang, snapshot
 from pages.downloads import figure_downloads, table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
@@ -40,35 +41,53 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
                    years: tuple[int, int] | None, metric: str) -> None:
     doc = snap.catalog.documents[t.document_id]
     st.subheader(t.name(lg))
-    st.caption(_("views.quote", lg, document=doc.number(lg), clause=t.clause, quote=t.quote))
+    st.caption(_("views.quote", lg, document=doc.number(lg), clause=t.clause,
+                 quote=quote_text(t, lg)))
     if region != NATIONAL and not t.regional:
         st.info(_("views.no_regional_target", lg,
                   region=snap.catalog.regions[region].name(lg)))
     c = derived(target_card, t.id, lg, region)
-    cols = st.columns(4)
-    cols[0].metric(_("views.domain.metric.latest", lg), c.value,
-                   help=_("views.card.latest", lg, period=c.period) if c.period else None)
-    cols[1].metric(_("views.domain.metric.target", lg), c.target)
-    cols[2].metric(_("views.domain.metric.pct", lg), c.pct_achieved, help=c.gap)
-    cols[3].metric(_("views.domain.metric.verdict", lg),
-                   c.verdict or _("views.domain.pending", lg))
-    left, right = st.columns([2, 3])
-    with left:
-        chart(derived(bullet_chart, t.id, lg, region), f"bullet-{t.id}", lg)
-    with right:
-        chart(derived(trajectory_chart, t.id, lg, region, years=years), f"trajectory-{t.id}",
-              lg)
-    if derived(provinces_with_figures, t.id):
-        st.markdown(f"**{_('views.domain.provinces', lg)}**")
-        left, right = st.columns(2)
-        with left:
-            chart(derived(regions_bar, t.id, lg), f"regions-{t.id}", lg)
-        with right:
-            chart(derived(tile_map, t.id, lg, metric), f"tiles-{t.id}", lg)
-        with st.expander(_("views.domain.provinces", lg)):
+    if region != NATIONAL and not c.has_data:
+        st.info(_("views.region_no_figures", lg, region=snap.catalog.regions[region].name(lg)))
+    period = f" ({c.period})" if c.period else ""
+    facts = [
+        (_("views.domain.metric.latest", lg), f"{c.value} {c.arrow}", period),
+        (_("views.domain.metric.target", lg), c.target, ""),
+        (_("views.domain.metric.pct", lg), c.pct_achieved, c.gap if c.has_data else ""),
+        (_("views.domain.metric.status", lg), chip(c.colour, c.status_label), ""),
+        (_("views.domain.metric.verdict", lg), c.verdict or _("views.domain.pending", lg), ""),
+    ]
+    # Plain blocks rather than st.metric, which cuts long values (a verdict) short.
+    for col, (label, value, note) in zip(st.columns([3, 3, 2, 2, 4]), facts, strict=True):
+        col.markdown(
+            f"<div style='font-size:0.8rem;color:#555'>{label}</div>"
+            f"<div style='font-size:1.15rem;font-weight:600;line-height:1.3'>{value}</div>"
+            f"<div style='font-size:0.8rem;color:#555'>{note}</div>", unsafe_allow_html=True)
+    if not derived(provinces_with_figures, t.id):
+        progress_charts(t, lg, region, years)
+        return
+    # Tabs that track their state render only the open one: half the charts per rerun.
+    progress, provinces = st.tabs(
+        [_("views.domain.tab.progress", lg), _("views.domain.provinces", lg)],
+        key=f"views.tabs.{t.id}", on_change="rerun")
+    if progress.open:
+        with progress:
+            progress_charts(t, lg, region, years)
+    if provinces.open:
+        with provinces:
+            left, right = st.columns(2)
+            with left:
+                chart(derived(regions_bar, t.id, lg), f"regions-{t.id}", lg)
+            with right:
+                chart(derived(tile_map, t.id, lg, metric), f"tiles-{t.id}", lg)
             table = derived(regions_table, t.id, lg)
             st.dataframe(styled(table, lg), hide_index=True, width="stretch")
             table_downloads(table, f"regions-{t.id}", lg)
+
+
+def progress_charts(t: Target, lg: Lang, region: str, years: tuple[int, int] | None) -> None:
+    chart(derived(bullet_chart, t.id, lg, region), f"bullet-{t.id}", lg)
+    chart(derived(trajectory_chart, t.id, lg, region, years=years), f"trajectory-{t.id}", lg)
 
 
 def render(domain_id: str) -> None:

@@ -9,16 +9,10 @@ from indicators.figures import pct_achieved_bar, sparkline, status_legend
 from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
 from pages import views_nav
-from pages.common import as_of_line, derived, lang, snapshot
+from pages.common import as_of_line, chip, derived, lang, snapshot
 from pages.downloads import figure_downloads, table_downloads
 
 CARDS_PER_ROW = 4
-
-
-def chip(colour: str, label: str) -> str:
-    """A coloured square with the status name written next to it."""
-    return (f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
-            f"border:1px solid #555;vertical-align:-0.1em;margin-right:0.3em'></span>{label}")
 
 
 def legend(lg: Lang) -> None:
@@ -35,9 +29,12 @@ def card(c: Card, lg: Lang) -> None:
                     f"{c.value} <span title='{c.arrow_label}'>{c.arrow}</span></div>"
                     f"<div style='color:#555;font-size:0.85rem'>{period}</div>",
                     unsafe_allow_html=True)
-        st.markdown(f"{_('views.card.target', lg, target=c.target)}  \n"
-                    f"{_('views.card.pct', lg, pct=c.pct_achieved)} · {c.gap}  \n"
-                    f"{chip(c.colour, c.status_label)}", unsafe_allow_html=True)
+        lines = [_("views.card.target", lg, target=c.target)]
+        if c.has_data:
+            lines.append(" · ".join(x for x in (_("views.card.pct", lg, pct=c.pct_achieved),
+                                                c.gap) if x != "–"))
+        lines.append(chip(c.colour, c.status_label))
+        st.markdown("  \n".join(lines), unsafe_allow_html=True)
         if c.verdict:
             st.caption(f"{_('col.verdict', lg)}: {c.verdict}")
         if c.has_data:
@@ -72,11 +69,21 @@ def render() -> None:
         views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]]})
     styles = status_cell_styles(lg)
     status_col = _("col.status", lg)
+    first = [_(k, lg) for k in ("col.target", "views.col.domain_page", "col.status",
+                                "col.latest", "col.period", "col.target_value", "col.unit",
+                                "col.target_year", "col.pct_achieved", "col.gap",
+                                "col.verdict")]
+    order = first + [c for c in shown.columns if c not in first and c != "id"]
     st.dataframe(
-        shown.drop(columns=["id"]).style.map(lambda v: styles.get(v, ""), subset=[status_col]),
-        hide_index=True, width="stretch",
-        column_config={_("views.col.domain_page", lg): st.column_config.LinkColumn(
-            display_text=_("views.overview.open_domain", lg))},
+        shown.style.map(lambda v: styles.get(v, ""), subset=[status_col]),
+        hide_index=True, width="stretch", column_order=order,
+        column_config={
+            _("views.col.domain_page", lg): st.column_config.LinkColumn(
+                display_text=_("views.overview.open_domain", lg)),
+            _("col.pct_achieved", lg): st.column_config.NumberColumn(format="%.1f"),
+            _("col.gap", lg): st.column_config.NumberColumn(format="%.3g"),
+            _("col.target", lg): st.column_config.TextColumn(pinned=True),
+        },
     )
     table_downloads(table.drop(columns=["id"]), "targets", lg)
 

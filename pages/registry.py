@@ -22,14 +22,22 @@ def build(lang: Lang) -> dict[str, list[st.Page]]:
                 default=True, icon=":material/dashboard:"),
         st.Page("pages/regions.py", title=_("nav.regions", lang), url_path="provinces",
                 icon=":material/grid_view:"),
-        st.Page("pages/tasks.py", title=_("nav.tasks", lang), url_path="tasks",
+        st.Page("pages/tasks.py", title=_("nav.tasks", lang), url_path="task-list",
                 icon=":material/checklist:"),
-        st.Page("pages/method.py", title=_("nav.method", lang), url_path="method",
+        st.Page("pages/method.py", title=_("nav.method", lang), url_path="methodology",
                 icon=":material/functions:"),
     ]
     sections.update(domain_sections(lang))  # one page per catalog domain
 
     # --- planners' data entry ---------------------------------------------------------
+    sections[_("nav.section.planners", lang)] = [
+        st.Page("pages/upload.py", title=_("nav.upload", lang), url_path="data-upload",
+                icon=":material/upload_file:"),
+        st.Page("pages/edit.py", title=_("nav.edit", lang), url_path="data-edit",
+                icon=":material/edit_note:"),
+        st.Page("pages/history.py", title=_("nav.history", lang), url_path="upload-history",
+                icon=":material/history:"),
+    ]
 
     # --- presenters' exports ----------------------------------------------------------
     sections[_("nav.section.exports", lang)] = [

@@ -14,21 +14,34 @@ from pages.auth_ui import require_planner
 from pages.common import store
 
 
+class StatusKeys:
+    """Widget keys of the form (one form per page)."""
+
+    SUBJECT = "views.status.{}"  # by subject type: task | target
+    STATUS = "views.status.status"
+    EVIDENCE = "views.status.evidence"
+    NOTE = "views.status.note"
+    SUBMIT = "views.status.submit"
+
+
 def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form_key: str
                 ) -> None:
     """``subjects`` maps ids to the names shown; drawn only for a logged-in planner."""
     user = require_planner(lang)
     if user is None or not subjects:
         return
-    with st.form(f"views.status.{form_key}", clear_on_submit=True):
+    with st.form(f"views.status_form.{form_key}", clear_on_submit=True):
         subject = st.selectbox(_("views.tasks.change.task", lang), list(subjects),
-                               format_func=lambda s: subjects[s])
+                               format_func=lambda s: subjects[s],
+                               key=StatusKeys.SUBJECT.format(subject_type))
         status = st.radio(_("views.tasks.change.status", lang), TASK_STATUSES,
-                          horizontal=True,
+                          horizontal=True, key=StatusKeys.STATUS,
                           format_func=lambda s: _(f"views.task_status.{s}", lang))
-        evidence = st.text_area(_("views.tasks.change.evidence", lang), height=80)
-        note = st.text_input(_("views.tasks.change.note", lang))
-        submitted = st.form_submit_button(_("views.tasks.change.submit", lang))
+        evidence = st.text_area(_("views.tasks.change.evidence", lang), height=80,
+                                key=StatusKeys.EVIDENCE)
+        note = st.text_input(_("views.tasks.change.note", lang), key=StatusKeys.NOTE)
+        submitted = st.form_submit_button(_("views.tasks.change.submit", lang),
+                                          key=StatusKeys.SUBMIT)
     if not submitted:
         return
     try:

@@ -64,7 +64,7 @@ def preview_table(preview: Preview, catalog: Catalog, lang: Lang, change: str) -
         out[_("ingest.col.old", lang)] = [figure_text(v, q) for v, q in
                                          zip(rows["old_value"], rows["old_qualifier"],
                                              strict=True)]
-    out[_("ingest.col.new" if change != "unchanged" else "ingest.col.value", lang)] = [
+    out[_("ingest.col.new" if change != "unchanged" else "ingest.col.figure", lang)] = [
         figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)]
     out[_("ingest.col.unit", lang)] = rows["unit"].map(lambda u: _unit(u, lang))
     return pd.DataFrame(out).reset_index(drop=True)
@@ -91,12 +91,13 @@ def uploads_table(uploads: Iterable[Upload], lang: Lang) -> pd.DataFrame:
             _("history.col.file", lang): u.file_name or "",
             _("history.col.user", lang): u.user_name,
             _("history.col.when", lang): f"{u.created_at:%Y-%m-%d %H:%M:%S}",
+            _("history.col.state", lang): state,
             _("history.col.rows", lang): u.rows_total,
             _("history.col.new", lang): u.rows_new,
             _("history.col.changed", lang): u.rows_changed,
             _("history.col.unchanged", lang): u.rows_unchanged,
-            _("history.col.state", lang): state,
-            _("history.col.sha256", lang): u.sha256 or "",
+            # The first 12 hex digits tell files apart; the page shows the whole hash below.
+            _("history.col.sha256", lang): (u.sha256 or "")[:12],
         })
     return pd.DataFrame(records)
 
@@ -108,7 +109,7 @@ def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.Da
         _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
         _("ingest.col.region", lang): rows["region_code"].map(regions),
         _("ingest.col.period", lang): rows["period"],
-        _("ingest.col.value", lang): [figure_text(v, q) for v, q in
+        _("ingest.col.figure", lang): [figure_text(v, q) for v, q in
                                       zip(rows["value"], rows["qualifier"], strict=True)],
         _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
         _("ingest.col.source", lang): rows["source"].fillna(""),
@@ -119,7 +120,7 @@ def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.Da
 def figure_history_table(history: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Every version of one figure, newest first: which upload wrote it, and is it live."""
     return pd.DataFrame({
-        _("ingest.col.value", lang): [figure_text(v, q) for v, q in
+        _("ingest.col.figure", lang): [figure_text(v, q) for v, q in
                                       zip(history["value"], history["qualifier"],
                                           strict=True)],
         _("history.col.id", lang): history["upload_id"],

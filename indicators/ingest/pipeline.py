@@ -7,7 +7,7 @@ with Arrow, so a million-row file costs a few vectorised passes, not a Python lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -94,29 +94,39 @@ class DuplicateUpload(Exception):
 
 
 def check_file(data: bytes, file_name: str, catalog: Catalog,
-               options: Options = Options()) -> Checked:
+               options: Options | None = None) -> Checked:
+    """Read, reshape and validate one file; nothing is written here."""
+    options = options or Options()  # built per call: the size limit comes from the env
     sha = sha256_of(data)
     try:
         raw = read_table(data, file_name, sheet=options.sheet, encoding=options.encoding,
                          max_bytes=options.max_bytes)
     except Rejected as exc:
-        return Checked.rejected(file_name, sha, exc.problems)
+        return Checked.rejected(file_name, sha, exc.problems,
+                                exc.info if isinstance(exc.info, ReadInfo) else None)
     return check_raw(raw, catalog, options, file_name=file_name, sha256=sha)
 
 
 def check_records(records: list[dict[str, Any]], catalog: Catalog,
-                  options: Options = Options()) -> Checked:
-    """Form edits: rows of {indicator, region, period, value, unit, source, note} as typed."""
+                  options: Options | None = None, *,
+                  row_numbers: list[int] | None = None) -> Checked:
+    """Form edits: rows of {indicator, region, period, value, unit, source, note} as typed.
+
+    `row_numbers` are the rows as the form shows them, for the problem table.
+    """
     headers = list(LONG_FIELDS)
     cells = pa.table({f"c{i}": pa.array(["" if r.get(h) is None else str(r.get(h))
                                           for r in records], pa.string())
                       for i, h in enumerate(headers)})
-    raw = RawTable(headers, cells, np.arange(2, len(records) + 2), ReadInfo("form"))
-    return check_raw(raw, catalog, Options(**{**options.__dict__, "layout": "long"}))
+    numbers = np.array(row_numbers if row_numbers is not None
+                       else range(2, len(records) + 2), dtype=np.int64)
+    raw = RawTable(headers, cells, numbers, ReadInfo("form"))
+    return check_raw(raw, catalog, replace(options or Options(), layout="long"))
 
 
-def check_raw(raw: RawTable, catalog: Catalog, options: Options = Options(), *,
+def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *,
               file_name: str | None = None, sha256: str | None = None) -> Checked:
+    options = options or Options()
     long = reshape(raw, catalog, layout=options.layout, indicator=options.indicator,
                    region=options.region)
     problems = list(raw.problems) + long.problems

@@ -91,9 +91,9 @@ def read_table(
     raw = _read_xlsx(data, sheet) if is_xlsx(data, file_name) else _read_csv(data, encoding)
     if len(raw.headers) > max_columns:
         raise Rejected([Problem("too_many_columns_file", params={
-            "n": len(raw.headers), "limit": max_columns})])
+            "n": len(raw.headers), "limit": max_columns})], raw.info)
     if raw.n_rows == 0:
-        raise Rejected([Problem("header_only", excel_row=1)])
+        raise Rejected([Problem("header_only", excel_row=1)], raw.info)
     return raw
 
 

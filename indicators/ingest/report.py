@@ -32,9 +32,10 @@ class Problem:
 class Rejected(Exception):
     """A file with any problem writes nothing."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], info: object = None) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.info = info  # what was read before the problem, when anything was
 
 
 def column_letter(index: int) -> str:

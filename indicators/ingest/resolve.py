@@ -80,7 +80,7 @@ def resolve(table: pa.Table, catalog: Catalog, *, today: date,
     units = [targets[i].unit if i else None for i in ids]
 
     parsed = parse_values(table["value"])
-    qualifier, q_bad, q_conflict = _qualifiers(table["qualifier"], parsed.qualifier)
+    qualifier, q_bad, q_conflict = _qualifiers(table["qualifier"], parsed)
     value, status = _convert_units(table["unit"], parsed, ind_idx, units, kinds,
                                    shares_as_fractions)
     frame = pd.DataFrame({
@@ -99,7 +99,7 @@ def resolve(table: pa.Table, catalog: Catalog, *, today: date,
         "qualifier": qualifier,
         "qualifier_bad": q_bad,
         "qualifier_conflict": q_conflict,
-        "unit_status": pd.Categorical(status),
+        "unit_status": pd.Categorical.from_codes(status, categories=UNIT_STATUSES),
         "unit": categorical(units, ind_idx),
         "kind": categorical(kinds, ind_idx),
         "source": _text_or_none(table["source"]),
@@ -113,19 +113,30 @@ def _text_or_none(col: pa.ChunkedArray) -> pd.Series:
     return pc.if_else(pc.equal(trimmed, ""), None, trimmed).to_pandas()
 
 
-def _qualifiers(col: pa.ChunkedArray, in_cell: np.ndarray
-                ) -> tuple[pd.Categorical, np.ndarray, np.ndarray]:
+QUALIFIERS = tuple(sorted(set(_QUALIFIERS.values())))
+_Q_CODE = {q: i for i, q in enumerate(QUALIFIERS)}
+_NO_Q, _BAD_Q = -1, -2
+
+
+def _qualifiers(col: pa.ChunkedArray, parsed: Any) -> tuple[pd.Categorical, np.ndarray,
+                                                            np.ndarray]:
     """The stored qualifier: from the value cell (">98") or a qualifier column, which agree."""
-    answers, idx, _texts = per_text(col, lambda q: _QUALIFIERS.get(key(q), "?")
-                                    if q.strip() else None)
-    from_col = spread([a or "" for a in answers], idx, object) if answers else np.full(
-        len(in_cell), "", dtype=object)
-    has_cell = pd.notna(in_cell)
-    bad = from_col == "?"
-    conflict = has_cell & (from_col != "") & ~bad & (from_col != np.where(has_cell, in_cell,
-                                                                          ""))
-    chosen = np.where(has_cell, in_cell, np.where(bad | (from_col == ""), None, from_col))
-    return pd.Categorical(chosen), bad, conflict
+    answers, idx, _texts = per_text(
+        col, lambda q: _Q_CODE.get(_QUALIFIERS.get(key(q), ""), _BAD_Q) if q.strip()
+        else _NO_Q)
+    from_col = spread(answers, idx, np.int8)
+    in_cell = np.full(len(idx), _NO_Q, dtype=np.int8)
+    for row in parsed.special:  # only non-plain cells can carry a qualifier
+        if parsed.qualifier[row] is not None:
+            in_cell[row] = _Q_CODE[parsed.qualifier[row]]
+    bad = from_col == _BAD_Q
+    conflict = (in_cell >= 0) & (from_col >= 0) & (in_cell != from_col)
+    chosen = np.where(in_cell >= 0, in_cell, np.where(from_col >= 0, from_col, _NO_Q))
+    return pd.Categorical.from_codes(chosen, categories=QUALIFIERS), bad, conflict
+
+
+UNIT_STATUSES = ("ok", "unknown", "mismatch", "conflict", "fraction", "fraction_unconfirmed")
+_S = {name: np.int8(i) for i, name in enumerate(UNIT_STATUSES)}
 
 
 def _convert_units(
@@ -140,7 +151,7 @@ def _convert_units(
     n = len(ind_idx)
     u_texts, u_idx = encode(unit_col)
     factor = np.ones(n)
-    status = np.full(n, "ok", dtype=object)
+    status = np.full(n, _S["ok"], dtype=np.int8)
     if n:
         # One answer per (indicator, unit column text) pair present in the file.
         pair = ind_idx.astype(np.int64) * max(len(u_texts), 1) + u_idx
@@ -153,30 +164,33 @@ def _convert_units(
                            if catalog_unit is not None else None)
         factor = np.array([a.factor if a and a.factor is not None else np.nan
                            for a in answers])[inv]
-        status = np.array([a.status if a else "ok" for a in answers], dtype=object)[inv]
+        status = np.array([_S[a.status] if a else _S["ok"] for a in answers],
+                          dtype=np.int8)[inv]
     # Cells that carry their own unit ("98%", "4.5万亿元") are few; handle them one by one.
-    cell_unit = np.where(parsed.percent, "%", parsed.unit)
-    for row in np.flatnonzero(pd.notna(cell_unit)):
+    for row in parsed.special:
+        cell_unit = "%" if parsed.percent[row] else parsed.unit[row]
+        if cell_unit is None:
+            continue
         catalog_unit = units[ind_idx[row]] if ind_idx[row] < len(units) else None
         written_col = u_texts[u_idx[row]] if u_texts else ""
-        if written_col.strip() and key(written_col) != key(cell_unit[row]):
-            status[row], factor[row] = "conflict", np.nan
+        if written_col.strip() and key(written_col) != key(cell_unit):
+            status[row], factor[row] = _S["conflict"], np.nan
         elif catalog_unit is not None:
-            res = resolve_unit(cell_unit[row], catalog_unit)
-            status[row] = res.status
+            res = resolve_unit(cell_unit, catalog_unit)
+            status[row] = _S[res.status]
             factor[row] = res.factor if res.factor is not None else np.nan
     number = parsed.value
     with np.errstate(invalid="ignore", divide="ignore"):
         # Divide by whole powers of ten rather than multiply by 1e-4: 5800 亿元 is 0.58.
         value = np.where(factor >= 1, number * factor, number / np.round(1 / factor))
     is_share = spread([k == "share" for k in kinds], ind_idx, bool)
-    looks_fraction = is_share & ~parsed.percent & (status == "ok") & (number > 0) & (
+    looks_fraction = is_share & ~parsed.percent & (status == _S["ok"]) & (number > 0) & (
         number <= 1)
-    fraction = status == "fraction"
+    fraction = status == _S["fraction"]
     if shares_as_fractions:
         value = np.where(looks_fraction, number * 100, value)
-        status[fraction] = "ok"
+        status[fraction] = _S["ok"]
     else:
-        status[fraction | looks_fraction] = "fraction_unconfirmed"
+        status[fraction | looks_fraction] = _S["fraction_unconfirmed"]
     return value, status
 

@@ -82,6 +82,7 @@ class ParsedColumn:
     qualifier: np.ndarray  # object: str or None
     percent: np.ndarray  # bool
     unit: np.ndarray  # object: str or None
+    special: np.ndarray  # rows that were not plain numbers: only these can carry the above
 
 
 def parse_values(column: pa.ChunkedArray | pa.Array) -> ParsedColumn:
@@ -107,4 +108,4 @@ def parse_values(column: pa.ChunkedArray | pa.Array) -> ParsedColumn:
             values[i] = np.nan if cell.value is None else cell.value
             qualifier[i], percent[i], unit[i] = cell.qualifier, cell.percent, cell.unit
     values[~np.isfinite(values)] = np.nan
-    return ParsedColumn(values, qualifier, percent, unit)
+    return ParsedColumn(values, qualifier, percent, unit, rest)

@@ -1,0 +1,118 @@
+"""Uploads history: who wrote what and when, the rows each wrote, undo, and tracing a figure.
+
+Reading the history needs no login (officials may check where a figure came from); undoing
+does.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.i18n import Lang, _
+from indicators.ingest.display import (
+    figure_history_table,
+    upload_rows_table,
+    uploads_table,
+)
+from indicators.store import StoreBusy, StoreError, Upload
+from pages.auth_ui import require_planner
+from pages.common import lang, store
+
+
+class HistoryKeys:
+    UPLOAD = "history.upload"
+    CONFIRM = "history.confirm"
+    UNDO = "history.undo"
+    DONE = "history.done"
+    TRACE_INDICATOR = "history.trace.indicator"
+    TRACE_REGION = "history.trace.region"
+    TRACE_PERIOD = "history.trace.period"
+
+
+def _label(u: Upload, lg: Lang) -> str:
+    what = u.file_name or _(f"history.kind.{u.kind}", lg)
+    return f"#{u.id} · {what} · {u.user_name} · {u.created_at:%Y-%m-%d %H:%M}"
+
+
+def _undo(lg: Lang, chosen: Upload) -> None:
+    if chosen.kind == "undo" or chosen.undone_by is not None:
+        return
+    with st.expander(_("history.undo", lg)):
+        user = require_planner(lg)
+        if user is None:
+            return
+        st.caption(_("history.undo_explain", lg, n=chosen.rows_new + chosen.rows_changed))
+        sure = st.checkbox(_("history.confirm", lg, id=chosen.id), key=HistoryKeys.CONFIRM)
+        clicked = st.button(_("history.undo", lg), disabled=not sure, key=HistoryKeys.UNDO,
+                            type="primary")
+    if clicked:
+        try:
+            up = store().undo_upload(chosen.id, user=user)
+        except StoreBusy:
+            st.warning(_("upload.busy", lg))
+            return
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        st.session_state[HistoryKeys.DONE] = (chosen.id, up.id)
+        st.session_state.pop(HistoryKeys.CONFIRM, None)
+        st.rerun()
+
+
+def _trace(lg: Lang) -> None:
+    """Where one figure came from: every version, the upload that wrote it, which is live."""
+    s = store()
+    catalog = s.catalog()
+    st.subheader(_("history.trace", lg))
+    current = s.current_actuals()
+    if current.empty:
+        st.caption(_("history.no_figures", lg))
+        return
+    targets = {t.id: t.name(lg) for t in catalog.targets.values()
+               if t.id in set(current["indicator_id"])}
+    c1, c2, c3 = st.columns(3)
+    indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
+                             format_func=targets.get, key=HistoryKeys.TRACE_INDICATOR)
+    mine = current[current["indicator_id"] == indicator]
+    regions = {code: catalog.regions[code].name(lg) if code in catalog.regions else code
+               for code in dict.fromkeys(mine["region_code"])}
+    region = c2.selectbox(_("ingest.col.region", lg), list(regions), format_func=regions.get,
+                          key=HistoryKeys.TRACE_REGION)
+    periods = list(mine[mine["region_code"] == region]["period"])
+    period = c3.selectbox(_("ingest.col.period", lg), periods, key=HistoryKeys.TRACE_PERIOD)
+    if period is None:
+        return
+    history = s.actual_history(indicator, region, period)
+    st.dataframe(figure_history_table(history, lg), hide_index=True, width="stretch")
+
+
+def render() -> None:
+    lg = lang()
+    s = store()
+    st.title(_("history.title", lg))
+    st.caption(_("history.intro", lg))
+    done = st.session_state.pop(HistoryKeys.DONE, None)
+    if done is not None:
+        st.success(_("history.undone", lg, id=done[0], undo_id=done[1]))
+    ups = s.uploads()
+    st.dataframe(uploads_table(ups, lg), hide_index=True, width="stretch")
+    if ups:
+        by_id = {u.id: u for u in ups}
+        chosen_id = st.selectbox(_("history.choose", lg), list(by_id),
+                                 format_func=lambda i: _label(by_id[i], lg),
+                                 key=HistoryKeys.UPLOAD)
+        chosen = by_id[chosen_id]
+        if chosen.sha256:
+            st.caption(f"SHA-256 {chosen.sha256}")
+        shown = chosen.undoes if chosen.kind == "undo" else chosen.id
+        st.markdown(_("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
+                      lg, id=shown))
+        st.dataframe(upload_rows_table(s.upload_rows(shown), s.catalog(), lg),
+                     hide_index=True, width="stretch")
+        if chosen.undone_by is not None:
+            st.info(_("history.undone_by", lg, id=chosen.undone_by))
+        _undo(lg, chosen)
+    _trace(lg)
+
+
+render()

@@ -1,0 +1,186 @@
+"""Upload a CSV/XLSX of actual figures: what was read, every problem, a preview, then commit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.i18n import Lang, _
+from indicators.ingest import (
+    Checked,
+    DuplicateUpload,
+    Options,
+    Rejected,
+    check_file,
+    commit,
+    preview,
+    problems_frame,
+)
+from indicators.ingest.display import preview_table, read_summary
+from indicators.ingest.read import max_upload_bytes, sheet_names
+from indicators.ingest.template import template_csv, template_xlsx
+from indicators.store import StoreBusy
+from pages.auth_ui import require_planner
+from pages.common import lang, store
+
+ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
+
+
+class UploadKeys:
+    FILE = "upload.file"  # + the round: a new key empties the uploader after a commit
+    ROUND = "upload.round"
+    LAYOUT = "upload.layout"
+    ENCODING = "upload.encoding"
+    SHEET = "upload.sheet"
+    REGION = "upload.region"
+    INDICATOR = "upload.indicator"
+    FRACTIONS = "upload.fractions"
+    AGAIN = "upload.again"
+    NOTE = "upload.note"
+    COMMIT = "upload.commit"
+    CHECKED = "upload.checked"  # (file sha + options, Checked): parse once per choice
+    DONE = "upload.done"  # the Upload just stored, shown after the rerun
+
+
+def _templates(lg: Lang) -> None:
+    s = store()
+    catalog, current = s.catalog(), s.current_actuals()
+    c1, c2, _c3 = st.columns([1, 1, 3])
+    c1.download_button(_("upload.template_csv", lg), template_csv(catalog, current),
+                       file_name="template.csv", mime="text/csv", icon=":material/download:")
+    c2.download_button(
+        _("upload.template_xlsx", lg), template_xlsx(catalog, current),
+        file_name="template.xlsx", icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _options(lg: Lang, data: bytes, name: str) -> Options:
+    catalog = store().catalog()
+    with st.expander(_("upload.options", lg)):
+        c1, c2 = st.columns(2)
+        layout = c1.radio(_("upload.layout", lg), ("auto", "long", "wide"), horizontal=True,
+                          format_func=lambda v: _(f"upload.layout.{v}", lg),
+                          key=UploadKeys.LAYOUT)
+        sheets = sheet_names(data) if name.lower().endswith((".xlsx", ".xlsm")) else []
+        sheet = c2.selectbox(_("upload.sheet", lg), sheets, key=UploadKeys.SHEET) \
+            if sheets else None
+        encoding = c2.selectbox(_("upload.encoding", lg), ENCODINGS, key=UploadKeys.ENCODING,
+                                format_func=lambda e: _("upload.encoding.auto", lg)
+                                if e == "auto" else e) if not sheets else "auto"
+        regions = {"": _("upload.none", lg)} | {
+            r.code: r.name(lg) for r in catalog.regions.values()}
+        region = c1.selectbox(_("upload.region", lg), list(regions), key=UploadKeys.REGION,
+                              format_func=regions.get, help=_("upload.region.help", lg))
+        indicators = {"": _("upload.none", lg)} | {
+            t.id: t.name(lg) for t in catalog.targets.values() if t.quantitative}
+        indicator = c2.selectbox(_("upload.indicator", lg), list(indicators),
+                                 key=UploadKeys.INDICATOR, format_func=indicators.get,
+                                 help=_("upload.indicator.help", lg))
+        fractions = st.checkbox(_("upload.fractions", lg), key=UploadKeys.FRACTIONS)
+    return Options(layout=layout, sheet=sheet, encoding=None if encoding == "auto" else encoding,
+                   region=region or None, indicator=indicator or None,
+                   shares_as_fractions=fractions)
+
+
+def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
+    """Parse and validate once per (file, options); reruns reuse the answer."""
+    s = store()
+    token = (file_id, name, options, s.data_version())
+    cached = st.session_state.get(UploadKeys.CHECKED)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    with st.spinner(_("upload.checking", lang())):
+        checked = check_file(data, name, s.catalog(), options)
+    st.session_state[UploadKeys.CHECKED] = (token, checked)
+    return checked
+
+
+def _show_done(lg: Lang) -> None:
+    done = st.session_state.pop(UploadKeys.DONE, None)
+    if done is not None:
+        st.success(_("upload.stored", lg, id=done.id, new=done.rows_new,
+                     changed=done.rows_changed, unchanged=done.rows_unchanged))
+
+
+def render() -> None:
+    lg = lang()
+    st.title(_("upload.title", lg))
+    st.caption(_("upload.intro", lg))
+    _templates(lg)
+    user = require_planner(lg)
+    if user is None:
+        return
+    _show_done(lg)
+    limit_mb = max_upload_bytes() / 1024 / 1024
+    file = st.file_uploader(_("upload.file", lg, limit=f"{limit_mb:g}"),
+                            type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
+                            key=f"{UploadKeys.FILE}.{st.session_state.get(UploadKeys.ROUND, 0)}",
+                            # Our own limit speaks the planner's language; Streamlit's is a
+                            # backstop for files far too large to read at all.
+                            max_upload_size=int(limit_mb * 2) + 1)
+    if file is None:
+        return
+    data = file.getvalue()
+    options = _options(lg, data, file.name)
+    checked = _checked(data, file.file_id, file.name, options)
+    summary = read_summary(checked, lg)
+    if summary:
+        st.info(_("upload.read_as", lg, summary=summary))
+    if not checked.ok:
+        st.error(_("upload.rejected", lg, n=checked.n_problems))
+        st.dataframe(problems_frame(checked.problems, lg), hide_index=True, width="stretch")
+        if checked.n_problems > len(checked.problems):
+            st.caption(_("upload.more_problems", lg,
+                         n=checked.n_problems - len(checked.problems)))
+        return
+    _preview_and_commit(lg, checked, user)
+
+
+def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
+    s = store()
+    try:
+        pv = preview(s, checked)
+    except StoreBusy:
+        st.warning(_("upload.busy", lg))
+        return
+    except Rejected:
+        return
+    st.subheader(_("upload.preview", lg))
+    c1, c2, c3 = st.columns(3)
+    c1.metric(_("upload.new", lg), f"{pv.new:,}")
+    c2.metric(_("upload.changed", lg), f"{pv.changed:,}")
+    c3.metric(_("upload.unchanged", lg), f"{pv.unchanged:,}")
+    catalog = s.catalog()
+    tabs = st.tabs([_("upload.changed", lg), _("upload.new", lg), _("upload.unchanged", lg)])
+    for tab, change in zip(tabs, ("changed", "new", "unchanged"), strict=True):
+        with tab:
+            st.dataframe(preview_table(pv, catalog, lg, change), hide_index=True,
+                         width="stretch")
+    again = False
+    if pv.duplicate_of is not None:
+        d = pv.duplicate_of
+        st.warning(_("upload.duplicate", lg, id=d.id, user=d.user_name,
+                     when=f"{d.created_at:%Y-%m-%d %H:%M}"))
+        again = st.checkbox(_("upload.again", lg), key=UploadKeys.AGAIN)
+    note = st.text_input(_("upload.note", lg), key=UploadKeys.NOTE)
+    if pv.new + pv.changed == 0:
+        st.info(_("upload.nothing_new", lg))
+    disabled = pv.duplicate_of is not None and not again
+    if not st.button(_("upload.confirm", lg, n=pv.new + pv.changed), type="primary",
+                     disabled=disabled, key=UploadKeys.COMMIT):
+        return
+    try:
+        up = commit(s, checked, user=user, note=note.strip() or None, allow_duplicate=again)
+    except StoreBusy:
+        st.warning(_("upload.busy", lg))
+        return
+    except DuplicateUpload as exc:
+        st.warning(_("upload.duplicate", lg, id=exc.upload.id, user=exc.upload.user_name,
+                     when=f"{exc.upload.created_at:%Y-%m-%d %H:%M}"))
+        return
+    st.session_state[UploadKeys.DONE] = up
+    st.session_state.pop(UploadKeys.CHECKED, None)
+    st.session_state[UploadKeys.ROUND] = st.session_state.get(UploadKeys.ROUND, 0) + 1
+    st.rerun()
+
+
+render()

@@ -1,0 +1,242 @@
+"""The officials' figures: what each one plots, checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from indicators import figures as F
+from indicators.catalog import NATIONAL
+from indicators.paths import CATALOG_DIR
+from indicators.periods import parse_period
+from indicators.snapshot import load_snapshot
+from indicators.store import Store
+
+AS_OF = date(2026, 11, 23)
+BUILDERS_BY_TARGET = (F.bullet_chart, F.trajectory_chart, F.regions_bar, F.tile_map)
+
+
+def snap_of(store: Store, as_of: date = AS_OF):
+    return load_snapshot(store, as_of=as_of)
+
+
+def trace(fig: go.Figure, name_part: str) -> go.BaseTraceType:
+    found = [t for t in fig.data if t.name and name_part in t.name]
+    assert len(found) == 1, [t.name for t in fig.data]
+    return found[0]
+
+
+def source_text(fig: go.Figure) -> str:
+    return " ".join(a.text for a in fig.layout.annotations).replace("<br>", "")
+
+
+def as_date(x: object) -> date:
+    return x if isinstance(x, date) else date.fromisoformat(str(x)[:10])
+
+
+def write_provinces(store: Store, rows: list[tuple[str, str, float]]) -> None:
+    frame = pd.DataFrame([
+        {"indicator_id": "fibre_village_share", "region_code": code, "period": period,
+         "t": parse_period(period).t, "value": value, "qualifier": None, "unit": "%",
+         "source": "省通信管理局 test release", "note": None}
+        for code, period, value in rows])
+    store.write_actuals(frame, kind="file", user="tester", file_name="provinces.csv")
+
+
+# --- bullet ---------------------------------------------------------------------------------
+
+
+def test_bullet_marks_latest_actual_target_and_baseline_of_the_scale(store):
+    fig = F.bullet_chart(snap_of(store), "info_consumption_scale", "zh")
+    latest = trace(fig, "最新实际值")
+    assert list(latest.x) == [6.8]                       # 2021, the newest published figure
+    assert "已实现" in latest.name                        # status name beside its colour
+    assert latest.marker.color == F.STATUS_COLOURS["achieved"]
+    assert list(trace(fig, "目标").x) == [6.0]
+    assert list(trace(fig, "基期").x) == [3.9]            # the 2016 baseline of the catalog
+    source = source_text(fig)
+    assert "国发〔2017〕40号 一(三)" in source and "数据截至 2021" in source
+    assert "工业和信息化部" in source
+
+
+def test_bullet_of_a_target_without_a_catalog_baseline_calls_its_start_the_first_actual(store):
+    fig = F.bullet_chart(snap_of(store), "fibre_village_share", "en")
+    assert "Start: first actual" in trace(fig, "Start").name
+    assert not [t for t in fig.data if t.name and t.name.startswith("Baseline")]
+
+
+# --- trajectory -----------------------------------------------------------------------------
+
+
+def test_trajectory_required_path_runs_compounding_from_the_baseline_to_the_target(store):
+    fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "zh")
+    path = trace(fig, "所需路径")
+    xs, ys = [as_date(x) for x in path.x], list(path.y)
+    assert (xs[0], ys[0]) == (date(2016, 12, 31), pytest.approx(3.9))
+    assert (xs[-1], ys[-1]) == (date(2020, 12, 31), pytest.approx(6.0))
+    # half way (end of 2018) on a compound path: 3.9 * (6 / 3.9) ** 0.5 = 4.8374
+    mid = ys[xs.index(date(2018, 12, 31))]
+    assert mid == pytest.approx(4.8374, abs=1e-4)
+    # the target year has passed (judged in 2026): no projection is drawn
+    assert not [t for t in fig.data if t.name and "预测" in t.name]
+    assert "目标年 2020" in source_text(fig)
+
+
+def test_trajectory_projects_the_observed_growth_to_the_target_year(store):
+    # Judged in mid-2019 the newest figure is 2018's 5 (约): observed growth since 2016 is
+    # (5 / 3.9) ** (1/2) - 1, and two more years of it give 5 * (5 / 3.9) = 6.4103 in 2020.
+    fig = F.trajectory_chart(snap_of(store, date(2019, 6, 1)), "info_consumption_scale", "en")
+    projection = trace(fig, "projected")
+    assert as_date(projection.x[0]) == date(2018, 12, 31) and projection.y[0] == 5.0
+    assert as_date(projection.x[-1]) == date(2020, 12, 31)
+    assert projection.y[-1] == pytest.approx(6.4103, abs=1e-4)
+    assert "6.41" in projection.name
+
+
+def test_growth_trajectory_shows_the_derived_average_and_the_published_yearly_rate(store):
+    fig = F.trajectory_chart(snap_of(store), "info_consumption_growth", "zh")
+    derived = trace(fig, "由规模推算")
+    values = dict(zip((as_date(x).year for x in derived.x), derived.y, strict=True))
+    assert values[2020] == pytest.approx(((5.8 / 3.9) ** (1 / 4) - 1) * 100)   # 10.43 %
+    assert values[2021] == pytest.approx(((6.8 / 3.9) ** (1 / 5) - 1) * 100)   # 11.76 %
+    reported = trace(fig, "公布的当年同比增速")
+    assert list(reported.y) == [11.1] and as_date(reported.x[0]).year == 2018
+    assert list(trace(fig, "目标增速").y) == [11, 11]
+
+
+def test_hover_traces_every_figure_to_its_source_and_upload(store):
+    snap = snap_of(store)
+    upload = int(snap.actuals.loc[snap.actuals["indicator_id"] == "info_consumption_scale",
+                                  "upload_id"].iloc[0])
+    fig = F.trajectory_chart(snap, "info_consumption_scale", "en")
+    hover = " ".join(trace(fig, "Actual").hovertext)
+    assert f"Upload #{upload} (published_actuals.csv, by system)" in hover
+    assert "CRI report 2018-08-17" in hover          # where the 2017 figure was published
+
+
+def test_trajectory_year_filter_sets_the_time_axis(store):
+    fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en", years=(2015, 2020))
+    lo, hi = (as_date(x) for x in fig.layout.xaxis.range)
+    assert lo.year == 2014 and hi == date(2020, 12, 31)
+
+
+# --- provinces ------------------------------------------------------------------------------
+
+# Beijing 95 -> 99 (met 98); Tibet 60 -> 66 from its first figure in 2018: required growth to
+# 98 by 2020 is (98/60)^(1/2)-1 = 27.8 %, observed 10 %: R = 0.36, limited; Hebei 90 -> 97:
+# observed 7.78 %, required (98/90)^(1/2)-1 = 4.35 %: on track.
+PROVINCES = [("110000", "2018", 95.0), ("110000", "2019", 99.0),
+             ("540000", "2018", 60.0), ("540000", "2019", 66.0),
+             ("130000", "2018", 90.0), ("130000", "2019", 97.0)]
+
+
+def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
+    write_provinces(store, PROVINCES)
+    fig = F.regions_bar(snap_of(store), "fibre_village_share", "zh")
+    assert list(fig.layout.yaxis.categoryarray) == ["西藏", "河北", "北京"]
+    gaps = {y: x for t in fig.data for x, y in zip(t.x, t.y, strict=True)}
+    assert gaps == {"西藏": pytest.approx(32.0), "河北": pytest.approx(1.0),
+                    "北京": pytest.approx(-1.0)}
+    assert {t.name for t in fig.data} == {"进展有限", "进展顺利", "已实现"}
+
+
+def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, catalog):
+    write_provinces(store, PROVINCES)
+    fig = F.tile_map(snap_of(store), "fibre_village_share", "en")
+    squares = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(squares) == len(catalog.provinces) == 31
+    assert {round(s.x1 - s.x0, 6) for s in squares} == {0.92}
+    assert {round(s.y1 - s.y0, 6) for s in squares} == {0.92}
+    by_place = {(round((s.x0 + s.x1) / 2), round((s.y0 + s.y1) / 2)): s.fillcolor
+                for s in squares}
+    beijing, tibet, shanghai = (catalog.regions[c] for c in ("110000", "540000", "310000"))
+    assert by_place[(beijing.tile_col, beijing.tile_row)] == F.STATUS_COLOURS["achieved"]
+    assert by_place[(tibet.tile_col, tibet.tile_row)] == F.STATUS_COLOURS["limited"]
+    assert by_place[(shanghai.tile_col, shanghai.tile_row)] == F.STATUS_COLOURS["no_data"]
+    assert {"Achieved", "Limited progress", "On track", "No data"} <= \
+        {t.name for t in fig.data if t.name}
+    assert fig.layout.yaxis.scaleanchor == "x"        # squares stay square
+
+
+def test_tile_map_by_pct_achieved_uses_a_colour_scale(store):
+    write_provinces(store, PROVINCES)
+    fig = F.tile_map(snap_of(store), "fibre_village_share", "en", metric="pct_achieved")
+    assert any(getattr(t.marker, "showscale", False) for t in fig.data)
+    labels = " ".join(" ".join(t.text) for t in fig.data if t.text is not None)
+    assert "67%" in labels            # Tibet: 66 / 98 = 67.3 %
+
+
+# --- milestones and tasks -------------------------------------------------------------------
+
+
+def test_milestone_timeline_shows_the_5g_launch_against_its_deadline(store):
+    fig = F.milestone_timeline(snap_of(store), "infrastructure", "en")
+    deadline = trace(fig, "Deadline")
+    assert [as_date(x) for x in deadline.x] == [date(2020, 12, 31)]
+    launch = trace(fig, "Met on time")
+    assert [as_date(x) for x in launch.x] == [date(2019, 10, 31)]
+    assert list(launch.y) == ["5G commercial launch"]
+
+
+def test_department_summary_counts_each_task_a_department_leads_or_shares(store):
+    with (CATALOG_DIR / "task_departments.csv").open(encoding="utf-8") as fh:
+        miit_tasks = {r["task_id"] for r in csv.DictReader(fh) if r["department_id"] == "miit"}
+    store.set_status("task", sorted(miit_tasks)[0], "done", user="planner")
+    fig = F.department_summary(snap_of(store), "zh")
+    miit = store.catalog().departments["miit"].name("zh")
+    counts = {t.name: dict(zip(t.y, t.x, strict=True)).get(miit, 0) for t in fig.data}
+    assert sum(counts.values()) == len(miit_tasks)
+    assert counts["已完成"] == 1
+    assert counts["未报告"] == len(miit_tasks) - 1
+
+
+# --- every figure ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_stands_on_its_own(store, lang):
+    write_provinces(store, PROVINCES)
+    snap = snap_of(store)
+    figs = [b(snap, t.id, lang) for t in snap.catalog.targets.values() if t.quantitative
+            for b in BUILDERS_BY_TARGET]
+    figs += [F.milestone_timeline(snap, d, lang) for d in snap.catalog.domains]
+    figs += [F.department_summary(snap, lang), F.pct_achieved_bar(snap, lang)]
+    word = "来源" if lang == "zh" else "Source"
+    for fig in figs:
+        assert fig.layout.title.text
+        assert word in source_text(fig), fig.layout.title.text
+        assert fig.layout.font.family == F.FONT_FAMILY
+        named = [t for t in fig.data if t.name and t.showlegend is not False]
+        assert fig.layout.showlegend == (len(named) > 0)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_actuals_every_figure_says_no_data(empty_store, lang):
+    snap = snap_of(empty_store)
+    no_data = "暂无数据" if lang == "zh" else "No data"
+    for t in snap.catalog.targets.values():
+        if not t.quantitative:
+            continue
+        for build in BUILDERS_BY_TARGET:
+            fig = build(snap, t.id, lang)
+            assert no_data in source_text(fig) or t.kind == "milestone", (build, t.id)
+    assert no_data in source_text(F.pct_achieved_bar(snap, lang))
+    assert F.sparkline(snap, "info_consumption_scale", lang).data == ()
+
+
+def test_status_colours_are_the_okabe_ito_ones_everywhere():
+    okabe_ito = {"#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442"}
+    coloured = {c for s, c in F.STATUS_COLOURS.items() if s not in ("no_data", "no_target")}
+    assert coloured <= okabe_ito
+    assert {c for s, c in F.TASK_STATUS_COLOURS.items() if s != "unreported"} <= okabe_ito
+    assert F.TASK_STATUS_COLOURS["done"] == F.STATUS_COLOURS["achieved"]
+
+
+def test_national_code_is_the_default_region(store):
+    snap = snap_of(store)
+    assert F.bullet_chart(snap, "fibre_village_share", "zh").to_json() == \
+        F.bullet_chart(snap, "fibre_village_share", "zh", NATIONAL).to_json()

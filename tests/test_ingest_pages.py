@@ -1,0 +1,126 @@
+"""The data-entry pages in Streamlit's AppTest: login first, then upload, history, edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.auth import Accounts
+from indicators.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+LOGIN_FORM_SUBMIT = "FormSubmitter:planner_login_form-登录"
+
+
+@pytest.fixture
+def app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    planners = tmp_path / "planners.toml"
+    Accounts(planners).add("alice", "correct horse")
+    monkeypatch.setenv("INDICATORS_DB", str(store.path))
+    monkeypatch.setenv("INDICATORS_PLANNERS", str(planners))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def _login(at: AppTest, password: str = "correct horse") -> None:
+    at.text_input(key="planner_login_name").set_value("alice")
+    at.text_input(key="planner_login_password").set_value(password)
+    at.button(key=LOGIN_FORM_SUBMIT).click().run()
+
+
+def test_viewers_see_the_history_but_writing_needs_a_login(app: AppTest) -> None:
+    app.switch_page("pages/upload.py").run()
+    assert not app.exception
+    assert len(app.file_uploader) == 0
+    assert "此操作需要规划人员登录" in app.info[0].value
+    app.switch_page("pages/history.py").run()
+    assert not app.exception
+    assert "published_actuals.csv" in app.dataframe[0].value.to_string()
+    assert not [b for b in app.button if b.key == "history.undo"]
+
+
+def test_a_wrong_password_is_refused(app: AppTest) -> None:
+    app.switch_page("pages/upload.py").run()
+    _login(app, "wrong horse")
+    assert app.error[0].value == "用户名或密码错误"
+    assert len(app.file_uploader) == 0
+
+
+def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Store) -> None:
+    app.switch_page("pages/upload.py").run()
+    _login(app)
+    data = "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n行政村通光纤比例,广西,2020,99.5\n"
+    app.file_uploader[0].set_value(("g.csv", data.encode("gbk"), "text/csv")).run()
+    assert not app.exception
+    assert "编码 gb18030(自动检测)" in app.info[0].value
+    assert [(m.label, m.value) for m in app.metric] == [("新增", "1"), ("修改", "1"),
+                                                       ("不变", "0")]
+    changed = app.dataframe[0].value
+    assert list(changed.iloc[0][["时期", "原值", "新值"]]) == ["2021", "6.8", "6.9"]
+    app.button(key="upload.commit").click().run()
+    up = store.uploads()[0]
+    assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == ("alice", "g.csv", 1, 1)
+    assert f"上传编号 {up.id}" in app.success[0].value
+
+
+def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
+    app: AppTest, store: Store,
+) -> None:
+    before = store.dump()
+    app.switch_page("pages/upload.py").run()
+    _login(app)
+    data = (FIXTURES / "unknown_region.csv").read_bytes()
+    app.file_uploader[0].set_value(("bad.csv", data, "text/csv")).run()
+    assert "发现 1 个问题" in app.error[0].value
+    table = app.dataframe[0].value
+    assert list(table.iloc[0]) == [3, "B · 地区/region", "火星", "未知地区"]
+    assert not [b for b in app.button if b.key == "upload.commit"]
+    assert store.dump() == before
+
+
+def test_a_planner_undoes_an_upload_from_the_history(app: AppTest, store: Store) -> None:
+    from indicators.ingest import Options, check_file, commit
+
+    checked = check_file("指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n".encode(), "u.csv",
+                         store.catalog(), Options())
+    up = commit(store, checked, user="alice")
+    app.switch_page("pages/history.py").run()
+    _login(app)
+    app.selectbox(key="history.upload").set_value(up.id).run()
+    app.checkbox(key="history.confirm").check().run()
+    app.button(key="history.undo").click().run()
+    assert not app.exception
+    assert store.upload(up.id).undone_by is not None
+    cur = store.current_actuals(["info_consumption_scale"], ["000000"])
+    assert cur.loc[cur["period"] == "2021", "value"].item() == 6.8
+
+
+def test_the_edit_form_is_behind_the_login_and_lists_current_values(app: AppTest) -> None:
+    app.switch_page("pages/edit.py").run()
+    assert not app.exception
+    assert not [s for s in app.selectbox if s.key == "edit.indicator"]
+    _login(app)
+    assert not app.exception
+    app.selectbox(key="edit.indicator").set_value("info_consumption_scale").run()
+    app.selectbox(key="edit.region").set_value("000000").run()
+    assert not app.exception
+    assert "尚无修改" in [c.value for c in app.caption]
+
+
+def test_the_edit_form_turns_changed_and_added_rows_into_records(store: Store) -> None:
+    from indicators.ingest.edits import edited_records, editor_frame
+
+    original = editor_frame(store.current_actuals(), "fibre_village_share", "000000")
+    assert list(original["value"]) == [">98", ">99"]  # as published, qualifier kept
+    edited = original.copy()
+    edited.loc[1, "value"] = ">99.5"
+    edited.loc[2] = ["2022", "99.8", "%", "工信部", ""]
+    edited.loc[3] = ["", "", "", "", ""]  # an added row never filled in
+    records, rows = edited_records(original, edited, "fibre_village_share", "000000")
+    assert rows == [2, 3]
+    assert [(r["period"], r["value"]) for r in records] == [("2021-05", ">99.5"),
+                                                            ("2022", "99.8")]

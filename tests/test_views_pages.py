@@ -1,0 +1,158 @@
+"""The officials' pages in Streamlit's AppTest: language, URL filters, empty data, task status."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.auth import Session
+from pages.auth_ui import AuthKeys
+from pages.view_state import ViewKeys
+from tests.support import ROOT
+
+# url paths differ from the file names: a pages/NAME.py stem would be opened without
+# st.navigation (Streamlit's old pages-directory lookup) when a link is pasted.
+VIEW_PAGES = ("overview", "provinces", "task-list", "methodology")
+
+
+def start(monkeypatch, db_path, **params: str) -> AppTest:
+    """Run the dashboard once and remember its pages (AppTest keeps them after run one)."""
+    monkeypatch.setenv("INDICATORS_DB", str(db_path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"lang": "zh", **params})
+    at.run()
+    assert not at.exception, at.exception
+    at.pages = {info.get("url_pathname") or "overview": h  # type: ignore[attr-defined]
+                for h, info in at._registered_pages.items()}
+    return at
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    # switch_page() takes file paths; domain pages are callables, so ask for the page hash.
+    at._page_hash = at.pages[url_path]  # type: ignore[attr-defined]
+    at.run()
+    assert not at.exception, (url_path, at.exception)
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info")
+             for e in getattr(at, kind)]
+    parts += [df.value.to_string() for df in at.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
+        monkeypatch, store, lang):
+    at = start(monkeypatch, store.path, lang=lang)
+    text = page_text(at)
+    if lang == "zh":
+        assert "6.8 万亿元" in text and "数据截至 2021" in text and "已实现" in text
+        assert "重点目标" in text
+    else:
+        assert "6.8 trillion yuan" in text and "Data as of 2021" in text
+        assert "Limited progress" in text           # the legend lists every status
+    assert charts(at) >= 5                           # sparklines and the progress chart
+    table = at.dataframe[0].value
+    assert len(table) == sum(t.quantitative for t in store.catalog().targets.values())
+
+
+def test_language_switch_changes_the_labels_and_the_url(monkeypatch, store):
+    at = start(monkeypatch, store.path)
+    assert at.title[0].value == "信息消费与“互联网+”目标监测"
+    at.radio(key="lang").set_value("en").run()
+    assert "target tracker" in at.title[0].value
+    assert at.query_params["lang"] == "en"
+    assert "Headline targets" in page_text(at)
+
+
+def test_every_view_and_domain_page_renders_in_both_languages(monkeypatch, store):
+    at = start(monkeypatch, store.path)
+    domains = [p for p in at.pages if p.startswith("domain-")]
+    assert len(domains) == len(store.catalog().domains)   # one page per catalog domain
+    for lang in ("zh", "en"):
+        at.query_params["lang"] = lang
+        at.session_state["lang"] = lang
+        for path in (*VIEW_PAGES, *domains):
+            open_page(at, path)
+            assert at.title, path
+
+
+def test_domain_page_draws_bullet_and_trajectory_for_each_target(monkeypatch, store):
+    at = open_page(start(monkeypatch, store.path, lang="en"), "domain-scale")
+    text = page_text(at)
+    for name in ("Information consumption scale", "Output of related sectors"):
+        assert name in text
+    assert charts(at) == 2 * 3                       # three targets, two charts each
+    assert "met late (first met 2021)" in text
+
+
+def test_region_and_years_come_from_the_url_and_stay_in_it(monkeypatch, store):
+    at = start(monkeypatch, store.path, region="110000", years="2015-2020")
+    open_page(at, "domain-scale")
+    assert at.selectbox(key=ViewKeys.widget(ViewKeys.REGION)).value == "110000"
+    assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2015, 2020)
+    assert at.query_params["region"] == "110000" and at.query_params["years"] == "2015-2020"
+    # the scale has no provincial target: the page says so for Beijing
+    assert any("北京" in i.value and "分省目标" in i.value for i in at.info)
+
+
+def test_changing_a_filter_rewrites_the_url(monkeypatch, store):
+    at = open_page(start(monkeypatch, store.path), "domain-rural_access")
+    assert "region" not in at.query_params              # national is the default
+    at.selectbox(key=ViewKeys.widget(ViewKeys.REGION)).set_value("540000").run()
+    assert at.query_params["region"] == "540000"
+    at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).set_range(2016, 2021).run()
+    assert at.query_params["years"] == "2016-2021"
+    assert "西藏" in page_text(at)
+
+
+def test_tasks_page_filters_by_department_role_and_status_from_the_url(monkeypatch, store):
+    snap_links = [d for d in store.catalog().task_departments if d.department_id == "miit"]
+    leads = {d.task_id for d in snap_links if d.role == "lead"}
+    at = open_page(start(monkeypatch, store.path, dept="miit", role="lead"), "task-list")
+    assert len(at.dataframe[0].value) == len(leads)
+    assert f"共 {len(leads)} 项任务" in page_text(at)
+    at.multiselect(key=ViewKeys.widget(ViewKeys.TASK_STATUS)).set_value(["done"]).run()
+    assert len(at.dataframe[0].value) == 0
+    assert at.query_params["task_status"] == "done" and at.query_params["dept"] == "miit"
+
+
+def test_a_planner_changes_a_task_status_and_it_is_recorded_with_who(monkeypatch, store):
+    at = start(monkeypatch, store.path, lang="en", dept="miit", role="lead")
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session("Wang Ming", now, now)
+    open_page(at, "task-list")
+    task_id = at.selectbox(key="views.status.task").value
+    at.radio(key="views.status.status").set_value("done")
+    at.text_area(key="views.status.evidence").set_value("MIIT notice 2020-05")
+    at.button(key="views.status.submit").click().run()
+    assert not at.exception
+    current = store.current_statuses("task").set_index("subject_id").loc[task_id]
+    assert (current["status"], current["user_name"], current["evidence"]) == \
+        ("done", "Wang Ming", "MIIT notice 2020-05")
+    assert any("Wang Ming" in s.value for s in at.success)
+    at.run()
+    assert "Done" in at.dataframe[0].value.to_string()
+
+
+def test_viewers_see_no_status_form(monkeypatch, store):
+    at = open_page(start(monkeypatch, store.path), "task-list")
+    assert not [b for b in at.button if b.key == "views.status.submit"]
+
+
+def test_every_page_on_an_empty_database_says_no_data_and_never_raises(monkeypatch,
+                                                                      empty_store):
+    for lang, word in (("zh", "暂无数据"), ("en", "No data")):
+        at = start(monkeypatch, empty_store.path, lang=lang)
+        for path in [p for p in at.pages if p.startswith("domain-")] + list(VIEW_PAGES):
+            open_page(at, path)
+            if path != "methodology":
+                assert word in page_text(at), (lang, path)

@@ -1,0 +1,141 @@
+"""Cards, tables, task filters, method text and labels of the officials' views."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from indicators import metrics
+from indicators.cards import headline_cards, target_card
+from indicators.i18n import labels
+from indicators.method import citations, sections
+from indicators.paths import CATALOG_DIR
+from indicators.snapshot import load_snapshot
+from indicators.tables import checklist_table, tasks_table
+from indicators.taskboard import UNREPORTED, department_counts, filter_tasks, task_rows
+
+AS_OF = date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snap_of(store):
+    return load_snapshot(store, as_of=AS_OF)
+
+
+def task_departments() -> list[dict[str, str]]:
+    with (CATALOG_DIR / "task_departments.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_headline_card_of_the_scale_reads_as_worked_out_by_hand(store):
+    cards = {c.target_id: c for c in headline_cards(snap_of(store), "zh")}
+    c = cards["info_consumption_scale"]
+    assert (c.value, c.period) == ("6.8 万亿元", "2021")
+    assert c.target == "6 万亿元(2020年)"
+    assert c.pct_achieved == "113%"               # 6.8 / 6 = 113.3 %
+    assert c.gap == "超出 0.8 万亿元"
+    assert c.status_label == "已实现" and c.arrow == "↑"   # 5.8 (2020) -> 6.8 (2021)
+    assert c.verdict == "逾期实现(首次达到:2021)"         # 5.8 < 6 in 2020, met in 2021
+
+
+def test_a_gap_in_percent_is_given_in_percentage_points(store):
+    c = target_card(snap_of(store), "fibre_village_share", "en")
+    assert c.value == ">99%" and c.gap == "exceeded by 1 percentage points"
+    assert c.verdict == "Met on time (first met early, 2019-08)"
+
+
+def test_headline_cards_cover_every_quantitative_headline_target(store, catalog):
+    expected = [t.id for t in sorted(catalog.headline_targets, key=lambda t: t.sort)
+                if t.quantitative]
+    assert [c.target_id for c in headline_cards(snap_of(store), "en")] == expected
+
+
+def test_cards_without_figures_say_no_data(empty_store):
+    for c in headline_cards(snap_of(empty_store), "en"):
+        assert c.value == "No data" and not c.has_data and c.status == "no_data"
+
+
+def test_missed_verdict_gives_the_shortfall_as_a_share_of_the_target(store):
+    # village stations: 34 % (2018-06) is the figure at the target year; (80 - 34) / 80 = 57.5 %
+    c = target_card(snap_of(store), "village_info_station_coverage", "en")
+    assert c.verdict == "missed: 57.5% short of the target in 2018-06"
+
+
+def test_filter_by_department_finds_everything_it_leads_or_shares(store):
+    rows = task_rows(snap_of(store), "zh")
+    links = task_departments()
+    miit_any = {r["task_id"] for r in links if r["department_id"] == "miit"}
+    miit_lead = {r["task_id"] for r in links
+                 if r["department_id"] == "miit" and r["role"] == "lead"}
+    assert {r.id for r in filter_tasks(rows, department_id="miit")} == miit_any
+    assert {r.id for r in filter_tasks(rows, department_id="miit", role="lead")} == miit_lead
+    assert {r.id for r in filter_tasks(rows, department_id="miit", role="co")} == \
+        miit_any - miit_lead
+    assert len(rows) == 53 and 0 < len(miit_lead) < len(miit_any)
+
+
+def test_task_status_is_unreported_until_a_planner_sets_it(store):
+    assert {r.status for r in task_rows(snap_of(store), "en")} == {UNREPORTED}
+    store.set_status("task", "t2017_01", "delayed", user="王明", evidence="督查通报 2019")
+    rows = task_rows(snap_of(store), "zh")
+    first = next(r for r in rows if r.id == "t2017_01")
+    assert (first.status, first.updated_by, first.evidence) == ("delayed", "王明", "督查通报 2019")
+    assert [r.id for r in filter_tasks(rows, statuses=["delayed"])] == ["t2017_01"]
+    table = tasks_table(snap_of(store), "zh", [first])
+    assert table.iloc[0]["状态"] == "滞后" and table.iloc[0]["更新人"] == "王明"
+    assert table.iloc[0]["证据说明"] == "督查通报 2019"
+
+
+def test_tasks_table_names_lead_and_co_departments(store, catalog):
+    snap = snap_of(store)
+    table = tasks_table(snap, "zh").set_index("id")
+    leads = [r for r in task_departments() if r["task_id"] == "t2017_01"]
+    lead = next(r for r in leads if r["role"] == "lead")
+    assert table.loc["t2017_01", "牵头部门"] == catalog.departments[lead["department_id"]].name_hans
+    for r in leads:
+        if r["role"] == "co":
+            assert catalog.departments[r["department_id"]].name_hans in \
+                table.loc["t2017_01", "参与部门"]
+
+
+def test_department_counts_add_up_to_every_task_department_link(store):
+    counts = department_counts(snap_of(store))
+    assert counts["n"].sum() == len(task_departments())
+
+
+def test_checklist_lists_the_qualitative_goals_with_their_evidence(store):
+    store.set_status("target", "ip_2018_economy", "done", user="李华",
+                     evidence="国务院常务会议 2019")
+    table = checklist_table(snap_of(store), "ip_goals", "en")
+    assert len(table) == 6                               # the six Internet+ goals
+    row = table.set_index("id").loc["ip_2018_economy"]
+    assert (row["Status"], row["Evidence note"], row["Updated by"]) == \
+        ("Done", "国务院常务会议 2019", "李华")
+
+
+def test_method_text_uses_the_thresholds_of_the_metrics_and_cites_both_documents(catalog):
+    for lang in ("zh", "en"):
+        text = " ".join(s.body for s in sections(lang))
+        assert f"{metrics.ON_TRACK:.2f}" in text and f"{metrics.MODERATE:.2f}" in text
+        cites = " ".join(citations(catalog, lang))
+        for doc in catalog.documents.values():
+            assert doc.number(lang) in cites and doc.title(lang) in cites
+        assert all(s.heading for s in sections(lang))
+
+
+SOURCES = [*(ROOT / "indicators").glob("*.py"), *(ROOT / "pages").glob("*.py")]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
+def test_every_label_the_views_use_exists_in_both_languages(path):
+    table = labels()
+    text = path.read_text(encoding="utf-8")
+    for key in re.findall(r"""_\(\s*["'](views\.[a-z0-9_.]+)["']""", text):
+        assert key in table, f"{path.name}: {key}"
+        assert table[key]["zh"] and table[key]["en"], key
+    for prefix in re.findall(r"""_\(\s*f["'](views\.[a-z0-9_.]+)\{""", text):
+        assert any(k.startswith(prefix) for k in table), f"{path.name}: {prefix}"
