@@ -30,10 +30,10 @@ def free_port() -> int:
 
 @contextmanager
 def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` on a free loopback port; yield its base URL."""
+    """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        [sys.executable, str(ROOT / "serve.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},

@@ -23,3 +23,16 @@ def test_home_page_renders_targets_and_chart_in_both_languages(store):
         assert "target tracker" in page.inner_text("h1")
         assert page.locator(".js-plotly-plot").count() >= 1
         screenshot(page, "home-en")
+
+
+def test_a_pasted_link_to_a_page_opens_it_inside_the_navigation(store):
+    # Streamlit's legacy pages/ lookup used to run pages/tasks.py alone on a deep link.
+    with serve_app(store.path) as url, browser_page() as page:
+        page.goto(f"{url}/task-list?lang=en")
+        page.wait_for_selector('[data-testid="stSidebarNav"]')
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        assert page.get_by_role("dialog").count() == 0
+        nav = page.inner_text('[data-testid="stSidebarNav"]')
+        assert "Overview" in nav and "overview" not in nav  # titles, not file names
+        assert page.locator('[data-testid="stSidebar"] [role="radiogroup"]').count() >= 1
