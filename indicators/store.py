@@ -101,6 +101,20 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
+# Incoming rows (a relation named `incoming`) against the current values: the preview, the
+# diff and the write all classify with this one query, so they cannot disagree.
+_CLASSIFIED = """
+    SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
+           c.upload_id AS old_upload_id,
+           CASE WHEN c.value IS NULL THEN 'new'
+                WHEN c.value = i.value
+                     AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
+                THEN 'unchanged' ELSE 'changed' END AS change
+    FROM incoming i LEFT JOIN current_actuals c
+      ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
+     AND c.period = i.period"""
+
+
 class StoreError(RuntimeError):
     pass
 
@@ -408,16 +422,7 @@ class Store:
         with self.connect() as con:
             con.register("incoming", incoming)
             out = con.execute(
-                """SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
-                          c.upload_id AS old_upload_id,
-                          CASE WHEN c.value IS NULL THEN 'new'
-                               WHEN c.value = i.value
-                                    AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
-                               THEN 'unchanged' ELSE 'changed' END AS change
-                   FROM incoming i LEFT JOIN current_actuals c
-                     ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
-                    AND c.period = i.period
-                   ORDER BY i._row"""
+                _CLASSIFIED + " ORDER BY i._row"
             ).df()
         return Diff(out.drop(columns=["_row"]))
 
@@ -455,16 +460,7 @@ class Store:
             con.register("incoming", table)
             # A view, not a table: the join runs twice (count, insert) but a million rows
             # are never materialised, which is the faster of the two.
-            con.execute(
-                """CREATE TEMP VIEW classified AS
-                   SELECT i.*, CASE WHEN c.value IS NULL THEN 'new'
-                        WHEN c.value = i.value
-                             AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
-                        THEN 'unchanged' ELSE 'changed' END AS change
-                   FROM incoming i LEFT JOIN current_actuals c
-                     ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
-                    AND c.period = i.period"""
-            )
+            con.execute("CREATE TEMP VIEW classified AS " + _CLASSIFIED)
             counts = dict(con.execute(
                 "SELECT change, count(*) FROM classified GROUP BY change"
             ).fetchall())
@@ -606,18 +602,7 @@ class Store:
         """
         with self.connect() as con:
             con.register("incoming", rows)
-            con.execute(
-                """CREATE TEMP TABLE previewed AS
-                   SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
-                          c.upload_id AS old_upload_id,
-                          CASE WHEN c.value IS NULL THEN 'new'
-                               WHEN c.value = i.value
-                                    AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
-                               THEN 'unchanged' ELSE 'changed' END AS change
-                   FROM incoming i LEFT JOIN current_actuals c
-                     ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
-                    AND c.period = i.period"""
-            )
+            con.execute("CREATE TEMP TABLE previewed AS " + _CLASSIFIED)
             counts = dict(con.execute(
                 "SELECT change, count(*) FROM previewed GROUP BY change").fetchall())
             sample = con.execute(
