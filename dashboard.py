@@ -9,4 +9,5 @@ from pages.common import language_switch
 
 st.set_page_config(page_title="目标监测 · Target tracker", layout="wide")
 lang = language_switch()
-st.navigation(registry.build(lang)).run()
+# expanded: Streamlit's own "View N more" link is English-only; show every page instead.
+st.navigation(registry.build(lang), expanded=True).run()

@@ -35,4 +35,5 @@ def test_a_pasted_link_to_a_page_opens_it_inside_the_navigation(store):
         assert page.get_by_role("dialog").count() == 0
         nav = page.inner_text('[data-testid="stSidebarNav"]')
         assert "Overview" in nav and "overview" not in nav  # titles, not file names
+        assert " more" not in nav  # every page listed; no English-only "View N more" link
         assert page.locator('[data-testid="stSidebar"] [role="radiogroup"]').count() >= 1
