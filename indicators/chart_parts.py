@@ -30,6 +30,10 @@ TARGET_COLOUR = "#000000"
 REPORTED_COLOUR = "#CC79A7"
 MAX_SOURCES = 2
 LINE_HEIGHT_PX = 15
+TITLE_LINE_PX = 20
+# A 16 px title character is about 1.4 times as wide as an 11 px source-line character:
+# titles wrap at this share of ``width_chars`` so both fit the same column.
+TITLE_WIDTH_SHARE = 0.7
 
 
 def date_of_t(t: float) -> date:
@@ -65,6 +69,16 @@ def wrap(text: str, width: int = 110) -> str:
     return "<br>".join(x for x in lines if x)
 
 
+def title_width(width_chars: int) -> int:
+    """Where a figure's title wraps, in half-width characters, for a given source width."""
+    return int(width_chars * TITLE_WIDTH_SHARE)
+
+
+def wrap_title(title: str, width_chars: int = 100) -> str:
+    """The title broken with <br> so it fits the width its source line wraps at."""
+    return wrap(title, title_width(width_chars))
+
+
 def _tokens(text: str) -> list[str]:
     # Latin words stay whole; every CJK character may end a line.
     out: list[str] = []
@@ -91,7 +105,8 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
     names = list(dict.fromkeys(s.strip() for s in ordered if s.strip()))
     if not names:
-        return _("views.fig.source.none", lang)
+        # There are figures, only no publication named with them.
+        return _("views.fig.source.unnamed", lang)
     shown = "; ".join(names[:MAX_SOURCES])
     if len(names) > MAX_SOURCES:
         shown += _("views.fig.source.more", lang, n=len(names) - MAX_SOURCES)
@@ -151,26 +166,31 @@ def finish(
     Everything is placed in pixels from the top (one legend entry a row), so nothing
     overlaps however many entries or lines there are. ``height`` is the plot's own share;
     the figure grows by what the header needs. ``width_chars`` is where long lines wrap,
-    in half-width characters: lower it for figures shown in a narrow column.
+    in half-width characters: lower it for figures shown in a narrow column. The title
+    wraps at a proportionally shorter width (its font is larger).
     """
+    title_html = wrap_title(title, width_chars)
+    n_title = title_html.count("<br>") + 1
     source_html = wrap(source, width_chars)
     n_source = source_html.count("<br>") + 1
     sub_html = wrap(subtitle, width_chars - 8) if subtitle else ""
     n_sub = sub_html.count("<br>") + 1 if sub_html else 0
     n_legend = _legend_items(fig) if legend else 0
-    title_px, sub_px, legend_px = 30, 17 * n_sub, 20 * n_legend
+    title_px, sub_px, legend_px = 30 + TITLE_LINE_PX * (n_title - 1), 17 * n_sub, 20 * n_legend
     top = 10 + title_px + sub_px + legend_px + 24
     axis_px = 48 if x_title else 28
     bottom = axis_px + n_source * LINE_HEIGHT_PX + 10
-    total = height + sub_px + legend_px + n_source * LINE_HEIGHT_PX
+    total = height + title_px - 30 + sub_px + legend_px + n_source * LINE_HEIGHT_PX
     fig.add_annotation(
         text=source_html, xref="paper", yref="paper", x=0, y=0, xanchor="left",
         yanchor="top", yshift=-axis_px, showarrow=False, align="left",
         font={"size": 11, "color": MUTED},
     )
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "xref": "container",
-               "y": 1 - 10 / total, "yanchor": "top", "yref": "container",
+        title={"text": title_html, "x": 0.01, "xanchor": "left", "xref": "container",
+               # plotly anchors a title's first line: lower it by the lines that follow.
+               "y": 1 - (10 + TITLE_LINE_PX * (n_title - 1)) / total, "yanchor": "top",
+               "yref": "container",
                "font": {"size": 16, "color": INK},
                "subtitle": {"text": sub_html, "font": {"size": 12, "color": MUTED}}},
         font={"family": FONT_FAMILY, "color": INK, "size": 12},

@@ -8,6 +8,7 @@ never shown by colour alone: its name sits next to the colour in the legend or t
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import plotly.graph_objects as go
@@ -35,7 +36,7 @@ from .chart_parts import (
 from .i18n import _
 from .metrics import Progress
 from .periods import parse_period
-from .regional import progress_at, ranked_provinces
+from .regional import progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
 from .tables import format_value, unit_label
 from .taskboard import SHOWN_STATUSES, department_counts
@@ -44,7 +45,7 @@ from .wording import pct_text, summary_line, value_with_unit, verdict_text
 __all__ = [
     "FONT_FAMILY", "STATUS_COLOURS", "TASK_STATUS_COLOURS", "bullet_chart",
     "department_summary", "milestone_timeline", "pct_achieved_bar", "regions_bar",
-    "sparkline", "tile_map", "trajectory_chart",
+    "sparkline", "tile_label", "tile_map", "trajectory_chart",
 ]
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -68,6 +69,11 @@ TASK_STATUS_COLOURS = {
 # Colour-blind safe and readable in greyscale, for % achieved.
 PCT_SCALE = "Cividis"
 PCT_SCALE_MAX = 120.0
+# A tile is about 40 px wide when the map has half of a 1280 px window: its label lines
+# must stay within this many characters at TILE_FONT sizes.
+TILE_LABEL_CHARS = 8
+TILE_FONT = {"en": 9, "zh": 11}
+TILE_VALUE_FONT = 9  # "数据不足" (four characters) must fit a tile too
 
 
 def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
@@ -387,8 +393,10 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     target = snap.catalog.targets[target_id]
     title = _("views.fig.regions.title", lang, name=target.name(lang))
     ranked = ranked_provinces(snap, target_id)
+    rows = province_rows(snap, target_id)
     if not ranked:
-        return _no_data(snap, target, title, lang)
+        return no_data_figure(title, _("views.no_data", lang),
+                              source_line(snap, [target], lang, rows), lang, 240)
     by_gap = all(p.gap is not None for p in ranked)
     names = [snap.catalog.regions[p.region_code].name(lang) for p in ranked]
     fig = go.Figure()
@@ -418,10 +426,8 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
-    rows = snap.actuals[(snap.actuals["indicator_id"] == target_id)
-                        & (snap.actuals["region_code"] != NATIONAL)]
     return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
-                  height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=75,
+                  height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=60,
                   subtitle=_("views.fig.regions.subtitle" if by_gap else "fig.regions.no_target",
                              lang))
 
@@ -436,8 +442,10 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     target = cat.targets[target_id]
     title = _("views.fig.tiles.title", lang, name=target.name(lang))
     by_code = {p.region_code: p for p in ranked_provinces(snap, target_id)}
+    rows = province_rows(snap, target_id)
     if not by_code:
-        return _no_data(snap, target, title, lang, 300)
+        return no_data_figure(title, _("views.no_data", lang),
+                              source_line(snap, [target], lang, rows), lang, 300)
     tiles = [r for r in cat.provinces if r.tile_row is not None and r.tile_col is not None]
     fig = go.Figure()
     groups: dict[str, list] = {}
@@ -458,13 +466,15 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         value = pct_text(p) if p is not None else _("status.no_data", lang)
         hover = _province_hover(snap, target, p, lang) if p is not None else \
             f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
-        groups.setdefault(key, []).append((r, f"<b>{r.name(lang)}</b><br>{value}",
+        groups.setdefault(key, []).append((r, (f"<b>{tile_label(r.name(lang))}</b><br>"
+                                            f"<span style='font-size:{TILE_VALUE_FONT}px'>"
+                                            f"{value}</span>"),
                                            _text_colour(colour), hover))
     for items in groups.values():
         fig.add_trace(go.Scatter(
             x=[r.tile_col for r, *_rest in items], y=[r.tile_row for r, *_rest in items],
-            mode="text", text=[t for _r, t, _c, _h in items],
-            textfont={"color": [c for _r, _t, c, _h in items], "size": 11},
+            mode="text", text=[t for _r, t, _c, _h in items], cliponaxis=False,
+            textfont={"color": [c for _r, _t, c, _h in items], "size": TILE_FONT[lang]},
             hovertext=[h for *_rest, h in items], hoverinfo="text", showlegend=False,
         ))
     if metric == "pct_achieved":
@@ -484,16 +494,61 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
                     marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
                 ))
         legend = True
-    fig.update_xaxes(visible=False, range=[-0.6, max(r.tile_col for r in tiles) + 0.6])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
-    rows = snap.actuals[(snap.actuals["indicator_id"] == target_id)
-                        & (snap.actuals["region_code"] != NATIONAL)]
+    cols = [r.tile_col for r in tiles]
+    tile_rows = [r.tile_row for r in tiles]
+    # Only the grid itself: squares as large as the column allows, kept square by the
+    # scale anchor (plotly widens the other axis' range rather than stretching them).
+    fig.update_xaxes(visible=False, range=[min(cols) - 0.55, max(cols) + 0.55])
+    fig.update_yaxes(visible=False, range=[max(tile_rows) + 0.55, min(tile_rows) - 0.55],
+                     scaleanchor="x", scaleratio=1)
     metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" \
         else _("col.status", lang)
     subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
     return finish(fig, title=title, subtitle=subtitle,
-                  source=source_line(snap, [target], lang, rows), height=430, lang=lang,
-                  legend=legend, width_chars=75)
+                  source=source_line(snap, [target], lang, rows), height=480, lang=lang,
+                  legend=legend, width_chars=60)
+
+
+_PINYIN_VOWELS = set("aeiouü")
+
+
+def _syllable_starts(word: str) -> list[int]:
+    """Where a pinyin syllable may start inside a romanised name (Hei|long|jiang)."""
+    low = word.lower()
+    out = []
+    for i in range(1, len(low) - 1):
+        c, nxt, prev = low[i], low[i + 1], low[i - 1]
+        if c in _PINYIN_VOWELS or not c.isalpha():
+            continue
+        if not (nxt in _PINYIN_VOWELS or (c in "zcs" and nxt == "h")):
+            continue
+        if c == "h" and prev in "zcs":
+            continue
+        if prev in _PINYIN_VOWELS or low[i - 2:i] == "ng" or (prev in "nr" and c != "g"):
+            out.append(i)
+    return out
+
+
+def _split_word(word: str, width: int) -> list[str]:
+    if len(word) <= width or re.search(r"[^\x00-\x7f]", word):
+        return [word]
+    cuts = [i for i in _syllable_starts(word) if i <= width - 1]
+    cut = cuts[-1] if cuts else width - 1
+    return [word[:cut] + "-", *_split_word(word[cut:], width)]
+
+
+def tile_label(name: str, width: int = TILE_LABEL_CHARS) -> str:
+    """A province name broken with <br> into lines of at most ``width`` characters, so it
+    fits its tile: words on their own lines, long romanised names at a syllable
+    ("Heilong-<br>jiang"). Chinese short names (三个字) are left whole."""
+    lines: list[str] = []
+    for word in name.split():
+        for part in _split_word(word, width):
+            if lines and len(lines[-1]) + 1 + len(part) <= width and not lines[-1].endswith("-"):
+                lines[-1] += " " + part
+            else:
+                lines.append(part)
+    return "<br>".join(lines)
 
 
 # --- milestones and tasks -----------------------------------------------------------------

@@ -7,6 +7,8 @@ provinces can only be ranked by their latest figure.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .catalog import NATIONAL
 from .metrics import Progress, assess, series_for
 from .snapshot import Snapshot
@@ -18,6 +20,16 @@ def progress_at(snap: Snapshot, target_id: str, region_code: str = NATIONAL) -> 
     target = snap.catalog.targets[target_id]
     points = series_for(snap.catalog, target, snap.actuals, region_code)
     return assess(target, points, as_of=snap.as_of, region_code=region_code)
+
+
+def province_rows(snap: Snapshot, target_id: str) -> pd.DataFrame:
+    """The current provincial figures a target's province charts plot (its own and, if
+    derived, its source's): what their source line must cite."""
+    target = snap.catalog.targets[target_id]
+    ids = [target.id] + ([target.derived_from] if target.derived_from else [])
+    provinces = [r.code for r in snap.catalog.provinces]
+    a = snap.actuals
+    return a[a["indicator_id"].isin(ids) & a["region_code"].isin(provinces)]
 
 
 def provinces_with_figures(snap: Snapshot, target_id: str) -> bool:

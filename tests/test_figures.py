@@ -170,6 +170,69 @@ def test_tile_map_by_pct_achieved_uses_a_colour_scale(store):
     assert "67%" in labels            # Tibet: 66 / 98 = 67.3 %
 
 
+def write_guangxi(store: Store, source: str | None = "Guangxi bureau") -> None:
+    store.write_actuals(pd.DataFrame([{
+        "indicator_id": "fibre_village_share", "region_code": "450000", "period": "2020",
+        "t": 2020.0, "value": 98.0, "qualifier": None, "unit": "%", "source": source,
+        "note": None}]), kind="file", user="tester", file_name="gx.csv")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("builder", [F.regions_bar, F.tile_map])
+def test_province_figures_cite_the_provincial_figures_they_plot(store, builder, lang):
+    write_guangxi(store)
+    text = source_text(builder(snap_of(store), "fibre_village_share", lang))
+    assert "Guangxi bureau" in text
+    assert "no figures yet" not in text and "暂无数据" not in text
+
+
+def test_province_figures_without_a_named_source_do_not_claim_no_figures(store):
+    write_guangxi(store, source=None)
+    text = source_text(F.regions_bar(snap_of(store), "fibre_village_share", "en"))
+    assert "source not given" in text and "no figures yet" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_long_titles_wrap_to_fit_a_half_width_column(store, lang):
+    from indicators.chart_parts import text_width, title_width
+    write_guangxi(store)
+    snap = snap_of(store)
+    for builder in (F.regions_bar, F.tile_map):
+        title = builder(snap, "fibre_village_share", lang).layout.title.text
+        lines = title.split("<br>")
+        limit = title_width(60)
+        assert all(text_width(line) <= limit for line in lines), title
+        if text_width(title.replace("<br>", " ")) > limit:
+            assert len(lines) > 1
+    title = F.regions_bar(snap, "fibre_village_share", "en").layout.title.text
+    assert "<br>" in title            # "Administrative villages with fibre: provinces ..."
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_tile_label_line_fits_its_tile(store, catalog, lang):
+    from indicators.chart_parts import text_width
+    write_guangxi(store)
+    fig = F.tile_map(snap_of(store), "fibre_village_share", lang)
+    labels = [t for tr in fig.data if tr.mode == "text" for t in tr.text]
+    assert len(labels) == len(catalog.provinces)
+    names = [label.split("</b>")[0].removeprefix("<b>") for label in labels]
+    for name in names:
+        assert all(text_width(line) <= F.TILE_LABEL_CHARS for line in name.split("<br>")), name
+    if lang == "en":
+        assert "Inner<br>Mongolia" in names and "Heilong-<br>jiang" in names
+    else:
+        assert "黑龙江" in names and "内蒙古" in names
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+
+
+def test_tile_label_breaks_long_names_at_words_and_syllables():
+    assert F.tile_label("Heilongjiang") == "Heilong-<br>jiang"
+    assert F.tile_label("Guangdong") == "Guang-<br>dong"
+    assert F.tile_label("Inner Mongolia") == "Inner<br>Mongolia"
+    assert F.tile_label("Beijing") == "Beijing"
+    assert F.tile_label("黑龙江") == "黑龙江"
+
+
 # --- milestones and tasks -------------------------------------------------------------------
 
 
