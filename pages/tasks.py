@@ -44,7 +44,8 @@ def render() -> None:
         cat, ViewKeys.ROLE, _("views.tasks.filter.role", lg), list(ROLES), c3,
         lambda r: _(f"views.tasks.role.{r}", lg))
     statuses = view_state.statuses(cat, _("views.tasks.filter.status", lg), SHOWN_STATUSES,
-                                   lambda s: _(f"views.task_status.{s}", lg))
+                                   lambda s: _(f"views.task_status.{s}", lg),
+                                   _("views.tasks.filter.all_statuses", lg))
     view_state.publish(cat, ViewKeys.DOCUMENT, ViewKeys.DEPARTMENT, ViewKeys.ROLE,
                        ViewKeys.TASK_STATUS)
 

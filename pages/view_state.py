@@ -164,11 +164,12 @@ def choice(catalog: Catalog, name: str, label: str, options: list[str],
 
 
 def statuses(catalog: Catalog, label: str, options: tuple[str, ...],
-             format_func: Callable[[str], str]) -> tuple[str, ...]:
+             format_func: Callable[[str], str], placeholder: str) -> tuple[str, ...]:
     """Task statuses to show; none chosen means all."""
     current = value(catalog, ViewKeys.TASK_STATUS) or ()
     wkey = _prepare(catalog, ViewKeys.TASK_STATUS, list(current))
     st.multiselect(label, list(options), key=wkey, format_func=format_func,
+                   placeholder=placeholder,  # Streamlit's default is English-only
                    on_change=lambda: set_value(ViewKeys.TASK_STATUS,
                                                tuple(st.session_state[wkey])))
     return tuple(value(catalog, ViewKeys.TASK_STATUS) or ())
