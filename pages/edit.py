@@ -10,7 +10,7 @@ from indicators.ingest.display import preview_table
 from indicators.ingest.edits import edited_records, editor_frame, quantitative_targets
 from indicators.store import StoreBusy
 from pages.auth_ui import require_planner
-from pages.common import lang, store
+from pages.common import lang, snapshot, store
 
 
 class EditKeys:
@@ -48,7 +48,7 @@ def render() -> None:
         st.success(_("edit.stored", lg, id=done.id, new=done.rows_new,
                      changed=done.rows_changed))
     s = store()
-    catalog = s.catalog()
+    catalog = snapshot().catalog
     targets = {i: catalog.targets[i].name(lg) for i in quantitative_targets(catalog)}
     regions = {r.code: r.name(lg) for r in catalog.regions.values()}
     c1, c2 = st.columns(2)
@@ -84,7 +84,7 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     except StoreBusy:
         st.warning(_("upload.busy", lg))
         return
-    catalog = s.catalog()
+    catalog = snapshot().catalog
     for change in ("changed", "new"):
         table = preview_table(pv, catalog, lg, change)
         if len(table):

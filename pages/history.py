@@ -16,7 +16,7 @@ from indicators.ingest.display import (
 )
 from indicators.store import StoreBusy, StoreError, Upload
 from pages.auth_ui import require_planner
-from pages.common import lang, store
+from pages.common import lang, snapshot, store
 
 
 class HistoryKeys:
@@ -62,9 +62,11 @@ def _undo(lg: Lang, chosen: Upload) -> None:
 def _trace(lg: Lang) -> None:
     """Where one figure came from: every version, the upload that wrote it, which is live."""
     s = store()
-    catalog = s.catalog()
+    # The cached snapshot holds every figure the views show (national and provinces);
+    # reading all current actuals here would load millions of county rows every rerun.
+    snap = snapshot()
+    catalog, current = snap.catalog, snap.actuals
     st.subheader(_("history.trace", lg))
-    current = s.current_actuals()
     if current.empty:
         st.caption(_("history.no_figures", lg))
         return
@@ -107,7 +109,7 @@ def render() -> None:
         shown = chosen.undoes if chosen.kind == "undo" else chosen.id
         st.markdown(_("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
                       lg, id=shown))
-        st.dataframe(upload_rows_table(s.upload_rows(shown), s.catalog(), lg),
+        st.dataframe(upload_rows_table(s.upload_rows(shown), snapshot().catalog, lg),
                      hide_index=True, width="stretch")
         if chosen.undone_by is not None:
             st.info(_("history.undone_by", lg, id=chosen.undone_by))

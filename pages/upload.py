@@ -18,9 +18,10 @@ from indicators.ingest import (
 from indicators.ingest.display import preview_table, read_summary
 from indicators.ingest.read import max_upload_bytes, sheet_names
 from indicators.ingest.template import template_csv, template_xlsx
+from indicators.snapshot import Snapshot
 from indicators.store import StoreBusy
 from pages.auth_ui import require_planner
-from pages.common import lang, store
+from pages.common import derived, lang, snapshot, store
 
 ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
 
@@ -41,20 +42,27 @@ class UploadKeys:
     DONE = "upload.done"  # the Upload just stored, shown after the rerun
 
 
+def _template_csv(snap: Snapshot) -> bytes:
+    return template_csv(snap.catalog, snap.actuals)
+
+
+def _template_xlsx(snap: Snapshot) -> bytes:
+    return template_xlsx(snap.catalog, snap.actuals)
+
+
 def _templates(lg: Lang) -> None:
-    s = store()
-    catalog, current = s.catalog(), s.current_actuals()
+    # Built from the cached snapshot once per data version, not from the store every rerun.
     c1, c2, _c3 = st.columns([1, 1, 3])
-    c1.download_button(_("upload.template_csv", lg), template_csv(catalog, current),
+    c1.download_button(_("upload.template_csv", lg), derived(_template_csv),
                        file_name="template.csv", mime="text/csv", icon=":material/download:")
     c2.download_button(
-        _("upload.template_xlsx", lg), template_xlsx(catalog, current),
+        _("upload.template_xlsx", lg), derived(_template_xlsx),
         file_name="template.xlsx", icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _options(lg: Lang, data: bytes, name: str) -> Options:
-    catalog = store().catalog()
+    catalog = snapshot().catalog
     with st.expander(_("upload.options", lg)):
         c1, c2 = st.columns(2)
         layout = c1.radio(_("upload.layout", lg), ("auto", "long", "wide"), horizontal=True,
@@ -89,7 +97,7 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
     if cached is not None and cached[0] == token:
         return cached[1]
     with st.spinner(_("upload.checking", lang())):
-        checked = check_file(data, name, s.catalog(), options)
+        checked = check_file(data, name, snapshot().catalog, options)
     st.session_state[UploadKeys.CHECKED] = (token, checked)
     return checked
 
@@ -149,7 +157,7 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     c1.metric(_("upload.new", lg), f"{pv.new:,}")
     c2.metric(_("upload.changed", lg), f"{pv.changed:,}")
     c3.metric(_("upload.unchanged", lg), f"{pv.unchanged:,}")
-    catalog = s.catalog()
+    catalog = snapshot().catalog
     tabs = st.tabs([_("upload.changed", lg), _("upload.new", lg), _("upload.unchanged", lg)])
     for tab, change in zip(tabs, ("changed", "new", "unchanged"), strict=True):
         with tab:
