@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import NATIONAL, Lang
-from .figures import STATUS_COLOURS
 from .i18n import _
 from .regional import progress_at
 from .snapshot import Snapshot
+from .status import STATUS_COLOURS, is_verdict
 from .wording import (
     ARROWS,
     gap_text,
     pct_text,
+    status_detail,
     target_text,
     trend_direction,
     value_with_unit,
-    verdict_text,
 )
 
 
@@ -35,7 +35,7 @@ class Card:
     colour: str
     arrow: str
     arrow_label: str
-    verdict: str | None
+    detail: str | None  # the verdict spelt out, or the pace behind the trend word
     has_data: bool
 
 
@@ -45,6 +45,8 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
     t = snap.catalog.targets[target_id]
     p = progress_at(snap, target_id, region_code)
     direction = trend_direction(p)
+    # Once the year has passed only the verdict speaks: no latest-change arrow beside it.
+    closed = is_verdict(p.status)
     if p.latest_value is None:
         value = _("views.no_data", lang)
     elif t.kind == "milestone" and p.first_met_period:
@@ -57,8 +59,9 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
         target_id=t.id, domain_id=t.domain_id, name=t.name(lang), value=value,
         period=p.latest_period, target=goal, pct_achieved=pct_text(p),
         gap=gap_text(p, lang), status=p.status, status_label=_(f"status.{p.status}", lang),
-        colour=STATUS_COLOURS[p.status], arrow=ARROWS[direction],
-        arrow_label=_(f"views.trend.{direction}", lang), verdict=verdict_text(p, lang),
+        colour=STATUS_COLOURS[p.status], arrow="" if closed else ARROWS[direction],
+        arrow_label="" if closed else _(f"views.trend.{direction}", lang),
+        detail=status_detail(p, lang),
         has_data=p.latest_value is not None,
     )
 

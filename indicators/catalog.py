@@ -76,8 +76,9 @@ class Target:
     kind: str
     target_year: int
     unit: str = ""
+    # The one comparison field: "increase" is met at or above the target value (以上,
+    # 不低于), "decrease" at or below it (以下, 不高于).
     direction: str = "increase"
-    operator: str = ">="
     target_value: float | None = None
     baseline_value: float | None = None
     baseline_period: str | None = None
@@ -93,6 +94,10 @@ class Target:
     @property
     def quantitative(self) -> bool:
         return self.kind in QUANTITATIVE_KINDS
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.direction == "decrease"
 
 
 @dataclass(frozen=True)
@@ -234,13 +239,26 @@ def _by_id(items: list[Any], key: str, what: str) -> dict[str, Any]:
     return out
 
 
+def _no_unknown_fields(cls: type, rows: list[dict[str, Any]], what: str) -> None:
+    """A misspelt or retired field would otherwise be dropped without a word."""
+    known = {f.name for f in fields(cls)}
+    for i, row in enumerate(rows):
+        unknown = sorted(set(row) - known)
+        if unknown:
+            raise CatalogError(f"{what} #{i + 1} ({row.get('id')}): unknown field(s) "
+                               f"{', '.join(unknown)}; the comparison is set by `direction`"
+                               " (increase: at or above the target; decrease: at or below)")
+
+
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     docs = [_coerce(Document, r, f"documents.yaml #{i + 1}")
             for i, r in enumerate(_read_yaml(directory / "documents.yaml"))]
     domains = [_coerce(Domain, r, f"domains.csv row {i + 2}")
                for i, r in enumerate(_read_csv(directory / "domains.csv"))]
+    raw_targets = _read_yaml(directory / "targets.yaml")
+    _no_unknown_fields(Target, raw_targets, "targets.yaml")
     targets = [_coerce(Target, {**r, "sort": i}, f"targets.yaml #{i + 1} ({r.get('id')})")
-               for i, r in enumerate(_read_yaml(directory / "targets.yaml"))]
+               for i, r in enumerate(raw_targets)]
     regions = [_coerce(Region, r, f"regions.csv row {i + 2}")
                for i, r in enumerate(_read_csv(directory / "regions.csv"))]
     departments = [_coerce(Department, r, f"departments.csv row {i + 2}")

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import NATIONAL, Lang, Target
+from .formatting import format_value, unit_label, unit_suffix  # noqa: F401 (re-exported)
 from .i18n import _
 from .periods import parse_period
 from .snapshot import Snapshot
-from .tables import format_value, unit_label
 
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 INK = "#222222"
@@ -132,9 +133,18 @@ def source_line(
         _("views.fig.clause", lang, document=cat.documents[t.document_id].number(lang),
           clause=t.clause)
         for t in targets))
+    if rows.empty and source is None:
+        # Nothing drawn, nothing to cite: only what the target is.
+        return _("views.fig.source_line.target_only", lang, target="; ".join(cites) or "–")
     period = newest_period(rows) or snap.summary.get("newest_period") or "–"
     return _("views.fig.source_line", lang, source=source or cited_sources(rows, lang),
              target="; ".join(cites) or "–", period=period)
+
+
+def rows_drawn(rows: pd.DataFrame, periods: Iterable[str | None]) -> pd.DataFrame:
+    """The stored figures behind the points a chart draws (a source line cites only these)."""
+    wanted = {p for p in periods if p}
+    return rows[rows["period"].isin(wanted)]
 
 
 def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
@@ -144,7 +154,8 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
     for r in rows.itertuples():
         qualifier = r.qualifier if isinstance(r.qualifier, str) else None
         out.append(_(
-            "views.fig.hover.actual", lang, period=r.period, value=format_value(r.value, qualifier),
+            "views.fig.hover.actual", lang, period=r.period,
+            value=format_value(r.value, qualifier, lang),
             unit=u, source=r.source or "–", upload=int(r.upload_id),
             file=r.file_name if isinstance(r.file_name, str) else "–",
             user=r.user_name or "–",
@@ -231,11 +242,3 @@ def no_data_figure(title: str, message: str, source: str, lang: Lang, height: in
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return finish(fig, title=title, source=source, height=height, lang=lang, legend=False)
-
-
-def unit_suffix(unit: str, lang: Lang) -> str:
-    """' 万亿元' or '%': how a value is followed by its unit in text."""
-    if not unit or unit == "event":
-        return ""
-    label = unit_label(unit, lang)
-    return label if label == "%" else f" {label}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
@@ -28,19 +29,21 @@ from .chart_parts import (
     hover_for_rows,
     no_data_figure,
     period_date,
+    rows_drawn,
     source_line,
     target_rows,
     unit_suffix,
     year_end_ticks,
 )
+from .formatting import format_value, unit_label
 from .i18n import _
 from .metrics import Progress
 from .periods import parse_period
 from .regional import progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
-from .tables import format_value, unit_label
+from .status import DISPLAY_ORDER, STATUS_COLOURS
 from .taskboard import SHOWN_STATUSES, department_counts
-from .wording import pct_text, summary_line, value_with_unit, verdict_text
+from .wording import pct_text, summary_line, value_with_unit
 
 __all__ = [
     "FONT_FAMILY", "STATUS_COLOURS", "TASK_STATUS_COLOURS", "bullet_chart",
@@ -48,16 +51,6 @@ __all__ = [
     "sparkline", "tile_label", "tile_map", "trajectory_chart",
 ]
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-STATUS_COLOURS = {
-    "achieved": "#009E73",
-    "on_track": "#56B4E9",
-    "moderate": "#E69F00",
-    "limited": "#D55E00",
-    "deterioration": "#CC79A7",
-    "no_data": "#BBBBBB",
-    "no_target": "#DDDDDD",
-}
 # The same palette for tasks, so "done" is the green of "achieved" everywhere.
 TASK_STATUS_COLOURS = {
     "done": "#009E73",
@@ -107,7 +100,7 @@ def _rgb_to_hex(colour: str) -> str:
 def _no_data(snap: Snapshot, target: Target, title: str, lang: Lang, height: int = 240
              ) -> go.Figure:
     return no_data_figure(title, _("views.no_data", lang),
-                          source_line(snap, [target], lang), lang, height)
+                          source_line(snap, [target], lang, snap.actuals.iloc[0:0]), lang, height)
 
 
 # --- the whole set ------------------------------------------------------------------------
@@ -122,9 +115,10 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
     title = _("fig.pct_achieved.title", lang)
     if not items:
         return no_data_figure(title, _("views.no_data", lang),
-                              source_line(snap, list(cat.headline_targets), lang), lang)
+                              source_line(snap, list(cat.headline_targets), lang,
+                                          snap.actuals.iloc[0:0]), lang)
     fig = go.Figure()
-    for status in STATUS_COLOURS:
+    for status in DISPLAY_ORDER:
         group = [(t, p) for t, p in items if p.status == status]
         if not group:
             continue
@@ -140,7 +134,8 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
     fig.add_vline(x=100, line_dash="dash", line_color=TARGET_COLOUR)
     fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
                      autorange="reversed")
-    return finish(fig, title=title, source=source_line(snap, targets, lang),
+    drawn = pd.concat([rows_drawn(target_rows(snap, t), [p.latest_period]) for t, p in items])
+    return finish(fig, title=title, source=source_line(snap, targets, lang, drawn),
                   height=100 + 36 * len(items), lang=lang,
                   x_title=_("col.pct_achieved", lang), legend=True)
 
@@ -171,6 +166,7 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
         actual_label = value_with_unit(actual, unit, lang, p.latest_qualifier)
     latest_rows = rows[(rows["indicator_id"] == target.id) & (rows["period"] == p.latest_period)]
     hover = hover_for_rows(latest_rows, lang, target.unit)
+    drawn = rows_drawn(rows, [p.latest_period])
     extent = max(abs(v) for v in (actual, goal or 0.0, base or 0.0)) * 1.18 or 1.0
     fig = go.Figure()
     fig.add_trace(go.Bar(
@@ -209,7 +205,7 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
     fig.update_xaxes(range=[min(0.0, actual * 1.1), extent])
     fig.update_yaxes(showticklabels=False, showgrid=False)
     return finish(fig, title=title, subtitle=summary_line(p, lang),
-                  source=source_line(snap, [target], lang, rows), height=190, lang=lang,
+                  source=source_line(snap, [target], lang, drawn), height=190, lang=lang,
                   x_title=x_title)
 
 
@@ -275,13 +271,19 @@ def trajectory_chart(
         ))
     elif goal is not None and p.baseline_period is not None and p.baseline_value is not None:
         t0 = parse_period(p.baseline_period).t
-        if T > t0:
+        # A start that already meets the target needs no path (it would run backwards).
+        if T > t0 and not p.met_at_baseline:
             xs, ys = _path(t0, p.baseline_value, T, goal, p.method == "compound")
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines",
                 name=_("views.fig.series.required", lang, start=p.baseline_period),
                 line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
                 hovertemplate="%{y:.3g}<extra></extra>",
+            ))
+        elif p.met_at_baseline:
+            fig.add_trace(go.Scatter(
+                x=[None], y=[None], mode="markers", marker={"opacity": 0}, hoverinfo="skip",
+                name=_("views.fig.series.already_met", lang, start=p.baseline_period),
             ))
         if p.baseline_source == "catalog":
             fig.add_trace(go.Scatter(
@@ -400,7 +402,7 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     by_gap = all(p.gap is not None for p in ranked)
     names = [snap.catalog.regions[p.region_code].name(lang) for p in ranked]
     fig = go.Figure()
-    for status in STATUS_COLOURS:
+    for status in DISPLAY_ORDER:
         group = [p for p in ranked if p.status == status]
         if not group:
             continue
@@ -487,7 +489,7 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         ))
         legend = False
     else:
-        for status in STATUS_COLOURS:
+        for status in DISPLAY_ORDER:
             if status in groups:
                 fig.add_trace(go.Scatter(
                     x=[None], y=[None], mode="markers", name=_(f"status.{status}", lang),
@@ -566,7 +568,7 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         due_x.append(date(t.target_year, 12, 31))
         due_text.append(_("views.fig.milestone.due", lang, year=t.target_year))
         if p.first_met_period:
-            done.setdefault(p.verdict or p.status, []).append((t, p))
+            done.setdefault(p.status, []).append((t, p))
     fig.add_trace(go.Scatter(
         x=due_x, y=names, mode="markers", name=_("views.fig.milestone.deadline", lang),
         marker={"symbol": "diamond-open", "size": 16, "color": TARGET_COLOUR,
@@ -574,9 +576,8 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         hovertext=due_text, hoverinfo="text",
     ))
     for key, group in done.items():
-        label = _(f"verdict.{key}", lang) if key in ("met_on_time", "met_late") \
-            else _(f"status.{key}", lang)
-        colour = STATUS_COLOURS["achieved"] if key != "met_late" else STATUS_COLOURS["moderate"]
+        label = _(f"status.{key}", lang)
+        colour = STATUS_COLOURS[key]
         hover = []
         for t, p in group:
             rows = target_rows(snap, t)
@@ -587,7 +588,7 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         fig.add_trace(go.Scatter(
             x=[period_date(p.first_met_period) for _t, p in group],
             y=[t.name(lang) for t, _p in group], mode="markers+text",
-            text=[f"{p.first_met_period} · {verdict_text(p, lang) or label}" for _t, p in group],
+            text=[f"{label} · {p.first_met_period}" for _t, p in group],
             textposition="top center", name=label,
             marker={"symbol": "circle", "size": 14, "color": colour},
             hovertext=hover, hoverinfo="text",
@@ -664,9 +665,11 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
                   x_title=_("views.fig.axis.tasks", lang))
 
 
-def status_legend(lang: Lang) -> list[tuple[str, str, str]]:
-    """(status, label, colour) in display order, for legends drawn outside a figure."""
-    return [(s, _(f"status.{s}", lang), c) for s, c in STATUS_COLOURS.items()]
+def status_legend(lang: Lang, statuses: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(status, label, colour) in display order, for legends drawn outside a figure; only
+    the given statuses when a view knows which it shows."""
+    shown = [s for s in DISPLAY_ORDER if statuses is None or s in statuses]
+    return [(s, _(f"status.{s}", lang), STATUS_COLOURS[s]) for s in shown]
 
 
 def unit_text(target: Target, lang: Lang) -> str:

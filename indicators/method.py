@@ -37,7 +37,7 @@ FORMULAS = {
 }
 
 SECTION_KEYS = ("pct", "required", "observed", "projection", "status", "verdict", "time",
-                "derived", "regions", "tasks")
+                "derived", "regions", "tasks", "data")
 
 
 def sections(lang: Lang) -> list[Section]:

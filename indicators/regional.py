@@ -49,7 +49,7 @@ def ranked_provinces(snap: Snapshot, target_id: str) -> list[Progress]:
     target = snap.catalog.targets[target_id]
     if all(p.gap is not None for p in results):
         return sorted(results, key=lambda p: (-(p.gap or 0.0), p.region_code))
-    sign = 1 if target.operator == "<=" else -1
+    sign = 1 if target.lower_is_better else -1
     return sorted(results, key=lambda p: (-sign * (p.latest_value or 0.0), p.region_code))
 
 

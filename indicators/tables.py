@@ -5,25 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import Lang
+from .figures import TASK_STATUS_COLOURS
+from .formatting import format_value, unit_label
 from .i18n import _
 from .regional import ranked_provinces
 from .snapshot import Snapshot
+from .status import STATUS_COLOURS
 from .taskboard import TaskRow, status_of, task_rows
-
-
-def unit_label(unit: str, lang: Lang) -> str:
-    key = f"unit.{unit}"
-    try:
-        return _(key, lang)
-    except KeyError:
-        return unit
-
-
-def format_value(value: float | None, qualifier: str | None = None) -> str:
-    if value is None or value != value:
-        return "–"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{qualifier}{text}" if qualifier else text
+from .wording import status_detail
 
 
 def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
@@ -38,7 +27,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
             "id": target.id,
             _("col.target", lang): target.name(lang),
             _("col.domain", lang): cat.domains[target.domain_id].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier),
+            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
             _("col.period", lang): p.latest_period or "–",
             _("col.target_value", lang): format_value(target.target_value)
             if target.kind != "milestone" else str(target.target_year),
@@ -48,7 +37,8 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
             else round(p.pct_achieved, 1),
             _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
             _("col.status", lang): _(f"status.{p.status}", lang),
-            _("col.verdict", lang): _(f"verdict.{p.verdict}", lang) if p.verdict else "–",
+            _("col.detail", lang): status_detail(p, lang) or "–",
+            _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
             _("col.first_met", lang): p.first_met_period or "–",
             _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
                                    f"{target.clause}",
@@ -126,12 +116,13 @@ def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
     for p in ranked_provinces(snap, target_id):
         out.append({
             _("views.col.region", lang): cat.regions[p.region_code].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier),
+            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
             _("col.period", lang): p.latest_period or "–",
             _("col.pct_achieved", lang): None if p.pct_achieved is None
             else round(p.pct_achieved, 1),
             _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
             _("col.status", lang): _(f"status.{p.status}", lang),
+            _("col.detail", lang): status_detail(p, lang) or "–",
         })
     frame = pd.DataFrame(out)
     frame.attrs["units"] = {_("col.latest", lang): unit_label(cat.targets[target_id].unit, lang)}
@@ -140,8 +131,6 @@ def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
 
 def status_cell_styles(lang: Lang) -> dict[str, str]:
     """CSS for a status cell by its label, so tables use the charts' colours next to the name."""
-    from .figures import STATUS_COLOURS, TASK_STATUS_COLOURS
-
     out = {}
     for key, colour in STATUS_COLOURS.items():
         out[_(f"status.{key}", lang)] = colour

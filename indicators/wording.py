@@ -7,10 +7,9 @@ from functools import cache
 import opencc
 
 from .catalog import Lang, Target
-from .chart_parts import unit_suffix
+from .formatting import format_value, unit_suffix
 from .i18n import _
 from .metrics import Progress
-from .tables import format_value
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
@@ -19,14 +18,14 @@ def value_with_unit(value: float | None, unit: str, lang: Lang, qualifier: str |
                     ) -> str:
     if value is None:
         return "–"
-    return f"{format_value(value, qualifier)}{unit_suffix(unit, lang)}"
+    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang)}"
 
 
 def target_text(target: Target, lang: Lang) -> str:
     """'6 万亿元 (2020)': what the document asks for and by when."""
     if target.kind == "milestone":
         return _("views.words.milestone_by", lang, year=target.target_year)
-    op = "≤ " if target.operator == "<=" else ""
+    op = "≤ " if target.lower_is_better else ""
     return _("views.words.target_by", lang, value=op + value_with_unit(
         target.target_value, target.unit, lang), year=target.target_year)
 
@@ -35,13 +34,19 @@ def pct_text(p: Progress) -> str:
     return "–" if p.pct_achieved is None else f"{p.pct_achieved:.0f}%"
 
 
+def amount_text(amount: float, unit: str, lang: Lang) -> str:
+    """A difference in the target's own terms: percentage points for shares and rates."""
+    size = round(abs(amount), 3)
+    if unit == "%":
+        return _("views.words.points", lang, value=format_value(size))
+    return value_with_unit(size, unit, lang)
+
+
 def gap_text(p: Progress, lang: Lang) -> str:
     """The gap in the target's unit; a negative gap means the target is exceeded."""
     if p.gap is None:
         return "–"
-    # A gap in a percentage is in percentage points, and says so.
-    size = _("views.words.points", lang, value=format_value(round(abs(p.gap), 3))) \
-        if p.unit == "%" else value_with_unit(round(abs(p.gap), 3), p.unit, lang)
+    size = amount_text(p.gap, p.unit, lang)
     if p.gap <= 1e-9:
         return _("views.words.exceeded_by", lang, value=size) if p.gap < -1e-9 \
             else _("views.words.gap_closed", lang)
@@ -60,23 +65,45 @@ def trend_direction(p: Progress) -> str:
     return "up" if change > 0 else "down"
 
 
+def _shortfall_text(p: Progress, lang: Lang) -> str:
+    short = amount_text(p.shortfall or 0.0, p.unit, lang)
+    if p.shortfall_pct is None:
+        return short
+    return _("views.words.shortfall_rel", lang, short=short, pct=f"{p.shortfall_pct:.1f}")
+
+
 def verdict_text(p: Progress, lang: Lang) -> str | None:
-    """The final word once the target year has passed; None before."""
+    """The verdict spelt out once the target year has passed (None before): the figure it
+    was judged on and by how much it fell short, or why it cannot be judged."""
     if p.verdict is None:
         return None
+    value = value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier) \
+        if p.kind != "milestone" else ""
     if p.verdict == "met_on_time":
-        text = _("verdict.met_on_time", lang)
+        if p.kind == "milestone":
+            return _("views.words.happened_on", lang, period=p.first_met_period or "–")
+        text = _("views.words.met_on_time", lang, period=p.verdict_period or "–", value=value)
         if p.met_early and p.first_met_period:
             text += _("views.words.met_early", lang, period=p.first_met_period)
         return text
     if p.verdict == "met_late":
-        return _("views.words.met_late", lang, period=p.first_met_period or "–")
+        if p.kind == "milestone":
+            return _("views.words.happened_on", lang, period=p.first_met_period or "–")
+        return _("views.words.met_late", lang, period=p.verdict_period or "–", value=value,
+                 short=_shortfall_text(p, lang), first=p.first_met_period or "–")
     if p.verdict == "missed":
-        if p.shortfall_pct is not None:
-            return _("views.words.missed_by", lang, pct=f"{p.shortfall_pct:.1f}",
-                     period=p.verdict_period or "–")
-        return _("verdict.missed", lang)
-    return _("verdict.no_data", lang)
+        if p.kind == "milestone":
+            return _("views.words.missed_event", lang, period=p.verdict_period or "–")
+        return _("views.words.missed_by", lang, period=p.verdict_period or "–", value=value,
+                 short=_shortfall_text(p, lang))
+    # unverified: the last figure is context, never the outcome
+    if p.verdict_period is None or p.kind == "milestone":
+        return _("views.words.unverified_none", lang, year=p.target_year)
+    if p.shortfall is not None and p.shortfall <= 1e-9:
+        return _("views.words.unverified_reached", lang, year=p.target_year,
+                 period=p.verdict_period, value=value)
+    return _("views.words.unverified", lang, year=p.target_year, period=p.verdict_period,
+             value=value, short=_shortfall_text(p, lang))
 
 
 def trend_text(p: Progress, lang: Lang) -> str | None:
@@ -95,15 +122,23 @@ def trend_text(p: Progress, lang: Lang) -> str | None:
     return None
 
 
+def status_detail(p: Progress, lang: Lang) -> str | None:
+    """What stands behind the status word: the verdict spelt out once the year has passed,
+    else the pace against the required one (never a trend beside a verdict)."""
+    if p.verdict is not None:
+        return verdict_text(p, lang)
+    if p.status == "insufficient_data":
+        return _("views.words.insufficient", lang)
+    return trend_text(p, lang)
+
+
 def summary_line(p: Progress, lang: Lang) -> str:
-    """Status, % achieved and verdict in one line, e.g. for a chart's subtitle."""
+    """Status word, % achieved while the year is open, and the detail, in one line."""
     parts = [_(f"status.{p.status}", lang)]
-    if p.pct_achieved is not None:
+    if p.verdict is None and p.pct_achieved is not None:
         parts.append(_("views.words.pct_achieved", lang, pct=pct_text(p)))
-    if (trend := trend_text(p, lang)) is not None:
-        parts.append(trend)
-    if (verdict := verdict_text(p, lang)) is not None:
-        parts.append(verdict)
+    if (detail := status_detail(p, lang)) is not None:
+        parts.append(detail)
     return " · ".join(parts)
 
 

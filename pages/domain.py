@@ -54,11 +54,10 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
         (_("views.domain.metric.latest", lg), f"{c.value} {c.arrow}", period),
         (_("views.domain.metric.target", lg), c.target, ""),
         (_("views.domain.metric.pct", lg), c.pct_achieved, c.gap if c.has_data else ""),
-        (_("views.domain.metric.status", lg), chip(c.colour, c.status_label), ""),
-        (_("views.domain.metric.verdict", lg), c.verdict or _("views.domain.pending", lg), ""),
+        (_("views.domain.metric.status", lg), chip(c.colour, c.status_label), c.detail or ""),
     ]
     # Plain blocks rather than st.metric, which cuts long values (a verdict) short.
-    for col, (label, value, note) in zip(st.columns([3, 3, 2, 2, 4]), facts, strict=True):
+    for col, (label, value, note) in zip(st.columns([3, 3, 2, 5]), facts, strict=True):
         col.markdown(
             f"<div style='font-size:0.8rem;color:#555'>{label}</div>"
             f"<div style='font-size:1.15rem;font-weight:600;line-height:1.3'>{value}</div>"

@@ -15,8 +15,8 @@ from pages.downloads import figure_downloads, table_downloads
 CARDS_PER_ROW = 4
 
 
-def legend(lg: Lang) -> None:
-    chips = " &nbsp; ".join(chip(c, label) for _s, label, c in status_legend(lg))
+def legend(lg: Lang, statuses: list[str]) -> None:
+    chips = " &nbsp; ".join(chip(c, label) for _s, label, c in status_legend(lg, statuses))
     st.markdown(f"**{_('views.legend', lg)}:** {chips}", unsafe_allow_html=True)
     st.caption(_("views.legend.note", lg))
 
@@ -35,8 +35,8 @@ def card(c: Card, lg: Lang) -> None:
                                                 c.gap) if x != "–"))
         lines.append(chip(c.colour, c.status_label))
         st.markdown("  \n".join(lines), unsafe_allow_html=True)
-        if c.verdict:
-            st.caption(f"{_('col.verdict', lg)}: {c.verdict}")
+        if c.detail:
+            st.caption(c.detail)
         if c.has_data:
             st.plotly_chart(derived(sparkline, c.target_id, lg), width="stretch",
                             config={"displayModeBar": False, "staticPlot": True},
@@ -61,7 +61,7 @@ def render() -> None:
                           strict=False):
             with col:
                 card(c, lg)
-    legend(lg)
+    legend(lg, [c.status for c in cards])
 
     st.subheader(_("overview.targets", lg))
     table = derived(targets_table, lg)
@@ -72,7 +72,7 @@ def render() -> None:
     first = [_(k, lg) for k in ("col.target", "views.col.domain_page", "col.status",
                                 "col.latest", "col.period", "col.target_value", "col.unit",
                                 "col.target_year", "col.pct_achieved", "col.gap",
-                                "col.verdict")]
+                                "col.detail")]
     order = first + [c for c in shown.columns if c not in first and c != "id"]
     st.dataframe(
         shown.style.map(lambda v: styles.get(v, ""), subset=[status_col]),

@@ -13,7 +13,7 @@ from tests.support import ROOT
 
 STATUS_KEYS = ["id", "unit", "target_value", "target_year", "latest_value", "latest_period",
                "pct_achieved", "gap", "required_cagr", "observed_cagr", "projected_value",
-               "status", "verdict", "first_met_period"]
+               "status", "verdict", "shortfall", "shortfall_pct", "first_met_period"]
 
 
 def test_init_db_builds_and_is_idempotent(tmp_path, capsys):
@@ -36,8 +36,24 @@ def test_status_json_has_one_object_per_quantitative_target(store, capsys):
     assert scale["pct_achieved"] == pytest.approx(6.8 / 6 * 100, abs=1e-6)
     assert scale["required_cagr"] == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100, abs=1e-6)
     assert (scale["status"], scale["verdict"], scale["first_met_period"]) == (
-        "achieved", "met_late", "2021")
-    assert next(r for r in rows if r["id"] == "related_output")["status"] == "no_data"
+        "met_late", "met_late", "2021")
+    by_id = {r["id"]: r for r in rows}
+    growth = by_id["info_consumption_growth"]
+    assert growth["status"] == "missed"
+    assert growth["shortfall"] == pytest.approx(11 - ((5.8 / 3.9) ** 0.25 - 1) * 100, abs=1e-6)
+    assert growth["shortfall"] == pytest.approx(0.57, abs=0.005)
+    assert by_id["village_info_station_coverage"]["status"] == "unverified"
+    assert by_id["fibre_village_share"]["status"] == "met_on_time"
+    assert by_id["related_output"]["status"] == "unverified"
+    assert all(r["status"] == r["verdict"] for r in rows)
+
+
+def test_status_before_the_deadline_tells_one_figure_from_none(store, capsys):
+    main(["status", "--db", str(store.path), "--json", "--as-of", "2019-12-31"])
+    by_id = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert by_id["village_info_station_coverage"]["status"] == "insufficient_data"
+    assert by_id["related_output"]["status"] == "no_data"
+    assert all(r["verdict"] is None for r in by_id.values())
 
 
 def test_verdict_is_null_before_the_target_year(store, capsys):

@@ -57,12 +57,23 @@ def test_pdf_pack_overview_lists_every_target_with_its_status(snap, pdf_zh):
     text = "".join(p.extract_text() for p in pdf_zh.pages[1:3]).replace("\n", "")
     for target in snap.catalog.targets.values():
         assert target.name("zh")[:8] in text
-    assert "已实现" in text
+    # 2020 has passed: the overview carries the verdicts, with the figure each was judged on
+    for verdict in ("逾期实现", "未实现", "按期实现", "无法核实"):
+        assert verdict in text
+    assert "差 0.57 个百分点" in text
+    assert "已实现" not in text and "进展顺利" not in text
 
 
-def test_pdf_pack_ends_with_the_method_note(pdf_zh):
-    last = pdf_zh.pages[-1].extract_text()
+def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
+    from indicators.method import sections
+
+    last = "".join(p.extract_text() for p in pdf_zh.pages[-3:]).replace("\n", "")
     assert "方法说明" in last and "0.95" in last
+    # one text: every heading of the method page, in its order, and the verdict rule
+    at = 0
+    for section in sections("zh"):
+        at = last.index(section.heading + ":", at)   # raises if missing or out of order
+    assert "无法核实" in last
 
 
 def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
@@ -81,6 +92,9 @@ def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap)
     assert pictures == _n_charts(snap)
     assert set(_domains(snap, "en")) <= set(titles)
     assert titles[-1] == "Method note"
+    # the note runs over as many slides as it needs, none overfull
+    method = [s for s, t in zip(deck.slides, titles, strict=True) if t == "Method note"]
+    assert len(method) >= 2
     assert deck.slide_width * 9 == deck.slide_height * 16
 
 
@@ -112,5 +126,5 @@ def test_export_pack_command_writes_a_pdf(_built_db, tmp_path, capsys):
     out = tmp_path / "pack.pdf"
     assert main(["export-pack", "--lang", "en", "--db", str(_built_db), str(out)]) == 0
     reader = PdfReader(out)
-    assert "Method note" in reader.pages[-1].extract_text()
+    assert "Method note" in "".join(p.extract_text() for p in reader.pages[-2:])
     assert "briefing pack, pdf, en" in capsys.readouterr().out

@@ -54,12 +54,13 @@ def test_bullet_marks_latest_actual_target_and_baseline_of_the_scale(store):
     fig = F.bullet_chart(snap_of(store), "info_consumption_scale", "zh")
     latest = trace(fig, "最新实际值")
     assert list(latest.x) == [6.8]                       # 2021, the newest published figure
-    assert "已实现" in latest.name                        # status name beside its colour
-    assert latest.marker.color == F.STATUS_COLOURS["achieved"]
+    # 2020 has passed: the bar carries the verdict (5.8 < 6 in 2020, 6.8 in 2021), by name
+    assert "逾期实现" in latest.name and "已实现" not in latest.name
+    assert latest.marker.color == F.STATUS_COLOURS["met_late"]
     assert list(trace(fig, "目标").x) == [6.0]
     assert list(trace(fig, "基期").x) == [3.9]            # the 2016 baseline of the catalog
     source = source_text(fig)
-    assert "国发〔2017〕40号 一(三)" in source and "数据截至 2021" in source
+    assert "国发〔2017〕40号 一(三)" in source and "数据截至" in source and "2021" in source
     assert "工业和信息化部" in source
 
 
@@ -102,7 +103,8 @@ def test_growth_trajectory_shows_the_derived_average_and_the_published_yearly_ra
     derived = trace(fig, "由规模推算")
     values = dict(zip((as_date(x).year for x in derived.x), derived.y, strict=True))
     assert values[2020] == pytest.approx(((5.8 / 3.9) ** (1 / 4) - 1) * 100)   # 10.43 %
-    assert values[2021] == pytest.approx(((6.8 / 3.9) ** (1 / 5) - 1) * 100)   # 11.76 %
+    # 2016-2021 (11.76 %) measures something else once 2020 has passed: not drawn
+    assert 2021 not in values
     reported = trace(fig, "公布的当年同比增速")
     assert list(reported.y) == [11.1] and as_date(reported.x[0]).year == 2018
     assert list(trace(fig, "目标增速").y) == [11, 11]
@@ -136,7 +138,7 @@ PROVINCES = [("110000", "2018", 95.0), ("110000", "2019", 99.0),
 
 def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
     write_provinces(store, PROVINCES)
-    fig = F.regions_bar(snap_of(store), "fibre_village_share", "zh")
+    fig = F.regions_bar(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "zh")
     assert list(fig.layout.yaxis.categoryarray) == ["西藏", "河北", "北京"]
     gaps = {y: x for t in fig.data for x, y in zip(t.x, t.y, strict=True)}
     assert gaps == {"西藏": pytest.approx(32.0), "河北": pytest.approx(1.0),
@@ -144,9 +146,18 @@ def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
     assert {t.name for t in fig.data} == {"进展有限", "进展顺利", "已实现"}
 
 
+def test_provinces_get_verdicts_not_trends_once_the_year_has_passed(store):
+    # 2019 figures only: Beijing met 98 before the deadline; Tibet and Hebei had no
+    # 2020 figure, so their outcome is unknown, whatever their 2019 trend was
+    write_provinces(store, PROVINCES)
+    fig = F.regions_bar(snap_of(store), "fibre_village_share", "zh")
+    by_name = {y: t.name for t in fig.data for y in t.y}
+    assert by_name == {"西藏": "无法核实", "河北": "无法核实", "北京": "按期实现"}
+
+
 def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, catalog):
     write_provinces(store, PROVINCES)
-    fig = F.tile_map(snap_of(store), "fibre_village_share", "en")
+    fig = F.tile_map(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "en")
     squares = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(squares) == len(catalog.provinces) == 31
     assert {round(s.x1 - s.x0, 6) for s in squares} == {0.92}
@@ -269,9 +280,13 @@ def test_every_figure_stands_on_its_own(store, lang):
     figs += [F.milestone_timeline(snap, d, lang) for d in snap.catalog.domains]
     figs += [F.department_summary(snap, lang), F.pct_achieved_bar(snap, lang)]
     word = "来源" if lang == "zh" else "Source"
+    target_word = "目标" if lang == "zh" else "target"
     for fig in figs:
         assert fig.layout.title.text
-        assert word in source_text(fig), fig.layout.title.text
+        text = source_text(fig)
+        assert target_word in text.lower(), fig.layout.title.text
+        # a figure that draws something cites it; an empty one cites nothing
+        assert (word in text) == (len(fig.data) > 0), fig.layout.title.text
         assert fig.layout.font.family == F.FONT_FAMILY
         named = [t for t in fig.data if t.name and t.showlegend is not False]
         assert fig.layout.showlegend == (len(named) > 0)
@@ -293,8 +308,18 @@ def test_without_actuals_every_figure_says_no_data(empty_store, lang):
 
 def test_status_colours_are_the_okabe_ito_ones_everywhere():
     okabe_ito = {"#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#F0E442"}
-    coloured = {c for s, c in F.STATUS_COLOURS.items() if s not in ("no_data", "no_target")}
+    greys = ("unverified", "insufficient_data", "no_data", "no_target")
+    coloured = {c for s, c in F.STATUS_COLOURS.items() if s not in greys}
     assert coloured <= okabe_ito
+    # the greys differ in lightness, so "one figure" never looks like "no figure"
+    shades = [F.STATUS_COLOURS[s] for s in greys]
+    assert all(c[1:3] == c[3:5] == c[5:7] for c in shades)
+    assert len(set(shades)) == len(shades)
+    # statuses that can stand side by side (one phase) never share a colour
+    from indicators.status import OPEN_STATUSES, VERDICTS
+    for phase in (OPEN_STATUSES, VERDICTS):
+        colours = [F.STATUS_COLOURS[s] for s in phase]
+        assert len(set(colours)) == len(colours), phase
     assert {c for s, c in F.TASK_STATUS_COLOURS.items() if s != "unreported"} <= okabe_ito
     assert F.TASK_STATUS_COLOURS["done"] == F.STATUS_COLOURS["achieved"]
 
@@ -303,3 +328,22 @@ def test_national_code_is_the_default_region(store):
     snap = snap_of(store)
     assert F.bullet_chart(snap, "fibre_village_share", "zh").to_json() == \
         F.bullet_chart(snap, "fibre_village_share", "zh", NATIONAL).to_json()
+
+
+def test_a_province_already_above_the_target_gets_no_backward_path(store):
+    # Guangdong's first figure, 98.6 %, already meets 98 %: a path "required" from 98.6 down
+    # to 98 would tell officials to fall; the legend says it is already met instead
+    write_provinces(store, [("440000", "2018", 98.6), ("440000", "2019", 99.2)])
+    fig = F.trajectory_chart(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "en",
+                             "440000")
+    assert not [t for t in fig.data if t.name and t.name.startswith("Required path")]
+    assert "already met at the start (2018)" in trace(fig, "already met").name
+
+
+def test_an_empty_provincial_chart_cites_no_national_source(store):
+    # Shanghai has no fibre figure: nothing drawn, so only the target clause, no publication
+    snap = snap_of(store)
+    for build in (F.bullet_chart, F.trajectory_chart):
+        text = source_text(build(snap, "fibre_village_share", "zh", "310000"))
+        assert "来源" not in text and "人民日报" not in text
+        assert "目标:国发〔2017〕40号 三(十三)" in text

@@ -54,14 +54,31 @@ def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
     at = start(monkeypatch, store.path, lang=lang)
     text = page_text(at)
     if lang == "zh":
-        assert "6.8 万亿元" in text and "数据截至 2021" in text and "已实现" in text
+        assert "6.8 万亿元" in text and "数据截至 2021" in text and "逾期实现" in text
         assert "重点目标" in text
     else:
         assert "6.8 trillion yuan" in text and "Data as of 2021" in text
-        assert "Limited progress" in text           # the legend lists every status
+        assert "Met late" in text and "Unverified" in text   # the legend names what is shown
     assert charts(at) >= 5                           # sparklines and the progress chart
     table = at.dataframe[0].value
     assert len(table) == sum(t.quantitative for t in store.catalog().targets.values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
+        monkeypatch, store, lang):
+    # every quantitative target is due by 2020: in 2026 each card, table row and the legend
+    # speak in verdicts only, so nothing can say "on track" beside "missed"
+    from indicators.i18n import _
+    from indicators.status import OPEN_STATUSES
+
+    at = start(monkeypatch, store.path, lang=lang)
+    text = page_text(at)
+    trends = [s for s in OPEN_STATUSES if s not in ("no_data", "no_target")]
+    for status in trends:
+        assert _(f"status.{status}", lang) not in text, status
+    for status in ("met_on_time", "met_late", "missed", "unverified"):
+        assert _(f"status.{status}", lang) in text, status
 
 
 def test_language_switch_changes_the_labels_and_the_url(monkeypatch, store):
@@ -91,7 +108,8 @@ def test_domain_page_draws_bullet_and_trajectory_for_each_target(monkeypatch, st
     for name in ("Information consumption scale", "Output of related sectors"):
         assert name in text
     assert charts(at) == 2 * 3                       # three targets, two charts each
-    assert "met late (first met 2021)" in text
+    assert ("met late: 5.8 trillion yuan in 2020, short by 0.2 trillion yuan "
+            "(3.3% of the target); first met 2021") in text
 
 
 def test_region_and_years_come_from_the_url_and_stay_in_it(monkeypatch, store):

@@ -38,14 +38,25 @@ def test_headline_card_of_the_scale_reads_as_worked_out_by_hand(store):
     assert c.target == "6 万亿元(2020年)"
     assert c.pct_achieved == "113%"               # 6.8 / 6 = 113.3 %
     assert c.gap == "超出 0.8 万亿元"
-    assert c.status_label == "已实现" and c.arrow == "↑"   # 5.8 (2020) -> 6.8 (2021)
-    assert c.verdict == "逾期实现(首次达到:2021)"         # 5.8 < 6 in 2020, met in 2021
+    # 2020 has passed: the status is the verdict, and no trend arrow stands beside it
+    assert c.status_label == "逾期实现" and c.arrow == ""
+    # 5.8 < 6 in 2020 (0.2 short, 0.2 / 6 = 3.3 % of the target), met in 2021
+    assert c.detail == "逾期实现:2020 为 5.8 万亿元,差 0.2 万亿元(目标的 3.3%);2021 首次达到"
 
 
 def test_a_gap_in_percent_is_given_in_percentage_points(store):
     c = target_card(snap_of(store), "fibre_village_share", "en")
     assert c.value == ">99%" and c.gap == "exceeded by 1 percentage points"
-    assert c.verdict == "Met on time (first met early, 2019-08)"
+    assert c.status_label == "Met on time"
+    assert c.detail == "met on time: >98% in 2019-08 (first met early, 2019-08)"
+
+
+def test_a_missed_rate_falls_short_in_percentage_points(store):
+    # average growth 2016-2020: (5.8 / 3.9) ** (1 / 4) - 1 = 10.43 %, 0.57 points under 11 %
+    c = target_card(snap_of(store), "info_consumption_growth", "en")
+    assert c.status_label == "Missed"
+    assert c.detail == "missed: 10.43% in 2020, short by 0.57 percentage points"
+    assert c.gap == "short by 0.57 percentage points"
 
 
 def test_headline_cards_cover_every_quantitative_headline_target(store, catalog):
@@ -54,15 +65,24 @@ def test_headline_cards_cover_every_quantitative_headline_target(store, catalog)
     assert [c.target_id for c in headline_cards(snap_of(store), "en")] == expected
 
 
-def test_cards_without_figures_say_no_data(empty_store):
-    for c in headline_cards(snap_of(empty_store), "en"):
+def test_cards_without_figures_say_no_data_while_open_and_unverified_after(empty_store):
+    for c in headline_cards(load_snapshot(empty_store, as_of=date(2019, 6, 1)), "en"):
         assert c.value == "No data" and not c.has_data and c.status == "no_data"
+    for c in headline_cards(snap_of(empty_store), "en"):
+        assert c.value == "No data" and not c.has_data and c.status == "unverified"
+        assert c.detail is not None and c.detail.startswith("no figure for 2020")
 
 
-def test_missed_verdict_gives_the_shortfall_as_a_share_of_the_target(store):
-    # village stations: 34 % (2018-06) is the figure at the target year; (80 - 34) / 80 = 57.5 %
+def test_a_single_old_figure_is_context_not_the_2020_outcome(store):
+    # village stations: only 34 % (2018-06); 2020 has no figure, so it cannot be judged
     c = target_card(snap_of(store), "village_info_station_coverage", "en")
-    assert c.verdict == "missed: 57.5% short of the target in 2018-06"
+    assert c.status_label == "Unverified"
+    assert c.detail == ("no figure for 2020, so the outcome cannot be known; "
+                        "last figure 2018-06: about 34%, short by 46 percentage points")
+    # before 2020 was over, the same figure was a figure without a trend, not "no data"
+    early = target_card(load_snapshot(store, as_of=date(2019, 12, 31)),
+                        "village_info_station_coverage", "en")
+    assert (early.status, early.value) == ("insufficient_data", "about 34%")
 
 
 def test_filter_by_department_finds_everything_it_leads_or_shares(store):

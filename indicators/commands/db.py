@@ -16,7 +16,7 @@ from . import add_db_option
 STATUS_KEYS = (
     "id", "unit", "target_value", "target_year", "latest_value", "latest_period",
     "pct_achieved", "gap", "required_cagr", "observed_cagr", "projected_value", "status",
-    "verdict", "first_met_period",
+    "verdict", "shortfall", "shortfall_pct", "first_met_period",
 )
 
 
@@ -82,7 +82,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
         return 0
     cols = ("id", "latest_value", "latest_period", "target_value", "target_year",
-            "pct_achieved", "gap", "required_cagr", "observed_cagr", "status", "verdict",
+            "pct_achieved", "gap", "required_cagr", "observed_cagr", "status", "shortfall",
             "first_met_period")
     table = [[_fmt(r[c]) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]

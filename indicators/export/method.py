@@ -1,17 +1,17 @@
-"""The method note, in both languages: how % achieved, growth, projections, statuses and
-verdicts are computed (see the docstring of ``indicators.metrics``). The briefing pack ends
-with it; a view can show the same paragraphs."""
+"""The method note at the end of the briefing pack: the method page's own sections
+(``indicators.method``), as plain paragraphs, so the page and the pack cannot disagree."""
 
 from __future__ import annotations
 
-from ..i18n import Lang, _
+import re
 
-METHOD_KEYS = (
-    "method.pct_achieved", "method.growth", "method.status", "method.projection",
-    "method.verdict", "method.sources",
-)
+from ..i18n import Lang
+from ..method import sections
+
+_MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
 
 
 def method_note(lang: Lang) -> list[str]:
     """The note's paragraphs, in order; its heading is ``_("method.title", lang)``."""
-    return [_(key, lang) for key in METHOD_KEYS]
+    sep = ":" if lang == "zh" else ": "
+    return [s.heading + sep + _MARKDOWN.sub(r"\1", s.body) for s in sections(lang)]

@@ -32,8 +32,11 @@ PACK_MIME: dict[str, str] = {
 # Columns of targets_table that fit across a landscape page, in this order.
 OVERVIEW_COLUMNS = (
     "col.target", "col.latest", "col.period", "col.target_value", "col.unit",
-    "col.target_year", "col.pct_achieved", "col.status",
+    "col.target_year", "col.pct_achieved", "col.status", "col.detail",
 )
+# Their widths as shares of the page; the status is the verdict once the year has passed,
+# and the detail says on which figure it was judged.
+OVERVIEW_SHARES = (0.19, 0.07, 0.07, 0.07, 0.07, 0.06, 0.07, 0.10, 0.30)
 
 
 @dataclass(frozen=True)

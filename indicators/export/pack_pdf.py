@@ -32,9 +32,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..figures import STATUS_COLOURS
 from ..i18n import _
-from .pack import ChecklistItem, DomainSection, PackContent
+from ..status import STATUS_COLOURS
+from .pack import OVERVIEW_COLUMNS, OVERVIEW_SHARES, ChecklistItem, DomainSection, PackContent
 from .static import figure_bytes, pixel_size
 
 FONT = "WQYMicroHei"
@@ -145,11 +145,11 @@ def _overview(c: PackContent, st: dict[str, ParagraphStyle], width: float) -> li
     frame = c.overview
     rows = [list(frame.columns)] + [["–" if v is None or v != v else v for v in r]
                                     for r in frame.itertuples(index=False)]
-    share = [0.30, 0.09, 0.08, 0.09, 0.09, 0.08, 0.09, 0.18]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
     title = _("pack.overview", c.lang)
     return [Bookmark("overview", title), _p(title, st["h1"]),
-            _table(rows, [s * width for s in share], st, colours, colour_col=-1)]
+            _table(rows, [s * width for s in OVERVIEW_SHARES], st, colours,
+                   colour_col=OVERVIEW_COLUMNS.index("col.status"))]
 
 
 def _checklist_table(items: list[ChecklistItem], lang: str, st: dict[str, ParagraphStyle],

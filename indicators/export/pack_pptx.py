@@ -17,9 +17,9 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from ..figures import STATUS_COLOURS
 from ..i18n import _
-from .pack import ChecklistItem, DomainSection, PackContent
+from ..status import STATUS_COLOURS
+from .pack import OVERVIEW_COLUMNS, OVERVIEW_SHARES, ChecklistItem, DomainSection, PackContent
 from .static import figure_bytes, pixel_size
 
 SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
@@ -81,7 +81,8 @@ def _hex(colour: str) -> RGBColor:
 
 
 def _table(slide: object, rows: Sequence[Sequence[object]], shares: Sequence[float], *,
-           top: int, size: float, fills: Sequence[str | None] = ()) -> None:
+           top: int, size: float, fills: Sequence[str | None] = (), fill_col: int = -1
+           ) -> None:
     width = SLIDE_W - 2 * MARGIN
     shape = slide.shapes.add_table(len(rows), len(shares), MARGIN, top, width,
                                    Inches(0.3) * len(rows))
@@ -99,8 +100,23 @@ def _table(slide: object, rows: Sequence[Sequence[object]], shares: Sequence[flo
             run.text = "–" if value is None or value != value else str(value)
             _set_font(run, size, bold=i == 0)
         if i and i - 1 < len(fills) and fills[i - 1]:
-            cell = table.cell(i, len(shares) - 1)
+            cell = table.cell(i, fill_col % len(shares))
             cell.fill.fore_color.rgb = _hex(fills[i - 1])
+
+
+# What one 13-pt text box of the slide holds; a CJK character is about two Latin ones wide.
+METHOD_CHARS_PER_SLIDE = {"en": 1500, "zh": 620}
+
+
+def _method_slides(paragraphs: Sequence[str], lang: str) -> list[list[str]]:
+    """The method note split between slides at paragraph ends, none overfull."""
+    limit = METHOD_CHARS_PER_SLIDE.get(lang, 1500)
+    out: list[list[str]] = [[]]
+    for para in paragraphs:
+        if out[-1] and sum(map(len, out[-1])) + len(para) > limit:
+            out.append([])
+        out[-1].append(para)
+    return out
 
 
 def _chunks(items: Sequence, n: int) -> list[Sequence]:
@@ -148,12 +164,13 @@ def render_pptx(c: PackContent) -> bytes:
 
     rows = [list(r) for r in c.overview.itertuples(index=False)]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
-    shares = [0.30, 0.09, 0.08, 0.09, 0.09, 0.08, 0.09, 0.18]
+    shares = OVERVIEW_SHARES
     for start in range(0, max(len(rows), 1), OVERVIEW_ROWS_PER_SLIDE):
         slide = _slide(prs, _("pack.overview", c.lang), c.as_of)
         _table(slide, [list(c.overview.columns), *rows[start:start + OVERVIEW_ROWS_PER_SLIDE]],
                shares, top=TITLE_H + Inches(0.35), size=11,
-               fills=colours[start:start + OVERVIEW_ROWS_PER_SLIDE])
+               fills=colours[start:start + OVERVIEW_ROWS_PER_SLIDE],
+               fill_col=OVERVIEW_COLUMNS.index("col.status"))
 
     for s in c.sections:
         for _name, fig in s.charts:
@@ -165,9 +182,10 @@ def render_pptx(c: PackContent) -> bytes:
         if s.tasks:
             _checklist_slides(prs, s, c.lang, "pack.tasks", s.tasks, True)
 
-    slide = _slide(prs, c.method_title)
-    _text(slide, "\n".join(c.method), MARGIN, TITLE_H + Inches(0.2), SLIDE_W - 2 * MARGIN,
-          SLIDE_H - TITLE_H - MARGIN, size=14)
+    for part in _method_slides(c.method, c.lang):
+        slide = _slide(prs, c.method_title)
+        _text(slide, "\n".join(part), MARGIN, TITLE_H + Inches(0.2), SLIDE_W - 2 * MARGIN,
+              SLIDE_H - TITLE_H - MARGIN, size=13)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
