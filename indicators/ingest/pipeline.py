@@ -22,6 +22,7 @@ from .layout import LONG_FIELDS, Layout, LongTable, reshape
 from .read import RawTable, ReadInfo, max_upload_bytes, read_table
 from .report import MAX_REPORTED, Problem, Rejected, column_label
 from .resolve import resolve
+from .shape import Shape, apply_units, locate
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Checked:
     info: ReadInfo | None = None
     layout: str | None = None
     side: str | None = None
+    shape: Shape | None = None  # how the sheet was read: header, ignored rows, unit
 
     @property
     def ok(self) -> bool:
@@ -127,15 +129,24 @@ def check_records(records: list[dict[str, Any]], catalog: Catalog,
 def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *,
               file_name: str | None = None, sha256: str | None = None) -> Checked:
     options = options or Options()
-    long = reshape(raw, catalog, layout=options.layout, indicator=options.indicator,
-                   region=options.region)
-    problems = list(raw.problems) + long.problems
+    shape = Shape()
+    if raw.info.format != "form":
+        raw, shape = locate(raw, catalog, indicator=options.indicator)
+    long = reshape(raw, catalog, layout=options.layout,
+                   indicator=options.indicator or shape.indicator, region=options.region)
+    # A layout that cannot be read says so alone: the column checks would only add noise.
+    problems = list(raw.problems) + (list(shape.problems) or long.problems)
     if problems:
         # Without the right columns, row checks would only add noise.
-        return Checked.rejected(file_name, sha256, problems, raw.info)
+        out = Checked.rejected(file_name, sha256, problems, raw.info)
+        out.shape = shape
+        return out
     if long.table.num_rows == 0:
-        return Checked.rejected(file_name, sha256, [Problem("header_only", excel_row=1)],
-                                raw.info)
+        out = Checked.rejected(file_name, sha256,
+                               [Problem("header_only", excel_row=raw.header_row)], raw.info)
+        out.shape = shape
+        return out
+    long = apply_units(long, shape)
     formulas = _formula_problems(raw)
     frame = resolve(long.table, catalog, today=options.today or date.today(),
                     shares_as_fractions=options.shares_as_fractions)
@@ -149,16 +160,16 @@ def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *
             if (p.excel_row, p.column) not in flagged]
         out = Checked.rejected(file_name, sha256, problems, raw.info)
         out.n_problems = len(problems) + max(0, len(failures) - MAX_REPORTED)
-        out.layout, out.side = long.layout, long.side
+        out.layout, out.side, out.shape = long.layout, long.side, shape
         return out
     rows = frame[[*ACTUAL_COLUMNS, "excel_row"]].reset_index(drop=True)
-    return Checked(file_name, sha256, rows, [], 0, raw.info, long.layout, long.side)
+    return Checked(file_name, sha256, rows, [], 0, raw.info, long.layout, long.side, shape)
 
 
 def _formula_problems(raw: RawTable) -> list[Problem]:
     """Formulas are refused wherever they are: stored text would run when exported to Excel."""
     header = rules.formula_cells(pa.array(raw.headers, pa.string()))
-    out = [Problem("formula", excel_row=1, column=column_label(i, h), value=h)
+    out = [Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
            for i, h in enumerate(raw.headers) if header[i]]
     for i, h in enumerate(raw.headers):
         col = raw.cells.column(i)
