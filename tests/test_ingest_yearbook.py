@@ -11,9 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from indicators.ingest import Options, check_file, preview
-from indicators.ingest.pipeline import Checked
+from indicators.ingest.pipeline import ALL_SHEETS, Checked
 from indicators.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -171,3 +172,47 @@ def test_a_unit_row_that_does_not_fit_the_indicator_is_refused_at_that_cell(
     checked = check_file(data, "u.csv", empty_store.catalog(), Options(today=TODAY))
     assert [(p.code, p.excel_row, p.column) for p in checked.problems] == [
         ("unit_mismatch", 4, "A2 · 单位：亿元")]
+
+
+def test_every_recognised_sheet_is_taken_in_one_upload_and_the_others_are_named(
+    empty_store: Store,
+) -> None:
+    checked = _check(empty_store, "yearbook_sheets.xlsx", sheet=ALL_SHEETS)
+    rows = preview(empty_store, checked).rows
+    assert sorted((r.sheet, int(r.excel_row), r.indicator_id, r.region_code, r.period,
+                   float(r.value)) for r in rows.itertuples(index=False)) == [
+        ("光纤", 4, FIBRE, "000000", "2018", 96.0), ("光纤", 4, FIBRE, "000000", "2019", 98.0),
+        ("光纤", 5, FIBRE, "450000", "2018", 94.0),
+        ("规模", 2, SCALE, "000000", "2019", 5.2),  # 52000 亿元
+    ]
+    assert [(s.name, s.layout, s.rows, s.skipped.code if s.skipped else None)
+            for s in checked.sheets] == [("说明", None, 0, "header_only"),
+                                         ("光纤", "wide", 3, None), ("规模", "long", 1, None)]
+    assert checked.info is not None and checked.info.sheet == "光纤, 规模"
+
+
+def test_the_same_figure_on_two_sheets_is_refused_naming_both(
+    empty_store: Store, tmp_path: Path,
+) -> None:
+    wb = Workbook()
+    wb.active.title = "甲"
+    wb.active.append(["指标", "地区", "时期", "数值"])
+    wb.active.append(["信息消费规模", "全国", 2019, 5.2])
+    other = wb.create_sheet("乙")
+    other.append(["地区", "2019年"])
+    other.append(["全国", 5.3])
+    wb.save(tmp_path / "two.xlsx")
+    checked = check_file((tmp_path / "two.xlsx").read_bytes(), "two.xlsx",
+                         empty_store.catalog(),
+                         Options(today=TODAY, sheet=ALL_SHEETS, indicator=SCALE))
+    assert [(p.code, p.excel_row, p.column) for p in checked.problems] == [
+        ("duplicate_sheet", 2, "[乙]")]
+    assert "sheet “甲”" in checked.problems[0].message("en")
+
+
+def test_a_workbook_with_no_readable_sheet_lists_each_sheets_reason(
+    empty_store: Store,
+) -> None:
+    checked = _check(empty_store, "good_wide_regions.xlsx", sheet=ALL_SHEETS)
+    assert [(p.code, p.column) for p in checked.problems] == [
+        ("header_only", "[说明]"), ("missing_column", "[广西 regions]")]

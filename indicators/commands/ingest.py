@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="validate and preview; store nothing")
     p.add_argument("--user", default=None, help="who is uploading (default: cli:$USER)")
     p.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
-    p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
+    p.add_argument("--sheet", default=None,
+                   help="XLSX sheet (default: the first; '*': every sheet that can be read)")
     p.add_argument("--encoding", default=None, help="CSV encoding (default: detect)")
     p.add_argument("--region", default=None,
                    help="region for a sheet with no region column (name or GB/T 2260 code)")

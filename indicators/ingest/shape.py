@@ -69,6 +69,7 @@ class Shape:
     indicator: str | None = None  # named by a two-row header's sub-columns
     no_figure: int = 0  # cells marked as having no figure (…, -, 空)
     problems: tuple[Problem, ...] = ()
+    found: bool = True  # False: no row looked like a header; read as the first row
 
     @property
     def plain(self) -> bool:
@@ -131,7 +132,7 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
     top = _top_rows(raw, SCAN_ROWS)
     h = next((i for i, (_n, cells) in enumerate(top) if _is_header_row(cells)), None)
     if h is None:  # nothing looks like a header: read as before, and say what is wrong
-        return raw, Shape()
+        return raw, Shape(found=False)
     ignored: list[Ignored] = []
     unit = unit_cell = titled = None
     for number, cells in top[:h]:
