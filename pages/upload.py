@@ -159,7 +159,7 @@ def render() -> None:
     _how_read(lg, checked)
     if not checked.ok:
         st.error(_("upload.rejected", lg, n=checked.n_problems))
-        _grid(problems_frame(checked.problems, lg), lg)
+        _grid(problems_frame(checked.problems, lg, snapshot().catalog), lg)
         if checked.n_problems > len(checked.problems):
             st.caption(_("upload.more_problems", lg,
                          n=checked.n_problems - len(checked.problems)))

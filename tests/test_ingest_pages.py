@@ -79,7 +79,8 @@ def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
     app.file_uploader[0].set_value(("bad.csv", data, "text/csv")).run()
     assert "发现 1 个问题" in app.error[0].value
     table = app.dataframe[0].value
-    assert list(table.iloc[0]) == [3, "B · 地区/region", "火星", "未知地区"]
+    assert list(table.iloc[0])[:5] == [3, "B · 地区/region", "火星", "未知地区", "信息消费规模"]
+    assert table.iloc[0]["提示"].startswith("没有相近的地区名")
     assert not [b for b in app.button if b.key == "upload.commit"]
     assert store.dump() == before
 

@@ -216,3 +216,34 @@ def test_a_workbook_with_no_readable_sheet_lists_each_sheets_reason(
     checked = _check(empty_store, "good_wide_regions.xlsx", sheet=ALL_SHEETS)
     assert [(p.code, p.column) for p in checked.problems] == [
         ("header_only", "[说明]"), ("missing_column", "[广西 regions]")]
+
+
+@pytest.mark.parametrize(("text", "hint_zh", "hint_en"), [
+    ("内蒙", "是否应为“内蒙古自治区”?", "Did you mean “Inner Mongolia”?"),
+    ("粤北省", "没有相近的地区名", "No close match"),
+])
+def test_an_unknown_region_names_the_rows_indicator_and_the_nearest_region_if_any(
+    empty_store: Store, text: str, hint_zh: str, hint_en: str,
+) -> None:
+    from indicators.ingest import problems_frame
+
+    data = f"指标,地区,时期,数值\n行政村通光纤比例,{text},2019,98\n".encode()
+    checked = check_file(data, "r.csv", empty_store.catalog(), Options(today=TODAY))
+    zh = problems_frame(checked.problems, "zh", empty_store.catalog())
+    en = problems_frame(checked.problems, "en", empty_store.catalog())
+    assert list(zh.iloc[0][["行", "内容", "问题", "指标"]]) == [2, text, "未知地区",
+                                                             "行政村通光纤比例"]
+    assert zh.iloc[0]["提示"].startswith(hint_zh)
+    assert en.iloc[0]["Indicator"] == "Administrative villages with fibre"
+    assert en.iloc[0]["Hint"].startswith(hint_en)
+
+
+def test_a_cell_that_is_not_a_number_gets_an_example_of_one(empty_store: Store) -> None:
+    from indicators.ingest import problems_frame
+
+    checked = check_file((FIXTURES / "not_numeric.csv").read_bytes(), "n.csv",
+                         empty_store.catalog(), Options(today=TODAY))
+    frame = problems_frame(checked.problems, "en", empty_store.catalog())
+    assert list(frame.iloc[0][["Row", "Value", "Problem", "Indicator"]]) == [
+        3, "五点八", "Not a number", "Information consumption scale"]
+    assert "52,000" in frame.iloc[0]["Hint"]

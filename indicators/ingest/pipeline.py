@@ -19,6 +19,7 @@ from ..catalog import Catalog
 from ..store import ACTUAL_COLUMNS, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
+from .match import nearest_indicator, nearest_region
 from .read import RawTable, ReadInfo, is_xlsx, max_upload_bytes, read_table, sheet_names
 from .report import MAX_REPORTED, Problem, Rejected, column_label
 from .resolve import resolve
@@ -169,7 +170,7 @@ def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
         # A formula cell is reported as a formula, not also as "not a number".
         flagged = {(p.excel_row, p.column) for p in formulas}
         problems = formulas + [
-            p for p in (_problem(long, frame, pos, code)
+            p for p in (_problem(long, frame, pos, code, catalog)
                         for pos, code in failures[:MAX_REPORTED])
             if (p.excel_row, p.column) not in flagged]
         out = Checked.rejected(file_name, sha256, problems, raw.info)
@@ -272,8 +273,10 @@ def _formula_problems(raw: RawTable) -> list[Problem]:
     return out
 
 
-def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str) -> Problem:
-    """A broken rule as the planner sees it: the cell it is about, quoted as written."""
+def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str,
+             catalog: Catalog) -> Problem:
+    """A broken rule as the planner sees it: the cell it is about, quoted as written, the
+    row's indicator, and for a name that matches nothing the nearest one (or none)."""
     fld = rules.FIELD_OF.get(code, "value")
     text = long.table.column(fld)[pos].as_py()
     if fld == "unit" and not str(text).strip():
@@ -287,6 +290,11 @@ def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str) -> Probl
                      & (frame["region_code"] == row["region_code"])
                      & (frame["period"] == row["period"])]
         params["first"] = int(same["excel_row"].min())
+    elif code in ("unknown_region", "unknown_indicator"):
+        nearest = nearest_region if code == "unknown_region" else nearest_indicator
+        params["suggest"] = nearest(catalog, str(text)) or ""
+    if isinstance(row["indicator_id"], str):
+        params["indicator_id"] = row["indicator_id"]
     return Problem(code, excel_row=int(row["excel_row"]),
                    column=long.label(fld, pos) or None, value=str(text), params=params)
 
