@@ -247,3 +247,20 @@ def test_a_cell_that_is_not_a_number_gets_an_example_of_one(empty_store: Store) 
     assert list(frame.iloc[0][["Row", "Value", "Problem", "Indicator"]]) == [
         3, "五点八", "Not a number", "Information consumption scale"]
     assert "52,000" in frame.iloc[0]["Hint"]
+
+
+def test_a_data_row_holding_a_year_is_not_taken_for_the_header(empty_store: Store) -> None:
+    data = "名称,地方,年,量\n信息消费规模,全国,2020,5.8\n".encode()
+    checked = check_file(data, "d.csv", empty_store.catalog(), Options(today=TODAY))
+    assert checked.shape is not None and not checked.shape.found
+    assert {(p.code, p.excel_row) for p in checked.problems} >= {("unknown_column", 1)}
+
+
+def test_a_long_row_with_a_blank_indicator_is_a_data_row_not_a_second_header(
+    empty_store: Store,
+) -> None:
+    data = "指标,地区,时期,数值\n,全国,2020年,五点八\n".encode()
+    checked = check_file(data, "l.csv", empty_store.catalog(), Options(today=TODAY))
+    assert checked.shape is not None and checked.shape.header_rows == (1,)
+    assert [(p.code, p.excel_row) for p in checked.problems] == [
+        ("empty_indicator", 2), ("not_numeric", 2)]

@@ -107,9 +107,12 @@ def _name(text: str) -> str:
 
 
 def _is_header_row(cells: list[str]) -> bool:
+    """Two cells or more, one a period or a known column name, and no figure among them (a
+    data row that holds a year is not a header)."""
     filled = [c for c in cells if c.strip()]
     return len(filled) >= 2 and any(
-        header_role(_name(c)) is not None or _is_period(_name(c)) for c in filled)
+        header_role(_name(c)) is not None or _is_period(_name(c)) for c in filled) and all(
+        _is_period(_name(c)) or parse_value(c).value is None for c in filled)
 
 
 def _top_rows(raw: RawTable, n: int) -> list[tuple[int, list[str]]]:
@@ -124,6 +127,15 @@ def _is_sub_header(cells: list[str]) -> bool:
     filled = [c for c in cells[1:] if c.strip()]
     return (not cells[0].strip() and bool(filled)
             and all(_is_period(_name(c)) or parse_value(c).value is None for c in filled))
+
+
+def _two_row_candidate(headers: list[str], below: list[str]) -> bool:
+    """A second header row under this one: never under a long table's header (a row with an
+    empty first cell there is a data row with a blank), and only where periods are."""
+    roles = {header_role(_name(h)) for h in headers if h}
+    if {"period", "value"} <= roles or not _is_sub_header(below):
+        return False
+    return any(_is_period(_name(c)) for c in [*headers, *below] if c.strip())
 
 
 def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
@@ -152,7 +164,7 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
     problems: list[Problem] = []
     found_indicator = None
     drop: list[int] = []
-    if h + 1 < len(top) and _is_sub_header(top[h + 1][1]):
+    if h + 1 < len(top) and _two_row_candidate(headers, top[h + 1][1]):
         sub_number, sub = top[h + 1]
         header_rows.append(sub_number)
         body_start += 1
