@@ -1,6 +1,8 @@
-"""Upload a CSV/XLSX of actual figures: what was read, every problem, a preview, then commit."""
+"""Upload a file or paste a table: how it was read, every problem, a preview, then commit."""
 
 from __future__ import annotations
+
+import hashlib
 
 import streamlit as st
 
@@ -15,7 +17,15 @@ from indicators.ingest import (
     preview,
     problems_frame,
 )
-from indicators.ingest.display import preview_table, read_summary
+from indicators.ingest.display import (
+    encoding_name,
+    ignored_table,
+    preview_table,
+    read_details,
+    read_summary,
+    sheet_choice,
+)
+from indicators.ingest.pipeline import ALL_SHEETS
 from indicators.ingest.read import max_upload_bytes, sheet_names
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.snapshot import Snapshot
@@ -28,6 +38,7 @@ ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
 
 class UploadKeys:
     FILE = "upload.file"  # + the round: a new key empties the uploader after a commit
+    PASTE = "upload.paste"  # + the round, likewise
     ROUND = "upload.round"
     LAYOUT = "upload.layout"
     ENCODING = "upload.encoding"
@@ -69,11 +80,14 @@ def _options(lg: Lang, data: bytes, name: str) -> Options:
                           format_func=lambda v: _(f"upload.layout.{v}", lg),
                           key=UploadKeys.LAYOUT)
         sheets = sheet_names(data) if name.lower().endswith((".xlsx", ".xlsm")) else []
-        sheet = c2.selectbox(_("upload.sheet", lg), sheets, key=UploadKeys.SHEET) \
-            if sheets else None
+        # The first sheet by default; "every sheet" takes each one whose shape is recognised.
+        choices = [*sheets, ALL_SHEETS] if len(sheets) > 1 else sheets
+        sheet = c2.selectbox(_("upload.sheet", lg), choices, key=UploadKeys.SHEET,
+                             format_func=lambda v: sheet_choice(v, lg)) if sheets else None
         encoding = c2.selectbox(_("upload.encoding", lg), ENCODINGS, key=UploadKeys.ENCODING,
                                 format_func=lambda e: _("upload.encoding.auto", lg)
-                                if e == "auto" else e) if not sheets else "auto"
+                                if e == "auto" else encoding_name(e, lg)) \
+            if not sheets else "auto"
         regions = {"": _("upload.none", lg)} | {
             r.code: r.name(lg) for r in catalog.regions.values()}
         region = c1.selectbox(_("upload.region", lg), list(regions), key=UploadKeys.REGION,
@@ -119,28 +133,59 @@ def render() -> None:
         return
     _show_done(lg)
     limit_mb = max_upload_bytes() / 1024 / 1024
+    round_ = st.session_state.get(UploadKeys.ROUND, 0)
     file = st.file_uploader(_("upload.file", lg, limit=f"{limit_mb:g}"),
                             type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
-                            key=f"{UploadKeys.FILE}.{st.session_state.get(UploadKeys.ROUND, 0)}",
+                            key=f"{UploadKeys.FILE}.{round_}",
                             # Our own limit speaks the planner's language; Streamlit's is a
                             # backstop for files far too large to read at all.
                             max_upload_size=int(limit_mb * 2) + 1)
-    if file is None:
+    # Copied cells arrive as tab-separated text: read as a .tsv file, through the same path.
+    pasted = st.text_area(_("upload.paste", lg), key=f"{UploadKeys.PASTE}.{round_}",
+                          help=_("upload.paste.help", lg), height=120)
+    if file is not None:
+        data, file_id, name = file.getvalue(), file.file_id, file.name
+    elif pasted.strip():
+        data = pasted.encode("utf-8")
+        name = _("upload.paste.name", lg)
+        file_id = f"paste:{hashlib.sha256(data).hexdigest()}"
+    else:
         return
-    data = file.getvalue()
-    options = _options(lg, data, file.name)
-    checked = _checked(data, file.file_id, file.name, options)
+    options = _options(lg, data, name)
+    checked = _checked(data, file_id, name, options)
     summary = read_summary(checked, lg)
     if summary:
         st.info(_("upload.read_as", lg, summary=summary))
+    _how_read(lg, checked)
     if not checked.ok:
         st.error(_("upload.rejected", lg, n=checked.n_problems))
-        st.dataframe(problems_frame(checked.problems, lg), hide_index=True, width="stretch")
+        _grid(problems_frame(checked.problems, lg, snapshot().catalog), lg)
         if checked.n_problems > len(checked.problems):
             st.caption(_("upload.more_problems", lg,
                          n=checked.n_problems - len(checked.problems)))
         return
     _preview_and_commit(lg, checked, user)
+
+
+def _how_read(lg: Lang, checked: Checked) -> None:
+    """Which row is the header, what was set aside and which unit applies: before committing."""
+    lines = read_details(checked, snapshot().catalog, lg)
+    if not lines:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{_('ingest.read.title', lg)}**")
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        ignored = ignored_table(checked, lg)
+        if not ignored.empty:
+            st.dataframe(ignored, hide_index=True, width="stretch")
+
+
+def _grid(frame: object, lg: Lang) -> None:
+    """A table, or a sentence in the page's language where Streamlit would print 'empty'."""
+    if getattr(frame, "empty", False):
+        st.caption(_("upload.no_rows", lg))
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
@@ -158,11 +203,12 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     c2.metric(_("upload.changed", lg), f"{pv.changed:,}")
     c3.metric(_("upload.unchanged", lg), f"{pv.unchanged:,}")
     catalog = snapshot().catalog
-    tabs = st.tabs([_("upload.changed", lg), _("upload.new", lg), _("upload.unchanged", lg)])
-    for tab, change in zip(tabs, ("changed", "new", "unchanged"), strict=True):
+    # Tabs with rows only, new first: the preview opens where the rows are.
+    changes = [c for c in ("new", "changed", "unchanged") if pv.counts[c]]
+    tabs = st.tabs([_(f"upload.{c}", lg) for c in changes]) if changes else []
+    for tab, change in zip(tabs, changes, strict=True):
         with tab:
-            st.dataframe(preview_table(pv, catalog, lg, change), hide_index=True,
-                         width="stretch")
+            _grid(preview_table(pv, catalog, lg, change), lg)
     again = False
     if pv.duplicate_of is not None:
         d = pv.duplicate_of
@@ -187,6 +233,7 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
         return
     st.session_state[UploadKeys.DONE] = up
     st.session_state.pop(UploadKeys.CHECKED, None)
+    st.session_state.pop(f"{UploadKeys.PASTE}.{st.session_state.get(UploadKeys.ROUND, 0)}", None)
     st.session_state[UploadKeys.ROUND] = st.session_state.get(UploadKeys.ROUND, 0) + 1
     st.rerun()
 

@@ -44,13 +44,22 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         good.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n"
                          "行政村通光纤比例,广西,2020,99.5\n".encode("gbk"))
         page.locator('input[type="file"]').set_input_files(str(good))
-        page.wait_for_selector("text=编码 gb18030(自动检测)")
+        page.wait_for_selector("text=自动检测编码:GBK/GB18030")
         page.wait_for_selector("text=确认写入 2 个数值")
         _settle(page)
         shot = screenshot(page, "upload-preview-zh")
         assert shot.stat().st_size > 20_000
         page.get_by_role("button", name="确认写入 2 个数值").click()
         page.wait_for_selector("text=已写入")
+
+        # A yearbook table pasted from a web page: read below its title, and shown how.
+        pasted = (FIXTURES / "yearbook_title_unit.csv").read_text(encoding="utf-8")
+        page.locator("textarea").fill(pasted.replace(",", "\t"))
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector("text=表头:第 4 行")
+        page.wait_for_selector("text=确认写入 6 个数值")
+        _settle(page)
+        screenshot(page, "upload-pasted-yearbook-zh")
 
         page.goto(f"{url}/upload-history?lang=en")
         page.wait_for_selector("text=Trace a figure")

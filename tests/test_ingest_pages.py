@@ -56,10 +56,12 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
     data = "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n行政村通光纤比例,广西,2020,99.5\n"
     app.file_uploader[0].set_value(("g.csv", data.encode("gbk"), "text/csv")).run()
     assert not app.exception
-    assert "编码 gb18030(自动检测)" in app.info[0].value
+    assert "自动检测编码:GBK/GB18030" in app.info[0].value
     assert [(m.label, m.value) for m in app.metric] == [("新增", "1"), ("修改", "1"),
                                                        ("不变", "0")]
-    changed = app.dataframe[0].value
+    # Tabs with rows only, new first: no empty "修改" tab in front of the new rows.
+    assert [t.label for t in app.tabs] == ["新增", "修改"]
+    changed = app.tabs[1].dataframe[0].value
     assert list(changed.iloc[0][["时期", "原值", "新值"]]) == ["2021", "6.8", "6.9"]
     app.button(key="upload.commit").click().run()
     up = store.uploads()[0]
@@ -77,9 +79,34 @@ def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
     app.file_uploader[0].set_value(("bad.csv", data, "text/csv")).run()
     assert "发现 1 个问题" in app.error[0].value
     table = app.dataframe[0].value
-    assert list(table.iloc[0]) == [3, "B · 地区/region", "火星", "未知地区"]
+    assert list(table.iloc[0])[:5] == [3, "B · 地区/region", "火星", "未知地区", "信息消费规模"]
+    assert table.iloc[0]["提示"].startswith("没有相近的地区名")
     assert not [b for b in app.button if b.key == "upload.commit"]
     assert store.dump() == before
+
+
+def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
+    app: AppTest, store: Store,
+) -> None:
+    app.switch_page("pages/upload.py").run()
+    _login(app)
+    pasted = (FIXTURES / "yearbook_title_unit.csv").read_text(encoding="utf-8").replace(
+        ",", "\t")
+    app.text_area(key="upload.paste.0").input(pasted).run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    how = "\n".join(m.value for m in app.markdown)
+    assert "表头:第 4 行" in how
+    assert "单位:%(见 A3 · 单位:%)" in how.replace("：", ":")
+    ignored = app.dataframe[0].value
+    assert list(ignored["行"]) == [1, 3, 8]
+    assert list(ignored["忽略原因"]) == ["标题行", "单位行", "表下注释"]
+    assert [(m.label, m.value) for m in app.metric] == [("新增", "6"), ("修改", "0"),
+                                                       ("不变", "0")]
+    assert [t.label for t in app.tabs] == ["新增"]
+    app.button(key="upload.commit").click().run()
+    up = store.uploads()[0]
+    assert (up.file_name, up.rows_new, up.rows_unchanged) == ("粘贴的表格.tsv", 6, 0)
 
 
 def test_a_planner_undoes_an_upload_from_the_history(app: AppTest, store: Store) -> None:

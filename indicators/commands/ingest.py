@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..i18n import LANGS, Lang
 from ..ingest import DuplicateUpload, Options, check_file, commit, preview, problems_frame
+from ..ingest.display import ignored_table, read_details
 from ..ingest.read import max_upload_bytes
 from ..ingest.report import format_table
 from ..store import Store, Upload
@@ -33,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="validate and preview; store nothing")
     p.add_argument("--user", default=None, help="who is uploading (default: cli:$USER)")
     p.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
-    p.add_argument("--sheet", default=None, help="XLSX sheet (default: the first)")
+    p.add_argument("--sheet", default=None,
+                   help="XLSX sheet (default: the first; '*': every sheet that can be read)")
     p.add_argument("--encoding", default=None, help="CSV encoding (default: detect)")
     p.add_argument("--region", default=None,
                    help="region for a sheet with no region column (name or GB/T 2260 code)")
@@ -88,6 +90,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         detail = (f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
                   if info.format == "csv" else f"sheet {info.sheet!r} of {list(info.sheets)}")
         print(f"{args.file.name}: {info.format}, {detail}, layout {checked.layout or '?'}")
+    # How a yearbook-shaped sheet was read: header row, unit, rows set aside and why.
+    for line in read_details(checked, store.catalog(), lang):
+        print(f"  {line}")
+    ignored = ignored_table(checked, lang)
+    if not ignored.empty:
+        print(format_table(ignored))
     if not checked.ok:
         print(f"rejected: {checked.n_problems} problem(s); nothing was stored", file=sys.stderr)
         print(format_table(problems_frame(checked.problems, lang)))

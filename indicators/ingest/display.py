@@ -13,7 +13,8 @@ import pandas as pd
 from ..catalog import Catalog
 from ..i18n import Lang, _, has_label
 from ..store import Upload
-from .pipeline import Checked, Preview
+from .pipeline import ALL_SHEETS, Checked, Preview
+from .shape import Shape
 
 
 def figure_text(value: object, qualifier: object = None) -> str:
@@ -32,7 +33,8 @@ def read_summary(checked: Checked, lang: Lang) -> str:
     parts = [info.format.upper()]
     if info.format == "csv":
         how = _("ingest.detected" if info.encoding_detected else "ingest.chosen", lang)
-        parts.append(_("ingest.info.encoding", lang, encoding=info.encoding, how=how))
+        parts.append(_("ingest.info.encoding", lang, encoding=encoding_name(info.encoding, lang),
+                       how=how))
         parts.append(_("ingest.info.delimiter", lang,
                        delimiter=_(f"ingest.delimiter.{info.delimiter}", lang)))
     elif info.format == "xlsx":
@@ -42,6 +44,76 @@ def read_summary(checked: Checked, lang: Lang) -> str:
         side = _(f"ingest.side.{checked.side}", lang) if checked.side else ""
         parts.append(_(f"ingest.layout.{checked.layout}", lang, side=side))
     return " · ".join(parts)
+
+
+def encoding_name(codec: str | None, lang: Lang) -> str:
+    """An encoding by the name planners know (`UTF-8 (带 BOM)`), not Python's (`utf_8_sig`)."""
+    code = (codec or "").lower().replace("-", "_")
+    return _(f"ingest.encoding.{code}", lang) if has_label(f"ingest.encoding.{code}") else (
+        codec or "")
+
+
+def sheet_choice(sheet: str, lang: Lang) -> str:
+    return _("upload.sheet.all", lang) if sheet == ALL_SHEETS else sheet
+
+
+def _shape_lines(shape: Shape, catalog: Catalog, lang: Lang) -> list[str]:
+    lines = []
+    rows = shape.header_rows
+    lines.append(_("ingest.read.header" if len(rows) == 1 else "ingest.read.header2", lang,
+                   row=rows[0], last=rows[-1]))
+    if shape.indicator and shape.indicator in catalog.targets:
+        lines.append(_("ingest.read.indicator", lang,
+                       name=catalog.targets[shape.indicator].name(lang)))
+    if shape.unit is not None:
+        lines.append(_("ingest.read.unit", lang, unit=shape.unit, cell=shape.unit_cell or ""))
+    for column, unit in shape.column_units.items():
+        lines.append(_("ingest.read.column_unit", lang, unit=unit, column=column))
+    if shape.no_figure:
+        lines.append(_("ingest.read.no_figure", lang, n=shape.no_figure))
+    if shape.ignored:
+        lines.append(_("ingest.read.ignored", lang, n=len(shape.ignored)))
+    return lines
+
+
+def read_details(checked: Checked, catalog: Catalog, lang: Lang) -> list[str]:
+    """How the sheet was read, one line each: header row, unit applied, what was set aside.
+
+    Nothing for a file in our template read as it is; a line per sheet for a workbook.
+    """
+    if checked.sheets:
+        lines = []
+        for s in checked.sheets:
+            if s.skipped is not None:
+                lines.append(_("ingest.read.sheet_skipped", lang, sheet=s.name,
+                               reason=s.skipped.message(lang)))
+                continue
+            lines.append(_("ingest.read.sheet_taken", lang, sheet=s.name, n=s.rows))
+            if s.shape is not None and not s.shape.plain:
+                lines += [f"· {line}" for line in _shape_lines(s.shape, catalog, lang)]
+        return lines
+    shape = checked.shape
+    if shape is None or not shape.found or shape.plain:
+        return []
+    return _shape_lines(shape, catalog, lang)
+
+
+def ignored_table(checked: Checked, lang: Lang) -> pd.DataFrame:
+    """The rows (and columns) of the sheet that hold no figure to store, and why."""
+    found = [(s.name, s.shape) for s in checked.sheets if s.shape is not None] or [
+        (None, checked.shape)]
+    records = []
+    for sheet, shape in found:
+        for i in (shape.ignored if shape is not None else ()):
+            record = {} if sheet is None or not checked.sheets else {
+                _("ingest.col.sheet", lang): sheet}
+            records.append(record | {
+                _("ingest.col.row", lang): i.excel_row,
+                _("ingest.col.column", lang): i.column or "",
+                _("ingest.col.value", lang): i.text,
+                _("ingest.col.why", lang): _(f"ingest.ignored.{i.reason}", lang),
+            })
+    return pd.DataFrame(records)
 
 
 def _names(catalog: Catalog, lang: Lang) -> tuple[dict[str, str], dict[str, str]]:
@@ -54,7 +126,8 @@ def preview_table(preview: Preview, catalog: Catalog, lang: Lang, change: str) -
     """Rows of one change (new / changed / unchanged), with the old value beside the new."""
     targets, regions = _names(catalog, lang)
     rows = preview.rows[preview.rows["change"] == change]
-    out = {
+    out = {} if "sheet" not in rows.columns else {_("ingest.col.sheet", lang): rows["sheet"]}
+    out |= {
         _("ingest.col.row", lang): rows["excel_row"].astype("Int64"),
         _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
         _("ingest.col.region", lang): rows["region_code"].map(regions),

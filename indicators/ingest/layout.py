@@ -8,7 +8,7 @@ planner for the whole sheet, never assumed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -24,7 +24,8 @@ from .report import Problem, column_label
 Layout = Literal["auto", "long", "wide"]
 LONG_FIELDS = ("indicator", "region", "period", "value", "unit", "qualifier", "source", "note")
 # What Chinese statistical tables put in a cell with no figure.
-NO_DATA = ("", "-", "—", "–", "--", "——", "…", "...", "/", "n/a", "na", "无")
+NO_DATA = ("", "-", "—", "–", "--", "——", "…", "……", "...", "/", "n/a", "na", "无", "空", "－",
+           "―")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,9 @@ class LongTable:
     problems: list[Problem] = field(default_factory=list)
 
     def label(self, fld: str, row: int) -> str:
-        if fld in ("value", "period") and "value_col" in self.table.column_names:
+        # A unit read from a period's header ("2019年(亿元)") is that column's too.
+        by_column = fld in ("value", "period") or (fld == "unit" and fld not in self.labels)
+        if by_column and "value_col" in self.table.column_names:
             return str(self.table.column("value_col")[row].as_py())
         return self.labels.get(fld, "")
 
@@ -85,8 +88,20 @@ def reshape(
                                     column=column_label(i, headers[i]), value=headers[i]))
         seen.setdefault(role, i)
     if layout == "long":
-        return _long(raw, roles, seen, indicator, region, problems)
-    return _wide(raw, catalog, roles, periods, seen, indicator, region, problems)
+        out = _long(raw, roles, seen, indicator, region, problems)
+    else:
+        out = _wide(raw, catalog, roles, periods, seen, indicator, region, problems)
+    if raw.header_row != 1:  # a header found below title rows: point at it
+        out.problems[:] = [replace(p, excel_row=raw.header_row) if p.excel_row == 1 else p
+                           for p in out.problems]
+    return out
+
+
+def _set_aside(raw: RawTable, i: int) -> bool:
+    """A column with no header and no cell: one the reader of a two-row header emptied."""
+    col = raw.cells.column(i)
+    return not raw.headers[i] and (not len(col) or not pc.any(pc.not_equal(
+        pc.utf8_trim_whitespace(col), "")).as_py())
 
 
 def _unknown_column(i: int, header: str) -> Problem:
@@ -116,7 +131,7 @@ def _long(
 ) -> LongTable:
     n, headers = raw.n_rows, raw.headers
     for i, role in enumerate(roles):
-        if role is None:
+        if role is None and not _set_aside(raw, i):
             problems.append(_unknown_column(i, headers[i]))
     columns: dict[str, pa.Array] = {}
     labels: dict[str, str] = {}
@@ -156,6 +171,8 @@ def _wide(
     side = next((r for r in ("indicator", "region") if r in side_cols), None)
     for i, (role, is_period) in enumerate(zip(roles, periods, strict=True)):
         if role is not None or is_period:
+            continue
+        if _set_aside(raw, i):
             continue
         if i == 0 and "indicator" not in side_cols and "region" not in side_cols:
             # A label column with a header like "项目": tell by its contents.

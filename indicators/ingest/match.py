@@ -7,6 +7,7 @@ ignoring case, spaces and full-width/half-width differences: everything is reduc
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from functools import cache
@@ -93,3 +94,30 @@ def header_role(header: str) -> str | None:
     roles = {_HEADER_INDEX.get(key(part)) for part in _HEADER_SPLIT.split(header) if part.strip()}
     roles.discard(None)
     return roles.pop() if len(roles) == 1 else None
+
+
+# --- suggestions for a name that matches nothing -------------------------------------------
+
+# Close enough to suggest: "内蒙" -> 内蒙古自治区, "Guangdon" -> Guangdong; but "粤北省" is
+# no more 湖北省 than 广东省, so a shared "北省" alone must not be offered.
+SUGGEST_CUTOFF = 0.75
+
+
+def _nearest(index: dict[str, str], text: str) -> str | None:
+    k = key(text)
+    if len(k) < 2:
+        return None
+    starts = {v for name, v in index.items() if name.startswith(k)}
+    if len(starts) == 1:
+        return starts.pop()
+    close = difflib.get_close_matches(k, list(index), n=1, cutoff=SUGGEST_CUTOFF)
+    return index[close[0]] if close else None
+
+
+def nearest_region(catalog: Catalog, text: str) -> str | None:
+    """The code of the region a planner most likely meant, or None when none is close."""
+    return _nearest(region_index(catalog), text)
+
+
+def nearest_indicator(catalog: Catalog, text: str) -> str | None:
+    return _nearest(indicator_index(catalog), text)

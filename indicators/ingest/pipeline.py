@@ -19,15 +19,19 @@ from ..catalog import Catalog
 from ..store import ACTUAL_COLUMNS, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
-from .read import RawTable, ReadInfo, max_upload_bytes, read_table
+from .match import nearest_indicator, nearest_region
+from .read import RawTable, ReadInfo, is_xlsx, max_upload_bytes, read_table, sheet_names
 from .report import MAX_REPORTED, Problem, Rejected, column_label
 from .resolve import resolve
+from .shape import Shape, apply_units, locate
+
+ALL_SHEETS = "*"  # Options.sheet: every sheet whose shape is recognised
 
 
 @dataclass(frozen=True)
 class Options:
     layout: Layout = "auto"
-    sheet: str | None = None
+    sheet: str | None = None  # None: the first; ALL_SHEETS: each one that can be read
     encoding: str | None = None  # None: detect
     indicator: str | None = None  # for a sheet without an indicator column
     region: str | None = None  # for a sheet without a region column
@@ -48,6 +52,8 @@ class Checked:
     info: ReadInfo | None = None
     layout: str | None = None
     side: str | None = None
+    shape: Shape | None = None  # how the sheet was read: header, ignored rows, unit
+    sheets: list[SheetRead] = field(default_factory=list)  # a workbook read whole
 
     @property
     def ok(self) -> bool:
@@ -98,6 +104,8 @@ def check_file(data: bytes, file_name: str, catalog: Catalog,
     """Read, reshape and validate one file; nothing is written here."""
     options = options or Options()  # built per call: the size limit comes from the env
     sha = sha256_of(data)
+    if options.sheet == ALL_SHEETS and is_xlsx(data, file_name):
+        return _check_sheets(data, file_name, catalog, options, sha)
     try:
         raw = read_table(data, file_name, sheet=options.sheet, encoding=options.encoding,
                          max_bytes=options.max_bytes)
@@ -127,15 +135,33 @@ def check_records(records: list[dict[str, Any]], catalog: Catalog,
 def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *,
               file_name: str | None = None, sha256: str | None = None) -> Checked:
     options = options or Options()
-    long = reshape(raw, catalog, layout=options.layout, indicator=options.indicator,
-                   region=options.region)
-    problems = list(raw.problems) + long.problems
+    raw, shape, long, problems = _read_sheet(raw, catalog, options)
     if problems:
-        # Without the right columns, row checks would only add noise.
-        return Checked.rejected(file_name, sha256, problems, raw.info)
-    if long.table.num_rows == 0:
-        return Checked.rejected(file_name, sha256, [Problem("header_only", excel_row=1)],
-                                raw.info)
+        out = Checked.rejected(file_name, sha256, problems, raw.info)
+        out.shape = shape
+        return out
+    return _validate(raw, long, shape, catalog, options, file_name, sha256)
+
+
+def _read_sheet(raw: RawTable, catalog: Catalog, options: Options
+                ) -> tuple[RawTable, Shape, LongTable, list[Problem]]:
+    """Find the table in the sheet and reshape it; the problems that stop reading it."""
+    shape = Shape()
+    if raw.info.format != "form":
+        raw, shape = locate(raw, catalog, indicator=options.indicator)
+    long = reshape(raw, catalog, layout=options.layout,
+                   indicator=options.indicator or shape.indicator, region=options.region)
+    # Without the right columns, row checks would only add noise; and a layout that cannot
+    # be read says so alone, without the column problems it causes.
+    problems = list(raw.problems) + (list(shape.problems) or long.problems)
+    if not problems and long.table.num_rows == 0:
+        problems = [Problem("header_only", excel_row=raw.header_row)]
+    return raw, shape, long, problems
+
+
+def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
+              options: Options, file_name: str | None, sha256: str | None) -> Checked:
+    long = apply_units(long, shape)
     formulas = _formula_problems(raw)
     frame = resolve(long.table, catalog, today=options.today or date.today(),
                     shares_as_fractions=options.shares_as_fractions)
@@ -144,21 +170,99 @@ def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *
         # A formula cell is reported as a formula, not also as "not a number".
         flagged = {(p.excel_row, p.column) for p in formulas}
         problems = formulas + [
-            p for p in (_problem(long, frame, pos, code)
+            p for p in (_problem(long, frame, pos, code, catalog)
                         for pos, code in failures[:MAX_REPORTED])
             if (p.excel_row, p.column) not in flagged]
         out = Checked.rejected(file_name, sha256, problems, raw.info)
         out.n_problems = len(problems) + max(0, len(failures) - MAX_REPORTED)
-        out.layout, out.side = long.layout, long.side
+        out.layout, out.side, out.shape = long.layout, long.side, shape
         return out
     rows = frame[[*ACTUAL_COLUMNS, "excel_row"]].reset_index(drop=True)
-    return Checked(file_name, sha256, rows, [], 0, raw.info, long.layout, long.side)
+    return Checked(file_name, sha256, rows, [], 0, raw.info, long.layout, long.side, shape)
+
+
+# --- several sheets ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """One sheet of a workbook read whole: taken with its rows, or skipped and why."""
+
+    name: str
+    shape: Shape | None = None
+    layout: str | None = None
+    side: str | None = None
+    rows: int = 0
+    skipped: Problem | None = None
+
+
+def in_sheet(sheet: str, problem: Problem) -> Problem:
+    """A problem of one sheet among several: its column names the sheet."""
+    return replace(problem, column=f"[{sheet}] {problem.column}" if problem.column
+                   else f"[{sheet}]")
+
+
+def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Options,
+                  sha: str) -> Checked:
+    """Every sheet whose shape is recognised, validated and previewed as one upload."""
+    names = sheet_names(data)
+    reads: list[SheetRead] = []
+    parts: list[tuple[str, Checked]] = []
+    for name in names:
+        try:
+            raw = read_table(data, file_name, sheet=name, max_bytes=options.max_bytes)
+        except Rejected as exc:
+            reads.append(SheetRead(name, skipped=exc.problems[0]))
+            continue
+        raw, shape, long, problems = _read_sheet(raw, catalog, options)
+        if problems:  # not a table we can read: set aside, and say why
+            reason = problems[0] if shape.found else Problem("no_table")
+            reads.append(SheetRead(name, shape, skipped=reason))
+            continue
+        checked = _validate(raw, long, shape, catalog, options, file_name, sha)
+        parts.append((name, checked))
+        reads.append(SheetRead(name, shape, checked.layout, checked.side,
+                               len(checked.rows)))
+    info = ReadInfo("xlsx", sheet=", ".join(n for n, _c in parts), sheets=tuple(names),
+                    size=len(data))
+    if not names:  # not a workbook at all: the single-sheet path says why
+        return check_file(data, file_name, catalog, replace(options, sheet=None))
+    if not parts:
+        out = Checked.rejected(file_name, sha, [in_sheet(r.name, r.skipped) for r in reads
+                                                if r.skipped is not None], info)
+        out.sheets = reads
+        return out
+    problems = [in_sheet(n, p) for n, c in parts for p in c.problems]
+    if problems:
+        out = Checked.rejected(file_name, sha, problems, info)
+        out.n_problems = sum(c.n_problems for _n, c in parts)
+        out.sheets = reads
+        return out
+    rows = pd.concat([c.rows.assign(sheet=n) for n, c in parts], ignore_index=True)
+    for col in ("indicator_id", "region_code", "period", "unit", "qualifier"):
+        rows[col] = rows[col].astype(object)
+    # The same figure on two sheets: as within one sheet, the second is refused.
+    first: dict[tuple[str, str, str], int] = {}
+    keys = zip(rows["indicator_id"], rows["region_code"], rows["period"], strict=True)
+    for i, k in enumerate(keys):
+        j = first.setdefault(k, i)
+        if j != i:
+            problems.append(in_sheet(rows.at[i, "sheet"], Problem(
+                "duplicate_sheet", excel_row=int(rows.at[i, "excel_row"]), value=str(k[2]),
+                params={"sheet": rows.at[j, "sheet"], "first": int(rows.at[j, "excel_row"])})))
+    if problems:
+        out = Checked.rejected(file_name, sha, problems, info)
+        out.sheets = reads
+        return out
+    layouts = {c.layout for _n, c in parts}
+    return Checked(file_name, sha, rows, [], 0, info,
+                   layouts.pop() if len(layouts) == 1 else None, None, None, reads)
 
 
 def _formula_problems(raw: RawTable) -> list[Problem]:
     """Formulas are refused wherever they are: stored text would run when exported to Excel."""
     header = rules.formula_cells(pa.array(raw.headers, pa.string()))
-    out = [Problem("formula", excel_row=1, column=column_label(i, h), value=h)
+    out = [Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
            for i, h in enumerate(raw.headers) if header[i]]
     for i, h in enumerate(raw.headers):
         col = raw.cells.column(i)
@@ -169,8 +273,10 @@ def _formula_problems(raw: RawTable) -> list[Problem]:
     return out
 
 
-def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str) -> Problem:
-    """A broken rule as the planner sees it: the cell it is about, quoted as written."""
+def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str,
+             catalog: Catalog) -> Problem:
+    """A broken rule as the planner sees it: the cell it is about, quoted as written, the
+    row's indicator, and for a name that matches nothing the nearest one (or none)."""
     fld = rules.FIELD_OF.get(code, "value")
     text = long.table.column(fld)[pos].as_py()
     if fld == "unit" and not str(text).strip():
@@ -184,6 +290,11 @@ def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str) -> Probl
                      & (frame["region_code"] == row["region_code"])
                      & (frame["period"] == row["period"])]
         params["first"] = int(same["excel_row"].min())
+    elif code in ("unknown_region", "unknown_indicator"):
+        nearest = nearest_region if code == "unknown_region" else nearest_indicator
+        params["suggest"] = nearest(catalog, str(text)) or ""
+    if isinstance(row["indicator_id"], str):
+        params["indicator_id"] = row["indicator_id"]
     return Problem(code, excel_row=int(row["excel_row"]),
                    column=long.label(fld, pos) or None, value=str(text), params=params)
 
@@ -203,6 +314,8 @@ def preview(store: Store, checked: Checked) -> Preview:
         raise Rejected(checked.problems)
     table = arrow_rows(checked.rows).append_column(
         "excel_row", pa.array(checked.rows["excel_row"].to_numpy(), pa.int64()))
+    if "sheet" in checked.rows.columns:
+        table = table.append_column("sheet", pa.array(checked.rows["sheet"], pa.string()))
     counts, rows = store.diff_preview(table, limit=PREVIEW_LIMIT)
     duplicate = store.find_upload_by_sha(checked.sha256) if checked.sha256 else None
     return Preview(counts, rows, duplicate)

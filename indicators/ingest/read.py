@@ -61,6 +61,7 @@ class RawTable:
     excel_rows: np.ndarray  # the Excel row number of each data row
     info: ReadInfo
     problems: list[Problem] = field(default_factory=list)
+    header_row: int = 1  # the Excel row of `headers`
 
     @property
     def n_rows(self) -> int:
@@ -141,8 +142,10 @@ def _read_csv(data: bytes, encoding: str | None) -> RawTable:
         raise Rejected([Problem("undecodable", params={"encoding": codec})]) from exc
     text = text.lstrip("\ufeff")
     utf8 = data if codec in ("utf_8", "utf-8") else text.encode("utf-8")
-    first_line = next((ln for ln in text[:65536].splitlines() if ln.strip()), "")
-    delimiter = sniff_delimiter(first_line)
+    lines = [ln for ln in text[:65536].splitlines() if ln.strip()]
+    first_line = lines[0] if lines else ""
+    # Over several lines: a yearbook's title line above the header has no delimiter at all.
+    delimiter = sniff_delimiter("\n".join(lines[:30]))
     info = ReadInfo("csv", encoding=codec, encoding_detected=not chosen,
                     delimiter=DELIMITERS.get(delimiter, delimiter), size=len(data))
     # Typing every column as text needs the count up front (pyarrow names them f0, f1, ...).
@@ -180,9 +183,12 @@ def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
         rows.pop(0)
     if not rows:
         raise Rejected([Problem("empty_file")])
-    width = len(rows[0])
+    # The header is the first row with two cells or more: a title or unit line above it
+    # (a yearbook's, or a pasted table's) has one cell and sets no width.
+    head = next((i for i, r in enumerate(rows) if sum(bool(c.strip()) for c in r) >= 2), 0)
+    width = max(len(r) for r in rows[: head + 1])
     problems = []
-    for n, row in enumerate(rows[1:], start=2):
+    for n, row in enumerate(rows[head + 1:], start=head + 2):
         extra = row[width:]
         if any(c.strip() for c in extra):
             problems.append(Problem("too_many_columns", excel_row=n,
@@ -213,7 +219,8 @@ def _split_header(
             if h or (body.num_rows and pc.any(pc.not_equal(
                 pc.utf8_trim_whitespace(body.column(i)), "")).as_py())]
     body = pa.table({f"c{j}": body.column(i) for j, i in enumerate(cols)})
-    return RawTable([headers[i] for i in cols], body, body_rows, info, problems)
+    return RawTable([headers[i] for i in cols], body, body_rows, info, problems,
+                    header_row=int(rows[first]))
 
 
 def _row_has_content(table: pa.Table) -> np.ndarray:

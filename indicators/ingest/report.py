@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..catalog import Catalog
 from ..i18n import Lang, _
 
 # Past this many, the table says "and N more": a wholly wrong 1M-row file needs no 1M lines.
@@ -52,9 +53,40 @@ def column_label(index: int, header: str) -> str:
     return f"{column_letter(index)} · {header}" if header else column_letter(index)
 
 
-def problems_frame(problems: list[Problem], lang: Lang) -> pd.DataFrame:
-    """The problem table with headers in the chosen language, ordered by row."""
+def hint(problem: Problem, catalog: Catalog, lang: Lang) -> str:
+    """What to write instead: the nearest name, or an example of a number."""
+    if problem.code in ("unknown_region", "unknown_indicator"):
+        code = str(problem.params.get("suggest") or "")
+        things = catalog.regions if problem.code == "unknown_region" else catalog.targets
+        if code in things:
+            thing = things[code]
+            name = thing.name_en if lang == "en" else getattr(thing, "name_hans", code)
+            return _("ingest.hint.did_you_mean", lang, name=name)
+        return _(f"ingest.hint.no_match.{problem.code}", lang)
+    if problem.code in ("not_numeric", "empty_value"):
+        return _("ingest.hint.number", lang)
+    return ""
+
+
+def problems_frame(problems: list[Problem], lang: Lang,
+                   catalog: Catalog | None = None) -> pd.DataFrame:
+    """The problem table with headers in the chosen language, ordered by row.
+
+    Given the catalog, two more columns: the row's indicator, and a hint (the nearest name
+    for one that matches nothing, an example for a cell that is not a number).
+    """
     ordered = sorted(problems, key=lambda p: (p.excel_row or 0, p.column or "", p.code))
+    frame = _problems_frame(ordered, lang)
+    if catalog is not None:
+        targets = catalog.targets
+        frame[_("ingest.col.indicator", lang)] = [
+            targets[i].name(lang) if (i := str(p.params.get("indicator_id", ""))) in targets
+            else "" for p in ordered]
+        frame[_("ingest.col.hint", lang)] = [hint(p, catalog, lang) for p in ordered]
+    return frame
+
+
+def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("ingest.col.row", lang): [p.excel_row for p in ordered],

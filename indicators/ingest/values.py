@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -31,6 +32,9 @@ _PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
 }.items(), key=lambda kv: -len(kv[0])))
 _SUFFIXES: tuple[tuple[str, str], ...] = (("以上", "≥"), ("以下", "≤"), ("左右", "约"))
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE]([+-]?\d+))?")
+# A bare magnitude after a number scales it in the unit the table gives: 5.2万 (个) = 52,000.
+_MAGNITUDES = {"万": 10_000, "千": 1_000, "十万": 100_000, "百万": 1_000_000,
+               "千万": 10_000_000}
 PLAIN_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 
 
@@ -70,6 +74,11 @@ def parse_value(text: str) -> CellValue:
         if rest.endswith(written) and qualifier is None:
             qualifier, rest = stored, rest[: -len(written)]
             break
+    if rest in _MAGNITUDES and not is_known_unit(rest):
+        # Decimal, so 5.2万 is 52000 exactly and not 52000.000000000004.
+        number = float(Decimal(f"{sign}{whole.replace(',', '')}{frac or ''}"
+                               + (f"e{exp}" if exp else "")) * _MAGNITUDES[rest])
+        rest = ""
     if not np.isfinite(number) or (rest and not is_known_unit(rest)):
         # "5,8" is not 5 in a unit ",8": anything after the number must be a known unit.
         return CellValue(None, qualifier)
