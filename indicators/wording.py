@@ -83,8 +83,10 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
         if p.kind == "milestone":
             return _("views.words.happened_on", lang, period=p.first_met_period or "–")
         text = _("views.words.met_on_time", lang, period=p.verdict_period or "–", value=value)
-        if p.met_early and p.first_met_period:
-            text += _("views.words.met_early", lang, period=p.first_met_period)
+        if p.met_early and p.first_met_period == p.verdict_period:
+            text += _("views.words.met_early", lang)
+        elif p.met_early and p.first_met_period:
+            text += _("views.words.first_met_early", lang, period=p.first_met_period)
         return text
     if p.verdict == "met_late":
         if p.kind == "milestone":

@@ -108,7 +108,7 @@ def test_domain_page_draws_bullet_and_trajectory_for_each_target(monkeypatch, st
     for name in ("Information consumption scale", "Output of related sectors"):
         assert name in text
     assert charts(at) == 2 * 3                       # three targets, two charts each
-    assert ("met late: 5.8 trillion yuan in 2020, short by 0.2 trillion yuan "
+    assert ("5.8 trillion yuan in 2020, short by 0.2 trillion yuan "
             "(3.3% of the target); first met 2021") in text
 
 
