@@ -10,7 +10,6 @@ from indicators.ingest import (
     DuplicateUpload,
     Options,
     Rejected,
-    check_file,
     commit,
     preview,
     problems_frame,
@@ -18,6 +17,7 @@ from indicators.ingest import (
 from indicators.ingest.display import preview_table, read_summary
 from indicators.ingest.read import max_upload_bytes, sheet_names
 from indicators.ingest.template import template_csv, template_xlsx
+from indicators.ingest.worker import check_file_bounded
 from indicators.snapshot import Snapshot
 from indicators.store import StoreBusy
 from pages.auth_ui import require_planner
@@ -96,8 +96,18 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
     cached = st.session_state.get(UploadKeys.CHECKED)
     if cached is not None and cached[0] == token:
         return cached[1]
-    with st.spinner(_("upload.checking", lang())):
-        checked = check_file(data, name, snapshot().catalog, options)
+    lg = lang()
+    progress = st.empty()
+
+    def keep_going(elapsed: float) -> None:
+        # Each update passes through Streamlit, which raises here once the session has
+        # ended or the planner changed something: the worker is then stopped.
+        progress.caption(_("upload.checking_for", lg, seconds=f"{elapsed:.0f}"))
+
+    with st.spinner(_("upload.checking", lg)):
+        checked = check_file_bounded(data, name, snapshot().catalog, options,
+                                     keep_going=keep_going)
+    progress.empty()
     st.session_state[UploadKeys.CHECKED] = (token, checked)
     return checked
 
