@@ -182,9 +182,7 @@ def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str) -> Probl
     if code == "unit_mismatch":
         params["unit"] = row["unit"]
     elif code == "period_range":
-        bounds = load_plausibility()
-        params.update(low=bounds.first_year,
-                      high=bounds.last_year(date.today()))
+        params.update(low=int(row["period_first"]), high=int(row["period_last"]))
     elif code == "implausible":
         params.update(low=f"{row['plausible_low']:g}", high=f"{row['plausible_high']:g}",
                       unit=row["unit"])

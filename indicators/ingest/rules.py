@@ -132,6 +132,7 @@ def add_plausibility(df: pd.DataFrame, bounds: Plausibility, targets: dict[str, 
     known = df["period"].notna().to_numpy()
     df["period_implausible"] = known & ((year < bounds.first_year)
                                         | (year > bounds.last_year(today)))
+    df["period_first"], df["period_last"] = bounds.first_year, bounds.last_year(today)
     low = np.full(len(df), -np.inf)
     high = np.full(len(df), np.inf)
     ids = df["indicator_id"]
