@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 from indicators.ingest import (
     Checked,
@@ -176,7 +177,7 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     again = False
     if pv.duplicate_of is not None:
         d = pv.duplicate_of
-        st.warning(_("upload.duplicate", lg, id=d.id, user=d.user_name,
+        st.warning(_("upload.duplicate", lg, id=d.id, user=for_markdown(d.user_name),
                      when=f"{d.created_at:%Y-%m-%d %H:%M}"))
         again = st.checkbox(_("upload.again", lg), key=UploadKeys.AGAIN)
     note = st.text_input(_("upload.note", lg), key=UploadKeys.NOTE)
@@ -192,7 +193,8 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
         st.warning(_("upload.busy", lg))
         return
     except DuplicateUpload as exc:
-        st.warning(_("upload.duplicate", lg, id=exc.upload.id, user=exc.upload.user_name,
+        st.warning(_("upload.duplicate", lg, id=exc.upload.id,
+                     user=for_markdown(exc.upload.user_name),
                      when=f"{exc.upload.created_at:%Y-%m-%d %H:%M}"))
         return
     st.session_state[UploadKeys.DONE] = up

@@ -306,3 +306,56 @@ def test_implausible_periods_and_values_are_reported_like_any_problem(
     checked = check_file(H.csv([row]), "p.csv", catalog, Options(today=date(2026, 11, 23)))
     assert [(p.code, p.excel_row) for p in checked.problems] == [(code, 2)]
     assert checked.problems[0].message("en") == message
+
+
+# --- 3. uploaded text is never markup ---------------------------------------------------------
+
+LINK = '<a href="http://evil.example">官方数据</a><span style="font-size:40px">!</span>'
+
+
+def _store_with_source(store: Store, source: str, user: str = "alice") -> None:
+    from indicators.ingest import commit
+
+    row = f"信息消费规模,全国,2022,7.1,万亿元,{source.replace(',', ' ')},"
+    checked = check_file(H.csv([row]), "s.csv", store.catalog(), Options())
+    assert checked.ok, checked.problems
+    commit(store, checked, user=user)
+
+
+def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
+    store: Store,
+) -> None:
+    from indicators.export.static import figure_bytes
+    from indicators.figures import trajectory_chart
+    from indicators.snapshot import load_snapshot
+
+    _store_with_source(store, LINK, user="<b>mallory</b>")
+    fig = trajectory_chart(load_snapshot(store), "info_consumption_scale", "en")
+    texts = [a.text for a in fig.layout.annotations] + [
+        h for t in fig.data for h in (t.hovertext or t.text or []) if isinstance(h, str)]
+    drawn = "\n".join(texts)
+    assert "&lt;a href=\"http://evil.example\"&gt;官方数据&lt;/a&gt;" in drawn
+    assert "<a href" not in drawn and "<span style" not in drawn and "<b>mallory" not in drawn
+    svg = figure_bytes(fig, "svg").decode()
+    assert "evil.example" in svg  # shown as text ...
+    assert "<a " not in svg and "xlink:href=\"http://evil" not in svg  # ... never a link
+
+
+def test_a_sheet_name_is_inert_in_the_planner_message(catalog: Catalog) -> None:
+    from indicators.ingest.display import read_summary
+
+    name = "[click](http://evil.example) **now**"
+    data = H.xlsx(H.sheet(H.sheet_rows(H.GOOD_TABLE)), sheet_name=name)
+    checked = check_file(data, "s.xlsx", catalog, Options())
+    summary = read_summary(checked, "en")
+    assert r"\[click\]\(http\://evil\.example\) \*\*now\*\*" in summary
+    assert "[click](" not in summary
+
+
+def test_user_names_and_notes_lose_their_markdown_and_plotly_markup() -> None:
+    from indicators.escape import for_markdown, for_plotly
+
+    assert for_markdown("[x](http://evil.example) **b** $x$ :red[y]") == (
+        r"\[x\]\(http\://evil\.example\) \*\*b\*\* \$x\$ \:red\[y\]")
+    assert for_markdown("two\nlines") == "two lines"
+    assert for_plotly('<span style="x">&</span>') == '&lt;span style="x"&gt;&amp;&lt;/span&gt;'
