@@ -359,3 +359,34 @@ def test_user_names_and_notes_lose_their_markdown_and_plotly_markup() -> None:
         r"\[x\]\(http\://evil\.example\) \*\*b\*\* \$x\$ \:red\[y\]")
     assert for_markdown("two\nlines") == "two lines"
     assert for_plotly('<span style="x">&</span>') == '&lt;span style="x"&gt;&amp;&lt;/span&gt;'
+
+
+# --- 4 and 7. formulas after trimming, clearer messages ----------------------------------------
+
+
+@pytest.mark.parametrize("cell", [' =HYPERLINK("http://evil.example";"x")', "\t+cmd|' /C calc'!A0",
+                                  "\u3000@SUM(A1)"])
+def test_a_formula_behind_spaces_is_refused_as_a_formula(catalog: Catalog, cell: str) -> None:
+    data = H.csv([f"信息消费规模,全国,2022,7.1,万亿元,{cell},"])
+    checked = check_file(data, "f.csv", catalog, Options())
+    assert [(p.code, p.excel_row, p.column) for p in checked.problems] == [
+        ("formula", 2, "F · 来源/source")]
+
+
+def test_minus_inf_is_not_a_number_rather_than_a_formula(catalog: Catalog) -> None:
+    checked = check_file(H.csv(["信息消费规模,全国,2022,-inf,万亿元,s,"]), "i.csv", catalog,
+                         Options())
+    assert [(p.code, p.value) for p in checked.problems] == [("not_numeric", "-inf")]
+
+
+def test_an_invisible_bom_in_the_middle_of_a_file_is_dropped(catalog: Catalog) -> None:
+    data = H.csv(["\ufeff信息消费规模,全国,2022,7.1,万亿元,s,"])
+    checked = check_file(data, "b.csv", catalog, Options())
+    assert checked.ok and list(checked.rows["indicator_id"]) == ["info_consumption_scale"]
+
+
+def test_an_undecodable_file_names_the_encodings_tried(catalog: Catalog) -> None:
+    data = bytes(range(128, 256)) * 50 + b"\x00\xff\xfe" * 400
+    checked = check_file(data, "x.csv", catalog, Options())
+    messages = [p.message("en") for p in checked.problems]
+    assert any("tried UTF-8, UTF-16, GB18030 (GBK), Big5" in m for m in messages), messages

@@ -193,10 +193,17 @@ SCHEMA = pandera.DataFrameSchema(
 # A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%").
 _FORMULA_START = r"^([=@]|[+-]\s*\S)"
 _SIGNED_NUMBER = r"^[+-]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
+# "-inf" is a bad number, not a formula: it is reported as "not a number".
+_SIGNED_SPECIAL = r"(?i)^[+-]\s*(inf|infinity|nan)$"
 
 
 def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """True for each cell that is a formula; cheap prefix tests first, the regex on the few."""
+    """True for each cell that is a formula; cheap prefix tests first, the regex on the few.
+
+    Judged after the trimming storage applies: " =HYPERLINK(…)" or a tab before "+cmd|…"
+    would be stored as a formula.
+    """
+    col = pc.utf8_trim_whitespace(col)
     first = pc.utf8_slice_codeunits(col, 0, 1)
     maybe = np.asarray(pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])).to_numpy(
         zero_copy_only=False), dtype=bool)
@@ -204,8 +211,10 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     idx = np.flatnonzero(maybe)
     if idx.size:
         cells = pc.take(col, pa.array(idx))
-        is_formula = pc.and_(pc.match_substring_regex(cells, _FORMULA_START),
-                             pc.invert(pc.match_substring_regex(cells, _SIGNED_NUMBER)))
+        is_formula = pc.and_(
+            pc.match_substring_regex(cells, _FORMULA_START),
+            pc.invert(pc.or_(pc.match_substring_regex(cells, _SIGNED_NUMBER),
+                             pc.match_substring_regex(cells, _SIGNED_SPECIAL))))
         hits[idx] = np.asarray(is_formula.to_numpy(zero_copy_only=False), dtype=bool)
     return hits
 
