@@ -319,3 +319,66 @@ def check_catalog(c: Catalog) -> None:
             problems.append(f"region {r.code}: unknown parent {r.parent_code}")
     if problems:
         raise CatalogError("; ".join(problems))
+
+
+# --- plausibility bounds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where a figure stops being a number anyone published and becomes a typo."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    first_year: int
+    years_ahead: int  # the last plausible year is today's year plus this
+    by_target: dict[str, Bounds]
+    by_kind: dict[str, Bounds]
+
+    def for_target(self, target: Target) -> Bounds | None:
+        return self.by_target.get(target.id) or self.by_kind.get(target.kind)
+
+    def last_year(self, today: date) -> int:
+        return today.year + self.years_ahead
+
+
+def load_plausibility(directory: Path = CATALOG_DIR,
+                      targets: dict[str, Target] | None = None) -> Plausibility:
+    """``plausibility.csv``: scope (``period``, ``kind:KIND`` or a target id), low, high, why.
+
+    Kept in its own file beside targets.yaml so bounds can be tuned without touching the
+    targets; every row must say why. ``targets`` (when given) checks target ids exist.
+    """
+    path = directory / "plausibility.csv"
+    first_year, ahead = 2000, 1
+    by_target: dict[str, Bounds] = {}
+    by_kind: dict[str, Bounds] = {}
+    for n, row in enumerate(_read_csv(path), start=2):
+        where = f"plausibility.csv row {n}"
+        scope = (row.get("scope") or "").strip()
+        if not (row.get("why") or "").strip():
+            raise CatalogError(f"{where}: say why in the 'why' column")
+        low, high = (row.get("low") or "").strip(), (row.get("high") or "").strip()
+        try:
+            if scope == "period":
+                first_year = int(low)
+                ahead = int(high.removeprefix("today").replace(" ", "") or 0)
+                continue
+            bounds = Bounds(float(low), float(high))
+        except ValueError as exc:
+            raise CatalogError(f"{where}: low/high {low!r}/{high!r} are not numbers") from exc
+        if not bounds.low < bounds.high:
+            raise CatalogError(f"{where}: low {low} is not below high {high}")
+        if scope.startswith("kind:"):
+            if scope[5:] not in QUANTITATIVE_KINDS:
+                raise CatalogError(f"{where}: unknown kind {scope[5:]!r}")
+            by_kind[scope[5:]] = bounds
+        elif targets is not None and scope not in targets:
+            raise CatalogError(f"{where}: unknown target {scope!r}")
+        else:
+            by_target[scope] = bounds
+    return Plausibility(first_year, ahead, by_target, by_kind)

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import NATIONAL, Lang, Target
+from .escape import for_plotly
 from .formatting import format_value, unit_label, unit_suffix  # noqa: F401 (re-exported)
 from .i18n import _
 from .periods import parse_period
@@ -104,7 +105,7 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     if rows.empty:
         return _("views.fig.source.none", lang)
     ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
-    names = list(dict.fromkeys(s.strip() for s in ordered if s.strip()))
+    names = list(dict.fromkeys(for_plotly(s.strip()) for s in ordered if s.strip()))
     if not names:
         # There are figures, only no publication named with them.
         return _("views.fig.source.unnamed", lang)
@@ -156,9 +157,9 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
         out.append(_(
             "views.fig.hover.actual", lang, period=r.period,
             value=format_value(r.value, qualifier, lang),
-            unit=u, source=r.source or "–", upload=int(r.upload_id),
-            file=r.file_name if isinstance(r.file_name, str) else "–",
-            user=r.user_name or "–",
+            unit=u, source=for_plotly(r.source or "–"), upload=int(r.upload_id),
+            file=for_plotly(r.file_name) if isinstance(r.file_name, str) else "–",
+            user=for_plotly(r.user_name or "–"),
         ))
     return out
 

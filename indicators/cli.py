@@ -1,13 +1,16 @@
 """`python -m indicators COMMAND`: each command lives in a module of ``indicators.commands``
 with a ``register(subparsers)`` function, so adding a command touches one list only.
-Exit codes: 0 done, 1 refused (bad input, busy), 2 usage error.
+Exit codes: 0 done, 1 refused (bad input, busy, damaged or read-only database, full disk),
+2 usage error, 3 a fault of ours (a bug): one line, the traceback only with INDICATORS_DEBUG=1.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from .store import StoreError
@@ -38,3 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing more was done", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("INDICATORS_DEBUG"):
+            traceback.print_exc()
+        first = (str(exc).splitlines() or [""])[0][:200]
+        print(f"internal error ({type(exc).__name__}: {first}); this is a bug, not your input. "
+              "Run again with INDICATORS_DEBUG=1 for the details.", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+INTERNAL_ERROR = 3

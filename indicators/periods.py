@@ -57,7 +57,11 @@ def parse_period(raw: object) -> Period:
     text = unicodedata.normalize("NFKC", str(raw)).strip().upper().replace(" ", "")
     if m := _YEAR.match(text):
         year = int(m.group(1))
+        if year < 1:  # "0000" has no calendar: no end date, no place on the axis
+            raise PeriodError(f"no year 0: {raw!r}")
         return Period(float(year), str(year), "year", year)
+    if (m := _QUARTER.match(text) or _MONTH.match(text)) and int(m.group(1)) < 1:
+        raise PeriodError(f"no year 0: {raw!r}")
     if m := _QUARTER.match(text):
         year, q = int(m.group(1)), int(m.group(2))
         return Period(year - 1 + q / 4, f"{year}-Q{q}", "quarter", year)

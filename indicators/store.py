@@ -12,10 +12,11 @@ is the newest row whose upload has not been undone, so history and undo come fre
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -127,6 +128,46 @@ class NotInitialised(StoreError):
     pass
 
 
+class StoreUnavailable(StoreError):
+    """The file cannot be used as it is; ``code`` names why (for the UI's own wording)."""
+
+    code = "unavailable"
+
+
+class StoreCorrupt(StoreUnavailable):
+    code = "corrupt"
+
+
+class StoreReadOnly(StoreUnavailable):
+    code = "read_only"
+
+
+class StoreDiskFull(StoreUnavailable):
+    code = "disk_full"
+
+
+# DuckDB says what went wrong only in its message; these fragments pick the kind.
+_CORRUPT_SIGNS = ("not a valid duckdb database", "corrupt", "checksum", "could not read enough",
+                  "serialization error", "invalid block")
+_FULL_SIGNS = ("no space left", "disk full", "disk quota")
+
+
+def _unavailable(exc: BaseException, path: Path) -> StoreUnavailable | None:
+    """A store-level failure of the file itself (not of our SQL), or None."""
+    text = str(exc).lower()
+    if any(s in text for s in _FULL_SIGNS):
+        return StoreDiskFull(f"the disk holding {path} is full: nothing was stored; "
+                             "free some space and try again")
+    if "read-only" in text or "read only" in text:
+        return StoreReadOnly(f"the database {path} is read-only here: it can be viewed but "
+                             "not changed")
+    if any(s in text for s in _CORRUPT_SIGNS):
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return StoreCorrupt(f"the database file {path} is damaged ({first}); restore it from "
+                            "a backup, or move it aside and run `python -m indicators init-db`")
+    return None
+
+
 @dataclass(frozen=True)
 class Upload:
     id: int
@@ -214,6 +255,9 @@ class Store:
                 f"no database at {self.path}: run `python -m indicators init-db`"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # A file (or folder, where the write-ahead log goes) we may not write is opened
+        # read-only: viewing works, and a write is refused with a clear reason.
+        read_only = not create and not self.writable()
         deadline = time.monotonic() + self.busy_timeout
         delay = 0.02
         while True:
@@ -223,12 +267,16 @@ class Store:
                 # conflict"), so sessions of one server take turns at those two moments.
                 with _instance_lock(self.path):
                     con = duckdb.connect(
-                        str(self.path), config={"autoinstall_known_extensions": False,
-                                                "autoload_known_extensions": False})
+                        str(self.path), read_only=read_only,
+                        config={"autoinstall_known_extensions": False,
+                                "autoload_known_extensions": False})
                 break
-            except duckdb.IOException as exc:
+            except duckdb.Error as exc:
                 if not _is_lock_error(exc):
-                    raise
+                    raise _unavailable(exc, self.path) or StoreCorrupt(
+                        f"the database file {self.path} cannot be opened ({exc}); restore it "
+                        "from a backup, or move it aside and run "
+                        "`python -m indicators init-db`") from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"the database {self.path.name} is busy (another process is writing); "
@@ -238,9 +286,20 @@ class Store:
                 delay = min(delay * 2, 0.5)
         try:
             yield con
+        except duckdb.Error as exc:
+            mapped = _unavailable(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
         finally:
             with _instance_lock(self.path):
                 con.close()
+
+    def writable(self) -> bool:
+        """Whether this process may write the file and create its write-ahead log beside it."""
+        if not self.path.exists():
+            return os.access(self.path.parent, os.W_OK)
+        return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -253,6 +312,8 @@ class Store:
                 yield con
             except duckdb.TransactionException as exc:
                 con.execute("ROLLBACK")
+                if _unavailable(exc, self.path) is not None:
+                    raise
                 raise StoreBusy(
                     f"the database {self.path.name} is busy (another write conflicted); "
                     "try again in a moment"
@@ -260,10 +321,26 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            con.execute("COMMIT")
+            try:
+                con.execute("COMMIT")
+            except duckdb.Error:
+                # A failed commit (a full disk) leaves the transaction open: end it.
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def check(self) -> None:
+        """Open the file and read every figure once: a damaged file raises a StoreError
+        that says what to do, before a server starts on it."""
+        with self.connect() as con:
+            if self._schema_version(con) < 1:
+                raise StoreCorrupt(f"{self.path} is not a database of this dashboard; move "
+                                   "it aside and run `python -m indicators init-db`")
+            con.execute("SELECT count(*), sum(value), max(period) FROM actuals").fetchall()
+            con.execute("SELECT count(*), max(user_name) FROM uploads").fetchall()
 
     # --- schema and catalog -------------------------------------------------------------
 

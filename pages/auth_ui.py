@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from indicators.auth import Accounts, LoginRefused, Session, login
+from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 
 
@@ -63,7 +64,7 @@ def require_planner(lang: Lang) -> str | None:
     if name is not None:
         if not _drawn_this_run(AuthKeys.LOGOUT):
             with st.sidebar:
-                st.caption(_("auth.logged_in_as", lang, name=name))
+                st.caption(_("auth.logged_in_as", lang, name=for_markdown(name)))
                 st.button(_("auth.logout", lang), on_click=logout, key=AuthKeys.LOGOUT)
         return name
     if _drawn_this_run(AuthKeys.NAME):

@@ -13,7 +13,7 @@ from indicators.catalog import Catalog
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_path
 from indicators.snapshot import Snapshot, load_snapshot
-from indicators.store import NotInitialised, Store
+from indicators.store import NotInitialised, Store, StoreError, StoreUnavailable
 
 
 class Keys:
@@ -75,11 +75,25 @@ def snapshot() -> Snapshot:
     s = store()
     try:
         version = data_version(s)
-    except NotInitialised:
-        st.error(_("error.no_db", lang(), path=str(s.path)))
+        st.session_state[Keys.DATA_KEY] = (str(s.path), version)
+        return _snapshot(str(s.path), version)
+    except StoreError as exc:
+        store_error(exc)
         st.stop()
-    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-    return _snapshot(str(s.path), version)
+        raise  # not reached: st.stop() ends the run
+
+
+def store_error(exc: StoreError) -> None:
+    """A store that cannot be used, said in the reader's language with what to do."""
+    lg, path = lang(), str(store().path)
+    if isinstance(exc, NotInitialised):
+        st.error(_("error.no_db", lg, path=path))
+    elif isinstance(exc, StoreUnavailable):
+        st.error(_({"corrupt": "error.db_corrupt", "read_only": "error.db_read_only",
+                    "disk_full": "error.disk_full"}.get(exc.code, "error.db_corrupt"),
+                   lg, path=path))
+    else:
+        st.error(str(exc))
 
 
 def catalog_or_none() -> Catalog | None:
@@ -87,10 +101,11 @@ def catalog_or_none() -> Catalog | None:
     s = store()
     try:
         version = data_version(s)
-    except NotInitialised:
+        st.session_state[Keys.DATA_KEY] = (str(s.path), version)
+        return _snapshot(str(s.path), version).catalog
+    except StoreError:
+        # The page itself says what is wrong (snapshot() above); navigation still builds.
         return None
-    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-    return _snapshot(str(s.path), version).catalog
 
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 from indicators.store import StoreBusy
 from indicators.taskboard import TASK_STATUSES
@@ -51,4 +52,4 @@ def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form
         st.error(_("views.tasks.change.busy", lang, error=str(exc)))
         return
     st.success(_("views.tasks.change.saved", lang, subject=subjects[subject],
-                 status=_(f"views.task_status.{status}", lang), user=user))
+                 status=_(f"views.task_status.{status}", lang), user=for_markdown(user)))

@@ -6,13 +6,13 @@ import hashlib
 
 import streamlit as st
 
+from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 from indicators.ingest import (
     Checked,
     DuplicateUpload,
     Options,
     Rejected,
-    check_file,
     commit,
     preview,
     problems_frame,
@@ -28,6 +28,7 @@ from indicators.ingest.display import (
 from indicators.ingest.pipeline import ALL_SHEETS
 from indicators.ingest.read import max_upload_bytes, sheet_names
 from indicators.ingest.template import template_csv, template_xlsx
+from indicators.ingest.worker import check_file_bounded
 from indicators.snapshot import Snapshot
 from indicators.store import StoreBusy
 from pages.auth_ui import require_planner
@@ -110,8 +111,18 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
     cached = st.session_state.get(UploadKeys.CHECKED)
     if cached is not None and cached[0] == token:
         return cached[1]
-    with st.spinner(_("upload.checking", lang())):
-        checked = check_file(data, name, snapshot().catalog, options)
+    lg = lang()
+    progress = st.empty()
+
+    def keep_going(elapsed: float) -> None:
+        # Each update passes through Streamlit, which raises here once the session has
+        # ended or the planner changed something: the worker is then stopped.
+        progress.caption(_("upload.checking_for", lg, seconds=f"{elapsed:.0f}"))
+
+    with st.spinner(_("upload.checking", lg)):
+        checked = check_file_bounded(data, name, snapshot().catalog, options,
+                                     keep_going=keep_going)
+    progress.empty()
     st.session_state[UploadKeys.CHECKED] = (token, checked)
     return checked
 
@@ -212,7 +223,7 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     again = False
     if pv.duplicate_of is not None:
         d = pv.duplicate_of
-        st.warning(_("upload.duplicate", lg, id=d.id, user=d.user_name,
+        st.warning(_("upload.duplicate", lg, id=d.id, user=for_markdown(d.user_name),
                      when=f"{d.created_at:%Y-%m-%d %H:%M}"))
         again = st.checkbox(_("upload.again", lg), key=UploadKeys.AGAIN)
     note = st.text_input(_("upload.note", lg), key=UploadKeys.NOTE)
@@ -228,7 +239,8 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
         st.warning(_("upload.busy", lg))
         return
     except DuplicateUpload as exc:
-        st.warning(_("upload.duplicate", lg, id=exc.upload.id, user=exc.upload.user_name,
+        st.warning(_("upload.duplicate", lg, id=exc.upload.id,
+                     user=for_markdown(exc.upload.user_name),
                      when=f"{exc.upload.created_at:%Y-%m-%d %H:%M}"))
         return
     st.session_state[UploadKeys.DONE] = up

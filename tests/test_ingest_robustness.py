@@ -56,21 +56,23 @@ CHILD = textwrap.dedent("""
     from indicators import store as store_mod
     from indicators.cli import main
 
-    mode = sys.argv[1]
     real_write = store_mod.Store.write_actuals
 
     def write_actuals(self, *a, **kw):
         print("COMMITTING", flush=True)
         return real_write(self, *a, **kw)
 
-    store_mod.Store.write_actuals = write_actuals
-    if mode == "hold-in-transaction":
+    def bump(con):
         # Stop inside the transaction, after the rows are inserted and before COMMIT.
-        def bump(con):
-            print("IN_TRANSACTION", flush=True)
-            time.sleep(60)
-        store_mod.Store._bump = staticmethod(bump)
-    sys.exit(main(["ingest", sys.argv[2], "--db", sys.argv[3], "--user", "killed"]))
+        print("IN_TRANSACTION", flush=True)
+        time.sleep(60)
+
+    # Guarded: the ingest check runs in a worker process, which imports this file again.
+    if __name__ == "__main__":
+        store_mod.Store.write_actuals = write_actuals
+        if sys.argv[1] == "hold-in-transaction":
+            store_mod.Store._bump = staticmethod(bump)
+        sys.exit(main(["ingest", sys.argv[2], "--db", sys.argv[3], "--user", "killed"]))
 """)
 
 
@@ -129,7 +131,7 @@ def test_sigkill_at_any_moment_of_a_large_commit_leaves_all_or_none(
 
 
 def test_two_processes_uploading_at_once_both_land(store: Store, tmp_path: Path) -> None:
-    a = _big_csv(tmp_path / "a.csv", 60_000, date(1990, 1, 1))
+    a = _big_csv(tmp_path / "a.csv", 60_000, date(2006, 1, 1))
     b = _big_csv(tmp_path / "b.csv", 60_000, date(2000, 1, 1))
     procs = [subprocess.Popen([sys.executable, "-m", "indicators", "ingest", str(p), "--db",
                                str(store.path)], cwd=ROOT, stdout=subprocess.PIPE,

@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_init_db(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.if_absent and store.exists():
+        # `make run` comes here first: a damaged file stops it with what to do (exit 1).
+        store.check()
         print(f"{store.path} exists; left as it is")
         return 0
     report = build_database(store)

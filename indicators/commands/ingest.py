@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..i18n import LANGS, Lang
-from ..ingest import DuplicateUpload, Options, check_file, commit, preview, problems_frame
+from ..ingest import Checked, DuplicateUpload, Options, Problem, commit, preview, problems_frame
 from ..ingest.display import ignored_table, read_details
 from ..ingest.read import max_upload_bytes
 from ..ingest.report import format_table
+from ..ingest.worker import check_file_bounded
 from ..store import Store, Upload
 from . import add_db_option
 
@@ -83,7 +84,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                       region=args.region, indicator=args.indicator,
                       shares_as_fractions=args.shares_as_fractions,
                       max_bytes=int(args.max_mb * 1024 * 1024), today=date.today())
-    checked = check_file(args.file.read_bytes(), args.file.name, store.catalog(), options)
+    size = args.file.stat().st_size
+    if size > options.max_bytes:
+        # Refused unread: the check would say the same after loading it all into memory.
+        checked = Checked.rejected(args.file.name, None, [Problem("too_large", params={
+            "size": f"{size / 1024 / 1024:.1f}",
+            "limit": f"{options.max_bytes / 1024 / 1024:g}"})])
+    else:
+        # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
+        checked = check_file_bounded(args.file.read_bytes(), args.file.name, store.catalog(),
+                                     options)
     info = checked.info
     if info is not None:
         how = "detected" if info.encoding_detected else "chosen"

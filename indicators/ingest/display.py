@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..catalog import Catalog
+from ..escape import for_markdown
 from ..i18n import Lang, _, has_label
 from ..store import Upload
 from .pipeline import ALL_SHEETS, Checked, Preview
@@ -38,8 +39,9 @@ def read_summary(checked: Checked, lang: Lang) -> str:
         parts.append(_("ingest.info.delimiter", lang,
                        delimiter=_(f"ingest.delimiter.{info.delimiter}", lang)))
     elif info.format == "xlsx":
-        parts.append(_("ingest.info.sheet", lang, sheet=info.sheet,
-                       sheets=", ".join(info.sheets)))
+        # Sheet names are the planner's text, shown in a Markdown message: made inert.
+        parts.append(_("ingest.info.sheet", lang, sheet=for_markdown(info.sheet),
+                       sheets=", ".join(for_markdown(s) for s in info.sheets)))
     if checked.layout:
         side = _(f"ingest.side.{checked.side}", lang) if checked.side else ""
         parts.append(_(f"ingest.layout.{checked.layout}", lang, side=side))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..catalog import Catalog
+from ..catalog import Catalog, load_plausibility
 from ..store import ACTUAL_COLUMNS, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
@@ -163,8 +163,10 @@ def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
               options: Options, file_name: str | None, sha256: str | None) -> Checked:
     long = apply_units(long, shape)
     formulas = _formula_problems(raw)
-    frame = resolve(long.table, catalog, today=options.today or date.today(),
+    today = options.today or date.today()
+    frame = resolve(long.table, catalog, today=today,
                     shares_as_fractions=options.shares_as_fractions)
+    rules.add_plausibility(frame, load_plausibility(), catalog.targets, today)
     failures = rules.failures(frame)
     if formulas or failures:
         # A formula cell is reported as a formula, not also as "not a number".
@@ -285,6 +287,11 @@ def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str,
     params: dict[str, object] = {}
     if code == "unit_mismatch":
         params["unit"] = row["unit"]
+    elif code == "period_range":
+        params.update(low=int(row["period_first"]), high=int(row["period_last"]))
+    elif code == "implausible":
+        params.update(low=f"{row['plausible_low']:g}", high=f"{row['plausible_high']:g}",
+                      unit=row["unit"])
     elif code == "duplicate":
         same = frame[(frame["indicator_id"] == row["indicator_id"])
                      & (frame["region_code"] == row["region_code"])

@@ -25,6 +25,18 @@ from .report import Problem, Rejected, column_letter
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 500
+# Hostile files are refused while being read, before they cost time or memory: a header
+# line must end within the first MiB (a 1,000,000-column line is refused unread) ...
+MAX_HEADER_BYTES = 1024 * 1024
+# ... a file has at most this many data rows (a 50 MB CSV of real rows holds ~1.5 M) ...
+MAX_ROWS = 2_000_000
+# ... and an XLSX unpacks to at most this much XML in all (counted while inflating: the
+# zip directory can lie), no part but a sheet above MAX_XLSX_PART, and at most
+# MAX_XLSX_CELLS filled cells (openpyxl reads ~150 k cells a second).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_XLSX_PART = 64 * 1024 * 1024
+MAX_XLSX_CELLS = 1_500_000
+MAX_ZIP_ENTRIES = 2000
 # Enough text for the encoding detector to be sure; whole files can be 50 MB.
 DETECT_SAMPLE = 256 * 1024
 # The encodings Chinese offices produce; isolating them keeps the detector from exotic guesses.
@@ -89,7 +101,8 @@ def read_table(
         raise Rejected([Problem("empty_file")])
     if file_name.lower().endswith(".xls") and not is_xlsx(data, file_name):
         raise Rejected([Problem("xls_unsupported")])
-    raw = _read_xlsx(data, sheet) if is_xlsx(data, file_name) else _read_csv(data, encoding)
+    raw = (_read_xlsx(data, sheet, max_columns) if is_xlsx(data, file_name)
+           else _read_csv(data, encoding, max_columns))
     if len(raw.headers) > max_columns:
         raise Rejected([Problem("too_many_columns_file", params={
             "n": len(raw.headers), "limit": max_columns})], raw.info)
@@ -113,7 +126,8 @@ def detect_encoding(data: bytes) -> str:
         sample = sample[: sample.rindex(b"\n") + 1]
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATE_ENCODINGS).best()
     if best is None:
-        raise Rejected([Problem("undecodable", params={"encoding": "?"})])
+        raise Rejected([Problem("undecodable_tried", params={
+            "encodings": ", ".join(["UTF-8", "UTF-16", "GB18030 (GBK)", "Big5"])})])
     return _SUPERSETS.get(best.encoding, best.encoding)
 
 
@@ -130,19 +144,40 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, encoding: str | None) -> RawTable:
+def _header_line(data: bytes, codec: str, max_columns: int) -> None:
+    """Refuse a file whose header is too long or too wide before decoding the rest."""
+    head = data[:MAX_HEADER_BYTES].decode(codec, errors="replace").lstrip("\ufeff")
+    lines = head.splitlines(keepends=True)
+    first = next((ln for ln in lines if ln.strip()), "")
+    ended = first.endswith(("\n", "\r"))
+    if not ended and len(data) > MAX_HEADER_BYTES:
+        raise Rejected([Problem("header_too_long", excel_row=1, params={
+            "limit": MAX_HEADER_BYTES // 1024})])
+    delimiter = sniff_delimiter(first)
+    n = first.count(delimiter) + 1
+    if n > max_columns:
+        # Quoted delimiters can only make the true count smaller: count exactly then.
+        n = len(next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), []))
+    if n > max_columns:
+        raise Rejected([Problem("too_many_columns_file", params={
+            "n": n, "limit": max_columns})])
+
+
+def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
     chosen = encoding is not None
-    codec = codecs.lookup(encoding).name if encoding else detect_encoding(data)
+    try:
+        codec = codecs.lookup(encoding).name if encoding else detect_encoding(data)
+    except LookupError as exc:
+        raise Rejected([Problem("undecodable", params={"encoding": encoding})]) from exc
+    _header_line(data, codec, max_columns)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise Rejected([Problem("undecodable", params={
             "encoding": codec, "offset": exc.start})]) from exc
-    except LookupError as exc:
-        raise Rejected([Problem("undecodable", params={"encoding": codec})]) from exc
     text = text.lstrip("\ufeff")
     utf8 = data if codec in ("utf_8", "utf-8") else text.encode("utf-8")
-    lines = [ln for ln in text[:65536].splitlines() if ln.strip()]
+    lines = [ln for ln in text[:MAX_HEADER_BYTES].splitlines() if ln.strip()]
     first_line = lines[0] if lines else ""
     # Over several lines: a yearbook's title line above the header has no delimiter at all.
     delimiter = sniff_delimiter("\n".join(lines[:30]))
@@ -156,53 +191,105 @@ def _read_csv(data: bytes, encoding: str | None) -> RawTable:
         ragged.append(row)
         return "skip"
 
-    table = pacsv.read_csv(
-        io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True,
-                                       block_size=8 << 20),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                         ignore_empty_lines=False,
-                                         invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(
-            column_types={f"f{i}": pa.string() for i in range(n_columns)},
-            strings_can_be_null=False, null_values=[],
-            check_utf8=True, auto_dict_encode=False,
-            include_missing_columns=False),
-    )
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                           block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(n_columns)},
+                strings_can_be_null=False, null_values=[],
+                check_utf8=True, auto_dict_encode=False,
+                include_missing_columns=False),
+        )
+    except pa.ArrowInvalid:
+        # Shapes the fast reader declines (a lone header with no line end, a cell across
+        # a block boundary): the plain reader takes them, or says where they break.
+        return _read_csv_python(text, delimiter, info)
     if ragged:
         # Rows with more or fewer cells than the header: the fast reader cannot say where
         # they are, so read again cell by cell to give Excel row numbers.
         return _read_csv_python(text, delimiter, info)
+    if table.num_rows > MAX_ROWS + 1:
+        raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})], info)
     table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
     return _split_header(table, np.arange(1, table.num_rows + 1), info, [])
 
 
+_CHUNK_ROWS = 100_000
+
+
 def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    while rows and not any(c.strip() for c in rows[0]):
-        rows.pop(0)
-    if not rows:
+    """Cell by cell, in chunks of rows turned into Arrow at once, so Python objects for
+    the whole file never exist together."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    width: int | None = None
+    problems: list[Problem] = []
+    chunks: list[pa.Table] = []
+    numbers: list[int] = []
+    pending: list[list[str]] = []
+    lead: list[tuple[int, list[str]]] = []  # rows up to the header, before the width is known
+
+    def flush() -> None:
+        if pending:
+            chunks.append(pa.table({f"c{i}": pa.array([r[i] for r in pending], pa.string())
+                                    for i in range(width or 0)}))
+            pending.clear()
+
+    try:
+        for row in reader:
+            n = reader.line_num
+            if width is None:
+                if not any(c.strip() for c in row):
+                    continue
+                # The header is the first row with two cells or more: a title or unit line
+                # above it (a yearbook's, or a pasted table's) has one cell and sets no width.
+                lead.append((n, row))
+                if sum(bool(c.strip()) for c in row) < 2 and len(lead) <= 50:
+                    continue
+                width = max(len(r) for _n, r in lead)
+                for m, r in lead:
+                    pending.append((r + [""] * width)[:width])
+                    numbers.append(m)
+                continue
+            if (len(row) > width and len(problems) < 1000
+                  and any(c.strip() for c in row[width:])):
+                extra = next(c for c in row[width:] if c.strip())
+                problems.append(Problem("too_many_columns", excel_row=n,
+                                        column=column_letter(width), value=extra[:200],
+                                        params={"n": len(row), "expected": width}))
+            if len(numbers) > MAX_ROWS:
+                raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})],
+                               info)
+            pending.append((row + [""] * width)[:width] if len(row) != width else row)
+            numbers.append(n)
+            if len(pending) >= _CHUNK_ROWS:
+                flush()
+    except csv.Error as exc:
+        # An unclosed quote swallowing the file, a cell over the csv module's size limit.
+        raise Rejected([Problem("bad_csv", excel_row=reader.line_num,
+                                params={"reason": str(exc)})], info) from exc
+    if width is None and lead:
+        # Only one-cell rows: a one-column file; its first row is the header.
+        width = max(len(r) for _n, r in lead)
+        for m, r in lead:
+            pending.append((r + [""] * width)[:width])
+            numbers.append(m)
+    if width is None:
         raise Rejected([Problem("empty_file")])
-    # The header is the first row with two cells or more: a title or unit line above it
-    # (a yearbook's, or a pasted table's) has one cell and sets no width.
-    head = next((i for i, r in enumerate(rows) if sum(bool(c.strip()) for c in r) >= 2), 0)
-    width = max(len(r) for r in rows[: head + 1])
-    problems = []
-    for n, row in enumerate(rows[head + 1:], start=head + 2):
-        extra = row[width:]
-        if any(c.strip() for c in extra):
-            problems.append(Problem("too_many_columns", excel_row=n,
-                                    column=column_letter(width), value=extra[0],
-                                    params={"n": len(row), "expected": width}))
-    padded = [(r + [""] * width)[:width] for r in rows]
-    table = pa.table({f"c{i}": [r[i] for r in padded] for i in range(width)})
-    return _split_header(table, np.arange(1, len(rows) + 1), info, problems)
+    flush()
+    table = pa.concat_tables(chunks)
+    return _split_header(table, np.array(numbers), info, problems)
 
 
 def _split_header(
     table: pa.Table, rows: np.ndarray, info: ReadInfo, problems: list[Problem]
 ) -> RawTable:
     """First non-empty row is the header; wholly empty rows and columns are dropped."""
+    table = _strip_invisible(table)
     non_empty = _row_has_content(table)
     first = int(np.argmax(non_empty)) if non_empty.any() else None
     if first is None:
@@ -233,6 +320,21 @@ def _row_has_content(table: pa.Table) -> np.ndarray:
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+
+# Invisible characters Excel and editors leave behind (a BOM pasted mid-file, zero-width
+# spaces): a name with one looks right and matches nothing, so they are dropped.
+_INVISIBLE = "[\ufeff\u200b\u200c\u200d\u2060]"
+
+
+def _strip_invisible(table: pa.Table) -> pa.Table:
+    cols = []
+    for col in table.columns:
+        if pc.any(pc.match_substring_regex(col, _INVISIBLE)).as_py():
+            col = pc.replace_substring_regex(col, _INVISIBLE, "")
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
 # --- XLSX -----------------------------------------------------------------------------------
 
 
@@ -258,25 +360,90 @@ def _cell_text(value: object, number_format: str | None) -> str:
     return str(value)
 
 
+def _refuse_zip(code: str, **params: object) -> Rejected:
+    return Rejected([Problem(code, params=params)])
+
+
+def check_zip(data: bytes) -> None:
+    """Inflate every part once, counting as it goes, before any XML parser sees the file.
+
+    Refused: more than MAX_UNPACKED_BYTES in all or MAX_XLSX_PART in a part other than a
+    sheet (a zip bomb; the sizes in the zip directory are not trusted), a DOCTYPE or ENTITY
+    anywhere (XXE, billion laughs), XML in UTF-16/32 (where that scan would be blind).
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise Rejected([Problem("bad_xlsx")]) from exc
+    limit_mb = f"{MAX_UNPACKED_BYTES / 1024 / 1024:g}"
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise _refuse_zip("xlsx_too_many_parts", n=len(infos), limit=MAX_ZIP_ENTRIES)
+        total = 0
+        for info in infos:
+            name = info.filename
+            part_limit = (MAX_UNPACKED_BYTES if "worksheets/" in name.lower()
+                          else MAX_XLSX_PART)
+            if info.file_size > part_limit or total + info.file_size > MAX_UNPACKED_BYTES:
+                raise _refuse_zip("xlsx_unpacked", part=name, limit=limit_mb)
+            size, tail = 0, b""
+            try:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        if size == 0 and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff")
+                                          or b"\x00" in chunk[:4]) and _is_xml(name):
+                            raise _refuse_zip("xlsx_xml_encoding", part=name)
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > part_limit or total > MAX_UNPACKED_BYTES:
+                            raise _refuse_zip("xlsx_unpacked", part=name, limit=limit_mb)
+                        window = tail + chunk
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            raise _refuse_zip("xlsx_doctype", part=name)
+                        tail = chunk[-16:]
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError,
+                    NotImplementedError, RuntimeError) as exc:
+                # Bad CRC, an unknown compression method, an encrypted part.
+                raise Rejected([Problem("bad_xlsx")]) from exc
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+_WORKBOOK_XML = "xl/workbook.xml"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
 def sheet_names(data: bytes) -> list[str]:
-    import openpyxl
+    """The sheet names, from the workbook part alone (bounded; no sheet is opened).
+
+    The server calls this itself to offer a choice, so it reads at most 4 MB of one part
+    with a parser that refuses DTDs; any doubt answers [] and the worker reads the file.
+    """
+    from defusedxml import ElementTree as SafeET
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(_WORKBOOK_XML) as fh:
+            xml = fh.read(4 * 1024 * 1024 + 1)
+        if len(xml) > 4 * 1024 * 1024:
+            return []
+        root = SafeET.fromstring(xml, forbid_dtd=True)
+    except Exception:
         return []
-    try:
-        return list(wb.sheetnames)
-    finally:
-        wb.close()
+    return [el.get("name", "") for el in root.iter(f"{_MAIN_NS}sheet")]
 
 
-def _read_xlsx(data: bytes, sheet: str | None) -> RawTable:
+def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
     import openpyxl  # only XLSX uploads pay for the import
+    from openpyxl.cell.read_only import ReadOnlyCell
+    from openpyxl.worksheet._reader import WorkSheetParser
 
+    check_zip(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
         raise Rejected([Problem("bad_xlsx")]) from exc
     try:
         names = tuple(wb.sheetnames)
@@ -284,21 +451,48 @@ def _read_xlsx(data: bytes, sheet: str | None) -> RawTable:
             raise Rejected([Problem("unknown_sheet", value=sheet,
                                     params={"sheets": ", ".join(names)})])
         ws = wb[sheet] if sheet is not None else wb[names[0]]
-        rows: list[list[str]] = []
+        info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=len(data))
+        rows: list[dict[int, str]] = []
         numbers: list[int] = []
-        for row in ws.iter_rows():
-            texts = [_cell_text(getattr(c, "value", None), getattr(c, "number_format", None))
-                     for c in row]
-            if any(t.strip() for t in texts):
-                rows.append(texts)
-                numbers.append(next(c.row for c in row if hasattr(c, "row")))
+        width = n_cells = 0
+        # The sheet's own parser, not ws.iter_rows(): that pads every row to the declared
+        # <dimension> (A1:XFD1048576 with one cell: 17 billion empty cells). Here only
+        # cells present in the XML cost anything.
+        try:
+            with ws._get_source() as src:
+                parser = WorkSheetParser(src, ws._shared_strings, data_only=False,
+                                         epoch=wb.epoch, date_formats=wb._date_formats,
+                                         timedelta_formats=wb._timedelta_formats)
+                for idx, cells in parser.parse():
+                    texts: dict[int, str] = {}
+                    for c in cells:
+                        if c["value"] is None:
+                            continue
+                        cell = ReadOnlyCell(ws, **c)
+                        text = _cell_text(cell.value, cell.number_format)
+                        if not text.strip():
+                            continue
+                        if c["column"] > max_columns:
+                            raise Rejected([Problem("too_many_columns_file", params={
+                                "n": c["column"], "limit": max_columns})], info)
+                        texts[c["column"]] = text
+                    if not texts:
+                        continue
+                    n_cells += len(texts)
+                    if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
+                        raise Rejected([Problem("too_many_cells", params={
+                            "limit": f"{MAX_XLSX_CELLS:,}"})], info)
+                    rows.append(texts)
+                    numbers.append(idx)
+                    width = max(width, max(texts))
+        except Rejected:
+            raise
+        except Exception as exc:
+            raise Rejected([Problem("bad_xlsx")], info) from exc
     finally:
         wb.close()
-    info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=len(data))
     if not rows:
-        raise Rejected([Problem("empty_file")])
-    width = max(len(r) for r in rows)
-    padded = [r + [""] * (width - len(r)) for r in rows]
-    table = pa.table({f"c{i}": pa.array([r[i] for r in padded], pa.string())
-                      for i in range(width)})
+        raise Rejected([Problem("empty_file")], info)
+    table = pa.table({f"c{i - 1}": pa.array([r.get(i, "") for r in rows], pa.string())
+                      for i in range(1, width + 1)})
     return _split_header(table, np.array(numbers), info, [])

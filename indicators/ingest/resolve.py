@@ -68,12 +68,12 @@ def resolve(table: pa.Table, catalog: Catalog, *, today: date,
                                        lambda x: match_indicator(catalog, x))
     regions, reg_idx, reg_texts = per_text(table["region"], lambda x: match_region(catalog, x))
 
-    def period_of(text: str) -> tuple[str | None, float, bool]:
+    def period_of(text: str) -> tuple[str | None, float, bool, int]:
         try:
             p = parse_period(text)
         except PeriodError:
-            return None, np.nan, False
-        return p.label, p.t, p.end > today
+            return None, np.nan, False, 0
+        return p.label, p.t, p.end > today, p.year
 
     periods, per_idx, per_texts = per_text(table["period"], period_of)
     kinds = [targets[i].kind if i else None for i in ids]
@@ -90,6 +90,7 @@ def resolve(table: pa.Table, catalog: Catalog, *, today: date,
         "period": categorical([p[0] for p in periods], per_idx),
         "t": spread([p[1] for p in periods], per_idx, float),
         "after_today": spread([p[2] for p in periods], per_idx, bool),
+        "period_year": spread([p[3] for p in periods], per_idx, np.int64),
         "blank_indicator": blank(ind_texts, ind_idx),
         "blank_region": blank(reg_texts, reg_idx),
         "blank_period": blank(per_texts, per_idx),

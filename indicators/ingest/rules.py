@@ -9,6 +9,7 @@ The rule's name is the problem code; ``FIELD_OF`` says which cell to point the p
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,8 @@ import pandera.pandas as pandera
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
+
+from ..catalog import Plausibility, Target
 
 Rule = Callable[[pd.DataFrame], pd.Series]
 
@@ -108,6 +111,45 @@ def count_not_whole(df: pd.DataFrame) -> pd.Series:
     return ~((df["kind"] == "count") & v.notna() & (np.floor(v) != v))
 
 
+def period_range(df: pd.DataFrame) -> pd.Series:
+    # Computed by add_plausibility from data/catalog/plausibility.csv.
+    return ~df["period_implausible"] if "period_implausible" in df else pd.Series(
+        True, index=df.index)
+
+
+def implausible(df: pd.DataFrame) -> pd.Series:
+    return ~df["value_implausible"] if "value_implausible" in df else pd.Series(
+        True, index=df.index)
+
+
+def add_plausibility(df: pd.DataFrame, bounds: Plausibility, targets: dict[str, Target],
+                     today: date) -> None:
+    """Flag periods and values outside the catalog's plausible range (in place).
+
+    A value already refused as negative or out of 0-100 % is not blamed twice.
+    """
+    year = df["period_year"].to_numpy()
+    known = df["period"].notna().to_numpy()
+    df["period_implausible"] = known & ((year < bounds.first_year)
+                                        | (year > bounds.last_year(today)))
+    df["period_first"], df["period_last"] = bounds.first_year, bounds.last_year(today)
+    low = np.full(len(df), -np.inf)
+    high = np.full(len(df), np.inf)
+    ids = df["indicator_id"]
+    for tid in ids.cat.categories:
+        b = bounds.for_target(targets[tid]) if tid in targets else None
+        if b is not None:
+            rows = (ids == tid).to_numpy()
+            low[rows], high[rows] = b.low, b.high
+    v = df["value"].to_numpy(dtype=float)
+    negative_already = df["kind"].isin(NON_NEGATIVE_KINDS).to_numpy() & (v < 0)
+    share_already = (df["kind"] == "share").to_numpy() & ((v < 0) | (v > 100))
+    with np.errstate(invalid="ignore"):
+        outside = (v < low) | (v > high)
+    df["value_implausible"] = outside & ~negative_already & ~share_already
+    df["plausible_low"], df["plausible_high"] = low, high
+
+
 def duplicate(df: pd.DataFrame) -> pd.Series:
     # One integer per (indicator, region, period) from the Categorical codes: fast on 1M rows.
     codes = [df[c].cat.codes.to_numpy().astype(np.int64) for c in
@@ -121,15 +163,17 @@ def duplicate(df: pd.DataFrame) -> pd.Series:
 
 RULES: tuple[Rule, ...] = (
     empty_indicator, unknown_indicator, no_figures, empty_region, unknown_region,
-    empty_period, bad_period, future_period, empty_value, not_numeric, bad_qualifier,
+    empty_period, bad_period, period_range, future_period, empty_value, not_numeric,
+    bad_qualifier,
     qualifier_conflict, unknown_unit, unit_mismatch, unit_conflict, fraction_unconfirmed,
-    share_range, negative, milestone_value, count_not_whole, duplicate,
+    share_range, negative, implausible, milestone_value, count_not_whole, duplicate,
 )
 
 FIELD_OF: dict[str, str] = {
     "empty_indicator": "indicator", "unknown_indicator": "indicator",
     "no_figures": "indicator", "empty_region": "region", "unknown_region": "region",
     "empty_period": "period", "bad_period": "period", "future_period": "period",
+    "period_range": "period", "implausible": "value",
     "empty_value": "value", "not_numeric": "value", "bad_qualifier": "qualifier",
     "qualifier_conflict": "qualifier", "unknown_unit": "unit", "unit_mismatch": "unit",
     "unit_conflict": "unit", "fraction_unconfirmed": "value", "share_range": "value",
@@ -149,10 +193,17 @@ SCHEMA = pandera.DataFrameSchema(
 # A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%").
 _FORMULA_START = r"^([=@]|[+-]\s*\S)"
 _SIGNED_NUMBER = r"^[+-]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
+# "-inf" is a bad number, not a formula: it is reported as "not a number".
+_SIGNED_SPECIAL = r"(?i)^[+-]\s*(inf|infinity|nan)$"
 
 
 def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """True for each cell that is a formula; cheap prefix tests first, the regex on the few."""
+    """True for each cell that is a formula; cheap prefix tests first, the regex on the few.
+
+    Judged after the trimming storage applies: " =HYPERLINK(…)" or a tab before "+cmd|…"
+    would be stored as a formula.
+    """
+    col = pc.utf8_trim_whitespace(col)
     first = pc.utf8_slice_codeunits(col, 0, 1)
     maybe = np.asarray(pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])).to_numpy(
         zero_copy_only=False), dtype=bool)
@@ -160,8 +211,10 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     idx = np.flatnonzero(maybe)
     if idx.size:
         cells = pc.take(col, pa.array(idx))
-        is_formula = pc.and_(pc.match_substring_regex(cells, _FORMULA_START),
-                             pc.invert(pc.match_substring_regex(cells, _SIGNED_NUMBER)))
+        is_formula = pc.and_(
+            pc.match_substring_regex(cells, _FORMULA_START),
+            pc.invert(pc.or_(pc.match_substring_regex(cells, _SIGNED_NUMBER),
+                             pc.match_substring_regex(cells, _SIGNED_SPECIAL))))
         hits[idx] = np.asarray(is_formula.to_numpy(zero_copy_only=False), dtype=bool)
     return hits
 

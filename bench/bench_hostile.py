@@ -1,0 +1,90 @@
+"""Each hostile upload of the attack review (issue 10) at its real size: time and peak memory.
+
+    .venv/bin/python bench/bench_hostile.py
+
+Every file goes through the worker process the upload page and the CLI use; printed per
+file: answer (refused with which code, or accepted), wall seconds, and the worker's peak
+RSS (sampled every 20 ms). The aim: any file up to the 50 MB limit answered within 15 s and
+600 MB on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import multiprocessing as mp  # noqa: E402
+
+from indicators.catalog import load_catalog  # noqa: E402
+from indicators.ingest import Options  # noqa: E402
+from indicators.ingest.worker import _rss_mb, check_file_bounded  # noqa: E402
+from tests import hostile_files as H  # noqa: E402
+
+
+def _peak_rss_while(fn):  # type: ignore[no-untyped-def]
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for child in mp.active_children():
+                if child.pid:
+                    peak[0] = max(peak[0], _rss_mb(child.pid))
+            time.sleep(0.02)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    try:
+        return fn(), peak[0]
+    finally:
+        done.set()
+        t.join()
+
+
+def _real_rows(n: int) -> bytes:
+    """Distinct (region, day) keys, as bench_ingest.py writes them."""
+    from datetime import date, timedelta
+
+    regions = sorted(load_catalog().regions)
+    first = date(2000, 1, 1)
+    return H.csv([f"信息消费规模,{regions[i % len(regions)]},"
+                  f"{first + timedelta(days=i // len(regions))},{1 + i % 50 / 10},万亿元,bench,"
+                  for i in range(n)])
+
+
+def main() -> None:
+    catalog = load_catalog()
+    cases = [
+        ("xlsx dimension A1:XFD1048576, one cell at the bottom", "dim.xlsx",
+         H.xlsx_dimension_bomb()),
+        ("xlsx sheet XML inflating to 1.87 GB", "bomb.xlsx", H.xlsx_zip_bomb(1870)),
+        ("xlsx billion laughs", "laughs.xlsx", H.xlsx_with_doctype()),
+        ("csv 9.9 MB, 1,000,000 columns on one line", "wide.csv",
+         H.csv_wide_header(1_000_000)[: int(9.9 * 1024 * 1024)]),
+        ("csv one line, no final newline", "one.csv", H.csv_one_line_no_newline()),
+        ("csv of real rows (accepted)", "real.csv", None),
+    ]
+    print(f"{'file':56} {'MB':>6} {'answer':28} {'s':>6} {'peak MB':>8}")
+    worst_s = worst_mb = 0.0
+    for label, name, data in cases:
+        if data is None:
+            data = _real_rows(250_000)
+        started = time.perf_counter()
+        checked, peak = _peak_rss_while(
+            lambda d=data, n=name: check_file_bounded(d, n, catalog, Options()))
+        secs = time.perf_counter() - started
+        answer = "accepted" if checked.ok else f"refused: {checked.problems[0].code}"
+        print(f"{label:56} {len(data) / 1024 / 1024:6.1f} {answer:28} {secs:6.2f} {peak:8.0f}")
+        worst_s, worst_mb = max(worst_s, secs), max(worst_mb, peak)
+    print(f"worst: {worst_s:.1f} s, {worst_mb:.0f} MB peak worker RSS "
+          f"(aim: 15 s, 600 MB; {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
