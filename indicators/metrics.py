@@ -211,12 +211,11 @@ def assess(
     )
     if goal is None and target.kind != "milestone":
         # A province of a national-only target: nothing to judge it against.
-        latest = pts[-1] if pts else None
-        return replace(base, status="no_target", **_latest(latest))
+        return replace(_with_latest(base, pts[-1] if pts else None), status="no_target")
     if not pts:
         return _closed(base, _Verdict("unverified")) if passed else base
     latest = pts[-1]
-    base = replace(base, **_latest(latest))
+    base = _with_latest(base, latest)
     if target.kind == "milestone":
         return _assess_milestone(target, pts, base, passed)
     assert goal is not None
@@ -262,11 +261,11 @@ def assess(
     return replace(out, status="insufficient_data")
 
 
-def _latest(p: Point | None) -> dict[str, object]:
-    if p is None:
-        return {}
-    return {"latest_value": p.value, "latest_qualifier": p.qualifier,
-            "latest_period": p.period}
+def _with_latest(p: Progress, latest: Point | None) -> Progress:
+    if latest is None:
+        return p
+    return replace(p, latest_value=latest.value, latest_qualifier=latest.qualifier,
+                   latest_period=latest.period)
 
 
 def _pct_achieved(target: Target, value: float, goal: float) -> float | None:
