@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.catalog import Catalog
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
-from indicators.paths import default_db_path
+from indicators.paths import default_db_location
 from indicators.snapshot import Snapshot, load_snapshot
 from indicators.store import NotInitialised, Store
 
@@ -25,7 +25,7 @@ class Keys:
 
 
 def store() -> Store:
-    return Store(default_db_path())
+    return Store(default_db_location())
 
 
 # cache_resource, not cache_data: a snapshot can hold a large frame, and cache_data would
@@ -58,7 +58,9 @@ def data_version(s: Store) -> int:
     changes the file or its write-ahead log, so an unchanged stamp means unchanged data.
     The stamp is taken before the query, so a write racing it only costs a second query.
     """
-    key = str(s.path)
+    key = s.location
+    if s.path is None:  # a server: ask it every run (one tiny query), so every replica
+        return s.data_version()  # sees a commit made anywhere on the next page load
     stamp = _file_stamp(key)
     with _stamps_lock:
         known = _stamps.get(key)
@@ -76,10 +78,10 @@ def snapshot() -> Snapshot:
     try:
         version = data_version(s)
     except NotInitialised:
-        st.error(_("error.no_db", lang(), path=str(s.path)))
+        st.error(_("error.no_db", lang(), path=s.label))
         st.stop()
-    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-    return _snapshot(str(s.path), version)
+    st.session_state[Keys.DATA_KEY] = (s.location, version)
+    return _snapshot(s.location, version)
 
 
 def catalog_or_none() -> Catalog | None:
@@ -89,8 +91,8 @@ def catalog_or_none() -> Catalog | None:
         version = data_version(s)
     except NotInitialised:
         return None
-    st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-    return _snapshot(str(s.path), version).catalog
+    st.session_state[Keys.DATA_KEY] = (s.location, version)
+    return _snapshot(s.location, version).catalog
 
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}

@@ -39,10 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_init_db(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.if_absent and store.exists():
-        print(f"{store.path} exists; left as it is")
+        print(f"{store.label} exists; left as it is")
         return 0
     report = build_database(store)
-    print(f"{store.path}: schema v{report.schema_version}, {report.targets} targets, "
+    print(f"{store.label}: schema v{report.schema_version}, {report.targets} targets, "
           f"{report.tasks} tasks")
     for up in report.seeded:
         print(f"  loaded {up.file_name}: {up.rows_new} figures (upload {up.id})")

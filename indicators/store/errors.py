@@ -1,0 +1,15 @@
+"""What the store raises; the CLI prints a StoreError as one line and exits 1."""
+
+from __future__ import annotations
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class StoreBusy(StoreError):
+    """Another process holds the database; the caller should say 'busy, try again'."""
+
+
+class NotInitialised(StoreError):
+    pass
