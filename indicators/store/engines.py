@@ -167,6 +167,11 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+_converter = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                                "autoload_known_extensions": False})
+_converter_guard = threading.Lock()
+
+
 def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     if not description:
         return pd.DataFrame()
@@ -179,7 +184,14 @@ def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -
             arrays.append(pa.array(values, type=typ))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays.append(pa.array(values))
-    return pa.Table.from_arrays(arrays, names=names).to_pandas()
+    # Through DuckDB's own conversion, so a frame has the dtypes it has on DuckDB (nullable
+    # Int64, None in an all-null text column, …) and callers see one behaviour.
+    with _converter_guard:
+        cur = _converter.cursor()
+    try:
+        return cur.from_arrow(pa.Table.from_arrays(arrays, names=names)).df()
+    finally:
+        cur.close()
 
 
 class _PgResult:
