@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "indicators.commands.ingest",
     "indicators.commands.planners",
     "indicators.commands.export",
+    "indicators.commands.transfer",
 )
 
 

@@ -118,3 +118,15 @@ def empty_store(backend: str, request: pytest.FixtureRequest, tmp_path: Path) ->
     build_database(s, actuals_dir=tmp_path / "no-actuals")
     yield s
     drop_pg_store(server, s)
+
+
+@pytest.fixture
+def blank_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new store can go: a DuckDB path not yet created, or an empty database."""
+    if backend == "duckdb":
+        yield str(tmp_path / "new.duckdb")
+        return
+    server = request.getfixturevalue("pg_server")
+    s = new_pg_store(server, None)
+    yield s.location
+    drop_pg_store(server, s)

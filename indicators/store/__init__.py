@@ -37,9 +37,13 @@ from .schema import (
     LOCK_WRITES,
     MIGRATIONS,
     SCHEMA_VERSION,
+    SEQUENCES,
+    SNAPSHOT_READ,
+    TABLES,
     TABLES_BY_NAME,
     arrow_schema,
     render,
+    reset_sequence,
 )
 
 __all__ = [
@@ -517,8 +521,9 @@ class Store:
     # --- for tests and support ----------------------------------------------------------
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every table's rows, ordered: compare two dumps to prove nothing changed."""
-        with self.connect() as con:
+        """Every table's rows, ordered: compare two dumps to prove nothing changed (of any
+        schema version: support looks at what is there)."""
+        with self.engine.connect() as con:
             tables = [r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables "
                 "WHERE table_type = 'BASE TABLE' AND table_schema = current_schema() "
@@ -536,6 +541,55 @@ class Store:
         with self.connect() as con:
             return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
                     for t in TABLES_BY_NAME}
+
+    # --- whole-store transfer (backup, restore, copy-store) ------------------------------
+
+    def read_tables(self) -> dict[str, pa.Table]:
+        """Every table as Arrow, typed by the schema, all from one consistent snapshot."""
+        with self.engine.transaction() as con:
+            if SNAPSHOT_READ[self.dialect]:
+                con.execute(SNAPSHOT_READ[self.dialect])
+            self._verify(con)
+            out = {}
+            for table in TABLES:
+                cols = ", ".join(table.names)
+                got = con.sql(f"SELECT {cols} FROM {table.name}").to_arrow_table()
+                out[table.name] = got.cast(arrow_schema(table))
+            return out
+
+    def replace_tables(self, tables: dict[str, pa.Table], *, replace: bool = False) -> None:
+        """Make this store hold exactly `tables` (a whole store), in one transaction.
+
+        Refuses a store that already holds uploads unless `replace`; the data version moves
+        past both the old and the restored one, so every app replica reloads.
+        """
+        self.migrate()
+        with self.transaction() as con:
+            self._lock_writes(con)
+            held = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+            if held and not replace:
+                raise StoreError(
+                    f"{self.label} already holds {held} upload(s); restore into an empty "
+                    "database, or pass --replace to overwrite it")
+            old_version = int(_one(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            for table in TABLES:
+                incoming = tables[table.name].select(table.names).cast(arrow_schema(table))
+                con.execute(f"DELETE FROM {table.name}")
+                con.register("incoming_rows", incoming)
+                cols = ", ".join(table.names)
+                con.execute(
+                    f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM incoming_rows")
+                con.unregister("incoming_rows")
+            restored = int(_one(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'",
+                        [str(max(old_version, restored) + 1)])
+            for sequence, (table_name, column) in SEQUENCES.items():
+                top = con.execute(
+                    f"SELECT coalesce(max({column}), 0) FROM {table_name}").fetchall()[0][0]
+                for statement in reset_sequence(sequence, int(top) + 1, self.dialect):
+                    con.execute(statement).fetchall()
 
     # --- planners' data entry (ingest) --------------------------------------------------
 

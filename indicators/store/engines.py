@@ -172,9 +172,7 @@ _converter = duckdb.connect(":memory:", config={"autoinstall_known_extensions": 
 _converter_guard = threading.Lock()
 
 
-def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    if not description:
-        return pd.DataFrame()
+def arrow_from(description: Sequence[Any], rows: list[tuple[Any, ...]]) -> pa.Table:
     names = [d.name for d in description]
     arrays = []
     for i, d in enumerate(description):
@@ -184,12 +182,19 @@ def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -
             arrays.append(pa.array(values, type=typ))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays.append(pa.array(values))
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    if not description:
+        return pd.DataFrame()
+    table = arrow_from(description, rows)
     # Through DuckDB's own conversion, so a frame has the dtypes it has on DuckDB (nullable
     # Int64, None in an all-null text column, …) and callers see one behaviour.
     with _converter_guard:
         cur = _converter.cursor()
     try:
-        return cur.from_arrow(pa.Table.from_arrays(arrays, names=names)).df()
+        return cur.from_arrow(table).df()
     finally:
         cur.close()
 
@@ -208,6 +213,9 @@ class _PgResult:
     def df(self) -> pd.DataFrame:
         return frame_from(self.cursor.description, self.fetchall())
 
+    def to_arrow_table(self) -> pa.Table:
+        return arrow_from(self.cursor.description, self.fetchall())
+
 
 class PgConnection:
     """A pooled psycopg connection with the surface ``Store`` uses."""
@@ -219,6 +227,8 @@ class PgConnection:
         cur = self.conn.cursor()
         cur.execute(_placeholders(sql), list(params) if params else None)
         return _PgResult(cur)
+
+    sql = execute  # DuckDB's name for a query whose result is read as Arrow
 
     def register(self, name: str, data: pa.Table | pd.DataFrame) -> None:
         """Load a batch into a temporary table with COPY (dropped at the end of the

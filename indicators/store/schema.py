@@ -164,5 +164,11 @@ LOCK_WRITES = {
     DUCKDB: None,
     POSTGRESQL: "SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE",
 }
+# A backup or a copy reads every table from one snapshot, while planners go on writing.
+# (DuckDB: one transaction is one snapshot already.)
+SNAPSHOT_READ = {
+    DUCKDB: None,
+    POSTGRESQL: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+}
 # Two `init-db` at once (two replicas starting) must not both create the tables.
 LOCK_SCHEMA = {DUCKDB: None, POSTGRESQL: "SELECT pg_advisory_xact_lock(74210011)"}
