@@ -13,7 +13,7 @@ from indicators.catalog import Catalog
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_location
 from indicators.snapshot import Snapshot, load_snapshot
-from indicators.store import NotInitialised, Store
+from indicators.store import NotInitialised, Store, StoreError
 
 
 class Keys:
@@ -80,6 +80,9 @@ def snapshot() -> Snapshot:
     except NotInitialised:
         st.error(_("error.no_db", lang(), path=s.label))
         st.stop()
+    except StoreError:  # a database server restarting: the next page load reconnects
+        st.error(_("error.store_unreachable", lang(), path=s.label))
+        st.stop()
     st.session_state[Keys.DATA_KEY] = (s.location, version)
     return _snapshot(s.location, version)
 
@@ -89,7 +92,7 @@ def catalog_or_none() -> Catalog | None:
     s = store()
     try:
         version = data_version(s)
-    except NotInitialised:
+    except (NotInitialised, StoreError):  # the page itself then says what is wrong
         return None
     st.session_state[Keys.DATA_KEY] = (s.location, version)
     return _snapshot(s.location, version).catalog
