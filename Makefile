@@ -7,8 +7,9 @@ DB ?= data/indicators.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: chromium renders static figures (kaleido) and runs browser tests;
-# a CJK font makes Chinese show as text, not boxes, in both.
-APT_PACKAGES := chromium fonts-wqy-microhei
+# a CJK font makes Chinese show as text, not boxes, in both; postgresql gives the tests a
+# throwaway server (started and stopped by the test session itself).
+APT_PACKAGES := chromium fonts-wqy-microhei postgresql
 
 .PHONY: run test lint bench system-deps clean
 

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "indicators.commands.ingest",
     "indicators.commands.planners",
     "indicators.commands.export",
+    "indicators.commands.transfer",
 )
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.catalog import Catalog
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
-from indicators.paths import default_db_path
+from indicators.paths import default_db_location
 from indicators.snapshot import Snapshot, load_snapshot
 from indicators.store import NotInitialised, Store, StoreError, StoreUnavailable
 
@@ -25,7 +25,7 @@ class Keys:
 
 
 def store() -> Store:
-    return Store(default_db_path())
+    return Store(default_db_location())
 
 
 # cache_resource, not cache_data: a snapshot can hold a large frame, and cache_data would
@@ -58,7 +58,9 @@ def data_version(s: Store) -> int:
     changes the file or its write-ahead log, so an unchanged stamp means unchanged data.
     The stamp is taken before the query, so a write racing it only costs a second query.
     """
-    key = str(s.path)
+    key = s.location
+    if s.path is None:  # a server: ask it every run (one tiny query), so every replica
+        return s.data_version()  # sees a commit made anywhere on the next page load
     stamp = _file_stamp(key)
     with _stamps_lock:
         known = _stamps.get(key)
@@ -75,8 +77,8 @@ def snapshot() -> Snapshot:
     s = store()
     try:
         version = data_version(s)
-        st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-        return _snapshot(str(s.path), version)
+        st.session_state[Keys.DATA_KEY] = (s.location, version)
+        return _snapshot(s.location, version)
     except StoreError as exc:
         store_error(exc)
         st.stop()
@@ -85,15 +87,15 @@ def snapshot() -> Snapshot:
 
 def store_error(exc: StoreError) -> None:
     """A store that cannot be used, said in the reader's language with what to do."""
-    lg, path = lang(), str(store().path)
+    lg, path = lang(), store().label
     if isinstance(exc, NotInitialised):
         st.error(_("error.no_db", lg, path=path))
     elif isinstance(exc, StoreUnavailable):
         st.error(_({"corrupt": "error.db_corrupt", "read_only": "error.db_read_only",
                     "disk_full": "error.disk_full"}.get(exc.code, "error.db_corrupt"),
                    lg, path=path))
-    else:
-        st.error(str(exc))
+    else:  # a database server restarting: the next page load reconnects
+        st.error(_("error.store_unreachable", lg, path=path))
 
 
 def catalog_or_none() -> Catalog | None:
@@ -101,8 +103,8 @@ def catalog_or_none() -> Catalog | None:
     s = store()
     try:
         version = data_version(s)
-        st.session_state[Keys.DATA_KEY] = (str(s.path), version)
-        return _snapshot(str(s.path), version).catalog
+        st.session_state[Keys.DATA_KEY] = (s.location, version)
+        return _snapshot(s.location, version).catalog
     except StoreError:
         # The page itself says what is wrong (snapshot() above); navigation still builds.
         return None

@@ -44,7 +44,7 @@ def render() -> None:
     fmt = c2.radio(_("pack.format", lg), PACK_FORMATS, horizontal=True,
                    format_func=lambda f: _(f"pack.format.{f}", lg), key=PackKeys.FORMAT)
     s = store()
-    request = (str(s.path), s.data_version(), pack_lang, fmt, date.today().isoformat())
+    request = (s.location, s.data_version(), pack_lang, fmt, date.today().isoformat())
     if st.button(_("pack.button", lg), type="primary", key=PackKeys.BUILD,
                  icon=":material/picture_as_pdf:"):
         with st.spinner(_("pack.building", lg)):

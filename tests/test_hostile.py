@@ -206,7 +206,9 @@ def test_a_read_only_database_is_viewed_and_a_write_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # As root, file modes do not stop writes; the store's own check is what decides.
-    monkeypatch.setattr(Store, "writable", lambda self: False)
+    from indicators.store.engines import DuckEngine
+
+    monkeypatch.setattr(DuckEngine, "writable", lambda self: False)
     assert main(["status", "--db", str(store.path)]) == 0
     capsys.readouterr()
     path = tmp_path / "in.csv"

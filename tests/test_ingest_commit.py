@@ -9,6 +9,7 @@ import pytest
 from indicators.ingest import DuplicateUpload, Options, check_file, check_records, commit, preview
 from indicators.store import Store
 
+BOTH_BACKENDS = True
 TODAY = date(2026, 11, 23)
 HEAD = "指标,地区,时期,数值,来源\n"
 

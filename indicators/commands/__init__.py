@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", type=Path, default=None,
-        help="DuckDB file (default: $INDICATORS_DB or data/indicators.duckdb)",
+        "--db", default=None, metavar="PATH_OR_URL",
+        help="DuckDB file or postgresql://user@host:port/dbname URL "
+             "(default: $INDICATORS_DB or data/indicators.duckdb)",
     )

@@ -41,10 +41,10 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     if args.if_absent and store.exists():
         # `make run` comes here first: a damaged file stops it with what to do (exit 1).
         store.check()
-        print(f"{store.path} exists; left as it is")
+        print(f"{store.label} exists; left as it is")
         return 0
     report = build_database(store)
-    print(f"{store.path}: schema v{report.schema_version}, {report.targets} targets, "
+    print(f"{store.label}: schema v{report.schema_version}, {report.targets} targets, "
           f"{report.tasks} tasks")
     for up in report.seeded:
         print(f"  loaded {up.file_name}: {up.rows_new} figures (upload {up.id})")

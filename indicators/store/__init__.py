@@ -1,8 +1,12 @@
-"""The DuckDB store: the only module that speaks SQL.
+"""The store: the only package that speaks SQL.
 
-One ``Store`` owns the database file. Every operation opens a short-lived connection and
-closes it, so the dashboard and a command-line ingest can share the file (DuckDB lets one
-process hold it at a time); a held lock is retried briefly, then reported as ``StoreBusy``.
+``Store(location)`` opens either a DuckDB file (the default: one machine, zero setup) or a
+PostgreSQL database when the location is a ``postgresql://user@host:port/dbname`` URL (many
+app replicas, many planners at once). The interface is the same; the SQL below is written
+once, and the few statements that differ are named in ``schema.py``. Connections come from
+``engines.py``: DuckDB opens a short-lived connection per operation (one process holds the
+file at a time; a held lock is retried, then reported as ``StoreBusy``), PostgreSQL uses a
+connection pool and row locks, so concurrent writers queue instead of being told "busy".
 
 Actuals are append-only. A correction is a new row; an undo is an upload of kind ``undo``
 that hides the rows of the upload it undoes. The current value of (indicator, region, period)
@@ -12,94 +16,55 @@ is the newest row whose upload has not been undone, so history and undo come fre
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .catalog import (
-    Catalog,
-    Department,
-    Document,
-    Domain,
-    Region,
-    Target,
-    Task,
-    TaskDepartment,
+from ..catalog import Catalog
+from ..paths import default_db_location
+from .engines import DuckEngine, PgEngine, is_url
+from .errors import (
+    NotInitialised,
+    StoreBusy,
+    StoreCorrupt,
+    StoreDiskFull,
+    StoreError,
+    StoreReadOnly,
+    StoreUnavailable,
 )
-from .paths import default_db_path
+from .schema import (
+    CATALOG_CLASSES,
+    LOCK_SCHEMA,
+    LOCK_WRITES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SEQUENCES,
+    SNAPSHOT_READ,
+    TABLES,
+    TABLES_BY_NAME,
+    arrow_schema,
+    render,
+    reset_sequence,
+)
 
-SCHEMA_VERSION = 1
+__all__ = [
+    "ACTUAL_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "Diff", "NotInitialised", "Store",
+    "StoreBusy", "StoreCorrupt", "StoreDiskFull", "StoreError", "StoreReadOnly",
+    "StoreUnavailable", "Upload", "sha256_of",
+]
 
 ACTUAL_COLUMNS = (
     "indicator_id", "region_code", "period", "t", "value", "qualifier", "unit", "source", "note",
 )
 
-_CATALOG_TABLES: dict[str, type] = {
-    "documents": Document,
-    "domains": Domain,
-    "targets": Target,
-    "regions": Region,
-    "departments": Department,
-    "tasks": Task,
-    "task_departments": TaskDepartment,
-}
-
-_SQL_TYPES = {
-    "str": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "bool": "BOOLEAN", "date": "DATE",
-}
-
-
-def _column_defs(cls: type) -> str:
-    cols = []
-    for f in fields(cls):
-        base = str(f.type).split("|")[0].strip()
-        cols.append(f"{f.name} {_SQL_TYPES.get(base, 'VARCHAR')}")
-    return ", ".join(cols)
-
-
-# Each migration moves the schema from version N-1 to N; never edit one that has shipped.
-MIGRATIONS: dict[int, list[str]] = {
-    1: [
-        *(f"CREATE TABLE {name} ({_column_defs(cls)})" for name, cls in _CATALOG_TABLES.items()),
-        "CREATE SEQUENCE upload_id START 1",
-        "CREATE SEQUENCE actual_id START 1",
-        "CREATE SEQUENCE status_id START 1",
-        """CREATE TABLE uploads (
-            id BIGINT PRIMARY KEY, kind VARCHAR NOT NULL, file_name VARCHAR, sha256 VARCHAR,
-            user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
-            rows_total INTEGER NOT NULL DEFAULT 0, rows_new INTEGER NOT NULL DEFAULT 0,
-            rows_changed INTEGER NOT NULL DEFAULT 0, rows_unchanged INTEGER NOT NULL DEFAULT 0,
-            undoes BIGINT, note VARCHAR)""",
-        """CREATE TABLE actuals (
-            id BIGINT NOT NULL, indicator_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL,
-            period VARCHAR NOT NULL, t DOUBLE NOT NULL, value DOUBLE NOT NULL,
-            qualifier VARCHAR, unit VARCHAR NOT NULL, source VARCHAR, note VARCHAR,
-            upload_id BIGINT NOT NULL)""",
-        """CREATE TABLE status_updates (
-            id BIGINT PRIMARY KEY, subject_type VARCHAR NOT NULL, subject_id VARCHAR NOT NULL,
-            status VARCHAR NOT NULL, note VARCHAR, evidence VARCHAR,
-            user_name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)""",
-        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-        # A live row: its upload is not undone; the newest live row per key is current.
-        """CREATE VIEW live_actuals AS
-            SELECT a.* FROM actuals a
-            WHERE a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL)""",
-        """CREATE VIEW current_actuals AS
-            SELECT * FROM live_actuals
-            QUALIFY row_number() OVER (
-                PARTITION BY indicator_id, region_code, period ORDER BY id DESC) = 1""",
-    ],
-}
+_CATALOG_TABLES = CATALOG_CLASSES
 
 
 # Incoming rows (a relation named `incoming`) against the current values: the preview, the
@@ -114,58 +79,6 @@ _CLASSIFIED = """
     FROM incoming i LEFT JOIN current_actuals c
       ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
      AND c.period = i.period"""
-
-
-class StoreError(RuntimeError):
-    pass
-
-
-class StoreBusy(StoreError):
-    """Another process holds the database; the caller should say 'busy, try again'."""
-
-
-class NotInitialised(StoreError):
-    pass
-
-
-class StoreUnavailable(StoreError):
-    """The file cannot be used as it is; ``code`` names why (for the UI's own wording)."""
-
-    code = "unavailable"
-
-
-class StoreCorrupt(StoreUnavailable):
-    code = "corrupt"
-
-
-class StoreReadOnly(StoreUnavailable):
-    code = "read_only"
-
-
-class StoreDiskFull(StoreUnavailable):
-    code = "disk_full"
-
-
-# DuckDB says what went wrong only in its message; these fragments pick the kind.
-_CORRUPT_SIGNS = ("not a valid duckdb database", "corrupt", "checksum", "could not read enough",
-                  "serialization error", "invalid block")
-_FULL_SIGNS = ("no space left", "disk full", "disk quota")
-
-
-def _unavailable(exc: BaseException, path: Path) -> StoreUnavailable | None:
-    """A store-level failure of the file itself (not of our SQL), or None."""
-    text = str(exc).lower()
-    if any(s in text for s in _FULL_SIGNS):
-        return StoreDiskFull(f"the disk holding {path} is full: nothing was stored; "
-                             "free some space and try again")
-    if "read-only" in text or "read only" in text:
-        return StoreReadOnly(f"the database {path} is read-only here: it can be viewed but "
-                             "not changed")
-    if any(s in text for s in _CORRUPT_SIGNS):
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return StoreCorrupt(f"the database file {path} is damaged ({first}); restore it from "
-                            "a backup, or move it aside and run `python -m indicators init-db`")
-    return None
 
 
 @dataclass(frozen=True)
@@ -211,133 +124,84 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _one(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+def _one(cur: Any) -> tuple[Any, ...] | None:
     """First row or None; drains the result, which DuckDB 2 requires before the next query."""
     rows = cur.fetchall()
     return rows[0] if rows else None
 
 
-_writer_locks: dict[str, threading.RLock] = {}
-_writer_locks_guard = threading.Lock()
-
-
-def _writer_lock(path: Path) -> threading.RLock:
-    key = str(path.resolve())
-    with _writer_locks_guard:
-        return _writer_locks.setdefault(key, threading.RLock())
-
-
-_instance_locks: dict[str, threading.Lock] = {}
-
-
-def _instance_lock(path: Path) -> threading.Lock:
-    key = str(path.resolve())
-    with _writer_locks_guard:
-        return _instance_locks.setdefault(key, threading.Lock())
-
-
-def _is_lock_error(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
+# Locations whose schema version this process has checked (once each, not on every read).
+_verified: set[str] = set()
+_verified_guard = threading.Lock()
 
 
 class Store:
     def __init__(self, path: Path | str | None = None, *, busy_timeout: float = 10.0) -> None:
-        self.path = Path(path) if path is not None else default_db_path()
+        location = path if path is not None else default_db_location()
         self.busy_timeout = busy_timeout
+        self.engine: DuckEngine | PgEngine
+        if is_url(str(location)):
+            self.path: Path | None = None
+            self.location = str(location)
+            self.engine = PgEngine(self.location, busy_timeout)
+        else:
+            self.path = Path(location)
+            self.location = str(self.path)
+            self.engine = DuckEngine(self.path, busy_timeout)
+        self.dialect = self.engine.dialect
+        # What messages show: the path, or the URL without its password.
+        self.label = self.engine.label
 
     # --- connections --------------------------------------------------------------------
 
     @contextmanager
-    def connect(self, *, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        if not create and not self.path.exists():
-            raise NotInitialised(
-                f"no database at {self.path}: run `python -m indicators init-db`"
-            )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # A file (or folder, where the write-ahead log goes) we may not write is opened
-        # read-only: viewing works, and a write is refused with a clear reason.
-        read_only = not create and not self.writable()
-        deadline = time.monotonic() + self.busy_timeout
-        delay = 0.02
-        while True:
-            try:
-                # DuckDB shares one database instance per file within a process; opening
-                # or closing it from two threads at once races (seen as "file handle
-                # conflict"), so sessions of one server take turns at those two moments.
-                with _instance_lock(self.path):
-                    con = duckdb.connect(
-                        str(self.path), read_only=read_only,
-                        config={"autoinstall_known_extensions": False,
-                                "autoload_known_extensions": False})
-                break
-            except duckdb.Error as exc:
-                if not _is_lock_error(exc):
-                    raise _unavailable(exc, self.path) or StoreCorrupt(
-                        f"the database file {self.path} cannot be opened ({exc}); restore it "
-                        "from a backup, or move it aside and run "
-                        "`python -m indicators init-db`") from exc
-                if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"the database {self.path.name} is busy (another process is writing); "
-                        "try again in a moment"
-                    ) from exc
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-        try:
+    def connect(self, *, create: bool = False) -> Iterator[Any]:
+        with self.engine.connect(create=create) as con:
+            if not create:
+                self._verify(con)
             yield con
-        except duckdb.Error as exc:
-            mapped = _unavailable(exc, self.path)
-            if mapped is None:
-                raise
-            raise mapped from exc
-        finally:
-            with _instance_lock(self.path):
-                con.close()
 
     def writable(self) -> bool:
-        """Whether this process may write the file and create its write-ahead log beside it."""
-        if not self.path.exists():
-            return os.access(self.path.parent, os.W_OK)
-        return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        """Whether this process may write the store (a server decides for itself)."""
+        return self.engine.writable()
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # Sessions of one server share DuckDB's in-process instance, where two concurrent
-        # writers conflict on the meta row; taking turns per file lets both land. Other
-        # processes are kept out by DuckDB's file lock (see connect).
-        with _writer_lock(self.path), self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                yield con
-            except duckdb.TransactionException as exc:
-                con.execute("ROLLBACK")
-                if _unavailable(exc, self.path) is not None:
-                    raise
-                raise StoreBusy(
-                    f"the database {self.path.name} is busy (another write conflicted); "
-                    "try again in a moment"
-                ) from exc
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            try:
-                con.execute("COMMIT")
-            except duckdb.Error:
-                # A failed commit (a full disk) leaves the transaction open: end it.
-                with suppress(duckdb.Error):
-                    con.execute("ROLLBACK")
-                raise
+    def transaction(self) -> Iterator[Any]:
+        with self.engine.transaction() as con:
+            self._verify(con)
+            yield con
+
+    def _verify(self, con: Any) -> None:
+        """Refuse a database this program did not make or cannot read, before any write."""
+        if self.location in _verified:
+            return
+        version = self._schema_version(con)
+        if version == 0:
+            raise NotInitialised(
+                f"no indicators database at {self.label}: run `python -m indicators init-db`")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.label} has schema version {version}, newer than this program "
+                f"knows ({SCHEMA_VERSION}); upgrade the program")
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.label} has schema version {version}; run `python -m indicators "
+                f"init-db` to upgrade it to {SCHEMA_VERSION}")
+        with _verified_guard:
+            _verified.add(self.location)
 
     def exists(self) -> bool:
-        return self.path.exists()
+        if self.path is not None:
+            return self.engine.exists()
+        with self.engine.connect() as con:
+            return self._schema_version(con) > 0
 
     def check(self) -> None:
         """Open the file and read every figure once: a damaged file raises a StoreError
         that says what to do, before a server starts on it."""
         with self.connect() as con:
             if self._schema_version(con) < 1:
-                raise StoreCorrupt(f"{self.path} is not a database of this dashboard; move "
+                raise StoreCorrupt(f"{self.label} is not a database of this dashboard; move "
                                    "it aside and run `python -m indicators init-db`")
             con.execute("SELECT count(*), sum(value), max(period) FROM actuals").fetchall()
             con.execute("SELECT count(*), max(user_name) FROM uploads").fetchall()
@@ -349,9 +213,10 @@ class Store:
             return self._schema_version(con)
 
     @staticmethod
-    def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    def _schema_version(con: Any) -> int:
         has_meta = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+            "AND table_schema = current_schema()"
         ).fetchall()[0][0]
         if not has_meta:
             return 0
@@ -359,18 +224,28 @@ class Store:
         return int(row[0]) if row else 0
 
     def migrate(self) -> int:
-        with self.connect(create=True) as con:
-            con.execute("BEGIN TRANSACTION")
+        """Create or upgrade the schema, all or nothing; the same steps on every backend."""
+        newest = max(MIGRATIONS)
+        with self.engine.transaction(create=True) as con:
+            if LOCK_SCHEMA[self.dialect]:
+                con.execute(LOCK_SCHEMA[self.dialect]).fetchall()
             current = self._schema_version(con)
+            if current > newest:
+                raise StoreError(
+                    f"{self.label} has schema version {current}, newer than this program "
+                    f"knows ({newest}); upgrade the program")
             for version in sorted(v for v in MIGRATIONS if v > current):
                 for statement in MIGRATIONS[version]:
-                    con.execute(statement)
+                    con.execute(render(statement, self.dialect))
                 con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                    "INSERT INTO meta VALUES ('schema_version', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(version)]
                 )
-            con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
-            con.execute("COMMIT")
-        return max(MIGRATIONS)
+            con.execute(
+                "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
+        with _verified_guard:
+            _verified.discard(self.location)
+        return newest
 
     def load_catalog(self, catalog: Catalog) -> None:
         """Replace the catalog tables in one transaction; actuals and statuses are kept."""
@@ -388,7 +263,8 @@ class Store:
                 names = [f.name for f in fields(cls)]
                 con.execute(f"DELETE FROM {table}")
                 frame = pd.DataFrame([asdict(i) for i in items], columns=names)
-                con.register("incoming_catalog", frame)
+                con.register("incoming_catalog", pa.Table.from_pandas(
+                    frame, schema=arrow_schema(TABLES_BY_NAME[table]), preserve_index=False))
                 con.execute(
                     f"INSERT INTO {table} ({', '.join(names)}) "
                     f"SELECT {', '.join(names)} FROM incoming_catalog"
@@ -418,8 +294,13 @@ class Store:
 
     # --- versions, for caches -----------------------------------------------------------
 
+    def _lock_writes(self, con: Any) -> None:
+        statement = LOCK_WRITES[self.dialect]
+        if statement:
+            con.execute(statement).fetchall()
+
     @staticmethod
-    def _bump(con: duckdb.DuckDBPyConnection) -> None:
+    def _bump(con: Any) -> None:
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
             "WHERE key = 'data_version'"
@@ -451,8 +332,10 @@ class Store:
         with self.connect() as con:
             return con.execute(
                 f"""WITH live AS (SELECT * FROM actuals a WHERE {' AND '.join(where)}),
-                    cur AS (SELECT * FROM live QUALIFY row_number() OVER (
-                        PARTITION BY indicator_id, region_code, period ORDER BY id DESC) = 1)
+                    ranked AS (SELECT *, row_number() OVER (
+                        PARTITION BY indicator_id, region_code, period ORDER BY id DESC)
+                        AS _rank FROM live),
+                    cur AS (SELECT * FROM ranked WHERE _rank = 1)
                     SELECT c.id, c.indicator_id, c.region_code, c.period, c.t, c.value,
                            c.qualifier, c.unit, c.source, c.note, c.upload_id,
                            u.kind AS upload_kind, u.file_name, u.user_name, u.created_at
@@ -478,9 +361,10 @@ class Store:
     def summary(self) -> dict[str, Any]:
         """What the 'data as of' line needs: newest period and time of the last upload."""
         with self.connect() as con:
-            period, _ = _one(con.execute(
-                "SELECT arg_max(period, t), max(t) FROM live_actuals"
+            newest = _one(con.execute(
+                "SELECT period FROM live_actuals ORDER BY t DESC, id DESC LIMIT 1"
             ))
+            period = newest[0] if newest else None
             last = con.execute(
                 "SELECT max(created_at) FROM uploads WHERE kind <> 'seed'"
             ).fetchall()[0][0]
@@ -535,6 +419,7 @@ class Store:
         with self.transaction() as con:
             upload_id = con.execute("SELECT nextval('upload_id')").fetchall()[0][0]
             con.register("incoming", table)
+            self._lock_writes(con)
             # A view, not a table: the join runs twice (count, insert) but a million rows
             # are never materialised, which is the faster of the two.
             con.execute("CREATE TEMP VIEW classified AS " + _CLASSIFIED)
@@ -550,9 +435,8 @@ class Store:
                 [upload_id],
             )
             con.execute(
-                """INSERT INTO uploads VALUES (?, ?, ?, ?, ?, current_localtimestamp(),
-                                              ?, ?, ?, ?, NULL, ?)""",
-                [upload_id, kind, file_name, sha256, user, table.num_rows,
+                """INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)""",
+                [upload_id, kind, file_name, sha256, user, datetime.now(), table.num_rows,
                  counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0),
                  note],
             )
@@ -564,6 +448,7 @@ class Store:
     def undo_upload(self, upload_id: int, *, user: str, note: str | None = None) -> Upload:
         """Hide an upload's rows; the values they replaced become current again."""
         with self.transaction() as con:
+            self._lock_writes(con)
             row = _one(con.execute(
                 "SELECT kind, (SELECT count(*) FROM uploads WHERE undoes = ?) "
                 "FROM uploads WHERE id = ?",
@@ -581,9 +466,8 @@ class Store:
             ).fetchall()[0][0]
             undo_id = con.execute("SELECT nextval('upload_id')").fetchall()[0][0]
             con.execute(
-                """INSERT INTO uploads VALUES (?, 'undo', NULL, NULL, ?, current_localtimestamp(),
-                                              ?, 0, 0, 0, ?, ?)""",
-                [undo_id, user, n, upload_id, note],
+                """INSERT INTO uploads VALUES (?, 'undo', NULL, NULL, ?, ?, ?, 0, 0, 0, ?, ?)""",
+                [undo_id, user, datetime.now(), n, upload_id, note],
             )
             self._bump(con)
         return self.upload(undo_id)
@@ -632,8 +516,8 @@ class Store:
         with self.transaction() as con:
             new_id = con.execute("SELECT nextval('status_id')").fetchall()[0][0]
             con.execute(
-                "INSERT INTO status_updates VALUES (?, ?, ?, ?, ?, ?, ?, current_localtimestamp())",
-                [new_id, subject_type, subject_id, status, note, evidence, user],
+                "INSERT INTO status_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_id, subject_type, subject_id, status, note, evidence, user, datetime.now()],
             )
             self._bump(con)
         return int(new_id)
@@ -641,9 +525,11 @@ class Store:
     def current_statuses(self, subject_type: str) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(
-                """SELECT subject_id, status, note, evidence, user_name, created_at
-                   FROM status_updates WHERE subject_type = ?
-                   QUALIFY row_number() OVER (PARTITION BY subject_id ORDER BY id DESC) = 1""",
+                """SELECT subject_id, status, note, evidence, user_name, created_at FROM (
+                       SELECT *, row_number() OVER (PARTITION BY subject_id ORDER BY id DESC)
+                           AS _rank
+                       FROM status_updates WHERE subject_type = ?) s
+                   WHERE _rank = 1""",
                 [subject_type],
             ).df()
 
@@ -658,13 +544,75 @@ class Store:
     # --- for tests and support ----------------------------------------------------------
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every table's rows, ordered: compare two dumps to prove nothing changed."""
-        with self.connect() as con:
+        """Every table's rows, ordered: compare two dumps to prove nothing changed (of any
+        schema version: support looks at what is there)."""
+        with self.engine.connect() as con:
             tables = [r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables "
-                "WHERE table_type = 'BASE TABLE' ORDER BY table_name"
+                "WHERE table_type = 'BASE TABLE' AND table_schema = current_schema() "
+                "ORDER BY table_name"
             ).fetchall()]
-            return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+            out = {}
+            for t in tables:
+                n = len(con.execute(f"SELECT * FROM {t} LIMIT 0").description)
+                order = ", ".join(str(i) for i in range(1, n + 1))
+                out[t] = con.execute(f"SELECT * FROM {t} ORDER BY {order}").fetchall()
+            return out
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, in schema order."""
+        with self.connect() as con:
+            return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
+                    for t in TABLES_BY_NAME}
+
+    # --- whole-store transfer (backup, restore, copy-store) ------------------------------
+
+    def read_tables(self) -> dict[str, pa.Table]:
+        """Every table as Arrow, typed by the schema, all from one consistent snapshot."""
+        with self.engine.transaction() as con:
+            if SNAPSHOT_READ[self.dialect]:
+                con.execute(SNAPSHOT_READ[self.dialect])
+            self._verify(con)
+            out = {}
+            for table in TABLES:
+                cols = ", ".join(table.names)
+                got = con.sql(f"SELECT {cols} FROM {table.name}").to_arrow_table()
+                out[table.name] = got.cast(arrow_schema(table))
+            return out
+
+    def replace_tables(self, tables: dict[str, pa.Table], *, replace: bool = False) -> None:
+        """Make this store hold exactly `tables` (a whole store), in one transaction.
+
+        Refuses a store that already holds uploads unless `replace`; the data version moves
+        past both the old and the restored one, so every app replica reloads.
+        """
+        self.migrate()
+        with self.transaction() as con:
+            self._lock_writes(con)
+            held = con.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+            if held and not replace:
+                raise StoreError(
+                    f"{self.label} already holds {held} upload(s); restore into an empty "
+                    "database, or pass --replace to overwrite it")
+            old_version = int(_one(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            for table in TABLES:
+                incoming = tables[table.name].select(table.names).cast(arrow_schema(table))
+                con.execute(f"DELETE FROM {table.name}")
+                con.register("incoming_rows", incoming)
+                cols = ", ".join(table.names)
+                con.execute(
+                    f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM incoming_rows")
+                con.unregister("incoming_rows")
+            restored = int(_one(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'",
+                        [str(max(old_version, restored) + 1)])
+            for sequence, (table_name, column) in SEQUENCES.items():
+                top = con.execute(
+                    f"SELECT coalesce(max({column}), 0) FROM {table_name}").fetchall()[0][0]
+                for statement in reset_sequence(sequence, int(top) + 1, self.dialect):
+                    con.execute(statement).fetchall()
 
     # --- planners' data entry (ingest) --------------------------------------------------
 
@@ -683,10 +631,13 @@ class Store:
             counts = dict(con.execute(
                 "SELECT change, count(*) FROM previewed GROUP BY change").fetchall())
             sample = con.execute(
-                """SELECT * FROM previewed
-                   QUALIFY row_number() OVER (PARTITION BY change ORDER BY excel_row) <= ?
-                   ORDER BY excel_row""",
+                """SELECT * FROM (
+                       SELECT *, row_number() OVER (PARTITION BY change ORDER BY excel_row)
+                           AS _rank
+                       FROM previewed) p
+                   WHERE _rank <= ? ORDER BY excel_row""",
                 [limit],
-            ).df()
+            ).df().drop(columns=["_rank"])
+            con.execute("DROP TABLE previewed")  # a pooled connection outlives this call
             con.unregister("incoming")
         return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, sample

@@ -1,0 +1,174 @@
+"""The store's schema, defined once for every backend.
+
+Tables are described in Python (name, columns, logical types); each backend renders them with
+its own type names. The few statements that cannot be written once are keyed by dialect here,
+so the differences between DuckDB and PostgreSQL are named in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import pyarrow as pa
+
+from ..catalog import Department, Document, Domain, Region, Target, Task, TaskDepartment
+
+DUCKDB = "duckdb"
+POSTGRESQL = "postgresql"
+DIALECTS = (DUCKDB, POSTGRESQL)
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # logical: str, int, bigint, float, bool, date, timestamp
+    constraint: str = ""  # e.g. "NOT NULL", "PRIMARY KEY", "NOT NULL DEFAULT 0"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+_TYPES = {
+    DUCKDB: {"str": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "float": "DOUBLE",
+             "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"},
+    POSTGRESQL: {"str": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT",
+                 "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "date": "DATE",
+                 "timestamp": "TIMESTAMP"},
+}
+
+ARROW_TYPES = {
+    "str": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "float": pa.float64(),
+    "bool": pa.bool_(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
+}
+
+CATALOG_CLASSES: dict[str, type] = {
+    "documents": Document,
+    "domains": Domain,
+    "targets": Target,
+    "regions": Region,
+    "departments": Department,
+    "tasks": Task,
+    "task_departments": TaskDepartment,
+}
+
+
+def _from_dataclass(name: str, cls: type) -> Table:
+    cols = []
+    for f in fields(cls):
+        base = str(f.type).split("|")[0].strip()
+        cols.append(Column(f.name, base if base in ARROW_TYPES else "str"))
+    return Table(name, tuple(cols))
+
+
+def _cols(spec: str) -> tuple[Column, ...]:
+    """'id bigint PRIMARY KEY, kind str NOT NULL' -> columns (compact and readable)."""
+    out = []
+    for part in spec.split(","):
+        name, typ, *rest = part.split()
+        out.append(Column(name, typ, " ".join(rest)))
+    return tuple(out)
+
+
+UPLOADS = Table("uploads", _cols(
+    "id bigint PRIMARY KEY, kind str NOT NULL, file_name str, sha256 str,"
+    "user_name str NOT NULL, created_at timestamp NOT NULL,"
+    "rows_total int NOT NULL DEFAULT 0, rows_new int NOT NULL DEFAULT 0,"
+    "rows_changed int NOT NULL DEFAULT 0, rows_unchanged int NOT NULL DEFAULT 0,"
+    "undoes bigint, note str"))
+ACTUALS = Table("actuals", _cols(
+    "id bigint NOT NULL, indicator_id str NOT NULL, region_code str NOT NULL,"
+    "period str NOT NULL, t float NOT NULL, value float NOT NULL,"
+    "qualifier str, unit str NOT NULL, source str, note str, upload_id bigint NOT NULL"))
+STATUS_UPDATES = Table("status_updates", _cols(
+    "id bigint PRIMARY KEY, subject_type str NOT NULL, subject_id str NOT NULL,"
+    "status str NOT NULL, note str, evidence str,"
+    "user_name str NOT NULL, created_at timestamp NOT NULL"))
+META = Table("meta", _cols("key str PRIMARY KEY, value str"))
+
+# Every table, in the order a restore fills them. Backups and copies go through this list.
+TABLES: tuple[Table, ...] = (
+    *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
+    UPLOADS, ACTUALS, STATUS_UPDATES, META,
+)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+# Sequence name -> (table, column) whose max it must stay above.
+SEQUENCES = {"upload_id": ("uploads", "id"), "actual_id": ("actuals", "id"),
+             "status_id": ("status_updates", "id")}
+
+
+def create_table(table: Table, dialect: str) -> str:
+    cols = ", ".join(
+        f"{c.name} {_TYPES[dialect][c.type]}{' ' + c.constraint if c.constraint else ''}"
+        for c in table.columns)
+    return f"CREATE TABLE {table.name} ({cols})"
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([(c.name, ARROW_TYPES[c.type]) for c in table.columns])
+
+
+# A statement is either the same for every dialect or a {dialect: sql} mapping.
+Statement = str | dict[str, str]
+
+_LIVE_ACTUALS = """CREATE VIEW live_actuals AS
+    SELECT a.* FROM actuals a
+    WHERE a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL)"""
+
+# Each migration moves the schema from version N-1 to N; never edit one that has shipped.
+MIGRATIONS: dict[int, list[Statement]] = {
+    1: [
+        *({d: create_table(t, d) for d in DIALECTS} for t in TABLES),
+        "CREATE SEQUENCE upload_id START 1",
+        "CREATE SEQUENCE actual_id START 1",
+        "CREATE SEQUENCE status_id START 1",
+        # A live row: its upload is not undone; the newest live row per key is current.
+        _LIVE_ACTUALS,
+        {
+            DUCKDB: """CREATE VIEW current_actuals AS
+                SELECT * FROM live_actuals
+                QUALIFY row_number() OVER (
+                    PARTITION BY indicator_id, region_code, period ORDER BY id DESC) = 1""",
+            POSTGRESQL: """CREATE VIEW current_actuals AS
+                SELECT DISTINCT ON (indicator_id, region_code, period) * FROM live_actuals
+                ORDER BY indicator_id, region_code, period, id DESC""",
+        },
+    ],
+}
+
+
+def render(statement: Statement, dialect: str) -> str:
+    return statement if isinstance(statement, str) else statement[dialect]
+
+
+def reset_sequence(name: str, next_value: int, dialect: str) -> list[str]:
+    """Make `nextval(name)` return `next_value` (after a restore or a copy)."""
+    if dialect == POSTGRESQL:
+        return [f"SELECT setval('{name}', {int(next_value)}, false)"]
+    # DuckDB has no setval; nothing depends on the sequences, so they are made anew.
+    return [f"DROP SEQUENCE {name}", f"CREATE SEQUENCE {name} START {int(next_value)}"]
+
+
+# Writers queue on the data-version row (PostgreSQL): each one then classifies its rows
+# against what the previous writer committed. DuckDB serialises writers itself.
+LOCK_WRITES = {
+    DUCKDB: None,
+    POSTGRESQL: "SELECT value FROM meta WHERE key = 'data_version' FOR UPDATE",
+}
+# A backup or a copy reads every table from one snapshot, while planners go on writing.
+# (DuckDB: one transaction is one snapshot already.)
+SNAPSHOT_READ = {
+    DUCKDB: None,
+    POSTGRESQL: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+}
+# Two `init-db` at once (two replicas starting) must not both create the tables.
+LOCK_SCHEMA = {DUCKDB: None, POSTGRESQL: "SELECT pg_advisory_xact_lock(74210011)"}
