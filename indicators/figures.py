@@ -69,11 +69,14 @@ TASK_STATUS_COLOURS = {
 # Colour-blind safe and readable in greyscale, for % achieved.
 PCT_SCALE = "Cividis"
 PCT_SCALE_MAX = 120.0
+PCT_LABEL_INSIDE = 45.0  # % achieved from which a bar holds its own label
 # A tile is about 40 px wide when the map has half of a 1280 px window: its label lines
 # must stay within this many characters at TILE_FONT sizes.
 TILE_LABEL_CHARS = 8
 TILE_FONT = {"en": 9, "zh": 11}
 TILE_VALUE_FONT = 9  # "数据不足" (four characters) must fit a tile too
+DEPARTMENTS_SHOWN = 15
+OTHER_DEPARTMENTS = "_other"
 
 
 def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
@@ -134,10 +137,17 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
             orientation="h", name=_(f"status.{status}", lang),
             marker_color=STATUS_COLOURS[status],
             text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
-            textposition="auto",
+            # Labels at the start of a long bar, past the end of a short one: never where
+            # the 100 % line crosses.
+            textposition=["inside" if (p.pct_achieved or 0) >= PCT_LABEL_INSIDE else "outside"
+                          for _t, p in group],
+            insidetextanchor="start", cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
     fig.add_vline(x=100, line_dash="dash", line_color=TARGET_COLOUR)
+    fig.add_annotation(x=100, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=_("fig.pct_achieved.line", lang),
+                       font={"size": 11, "color": MUTED})
     fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
                      autorange="reversed")
     return finish(fig, title=title, source=source_line(snap, targets, lang),
@@ -645,6 +655,15 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
     totals = counts.groupby("department_id")["n"].sum().sort_values(ascending=False)
     order = list(totals.index)
     names = {d: (cat.departments[d].name(lang) if d in cat.departments else d) for d in order}
+    if len(order) > DEPARTMENTS_SHOWN + 1:
+        # The busiest by name, the rest as one row: 35 rows do not fit a slide legibly,
+        # and the task table beside the chart lists every department.
+        rest = order[DEPARTMENTS_SHOWN:]
+        counts = counts.assign(department_id=counts["department_id"].where(
+            ~counts["department_id"].isin(rest), OTHER_DEPARTMENTS))
+        counts = counts.groupby(["department_id", "status"], as_index=False)["n"].sum()
+        order = [*order[:DEPARTMENTS_SHOWN], OTHER_DEPARTMENTS]
+        names[OTHER_DEPARTMENTS] = _("views.fig.departments.other", lang, n=len(rest))
     fig = go.Figure()
     for status in SHOWN_STATUSES:
         part = counts[counts["status"] == status].set_index("department_id")["n"]
