@@ -514,9 +514,29 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" \
         else _("col.status", lang)
     subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
-    return finish(fig, title=title, subtitle=subtitle,
-                  source=source_line(snap, [target], lang, rows), height=480, lang=lang,
-                  legend=legend, width_chars=60)
+    finish(fig, title=title, subtitle=subtitle,
+           source=source_line(snap, [target], lang, rows), height=480, lang=lang,
+           legend=legend, width_chars=60)
+    fig.update_layout(meta={**fig.layout.meta, "data": _tile_data(snap, target, by_code, lang)})
+    return fig
+
+
+def _tile_data(snap: Snapshot, target: Target, by_code: dict[str, Progress], lang: Lang
+               ) -> dict[str, list]:
+    """What the tiles say, one row per province, for the chart's data download."""
+    unit = unit_label(target.unit, lang)
+    columns = [_("views.col.region", lang), f"{_('col.latest', lang)} ({unit})",
+               _("col.period", lang), _("col.pct_achieved", lang), _("col.status", lang)]
+    rows = []
+    for r in snap.catalog.provinces:
+        p = by_code.get(r.code)
+        if p is None or p.latest_value is None:
+            rows.append([r.name(lang), None, None, None, _("status.no_data", lang)])
+            continue
+        rows.append([r.name(lang), p.latest_value, p.latest_period,
+                     None if p.pct_achieved is None else round(p.pct_achieved, 1),
+                     _(f"status.{p.status}", lang)])
+    return {"columns": columns, "rows": rows}
 
 
 _PINYIN_VOWELS = set("aeiouü")
