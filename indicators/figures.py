@@ -244,6 +244,9 @@ def trajectory_chart(
     title = _("views.fig.trajectory.title", lang, name=target.name(lang)) + \
         _region_suffix(snap, region_code, lang)
     if target.kind == "milestone":
+        # An event has no path: its chart shows the deadline and when it happened.
+        title = _("views.fig.milestone.title", lang, name=target.name(lang)) + \
+            _region_suffix(snap, region_code, lang)
         return _milestones(snap, [target], title, lang)
     p = progress_at(snap, target_id, region_code)
     rows = target_rows(snap, target, region_code)

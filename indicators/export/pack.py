@@ -54,6 +54,8 @@ class DomainSection:
     charts: list[tuple[str, go.Figure]] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
     tasks: list[ChecklistItem] = field(default_factory=list)
+    # Quantitative targets with no figure yet: named in a line, not drawn as empty charts.
+    without_figures: list[str] = field(default_factory=list)
 
     @property
     def has_charts(self) -> bool:
@@ -120,8 +122,14 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
     cat = snap.catalog
     targets = sorted(cat.targets_in(domain.id), key=lambda t: t.sort)
     charts: list[tuple[str, go.Figure]] = []
+    without: list[str] = []
     for t in targets:
-        if t.quantitative:
+        if not t.quantitative:
+            continue
+        p = snap.national.get(t.id)
+        if p is None or p.latest_value is None:
+            without.append(t.name(lang))
+        else:
             charts += _target_charts(snap, t, lang)
     checklist = [
         ChecklistItem(t.clause, t.name(lang), _status_label(_latest_status(snap, "target", t.id),
@@ -145,7 +153,7 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
         domain=domain, heading=domain.name(lang),
         subheading=_("pack.section_clause", lang, document=doc.number(lang),
                      clause=domain.clause),
-        charts=charts, checklist=checklist, tasks=tasks,
+        charts=charts, checklist=checklist, tasks=tasks, without_figures=without,
     )
 
 
@@ -207,3 +215,11 @@ def build_pack(snap: Snapshot, lang: Lang, fmt: PackFormat = "pdf",
 
         return render_pptx(content)
     raise ValueError(f"unknown pack format {fmt!r}; expected one of {PACK_FORMATS}")
+
+
+def without_figures_line(section: DomainSection, lang: Lang) -> str:
+    """'No figures yet for: A; B' (empty when every target has figures)."""
+    if not section.without_figures:
+        return ""
+    sep = "、" if lang == "zh" else "; "
+    return _("pack.without_figures", lang, names=sep.join(section.without_figures))
