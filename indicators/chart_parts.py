@@ -277,10 +277,11 @@ def on_screen(fig: go.Figure) -> tuple[go.Figure, dict[str, str]]:
     if not meta or "header_px" not in meta:
         return fig, {}
     out = go.Figure(fig)
-    kept = [a for a in out.layout.annotations if a.name != "source"]
+    # Assigned, not passed to update_layout, which would merge the list into the old one.
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != "source"]
     m = out.layout.margin
     out.update_layout(
-        title={"text": "", "subtitle": {"text": ""}}, annotations=kept,
+        title={"text": "", "subtitle": {"text": ""}},
         margin={"t": m.t - meta["header_px"], "b": m.b - meta["source_px"]},
         height=out.layout.height - meta["header_px"] - meta["source_px"] + 10,
         meta=None,

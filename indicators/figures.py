@@ -192,7 +192,10 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
         marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
         name=_("views.fig.legend.latest", lang, value=actual_label,
                period=p.latest_period or "–", status=status_name),
-        text=[f"{actual_label} · {status_name}"], textposition="outside", cliponaxis=False,
+        text=[f"{actual_label} · {status_name}"], cliponaxis=False,
+        # Inside a long bar, from its start: outside its end it runs off a phone screen.
+        textposition="inside" if abs(actual) >= 0.4 * extent else "outside",
+        insidetextanchor="start",
         hovertext=hover or [actual_label], hoverinfo="text",
     ))
     if goal is not None:

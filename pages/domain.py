@@ -20,8 +20,9 @@ from indicators.tables import checklist_table, regions_table, status_cell_styles
 from indicators.taskboard import filter_tasks, task_rows
 from indicators.wording import quote_text
 from pages import view_state
+from pages.chart_view import show_chart
 from pages.common import as_of_line, chip, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
 
@@ -33,8 +34,7 @@ def styled(df, lg: Lang):
 
 
 def chart(fig, name: str, lg: Lang) -> None:
-    st.plotly_chart(fig, width="stretch", key=f"chart-{name}")
-    figure_downloads(fig, name, lg)
+    show_chart(fig, name, lg)
 
 
 def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
@@ -86,6 +86,10 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
 
 
 def progress_charts(t: Target, lg: Lang, region: str, years: tuple[int, int] | None) -> None:
+    if not derived(target_card, t.id, lg, region).has_data:
+        # Two empty charts with download buttons say less than one line.
+        st.info(_("views.domain.no_figures", lg))
+        return
     chart(derived(bullet_chart, t.id, lg, region), f"bullet-{t.id}", lg)
     chart(derived(trajectory_chart, t.id, lg, region, years=years), f"trajectory-{t.id}", lg)
 

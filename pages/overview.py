@@ -9,8 +9,9 @@ from indicators.figures import pct_achieved_bar, sparkline, status_legend
 from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
 from pages import views_nav
+from pages.chart_view import show_chart
 from pages.common import as_of_line, chip, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.downloads import table_downloads
 
 CARDS_PER_ROW = 4
 
@@ -88,9 +89,7 @@ def render() -> None:
     table_downloads(table.drop(columns=["id"]), "targets", lg)
 
     st.subheader(_("views.overview.chart", lg))
-    fig = derived(pct_achieved_bar, lg)
-    st.plotly_chart(fig, width="stretch", key="pct-achieved")
-    figure_downloads(fig, "pct-achieved", lg)
+    show_chart(derived(pct_achieved_bar, lg), "pct-achieved", lg)
     st.page_link("pages/method.py", label=_("views.link_method", lg),
                  icon=":material/functions:", query_params={"lang": lg})
 

@@ -15,8 +15,9 @@ from indicators.taskboard import (
     task_rows,
 )
 from pages import view_state
+from pages.chart_view import show_chart
 from pages.common import as_of_line, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
 
@@ -63,9 +64,7 @@ def render() -> None:
     table_downloads(table.drop(columns=["id"]), "tasks", lg)
 
     st.subheader(_("views.tasks.summary", lg))
-    fig = derived(department_summary, lg, document)
-    st.plotly_chart(fig, width="stretch", key="departments")
-    figure_downloads(fig, "departments", lg)
+    show_chart(derived(department_summary, lg, document), "departments", lg)
 
     with st.expander(_("views.tasks.change", lg)):
         status_form("task", {r.id: f"{r.clause} · {r.text}" for r in rows}, lg,
