@@ -15,9 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import NATIONAL, Lang, Target
+from .clauses import clause_text
 from .i18n import _
 from .periods import parse_period
 from .snapshot import Snapshot
+from .sources import source_text
 from .tables import format_value, unit_label
 
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
@@ -104,7 +106,7 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     if rows.empty:
         return _("views.fig.source.none", lang)
     ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
-    names = list(dict.fromkeys(s.strip() for s in ordered if s.strip()))
+    names = list(dict.fromkeys(source_text(s.strip(), lang) for s in ordered if s.strip()))
     if not names:
         # There are figures, only no publication named with them.
         return _("views.fig.source.unnamed", lang)
@@ -131,7 +133,7 @@ def source_line(
             snap.actuals.iloc[0:0]
     cites = list(dict.fromkeys(
         _("views.fig.clause", lang, document=cat.documents[t.document_id].number(lang),
-          clause=t.clause)
+          clause=clause_text(t.clause, lang))
         for t in targets))
     period = newest_period(rows) or snap.summary.get("newest_period") or "–"
     return _("views.fig.source_line", lang, source=source or cited_sources(rows, lang),
@@ -145,8 +147,10 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
     for r in rows.itertuples():
         qualifier = r.qualifier if isinstance(r.qualifier, str) else None
         out.append(_(
-            "views.fig.hover.actual", lang, period=r.period, value=format_value(r.value, qualifier),
-            unit=u, source=r.source or "–", upload=int(r.upload_id),
+            "views.fig.hover.actual", lang, period=r.period,
+            value=format_value(r.value, qualifier, lang),
+            unit=u, source=source_text(r.source, lang) if r.source else "–",
+            upload=int(r.upload_id),
             file=r.file_name if isinstance(r.file_name, str) else "–",
             user=r.user_name or "–",
         ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import Lang
+from .clauses import clause_text
 from .i18n import _
 from .regional import ranked_provinces
 from .snapshot import Snapshot
@@ -19,10 +20,16 @@ def unit_label(unit: str, lang: Lang) -> str:
         return unit
 
 
-def format_value(value: float | None, qualifier: str | None = None) -> str:
+# Stored qualifiers that are words: an English page writes them in English.
+QUALIFIER_WORDS = {"en": {"约": "about ", "近": "nearly "}}
+
+
+def format_value(value: float | None, qualifier: str | None = None, lang: Lang = "zh") -> str:
     if value is None or value != value:
         return "–"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if qualifier:
+        qualifier = QUALIFIER_WORDS.get(lang, {}).get(qualifier, qualifier)
     return f"{qualifier}{text}" if qualifier else text
 
 
@@ -38,7 +45,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
             "id": target.id,
             _("col.target", lang): target.name(lang),
             _("col.domain", lang): cat.domains[target.domain_id].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier),
+            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
             _("col.period", lang): p.latest_period or "–",
             _("col.target_value", lang): format_value(target.target_value)
             if target.kind != "milestone" else str(target.target_year),
@@ -51,7 +58,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
             _("col.verdict", lang): _(f"verdict.{p.verdict}", lang) if p.verdict else "–",
             _("col.first_met", lang): p.first_met_period or "–",
             _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
-                                   f"{target.clause}",
+                                   f"{clause_text(target.clause, lang)}",
         })
     return pd.DataFrame(rows)
 
@@ -82,7 +89,7 @@ def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -
         out.append({
             "id": r.id,
             _("views.col.document", lang): cat.documents[r.document_id].number(lang),
-            _("col.clause", lang): r.clause,
+            _("col.clause", lang): clause_text(r.clause, lang),
             _("views.col.task", lang): r.text,
             _("views.col.lead", lang): _department_names(snap, r.lead_ids, lang) or "–",
             _("views.col.co", lang): co or "–",
@@ -113,7 +120,8 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
             _("views.col.updated", lang): _when(s["updated_at"]),
             _("views.col.updated_by", lang): s["updated_by"] or "–",
             _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
-            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} {t.clause}",
+            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
+                                   f"{clause_text(t.clause, lang)}",
             _("views.col.quote", lang): t.quote,
         })
     return pd.DataFrame(out)
@@ -126,7 +134,7 @@ def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
     for p in ranked_provinces(snap, target_id):
         out.append({
             _("views.col.region", lang): cat.regions[p.region_code].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier),
+            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
             _("col.period", lang): p.latest_period or "–",
             _("col.pct_achieved", lang): None if p.pct_achieved is None
             else round(p.pct_achieved, 1),

@@ -19,7 +19,7 @@ def value_with_unit(value: float | None, unit: str, lang: Lang, qualifier: str |
                     ) -> str:
     if value is None:
         return "–"
-    return f"{format_value(value, qualifier)}{unit_suffix(unit, lang)}"
+    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang)}"
 
 
 def target_text(target: Target, lang: Lang) -> str:

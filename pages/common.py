@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from indicators.catalog import Catalog
@@ -14,6 +15,7 @@ from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_path
 from indicators.snapshot import Snapshot, load_snapshot
 from indicators.store import NotInitialised, Store
+from indicators.tables import format_value
 
 
 class Keys:
@@ -149,3 +151,16 @@ def language_switch() -> Lang:
     )
     st.query_params[Keys.LANG] = st.session_state[Keys.LANG]
     return st.session_state[Keys.LANG]
+
+
+def readable(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
+    """A copy for display: the number columns named in ``digits`` written with that many
+    decimals at most, a dash where there is no number. Streamlit would print a missing
+    number as the English word "None" and pad 92.1 to "92.100000"; downloads keep the
+    numbers themselves."""
+    out = df.copy()
+    for col, n in digits.items():
+        if col in out:
+            out[col] = [format_value(None if v is None or v != v else round(float(v), n))
+                        for v in out[col]]
+    return out

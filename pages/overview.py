@@ -10,7 +10,7 @@ from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
 from pages import views_nav
 from pages.chart_view import show_chart
-from pages.common import as_of_line, chip, derived, lang, snapshot
+from pages.common import as_of_line, chip, derived, lang, readable, snapshot
 from pages.downloads import table_downloads
 
 CARDS_PER_ROW = 4
@@ -66,7 +66,8 @@ def render() -> None:
 
     st.subheader(_("overview.targets", lg))
     table = derived(targets_table, lg)
-    shown = table.assign(**{_("views.col.domain_page", lg): [
+    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    shown = shown.assign(**{_("views.col.domain_page", lg): [
         views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]]})
     styles = status_cell_styles(lg)
     status_col = _("col.status", lg)
@@ -81,8 +82,6 @@ def render() -> None:
         column_config={
             _("views.col.domain_page", lg): st.column_config.LinkColumn(
                 display_text=_("views.overview.open_domain", lg)),
-            _("col.pct_achieved", lg): st.column_config.NumberColumn(format="%.1f"),
-            _("col.gap", lg): st.column_config.NumberColumn(format="%.3g"),
             _("col.target", lg): st.column_config.TextColumn(pinned=True),
         },
     )

@@ -10,7 +10,7 @@ from indicators.regional import targets_with_provinces
 from indicators.tables import regions_table, status_cell_styles
 from pages import view_state
 from pages.chart_view import show_chart
-from pages.common import as_of_line, derived, lang, snapshot
+from pages.common import as_of_line, derived, lang, readable, snapshot
 from pages.downloads import table_downloads
 from pages.view_state import ViewKeys
 
@@ -37,7 +37,8 @@ def render() -> None:
         show_chart(derived(regions_bar, target_id, lg), f"regions-{target_id}", lg)
     table = derived(regions_table, target_id, lg)
     styles = status_cell_styles(lg)
-    st.dataframe(table.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
+    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    st.dataframe(shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
                  hide_index=True, width="stretch")
     table_downloads(table, f"regions-{target_id}", lg)
 

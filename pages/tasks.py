@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.clauses import clause_text
 from indicators.figures import department_summary
 from indicators.i18n import _
 from indicators.tables import status_cell_styles, tasks_table
@@ -67,7 +68,7 @@ def render() -> None:
     show_chart(derived(department_summary, lg, document), "departments", lg)
 
     with st.expander(_("views.tasks.change", lg)):
-        status_form("task", {r.id: f"{r.clause} · {r.text}" for r in rows}, lg,
+        status_form("task", {r.id: f"{clause_text(r.clause, lg)} · {r.text}" for r in rows}, lg,
                     form_key="tasks")
 
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..catalog import Domain, Target
+from ..clauses import clause_text
 from ..i18n import Lang, _, has_label
 from ..snapshot import Snapshot
 from ..tables import targets_table
@@ -132,8 +133,8 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
         else:
             charts += _target_charts(snap, t, lang)
     checklist = [
-        ChecklistItem(t.clause, t.name(lang), _status_label(_latest_status(snap, "target", t.id),
-                                                            lang))
+        ChecklistItem(clause_text(t.clause, lang), t.name(lang),
+                      _status_label(_latest_status(snap, "target", t.id), lang))
         for t in targets if not t.quantitative
     ]
     tasks: list[ChecklistItem] = []
@@ -146,13 +147,13 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
                 lead += _("pack.and_others", lang) if lang == "zh" \
                     else f" {_('pack.and_others', lang)}"
             tasks.append(ChecklistItem(
-                task.clause, task.text(lang),
+                clause_text(task.clause, lang), task.text(lang),
                 _status_label(_latest_status(snap, "task", task.id), lang), lead))
     doc = cat.documents[domain.document_id]
     return DomainSection(
         domain=domain, heading=domain.name(lang),
         subheading=_("pack.section_clause", lang, document=doc.number(lang),
-                     clause=domain.clause),
+                     clause=clause_text(domain.clause, lang)),
         charts=charts, checklist=checklist, tasks=tasks, without_figures=without,
     )
 
