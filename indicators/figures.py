@@ -76,6 +76,9 @@ TILE_LABEL_CHARS = 8
 TILE_FONT = {"en": 9, "zh": 11}
 TILE_VALUE_FONT = 9  # "数据不足" (four characters) must fit a tile too
 DEPARTMENTS_SHOWN = 15
+# Written on each province tile and in its legend, so status is never colour alone.
+STATUS_SYMBOLS = {"achieved": "✓", "on_track": "↗", "moderate": "→", "limited": "↘",
+                  "deterioration": "↓", "no_data": "?"}
 OTHER_DEPARTMENTS = "_other"
 
 
@@ -480,6 +483,8 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
                       y0=r.tile_row - 0.46, y1=r.tile_row + 0.46, fillcolor=colour,
                       line={"color": "white", "width": 1}, layer="below")
         value = pct_text(p) if p is not None else _("status.no_data", lang)
+        if metric != "pct_achieved":
+            value = f"{STATUS_SYMBOLS.get(key, '')} {value}".strip()
         hover = _province_hover(snap, target, p, lang) if p is not None else \
             f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
         groups.setdefault(key, []).append((r, (f"<b>{tile_label(r.name(lang))}</b><br>"
@@ -505,8 +510,10 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     else:
         for status in STATUS_COLOURS:
             if status in groups:
+                symbol = STATUS_SYMBOLS.get(status, "")
                 fig.add_trace(go.Scatter(
-                    x=[None], y=[None], mode="markers", name=_(f"status.{status}", lang),
+                    x=[None], y=[None], mode="markers",
+                    name=f"{symbol} {_(f'status.{status}', lang)}".strip(),
                     marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
                 ))
         legend = True

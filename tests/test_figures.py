@@ -157,8 +157,12 @@ def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, 
     assert by_place[(beijing.tile_col, beijing.tile_row)] == F.STATUS_COLOURS["achieved"]
     assert by_place[(tibet.tile_col, tibet.tile_row)] == F.STATUS_COLOURS["limited"]
     assert by_place[(shanghai.tile_col, shanghai.tile_row)] == F.STATUS_COLOURS["no_data"]
-    assert {"Achieved", "Limited progress", "On track", "No data"} <= \
+    # The legend and each tile write the status as a symbol too: never colour alone.
+    assert {"✓ Achieved", "↘ Limited progress", "↗ On track", "? No data"} <= \
         {t.name for t in fig.data if t.name}
+    labels = {t for tr in fig.data if tr.text is not None for t in tr.text}
+    assert any(label.startswith("<b>Tibet</b>") and "↘ 67%" in label for label in labels)
+    assert any(label.startswith("<b>Beijing</b>") and "✓ 101%" in label for label in labels)
     assert fig.layout.yaxis.scaleanchor == "x"        # squares stay square
 
 
