@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.cards import Card, headline_cards
-from indicators.figures import pct_achieved_bar, sparkline, status_legend
+from indicators.figures import pct_achieved_bar, sparkline_svg, status_legend
 from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
 from pages import views_nav
@@ -39,9 +39,8 @@ def card(c: Card, lg: Lang) -> None:
         if c.verdict:
             st.caption(f"{_('col.verdict', lg)}: {c.verdict}")
         if c.has_data:
-            st.plotly_chart(derived(sparkline, c.target_id, lg), width="stretch",
-                            config={"displayModeBar": False, "staticPlot": True},
-                            key=f"spark-{c.target_id}")
+            # Inline SVG, not a plotly chart: the cards paint before plotly.js loads.
+            st.markdown(derived(sparkline_svg, c.target_id, lg), unsafe_allow_html=True)
         page = views_nav.domain_page(c.domain_id)
         if page is not None:
             st.page_link(page, label=_("views.overview.open_domain", lg),

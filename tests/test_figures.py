@@ -307,3 +307,13 @@ def test_national_code_is_the_default_region(store):
     snap = snap_of(store)
     assert F.bullet_chart(snap, "fibre_village_share", "zh").to_json() == \
         F.bullet_chart(snap, "fibre_village_share", "zh", NATIONAL).to_json()
+
+
+def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dashed(store):
+    svg = F.sparkline_svg(snap_of(store), "fibre_village_share", "en", width=100, height=50)
+    # 98 (2019-08) -> 99 (2021-05), target 98: the line runs from the bottom-left corner
+    # (x = pad 5, y = 50 - 5) to the top-right one (95, 5); the target sits on the bottom.
+    assert '<polyline points="5.0,45.0 95.0,5.0"' in svg
+    assert 'y1="45.0" y2="45.0"' in svg and "stroke-dasharray" in svg
+    assert 'aria-label="Administrative villages with fibre' in svg
+    assert F.sparkline_svg(snap_of(store), "related_output", "en") == ""
