@@ -294,12 +294,17 @@ def on_screen(fig: go.Figure) -> tuple[go.Figure, dict[str, str]]:
 
 
 def year_end_ticks(fig: go.Figure, first: int, last: int) -> None:
-    """Label year ends with the year: an annual figure sits at its year's end (periods.py),
-    so '2020' marks 2020's figure rather than the first of January 2021."""
+    """Each year labelled in the middle of its own span, gridlines at the new year.
+
+    A figure sits at its period's end (periods.py): 2019-08 inside the 2019 span, the
+    annual 2019 figure and a "by the end of 2020" deadline at the right edge of their
+    year, just before the next gridline. A label at the year's end made 2019-08 look
+    earlier than 2019 and the deadline look like 2021; a reader now places every point
+    by the band it is in.
+    """
     step = 1 if last - first <= 12 else 2
-    years = list(range(first, last + 1, step))
-    fig.update_xaxes(type="date", tickvals=[date(y, 12, 31).isoformat() for y in years],
-                     ticktext=[str(y) for y in years])
+    fig.update_xaxes(type="date", tick0=f"{first}-01-01", dtick=f"M{12 * step}",
+                     tickformat="%Y", ticklabelmode="period", showgrid=True)
 
 
 def no_data_figure(title: str, message: str, source: str, lang: Lang, height: int = 260

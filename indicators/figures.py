@@ -357,9 +357,9 @@ def trajectory_chart(
     last = max(target.target_year, parse_period(latest.period).year)
     if years is not None:
         first, last = years
-        fig.update_xaxes(range=[date(first - 1, 12, 1).isoformat(),
-                                date(last, 12, 31).isoformat()])
-    year_end_ticks(fig, first - 1 if years is None else first, last)
+    # Whole years, so every year's band is complete and labelled.
+    fig.update_xaxes(range=[date(first, 1, 1).isoformat(), date(last + 1, 1, 1).isoformat()])
+    year_end_ticks(fig, first, last)
     return finish(fig, title=title, subtitle=summary_line(p, lang),
                   source=source_line(snap, [target], lang, rows), height=360, lang=lang,
                   x_title=_("views.fig.axis.period", lang), y_title=_axis_title(target, lang))

@@ -121,7 +121,9 @@ def test_hover_traces_every_figure_to_its_source_and_upload(store):
 def test_trajectory_year_filter_sets_the_time_axis(store):
     fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en", years=(2015, 2020))
     lo, hi = (as_date(x) for x in fig.layout.xaxis.range)
-    assert lo.year == 2014 and hi == date(2020, 12, 31)
+    # Whole years 2015-2020: the 2020 figure (at 2020-12-31) is the last one inside.
+    assert lo == date(2015, 1, 1) and hi == date(2021, 1, 1)
+    assert fig.layout.xaxis.ticklabelmode == "period"
 
 
 # --- provinces ------------------------------------------------------------------------------
