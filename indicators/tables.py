@@ -83,15 +83,21 @@ def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -
     out = []
     for r in rows:
         co = _department_names(snap, r.co_ids, lang)
+        lead = _department_names(snap, r.lead_ids, lang)
         if r.and_others:
+            # "A、B等" closes the list it ends: the co-departments, else the leads, never
+            # a cell of its own.
             others = _("views.tasks.and_others", lang)
-            co = f"{co}{others}" if co else others.strip()
+            if co:
+                co = f"{co}{others}"
+            else:
+                lead = f"{lead}{others}" if lead else others.strip()
         out.append({
             "id": r.id,
             _("views.col.document", lang): cat.documents[r.document_id].number(lang),
             _("col.clause", lang): clause_text(r.clause, lang),
             _("views.col.task", lang): r.text,
-            _("views.col.lead", lang): _department_names(snap, r.lead_ids, lang) or "–",
+            _("views.col.lead", lang): lead or "–",
             _("views.col.co", lang): co or "–",
             _("col.status", lang): _(f"views.task_status.{r.status}", lang),
             _("views.col.updated", lang): _when(r.updated_at),

@@ -60,6 +60,11 @@ def render() -> None:
         table.drop(columns=["id"]).style.map(lambda v: styles.get(v, ""),
                                              subset=[_("col.status", lg)]),
         hide_index=True, width="stretch",
+        # Status before the long task text, so it is on screen without scrolling sideways.
+        column_order=[_(k, lg) for k in ("views.col.document", "col.clause", "col.status",
+                                         "views.col.task", "views.col.lead", "views.col.co",
+                                         "views.col.updated", "views.col.updated_by",
+                                         "views.col.evidence")],
         column_config={_("views.col.task", lg): st.column_config.TextColumn(width="large")},
     )
     table_downloads(table.drop(columns=["id"]), "tasks", lg)
