@@ -51,8 +51,10 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
             wait_for_app(page)
             assert title in page.inner_text("h1")
             assert cards in page.inner_text(MAIN)
+            # The progress chart, and a labelled inline-SVG sparkline on each card.
             page.wait_for_function(
-                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6")
+                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1"
+                " && document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4")
             assert page.evaluate(OVERFLOW_JS) == {"scroll": 0, "wide": 0}
             assert full_screenshot(page, f"views-overview-{lang}").stat().st_size > 30_000
 
