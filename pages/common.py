@@ -127,8 +127,10 @@ def as_of_line(lg: Lang) -> str:
 
 def chip(colour: str, label: str) -> str:
     """A coloured square with the status name written next to it (never colour alone)."""
-    return (f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
-            f"border:1px solid #555;vertical-align:-0.1em;margin-right:0.3em'></span>{label}")
+    # nowrap: on a phone a legend line may break between entries, never inside one.
+    return (f"<span style='white-space:nowrap'><span style='display:inline-block;width:0.9em;"
+            f"height:0.9em;background:{colour};border:1px solid #555;vertical-align:-0.1em;"
+            f"margin-right:0.3em'></span>{label}</span>")
 
 
 def lang() -> Lang:
