@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import json
 
+import streamlit as st
+import streamlit.components.v1 as components
+
+from indicators.i18n import _
 from indicators.store import StoreError
 from pages import registry
+from pages.common import lang as current_lang
 from pages.common import language_switch, store_error
 
-st.set_page_config(page_title="目标监测 · Target tracker", layout="wide")
+# The browser tab and the page's declared language follow the chosen language.
+st.set_page_config(page_title=_("app.title", current_lang()), layout="wide")
 lang = language_switch()
+with st.sidebar:
+    # Streamlit has no setting for <html lang>; a zero-height component sets it, so a
+    # screen reader reads Chinese as Chinese.
+    # Its own "Skip to main content" link is English only: worded here too.
+    components.html(
+        "<script>const d = window.parent.document;"
+        f"d.documentElement.lang = '{'zh-CN' if lang == 'zh' else 'en'}';"
+        "const skip = d.querySelector('[data-testid=\"stSkipToContent\"]');"
+        f"if (skip) skip.textContent = {json.dumps(_('app.skip_to_content', lang))};"
+        "</script>", height=0)
 # expanded: Streamlit's own "View N more" link is English-only; show every page instead.
 page = st.navigation(registry.build(lang), expanded=True)
 try:

@@ -14,7 +14,20 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+
+def upload_limit_option(argv: list[str]) -> list[str]:
+    """Streamlit's own uploader limit set to the dashboard's (it would otherwise say
+    "200MB per file" while the page says 50 MB), unless the command line sets it."""
+    if any(a.startswith("--server.maxUploadSize") for a in argv):
+        return []
+    from indicators.ingest.read import max_upload_bytes
+
+    return ["--server.maxUploadSize", str(max(1, round(max_upload_bytes() / 1024 / 1024)))]
+
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("dashboard.py")), *sys.argv[1:]]
+    args = sys.argv[1:]
+    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("dashboard.py")), *args,
+                *upload_limit_option(args)]
     sys.exit(cli.main())

@@ -16,6 +16,7 @@ import pandas as pd
 from .catalog import NATIONAL, Catalog, load_catalog
 from .paths import ACTUALS_DIR, CATALOG_DIR
 from .periods import parse_period
+from .sources import citation
 from .store import Store, Upload, sha256_of
 
 SEED_USER = "system"
@@ -36,9 +37,8 @@ def read_published_actuals(data: bytes) -> pd.DataFrame:
         period = parse_period(rec["period"])
         region = rec["region"].strip()
         region = NATIONAL if region.lower() in ("national", "全国") else region
-        source = rec["publisher"].strip()
-        if rec.get("where_found"):
-            source = f"{source} ({rec['where_found'].strip()})"
+        # Stored in Chinese; sources.source_text gives the English the file carries.
+        source = citation(rec["publisher"], rec.get("where_found"), "zh")
         rows.append({
             "indicator_id": rec["indicator_id"].strip(),
             "region_code": region,

@@ -7,6 +7,7 @@ Figures are exported on their own for slides, so each carries its title, units, 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -15,11 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import NATIONAL, Lang, Target
+from .clauses import clause_text
 from .escape import for_plotly
 from .formatting import format_value, unit_label, unit_suffix  # noqa: F401 (re-exported)
 from .i18n import _
 from .periods import parse_period
 from .snapshot import Snapshot
+from .sources import source_text
 
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
 INK = "#222222"
@@ -105,7 +108,8 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     if rows.empty:
         return _("views.fig.source.none", lang)
     ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
-    names = list(dict.fromkeys(for_plotly(s.strip()) for s in ordered if s.strip()))
+    names = list(dict.fromkeys(for_plotly(source_text(s.strip(), lang))
+                               for s in ordered if s.strip()))
     if not names:
         # There are figures, only no publication named with them.
         return _("views.fig.source.unnamed", lang)
@@ -132,7 +136,7 @@ def source_line(
             snap.actuals.iloc[0:0]
     cites = list(dict.fromkeys(
         _("views.fig.clause", lang, document=cat.documents[t.document_id].number(lang),
-          clause=t.clause)
+          clause=clause_text(t.clause, lang))
         for t in targets))
     if rows.empty and source is None:
         # Nothing drawn, nothing to cite: only what the target is.
@@ -157,7 +161,8 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
         out.append(_(
             "views.fig.hover.actual", lang, period=r.period,
             value=format_value(r.value, qualifier, lang),
-            unit=u, source=for_plotly(r.source or "–"), upload=int(r.upload_id),
+            unit=u, source=for_plotly(source_text(r.source, lang)) if r.source else "–",
+            upload=int(r.upload_id),
             file=for_plotly(r.file_name) if isinstance(r.file_name, str) else "–",
             user=for_plotly(r.user_name or "–"),
         ))
@@ -166,6 +171,45 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
 
 def _legend_items(fig: go.Figure) -> int:
     return sum(1 for t in fig.data if t.showlegend is not False and t.name)
+
+
+# The band under the plot: tick labels, then the axis title (a fixed standoff so its place
+# does not depend on the renderer), then the source line. Measured in plotly's SVG: tick
+# labels take 22 px; a 14 px title sits STANDOFF below them: its baseline 35 px under the
+# plot, its descenders 39 px.
+AXIS_STANDOFF = 10
+TICKS_PX = 22
+AXIS_TITLE_PX = TICKS_PX + AXIS_STANDOFF + 10
+SOURCE_GAP_PX = 10
+# Category labels (provinces, targets, departments) wrap at this many half-width cells, so
+# a long ministry name cannot push the plot off a phone screen or a slide.
+LABEL_WRAP = 36
+LABEL_CELL_PX = 6.5
+LABEL_LINE_PX = 14
+
+
+def _category_labels(fig: go.Figure) -> list[str]:
+    """The y-axis categories of horizontal bar charts, in order of first appearance."""
+    order = list(fig.layout.yaxis.categoryarray or ())
+    for t in fig.data:
+        if t.type == "bar" and t.orientation == "h" and t.y is not None:
+            order += [str(v) for v in t.y if isinstance(v, str) and v]
+    return list(dict.fromkeys(order))
+
+
+def _label_axis(fig: go.Figure) -> tuple[int, int]:
+    """Wrap long category labels, show every one of them, and return (left margin in px
+    the labels need, extra height in px for the added lines)."""
+    labels = _category_labels(fig)
+    if not labels:
+        return 0, 0
+    wrapped = [wrap(label, LABEL_WRAP) for label in labels]
+    # Every label is drawn: plotly would otherwise thin dense category ticks.
+    fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=wrapped)
+    widest = max(text_width(line) for w in wrapped for line in w.split("<br>"))
+    # plotly gives every category the same height: room for the longest label in each.
+    extra_lines = max(w.count("<br>") for w in wrapped) * len(wrapped)
+    return int(widest * LABEL_CELL_PX) + 12, extra_lines * LABEL_LINE_PX
 
 
 def finish(
@@ -180,6 +224,9 @@ def finish(
     the figure grows by what the header needs. ``width_chars`` is where long lines wrap,
     in half-width characters: lower it for figures shown in a narrow column. The title
     wraps at a proportionally shorter width (its font is larger).
+
+    ``layout.meta`` keeps the plain texts and the pixels they take, so a page can show
+    title, summary and source as wrapping text instead (``on_screen``).
     """
     title_html = wrap_title(title, width_chars)
     n_title = title_html.count("<br>") + 1
@@ -189,14 +236,19 @@ def finish(
     n_sub = sub_html.count("<br>") + 1 if sub_html else 0
     n_legend = _legend_items(fig) if legend else 0
     title_px, sub_px, legend_px = 30 + TITLE_LINE_PX * (n_title - 1), 17 * n_sub, 20 * n_legend
+    label_px, label_extra = _label_axis(fig)
+    height += label_extra
     top = 10 + title_px + sub_px + legend_px + 24
-    axis_px = 48 if x_title else 28
-    bottom = axis_px + n_source * LINE_HEIGHT_PX + 10
+    axis_px = AXIS_TITLE_PX + SOURCE_GAP_PX if x_title else TICKS_PX + SOURCE_GAP_PX
+    source_px = n_source * LINE_HEIGHT_PX + 10
+    bottom = axis_px + source_px
     total = height + title_px - 30 + sub_px + legend_px + n_source * LINE_HEIGHT_PX
+    # The source starts at the figure's left edge, under the category labels, not at the
+    # plot's edge (which long labels push far right).
     fig.add_annotation(
         text=source_html, xref="paper", yref="paper", x=0, y=0, xanchor="left",
-        yanchor="top", yshift=-axis_px, showarrow=False, align="left",
-        font={"size": 11, "color": MUTED},
+        yanchor="top", yshift=-axis_px, xshift=-label_px, showarrow=False, align="left",
+        font={"size": 11, "color": MUTED}, name="source",
     )
     fig.update_layout(
         title={"text": title_html, "x": 0.01, "xanchor": "left", "xref": "container",
@@ -207,7 +259,7 @@ def finish(
                "subtitle": {"text": sub_html, "font": {"size": 12, "color": MUTED}}},
         font={"family": FONT_FAMILY, "color": INK, "size": 12},
         height=total,
-        margin={"l": 10, "r": 24, "t": top, "b": bottom},
+        margin={"l": 10 + label_px, "r": 24, "t": top, "b": bottom},
         showlegend=n_legend > 0,
         # Above the plot in paper coordinates: a legend placed in container coordinates
         # makes plotly push the plot sideways to make room for it.
@@ -216,9 +268,12 @@ def finish(
         hoverlabel={"font": {"family": FONT_FAMILY}},
         plot_bgcolor="white",
         paper_bgcolor="white",
+        meta={"title": _plain(title), "subtitle": _plain(subtitle or ""),
+              "source": _plain(source), "header_px": 10 + title_px + sub_px,
+              "source_px": source_px},
     )
     if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title_text=x_title, title_standoff=AXIS_STANDOFF)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     fig.update_xaxes(automargin=True, gridcolor="#EEEEEE", zeroline=False)
@@ -226,13 +281,42 @@ def finish(
     return fig
 
 
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html.replace("<br>", " ")).strip()
+
+
+def on_screen(fig: go.Figure) -> tuple[go.Figure, dict[str, str]]:
+    """A copy of a finished figure without its title, summary and source line, and those
+    texts: a page writes them as text, which wraps on a phone and is read by a screen
+    reader (plotly's SVG text does neither). Exports keep the figure as it is."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else None
+    if not meta or "header_px" not in meta:
+        return fig, {}
+    out = go.Figure(fig)
+    # Assigned, not passed to update_layout, which would merge the list into the old one.
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != "source"]
+    m = out.layout.margin
+    out.update_layout(
+        title={"text": "", "subtitle": {"text": ""}},
+        margin={"t": m.t - meta["header_px"], "b": m.b - meta["source_px"]},
+        height=out.layout.height - meta["header_px"] - meta["source_px"] + 10,
+        meta=None,
+    )
+    return out, {k: meta[k] for k in ("title", "subtitle", "source")}
+
+
 def year_end_ticks(fig: go.Figure, first: int, last: int) -> None:
-    """Label year ends with the year: an annual figure sits at its year's end (periods.py),
-    so '2020' marks 2020's figure rather than the first of January 2021."""
+    """Each year labelled in the middle of its own span, gridlines at the new year.
+
+    A figure sits at its period's end (periods.py): 2019-08 inside the 2019 span, the
+    annual 2019 figure and a "by the end of 2020" deadline at the right edge of their
+    year, just before the next gridline. A label at the year's end made 2019-08 look
+    earlier than 2019 and the deadline look like 2021; a reader now places every point
+    by the band it is in.
+    """
     step = 1 if last - first <= 12 else 2
-    years = list(range(first, last + 1, step))
-    fig.update_xaxes(type="date", tickvals=[date(y, 12, 31).isoformat() for y in years],
-                     ticktext=[str(y) for y in years])
+    fig.update_xaxes(type="date", tick0=f"{first}-01-01", dtick=f"M{12 * step}",
+                     tickformat="%Y", ticklabelmode="period", showgrid=True)
 
 
 def no_data_figure(title: str, message: str, source: str, lang: Lang, height: int = 260

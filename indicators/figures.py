@@ -8,6 +8,7 @@ never shown by colour alone: its name sits next to the colour in the legend or t
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -41,7 +42,7 @@ from .metrics import Progress
 from .periods import parse_period
 from .regional import progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
-from .status import DISPLAY_ORDER, STATUS_COLOURS
+from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS
 from .taskboard import SHOWN_STATUSES, department_counts
 from .wording import pct_text, summary_line, value_with_unit
 
@@ -62,11 +63,14 @@ TASK_STATUS_COLOURS = {
 # Colour-blind safe and readable in greyscale, for % achieved.
 PCT_SCALE = "Cividis"
 PCT_SCALE_MAX = 120.0
+PCT_LABEL_INSIDE = 45.0  # % achieved from which a bar holds its own label
 # A tile is about 40 px wide when the map has half of a 1280 px window: its label lines
 # must stay within this many characters at TILE_FONT sizes.
 TILE_LABEL_CHARS = 8
 TILE_FONT = {"en": 9, "zh": 11}
 TILE_VALUE_FONT = 9  # "数据不足" (four characters) must fit a tile too
+DEPARTMENTS_SHOWN = 15
+OTHER_DEPARTMENTS = "_other"
 
 
 def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
@@ -128,10 +132,17 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
             orientation="h", name=_(f"status.{status}", lang),
             marker_color=STATUS_COLOURS[status],
             text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
-            textposition="auto",
+            # Labels at the start of a long bar, past the end of a short one: never where
+            # the 100 % line crosses.
+            textposition=["inside" if (p.pct_achieved or 0) >= PCT_LABEL_INSIDE else "outside"
+                          for _t, p in group],
+            insidetextanchor="start", cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
     fig.add_vline(x=100, line_dash="dash", line_color=TARGET_COLOUR)
+    fig.add_annotation(x=100, y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=_("fig.pct_achieved.line", lang),
+                       font={"size": 11, "color": MUTED})
     fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
                      autorange="reversed")
     drawn = pd.concat([rows_drawn(target_rows(snap, t), [p.latest_period]) for t, p in items])
@@ -178,7 +189,10 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
         marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
         name=_("views.fig.legend.latest", lang, value=actual_label,
                period=p.latest_period or "–", status=status_name),
-        text=[f"{actual_label} · {status_name}"], textposition="outside", cliponaxis=False,
+        text=[f"{actual_label} · {status_name}"], cliponaxis=False,
+        # Inside a long bar, from its start: outside its end it runs off a phone screen.
+        textposition="inside" if abs(actual) >= 0.4 * extent else "outside",
+        insidetextanchor="start",
         hovertext=hover or [actual_label], hoverinfo="text",
     ))
     if goal is not None:
@@ -230,6 +244,9 @@ def trajectory_chart(
     title = _("views.fig.trajectory.title", lang, name=target.name(lang)) + \
         _region_suffix(snap, region_code, lang)
     if target.kind == "milestone":
+        # An event has no path: its chart shows the deadline and when it happened.
+        title = _("views.fig.milestone.title", lang, name=target.name(lang)) + \
+            _region_suffix(snap, region_code, lang)
         return _milestones(snap, [target], title, lang)
     p = progress_at(snap, target_id, region_code)
     rows = target_rows(snap, target, region_code)
@@ -339,9 +356,9 @@ def trajectory_chart(
     last = max(target.target_year, parse_period(latest.period).year)
     if years is not None:
         first, last = years
-        fig.update_xaxes(range=[date(first - 1, 12, 1).isoformat(),
-                                date(last, 12, 31).isoformat()])
-    year_end_ticks(fig, first - 1 if years is None else first, last)
+    # Whole years, so every year's band is complete and labelled.
+    fig.update_xaxes(range=[date(first, 1, 1).isoformat(), date(last + 1, 1, 1).isoformat()])
+    year_end_ticks(fig, first, last)
     return finish(fig, title=title, subtitle=summary_line(p, lang),
                   source=source_line(snap, [target], lang, rows), height=360, lang=lang,
                   x_title=_("views.fig.axis.period", lang), y_title=_axis_title(target, lang))
@@ -375,6 +392,48 @@ def sparkline(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         title={"text": ""},
     )
     return fig
+
+
+def sparkline_svg(snap: Snapshot, target_id: str, lang: Lang, width: int = 240,
+                  height: int = 56) -> str:
+    """The card's sparkline as a small inline SVG: the series, the latest point in its
+    status colour, the target as a dashed line. Plain SVG rather than a plotly chart, so
+    a card paints before plotly.js (some 4 MB) has loaded; ``role="img"`` with a label
+    says what it shows. Empty without figures."""
+    target = snap.catalog.targets[target_id]
+    p = progress_at(snap, target_id)
+    pts = [(pt.t, pt.value) for pt in p.series]
+    if not pts:
+        return ""
+    goal = p.target_value if target.kind != "milestone" else None
+    ys = [v for _t, v in pts] + ([goal] if goal is not None else [])
+    lo, hi = min(ys), max(ys)
+    t0, t1 = pts[0][0], pts[-1][0]
+    pad = 5
+
+    def x(t: float) -> float:
+        return pad + (width - 2 * pad) * ((t - t0) / (t1 - t0) if t1 > t0 else 0.5)
+
+    def y(v: float) -> float:
+        return pad + (height - 2 * pad) * ((hi - v) / (hi - lo) if hi > lo else 0.5)
+
+    line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in pts)
+    last_t, last_v = pts[-1]
+    label = _("views.card.sparkline", lang, name=target.name(lang), first=p.series[0].period,
+              last=p.series[-1].period, n=len(pts))
+    parts = [f'<svg role="img" aria-label="{html.escape(label, quote=True)}" '
+             f'viewBox="0 0 {width} {height}" width="100%" height="{height}" '
+             f'preserveAspectRatio="none" style="display:block">']
+    if goal is not None:
+        parts.append(f'<line x1="0" x2="{width}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" '
+                     f'stroke="{TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3" '
+                     'vector-effect="non-scaling-stroke"/>')
+    parts.append(f'<polyline points="{line}" fill="none" stroke="{ACTUAL_COLOUR}" '
+                 'stroke-width="2" vector-effect="non-scaling-stroke"/>')
+    parts.append(f'<circle cx="{x(last_t):.1f}" cy="{y(last_v):.1f}" r="4" '
+                 f'fill="{STATUS_COLOURS.get(p.status, ACTUAL_COLOUR)}" stroke="#333"/>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 # --- provinces ----------------------------------------------------------------------------
@@ -466,6 +525,8 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
                       y0=r.tile_row - 0.46, y1=r.tile_row + 0.46, fillcolor=colour,
                       line={"color": "white", "width": 1}, layer="below")
         value = pct_text(p) if p is not None else _("status.no_data", lang)
+        if metric != "pct_achieved":
+            value = f"{STATUS_SYMBOLS.get(key, '')} {value}".strip()
         hover = _province_hover(snap, target, p, lang) if p is not None else \
             f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
         groups.setdefault(key, []).append((r, (f"<b>{tile_label(r.name(lang))}</b><br>"
@@ -491,8 +552,10 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     else:
         for status in DISPLAY_ORDER:
             if status in groups:
+                symbol = STATUS_SYMBOLS.get(status, "")
                 fig.add_trace(go.Scatter(
-                    x=[None], y=[None], mode="markers", name=_(f"status.{status}", lang),
+                    x=[None], y=[None], mode="markers",
+                    name=f"{symbol} {_(f'status.{status}', lang)}".strip(),
                     marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
                 ))
         legend = True
@@ -506,9 +569,29 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" \
         else _("col.status", lang)
     subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
-    return finish(fig, title=title, subtitle=subtitle,
-                  source=source_line(snap, [target], lang, rows), height=480, lang=lang,
-                  legend=legend, width_chars=60)
+    finish(fig, title=title, subtitle=subtitle,
+           source=source_line(snap, [target], lang, rows), height=480, lang=lang,
+           legend=legend, width_chars=60)
+    fig.update_layout(meta={**fig.layout.meta, "data": _tile_data(snap, target, by_code, lang)})
+    return fig
+
+
+def _tile_data(snap: Snapshot, target: Target, by_code: dict[str, Progress], lang: Lang
+               ) -> dict[str, list]:
+    """What the tiles say, one row per province, for the chart's data download."""
+    unit = unit_label(target.unit, lang)
+    columns = [_("views.col.region", lang), f"{_('col.latest', lang)} ({unit})",
+               _("col.period", lang), _("col.pct_achieved", lang), _("col.status", lang)]
+    rows = []
+    for r in snap.catalog.provinces:
+        p = by_code.get(r.code)
+        if p is None or p.latest_value is None:
+            rows.append([r.name(lang), None, None, None, _("status.no_data", lang)])
+            continue
+        rows.append([r.name(lang), p.latest_value, p.latest_period,
+                     None if p.pct_achieved is None else round(p.pct_achieved, 1),
+                     _(f"status.{p.status}", lang)])
+    return {"columns": columns, "rows": rows}
 
 
 _PINYIN_VOWELS = set("aeiouü")
@@ -646,6 +729,15 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
     totals = counts.groupby("department_id")["n"].sum().sort_values(ascending=False)
     order = list(totals.index)
     names = {d: (cat.departments[d].name(lang) if d in cat.departments else d) for d in order}
+    if len(order) > DEPARTMENTS_SHOWN + 1:
+        # The busiest by name, the rest as one row: 35 rows do not fit a slide legibly,
+        # and the task table beside the chart lists every department.
+        rest = order[DEPARTMENTS_SHOWN:]
+        counts = counts.assign(department_id=counts["department_id"].where(
+            ~counts["department_id"].isin(rest), OTHER_DEPARTMENTS))
+        counts = counts.groupby(["department_id", "status"], as_index=False)["n"].sum()
+        order = [*order[:DEPARTMENTS_SHOWN], OTHER_DEPARTMENTS]
+        names[OTHER_DEPARTMENTS] = _("views.fig.departments.other", lang, n=len(rest))
     fig = go.Figure()
     for status in SHOWN_STATUSES:
         part = counts[counts["status"] == status].set_index("department_id")["n"]

@@ -39,6 +39,12 @@ STATUS_COLOURS: dict[str, str] = {
     "no_data": "#E6E6E6",
     "no_target": "#F2F2F2",
 }
+# Written on each province tile and in its legend, so status is never colour alone.
+STATUS_SYMBOLS: dict[str, str] = {
+    "met_on_time": "✓", "achieved": "✓", "met_late": "(✓)", "on_track": "↗", "moderate": "→",
+    "limited": "↘", "missed": "✗", "deterioration": "↓", "unverified": "?",
+    "insufficient_data": "·", "no_data": "–", "no_target": "",
+}
 # One order for legends and tables: verdicts first (they are final), then trends, then gaps.
 DISPLAY_ORDER: tuple[Status, ...] = (
     "met_on_time", "met_late", "missed", "unverified", "achieved", "on_track", "moderate",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .catalog import Lang
+from .clauses import clause_text
 from .figures import TASK_STATUS_COLOURS
 from .formatting import format_value, unit_label
 from .i18n import _
@@ -41,7 +42,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
             _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
             _("col.first_met", lang): p.first_met_period or "–",
             _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
-                                   f"{target.clause}",
+                                   f"{clause_text(target.clause, lang)}",
         })
     return pd.DataFrame(rows)
 
@@ -66,15 +67,21 @@ def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -
     out = []
     for r in rows:
         co = _department_names(snap, r.co_ids, lang)
+        lead = _department_names(snap, r.lead_ids, lang)
         if r.and_others:
+            # "A、B等" closes the list it ends: the co-departments, else the leads, never
+            # a cell of its own.
             others = _("views.tasks.and_others", lang)
-            co = f"{co}{others}" if co else others.strip()
+            if co:
+                co = f"{co}{others}"
+            else:
+                lead = f"{lead}{others}" if lead else others.strip()
         out.append({
             "id": r.id,
             _("views.col.document", lang): cat.documents[r.document_id].number(lang),
-            _("col.clause", lang): r.clause,
+            _("col.clause", lang): clause_text(r.clause, lang),
             _("views.col.task", lang): r.text,
-            _("views.col.lead", lang): _department_names(snap, r.lead_ids, lang) or "–",
+            _("views.col.lead", lang): lead or "–",
             _("views.col.co", lang): co or "–",
             _("col.status", lang): _(f"views.task_status.{r.status}", lang),
             _("views.col.updated", lang): _when(r.updated_at),
@@ -103,7 +110,8 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
             _("views.col.updated", lang): _when(s["updated_at"]),
             _("views.col.updated_by", lang): s["updated_by"] or "–",
             _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
-            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} {t.clause}",
+            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
+                                   f"{clause_text(t.clause, lang)}",
             _("views.col.quote", lang): t.quote,
         })
     return pd.DataFrame(out)

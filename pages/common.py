@@ -7,9 +7,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from indicators.catalog import Catalog
+from indicators.formatting import format_value
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_location
 from indicators.snapshot import Snapshot, load_snapshot
@@ -142,8 +144,10 @@ def as_of_line(lg: Lang) -> str:
 
 def chip(colour: str, label: str) -> str:
     """A coloured square with the status name written next to it (never colour alone)."""
-    return (f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
-            f"border:1px solid #555;vertical-align:-0.1em;margin-right:0.3em'></span>{label}")
+    # nowrap: on a phone a legend line may break between entries, never inside one.
+    return (f"<span style='white-space:nowrap'><span style='display:inline-block;width:0.9em;"
+            f"height:0.9em;background:{colour};border:1px solid #555;vertical-align:-0.1em;"
+            f"margin-right:0.3em'></span>{label}</span>")
 
 
 def lang() -> Lang:
@@ -166,3 +170,16 @@ def language_switch() -> Lang:
     )
     st.query_params[Keys.LANG] = st.session_state[Keys.LANG]
     return st.session_state[Keys.LANG]
+
+
+def readable(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
+    """A copy for display: the number columns named in ``digits`` written with that many
+    decimals at most, a dash where there is no number. Streamlit would print a missing
+    number as the English word "None" and pad 92.1 to "92.100000"; downloads keep the
+    numbers themselves."""
+    out = df.copy()
+    for col, n in digits.items():
+        if col in out:
+            out[col] = [format_value(None if v is None or v != v else round(float(v), n))
+                        for v in out[col]]
+    return out

@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators.cards import target_card
 from indicators.catalog import NATIONAL, Lang, Target
+from indicators.clauses import clause_text
 from indicators.figures import (
     bullet_chart,
     milestone_timeline,
@@ -20,8 +21,9 @@ from indicators.tables import checklist_table, regions_table, status_cell_styles
 from indicators.taskboard import filter_tasks, task_rows
 from indicators.wording import quote_text
 from pages import view_state
-from pages.common import as_of_line, chip, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.chart_view import show_chart
+from pages.common import as_of_line, chip, derived, lang, readable, snapshot
+from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
 
@@ -33,15 +35,14 @@ def styled(df, lg: Lang):
 
 
 def chart(fig, name: str, lg: Lang) -> None:
-    st.plotly_chart(fig, width="stretch", key=f"chart-{name}")
-    figure_downloads(fig, name, lg)
+    show_chart(fig, name, lg)
 
 
 def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
                    years: tuple[int, int] | None, metric: str) -> None:
     doc = snap.catalog.documents[t.document_id]
     st.subheader(t.name(lg))
-    st.caption(_("views.quote", lg, document=doc.number(lg), clause=t.clause,
+    st.caption(_("views.quote", lg, document=doc.number(lg), clause=clause_text(t.clause, lg),
                  quote=quote_text(t, lg)))
     if region != NATIONAL and not t.regional:
         st.info(_("views.no_regional_target", lg,
@@ -80,11 +81,16 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
             with right:
                 chart(derived(tile_map, t.id, lg, metric), f"tiles-{t.id}", lg)
             table = derived(regions_table, t.id, lg)
-            st.dataframe(styled(table, lg), hide_index=True, width="stretch")
+            shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+            st.dataframe(styled(shown, lg), hide_index=True, width="stretch")
             table_downloads(table, f"regions-{t.id}", lg)
 
 
 def progress_charts(t: Target, lg: Lang, region: str, years: tuple[int, int] | None) -> None:
+    if not derived(target_card, t.id, lg, region).has_data:
+        # Two empty charts with download buttons say less than one line.
+        st.info(_("views.domain.no_figures", lg))
+        return
     chart(derived(bullet_chart, t.id, lg, region), f"bullet-{t.id}", lg)
     chart(derived(trajectory_chart, t.id, lg, region, years=years), f"trajectory-{t.id}", lg)
 
@@ -105,7 +111,7 @@ def render(domain_id: str) -> None:
 
     st.title(domain.name(lg))
     st.caption(_("views.domain.caption", lg, document=doc.number(lg), title=doc.title(lg),
-                 clause=domain.clause))
+                 clause=clause_text(domain.clause, lg)))
     st.caption(as_of_line(lg))
     numeric = [t for t in targets if t.quantitative and t.kind != "milestone"]
     milestones = [t for t in targets if t.kind == "milestone"]

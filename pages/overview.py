@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.cards import Card, headline_cards
-from indicators.figures import pct_achieved_bar, sparkline, status_legend
+from indicators.figures import pct_achieved_bar, sparkline_svg, status_legend
 from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
 from pages import views_nav
-from pages.common import as_of_line, chip, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.chart_view import show_chart
+from pages.common import as_of_line, chip, derived, lang, readable, snapshot
+from pages.downloads import table_downloads
 
 CARDS_PER_ROW = 4
 
@@ -38,9 +39,8 @@ def card(c: Card, lg: Lang) -> None:
         if c.detail:
             st.caption(c.detail)
         if c.has_data:
-            st.plotly_chart(derived(sparkline, c.target_id, lg), width="stretch",
-                            config={"displayModeBar": False, "staticPlot": True},
-                            key=f"spark-{c.target_id}")
+            # Inline SVG, not a plotly chart: the cards paint before plotly.js loads.
+            st.markdown(derived(sparkline_svg, c.target_id, lg), unsafe_allow_html=True)
         page = views_nav.domain_page(c.domain_id)
         if page is not None:
             st.page_link(page, label=_("views.overview.open_domain", lg),
@@ -65,7 +65,8 @@ def render() -> None:
 
     st.subheader(_("overview.targets", lg))
     table = derived(targets_table, lg)
-    shown = table.assign(**{_("views.col.domain_page", lg): [
+    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    shown = shown.assign(**{_("views.col.domain_page", lg): [
         views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]]})
     styles = status_cell_styles(lg)
     status_col = _("col.status", lg)
@@ -80,17 +81,13 @@ def render() -> None:
         column_config={
             _("views.col.domain_page", lg): st.column_config.LinkColumn(
                 display_text=_("views.overview.open_domain", lg)),
-            _("col.pct_achieved", lg): st.column_config.NumberColumn(format="%.1f"),
-            _("col.gap", lg): st.column_config.NumberColumn(format="%.3g"),
             _("col.target", lg): st.column_config.TextColumn(pinned=True),
         },
     )
     table_downloads(table.drop(columns=["id"]), "targets", lg)
 
     st.subheader(_("views.overview.chart", lg))
-    fig = derived(pct_achieved_bar, lg)
-    st.plotly_chart(fig, width="stretch", key="pct-achieved")
-    figure_downloads(fig, "pct-achieved", lg)
+    show_chart(derived(pct_achieved_bar, lg), "pct-achieved", lg)
     st.page_link("pages/method.py", label=_("views.link_method", lg),
                  icon=":material/functions:", query_params={"lang": lg})
 

@@ -9,8 +9,9 @@ from indicators.i18n import _
 from indicators.regional import targets_with_provinces
 from indicators.tables import regions_table, status_cell_styles
 from pages import view_state
-from pages.common import as_of_line, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.chart_view import show_chart
+from pages.common import as_of_line, derived, lang, readable, snapshot
+from pages.downloads import table_downloads
 from pages.view_state import ViewKeys
 
 
@@ -31,16 +32,13 @@ def render() -> None:
     view_state.publish(cat, ViewKeys.TARGET, ViewKeys.TILE_METRIC)
     left, right = st.columns(2)
     with left:
-        fig = derived(tile_map, target_id, lg, metric)
-        st.plotly_chart(fig, width="stretch", key="tiles")
-        figure_downloads(fig, f"tiles-{target_id}", lg)
+        show_chart(derived(tile_map, target_id, lg, metric), f"tiles-{target_id}", lg)
     with right:
-        fig = derived(regions_bar, target_id, lg)
-        st.plotly_chart(fig, width="stretch", key="regions")
-        figure_downloads(fig, f"regions-{target_id}", lg)
+        show_chart(derived(regions_bar, target_id, lg), f"regions-{target_id}", lg)
     table = derived(regions_table, target_id, lg)
     styles = status_cell_styles(lg)
-    st.dataframe(table.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
+    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    st.dataframe(shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
                  hide_index=True, width="stretch")
     table_downloads(table, f"regions-{target_id}", lg)
 

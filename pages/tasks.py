@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.clauses import clause_text
 from indicators.figures import department_summary
 from indicators.i18n import _
 from indicators.tables import status_cell_styles, tasks_table
@@ -15,8 +16,9 @@ from indicators.taskboard import (
     task_rows,
 )
 from pages import view_state
+from pages.chart_view import show_chart
 from pages.common import as_of_line, derived, lang, snapshot
-from pages.downloads import figure_downloads, table_downloads
+from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
 
@@ -58,17 +60,20 @@ def render() -> None:
         table.drop(columns=["id"]).style.map(lambda v: styles.get(v, ""),
                                              subset=[_("col.status", lg)]),
         hide_index=True, width="stretch",
+        # Status before the long task text, so it is on screen without scrolling sideways.
+        column_order=[_(k, lg) for k in ("views.col.document", "col.clause", "col.status",
+                                         "views.col.task", "views.col.lead", "views.col.co",
+                                         "views.col.updated", "views.col.updated_by",
+                                         "views.col.evidence")],
         column_config={_("views.col.task", lg): st.column_config.TextColumn(width="large")},
     )
     table_downloads(table.drop(columns=["id"]), "tasks", lg)
 
     st.subheader(_("views.tasks.summary", lg))
-    fig = derived(department_summary, lg, document)
-    st.plotly_chart(fig, width="stretch", key="departments")
-    figure_downloads(fig, "departments", lg)
+    show_chart(derived(department_summary, lg, document), "departments", lg)
 
     with st.expander(_("views.tasks.change", lg)):
-        status_form("task", {r.id: f"{r.clause} · {r.text}" for r in rows}, lg,
+        status_form("task", {r.id: f"{clause_text(r.clause, lg)} · {r.text}" for r in rows}, lg,
                     form_key="tasks")
 
 

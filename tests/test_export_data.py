@@ -95,3 +95,38 @@ def test_figure_data_reads_a_horizontal_bar_with_the_axis_titles_as_headers():
     assert list(df.columns) == ["系列", "类别", "完成度(%)"]
     assert df.values.tolist() == [["完成度", "行政村通光纤比例", 98.0],
                                   ["完成度", "信息服务站覆盖率", 42.5]]
+
+
+def test_csv_and_xlsx_cells_carry_no_floating_point_noise():
+    df = pd.DataFrame({"gap": [99 - 99.6, 6.8 / 6 * 100]})
+    csv_text = to_csv_bytes(df, "en").decode("utf-8-sig")
+    assert "-0.6\r\n" in csv_text and "5999" not in csv_text
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df, "en"))).active
+    assert ws["A2"].value == -0.6
+    assert ws["A3"].value == 113.3333333
+
+
+def test_figure_data_rounds_computed_points_to_six_significant_digits():
+    fig = go.Figure(go.Scatter(x=[2019, 2020], y=[98.0 + 2 / 3, 99 - 99.6], name="path"))
+    assert list(figure_data(fig, "en").iloc[:, 2]) == [98.6667, -0.6]
+
+
+def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(store):
+    from datetime import date
+
+    from indicators import figures as F
+    from indicators.snapshot import load_snapshot
+    from tests.test_figures import PROVINCES, write_provinces
+
+    write_provinces(store, PROVINCES)
+    fig = F.tile_map(load_snapshot(store, as_of=date(2026, 11, 23)), "fibre_village_share", "zh")
+    df = figure_data(fig, "zh")
+    assert list(df.columns) == ["地区", "最新实际值 (%)", "时期", "完成度(%)", "状态"]
+    assert len(df) == 31
+    rows = df.set_index("地区")
+    # Beijing 99 in 2019 against 98: 99 / 98 = 101.0 %, met before the 2020 deadline.
+    assert rows.loc["北京"].tolist() == [99.0, "2019", 101.0, "按期实现"]
+    # Tibet's last figure (2019) falls short and 2020 has none: the outcome is unknown
+    assert rows.loc["西藏", "状态"] == "无法核实"
+    assert rows.loc["西藏", "最新实际值 (%)"] == 66.0
+    assert pd.isna(rows.loc["上海", "最新实际值 (%)"]) and rows.loc["上海", "状态"] == "暂无数据"

@@ -42,8 +42,9 @@ def test_pdf_pack_has_one_bookmarked_section_per_domain_in_catalog_order(snap, p
 
 def test_pdf_pack_gives_every_chart_its_page_after_cover_and_overview(snap, pdf_zh):
     charts = _n_charts(snap)
-    quantitative = [t for t in snap.catalog.targets.values() if t.quantitative]
-    assert charts >= 2 * len(quantitative)  # a bullet and a trajectory each at least
+    with_figures = [t for t in snap.catalog.targets.values()
+                    if t.quantitative and snap.national[t.id].latest_value is not None]
+    assert charts >= 2 * len(with_figures)  # a bullet and a trajectory each at least
     assert len(pdf_zh.pages) >= 2 + charts + 1
 
 
@@ -128,3 +129,24 @@ def test_export_pack_command_writes_a_pdf(_built_db, tmp_path, capsys):
     reader = PdfReader(out)
     assert "Method note" in "".join(p.extract_text() for p in reader.pages[-2:])
     assert "briefing pack, pdf, en" in capsys.readouterr().out
+
+
+def test_pack_draws_no_empty_chart_and_names_the_targets_without_figures(snap):
+    content = pack_content(snap, "zh")
+    empty = "暂无数据"
+    for section in content.sections:
+        for name, fig in section.charts:
+            texts = [a.text for a in fig.layout.annotations]
+            assert empty not in texts, name
+    # The shipped figures have nothing for related output or training projects.
+    named = [n for s in content.sections for n in s.without_figures]
+    assert snap.catalog.targets["related_output"].name("zh") in named
+    assert snap.catalog.targets["skills_training_projects"].name("zh") in named
+    assert all(not name.startswith(("bullet-related_output", "trajectory-related_output"))
+               for s in content.sections for name, _fig in s.charts)
+
+
+def test_milestone_chart_in_the_pack_is_titled_by_deadline_not_by_a_path(snap):
+    charts = dict(c for s in pack_content(snap, "zh").sections for c in s.charts)
+    title = charts["trajectory-5g_commercial_launch"].layout.title.text.replace("<br>", "")
+    assert title == "5G启动商用:期限与实现时间"

@@ -123,7 +123,9 @@ def test_hover_traces_every_figure_to_its_source_and_upload(store):
 def test_trajectory_year_filter_sets_the_time_axis(store):
     fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en", years=(2015, 2020))
     lo, hi = (as_date(x) for x in fig.layout.xaxis.range)
-    assert lo.year == 2014 and hi == date(2020, 12, 31)
+    # Whole years 2015-2020: the 2020 figure (at 2020-12-31) is the last one inside.
+    assert lo == date(2015, 1, 1) and hi == date(2021, 1, 1)
+    assert fig.layout.xaxis.ticklabelmode == "period"
 
 
 # --- provinces ------------------------------------------------------------------------------
@@ -168,8 +170,12 @@ def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, 
     assert by_place[(beijing.tile_col, beijing.tile_row)] == F.STATUS_COLOURS["achieved"]
     assert by_place[(tibet.tile_col, tibet.tile_row)] == F.STATUS_COLOURS["limited"]
     assert by_place[(shanghai.tile_col, shanghai.tile_row)] == F.STATUS_COLOURS["no_data"]
-    assert {"Achieved", "Limited progress", "On track", "No data"} <= \
+    # The legend and each tile write the status as a symbol too: never colour alone.
+    assert {"✓ Achieved", "↘ Limited progress", "↗ On track", "– No data"} <= \
         {t.name for t in fig.data if t.name}
+    labels = {t for tr in fig.data if tr.text is not None for t in tr.text}
+    assert any(label.startswith("<b>Tibet</b>") and "↘ 67%" in label for label in labels)
+    assert any(label.startswith("<b>Beijing</b>") and "✓ 101%" in label for label in labels)
     assert fig.layout.yaxis.scaleanchor == "x"        # squares stay square
 
 
@@ -347,3 +353,13 @@ def test_an_empty_provincial_chart_cites_no_national_source(store):
         text = source_text(build(snap, "fibre_village_share", "zh", "310000"))
         assert "来源" not in text and "人民日报" not in text
         assert "目标:国发〔2017〕40号 三(十三)" in text
+
+
+def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dashed(store):
+    svg = F.sparkline_svg(snap_of(store), "fibre_village_share", "en", width=100, height=50)
+    # 98 (2019-08) -> 99 (2021-05), target 98: the line runs from the bottom-left corner
+    # (x = pad 5, y = 50 - 5) to the top-right one (95, 5); the target sits on the bottom.
+    assert '<polyline points="5.0,45.0 95.0,5.0"' in svg
+    assert 'y1="45.0" y2="45.0"' in svg and "stroke-dasharray" in svg
+    assert 'aria-label="Administrative villages with fibre' in svg
+    assert F.sparkline_svg(snap_of(store), "related_output", "en") == ""

@@ -159,3 +159,18 @@ def test_every_label_the_views_use_exists_in_both_languages(path):
         assert table[key]["zh"] and table[key]["en"], key
     for prefix in re.findall(r"""_\(\s*f["'](views\.[a-z0-9_.]+)\{""", text):
         assert any(k.startswith(prefix) for k in table), f"{path.name}: {prefix}"
+
+
+def test_and_others_closes_the_department_list_it_ends_never_a_cell_of_its_own(store):
+    from datetime import date
+
+    from indicators.snapshot import load_snapshot
+    from indicators.tables import tasks_table
+
+    table = tasks_table(load_snapshot(store, as_of=date(2026, 11, 23)), "zh").set_index("id")
+    # 附件 4 names 教育部等 with no co-department: the 等 follows the lead.
+    assert table.loc["t2017_04", "牵头部门"] == "教育部等"
+    assert table.loc["t2017_04", "参与部门"] == "–"
+    # 附件 12 has co-departments: the 等 ends their list.
+    assert table.loc["t2017_12", "参与部门"] == "国家发展改革委、科技部等"
+    assert not (table["参与部门"].str.strip() == "等").any()

@@ -28,6 +28,12 @@ MIME: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Significant digits kept in files: more than any published figure has, fewer than the
+# 17 that show floating-point noise.
+FLOAT_DIGITS = 10
+# A figure's plotted values are computed (shares, paths, projections): six significant
+# digits say everything the chart does.
+FIGURE_DIGITS = 6
 _NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?$")
 
 
@@ -63,11 +69,14 @@ def _is_missing(value: object) -> bool:
 
 
 def _plain(value: object) -> Any:
-    """Cells as Python scalars (numpy / pandas ones do not go into openpyxl)."""
+    """Cells as Python scalars (numpy / pandas ones do not go into openpyxl), floats
+    without binary noise (99 - 99.6 is -0.5999999999999943; the file says -0.6)."""
     if _is_missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str | bytes):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float):
+        return float(f"{value:.{FLOAT_DIGITS}g}")
     return value
 
 
@@ -156,6 +165,11 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
     download without its builder doing anything. Axis titles (which carry the units) head
     the columns.
     """
+    table = (fig.layout.meta or {}).get("data") if isinstance(fig.layout.meta, dict) else None
+    if table:
+        # The builder says what its marks stand for (a tile map's marks sit at grid
+        # coordinates, which mean nothing in a spreadsheet).
+        return pd.DataFrame(table["rows"], columns=table["columns"])
     series_col = _("export.col.series", lang)
     rows: list[dict[str, object]] = []
     cat_label = val_label = None
@@ -176,6 +190,8 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
             ya = "yaxis" if not horizontal else "xaxis"
             cat_label, val_label = _axis_title(fig, xa), _axis_title(fig, ya)
         for c, v in zip(cats, vals, strict=False):
+            if isinstance(v, float) and math.isfinite(v):
+                v = float(f"{v:.{FIGURE_DIGITS}g}")
             rows.append({series_col: name, "_cat": c, "_val": v})
     frame = pd.DataFrame(rows, columns=[series_col, "_cat", "_val"])
     return frame.rename(columns={

@@ -9,7 +9,6 @@ none gets its checklist and tasks instead), and the method note. ``pack_pdf`` an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -18,10 +17,25 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..catalog import Domain, Target
+from ..clauses import clause_text
 from ..i18n import Lang, _, has_label
 from ..snapshot import Snapshot
 from ..tables import targets_table
+from .content import (
+    OVERVIEW_COLUMNS,
+    OVERVIEW_SHARES,
+    ChecklistItem,
+    DomainSection,
+    PackContent,
+    without_figures_line,
+)
 from .method import method_note
+
+__all__ = [
+    "OVERVIEW_COLUMNS", "OVERVIEW_SHARES", "PACK_FORMATS", "PACK_MIME", "ChecklistItem",
+    "DomainSection", "PackContent", "PackFormat", "build_pack", "pack_content",
+    "without_figures_line",
+]
 
 PackFormat = Literal["pdf", "pptx"]
 PACK_FORMATS: tuple[PackFormat, ...] = ("pdf", "pptx")
@@ -29,54 +43,6 @@ PACK_MIME: dict[str, str] = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-# Columns of targets_table that fit across a landscape page, in this order.
-OVERVIEW_COLUMNS = (
-    "col.target", "col.latest", "col.period", "col.target_value", "col.unit",
-    "col.target_year", "col.pct_achieved", "col.status", "col.detail",
-)
-# Their widths as shares of the page; the status is the verdict once the year has passed,
-# and the detail says on which figure it was judged.
-OVERVIEW_SHARES = (0.19, 0.07, 0.07, 0.07, 0.07, 0.06, 0.07, 0.10, 0.30)
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    """A qualitative target or a task, with its latest reported status."""
-
-    clause: str
-    text: str
-    status: str
-    lead: str = ""
-
-
-@dataclass(frozen=True)
-class DomainSection:
-    domain: Domain
-    heading: str
-    subheading: str
-    charts: list[tuple[str, go.Figure]] = field(default_factory=list)
-    checklist: list[ChecklistItem] = field(default_factory=list)
-    tasks: list[ChecklistItem] = field(default_factory=list)
-
-    @property
-    def has_charts(self) -> bool:
-        return bool(self.charts)
-
-
-@dataclass(frozen=True)
-class PackContent:
-    lang: Lang
-    title: str
-    subtitle: str
-    generated: date
-    as_of: str
-    overview: pd.DataFrame
-    status_keys: list[str]  # per overview row, for colouring
-    sections: list[DomainSection]
-    method_title: str
-    method: list[str]
-
-
 def _status_label(status: str | None, lang: Lang) -> str:
     if not status:
         return _("pack.no_status", lang)
@@ -123,12 +89,18 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
     cat = snap.catalog
     targets = sorted(cat.targets_in(domain.id), key=lambda t: t.sort)
     charts: list[tuple[str, go.Figure]] = []
+    without: list[str] = []
     for t in targets:
-        if t.quantitative:
+        if not t.quantitative:
+            continue
+        p = snap.national.get(t.id)
+        if p is None or p.latest_value is None:
+            without.append(t.name(lang))
+        else:
             charts += _target_charts(snap, t, lang)
     checklist = [
-        ChecklistItem(t.clause, t.name(lang), _status_label(_latest_status(snap, "target", t.id),
-                                                            lang))
+        ChecklistItem(clause_text(t.clause, lang), t.name(lang),
+                      _status_label(_latest_status(snap, "target", t.id), lang))
         for t in targets if not t.quantitative
     ]
     tasks: list[ChecklistItem] = []
@@ -141,14 +113,14 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
                 lead += _("pack.and_others", lang) if lang == "zh" \
                     else f" {_('pack.and_others', lang)}"
             tasks.append(ChecklistItem(
-                task.clause, task.text(lang),
+                clause_text(task.clause, lang), task.text(lang),
                 _status_label(_latest_status(snap, "task", task.id), lang), lead))
     doc = cat.documents[domain.document_id]
     return DomainSection(
         domain=domain, heading=domain.name(lang),
         subheading=_("pack.section_clause", lang, document=doc.number(lang),
-                     clause=domain.clause),
-        charts=charts, checklist=checklist, tasks=tasks,
+                     clause=clause_text(domain.clause, lang)),
+        charts=charts, checklist=checklist, tasks=tasks, without_figures=without,
     )
 
 

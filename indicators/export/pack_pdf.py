@@ -23,7 +23,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Image,
-    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -34,7 +33,14 @@ from reportlab.platypus import (
 
 from ..i18n import _
 from ..status import STATUS_COLOURS
-from .pack import OVERVIEW_COLUMNS, OVERVIEW_SHARES, ChecklistItem, DomainSection, PackContent
+from .content import (
+    OVERVIEW_COLUMNS,
+    OVERVIEW_SHARES,
+    ChecklistItem,
+    DomainSection,
+    PackContent,
+    without_figures_line,
+)
 from .static import figure_bytes, pixel_size
 
 FONT = "WQYMicroHei"
@@ -45,6 +51,7 @@ MARGIN = 14 * mm
 CHART_PRESET = "slide"
 INK = colors.HexColor("#1f2d3d")
 MUTED = colors.HexColor("#5b6b7b")
+HEADING_ROOM = 40 * mm
 
 
 class FontMissing(RuntimeError):
@@ -179,6 +186,7 @@ def _section(s: DomainSection, lang: str, st: dict[str, ParagraphStyle], width: 
     head = [Bookmark(f"domain-{s.domain.id}", s.heading), _p(s.heading, st["h1"]),
             _p(s.subheading, st["muted"]), Spacer(1, 3 * mm)]
     out: list[Flowable] = []
+    missing = without_figures_line(s, lang)
     if s.has_charts:
         # A new page unless this one is still empty (CondPageBreak never leaves a blank).
         out.append(CondPageBreak(height - 1 * mm))
@@ -188,13 +196,17 @@ def _section(s: DomainSection, lang: str, st: dict[str, ParagraphStyle], width: 
         out += [*head, _chart(*first, width, room)]
         for name, fig in rest:
             out += [PageBreak(), _chart(name, fig, width, height)]
+        if missing:
+            out.append(_p(missing, st["muted"]))
     else:
-        out += [CondPageBreak(60 * mm), *head, _p(_("pack.no_quantitative", lang), st["muted"])]
+        out += [CondPageBreak(60 * mm), *head,
+                _p(missing or _("pack.no_quantitative", lang), st["muted"])]
+    # A heading never ends a page: it moves on with room for a few rows of its table.
     if s.checklist:
-        out += [_p(_("pack.qualitative", lang), st["h2"]),
+        out += [CondPageBreak(HEADING_ROOM), _p(_("pack.qualitative", lang), st["h2"]),
                 _checklist_table(s.checklist, lang, st, width, with_lead=False)]
     if s.tasks:
-        out += [KeepTogether([_p(_("pack.tasks", lang), st["h2"])]),
+        out += [CondPageBreak(HEADING_ROOM), _p(_("pack.tasks", lang), st["h2"]),
                 _checklist_table(s.tasks, lang, st, width, with_lead=True)]
     out.append(Spacer(1, 6 * mm))
     return out

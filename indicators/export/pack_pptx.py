@@ -19,7 +19,14 @@ from pptx.util import Emu, Inches, Pt
 
 from ..i18n import _
 from ..status import STATUS_COLOURS
-from .pack import OVERVIEW_COLUMNS, OVERVIEW_SHARES, ChecklistItem, DomainSection, PackContent
+from .content import (
+    OVERVIEW_COLUMNS,
+    OVERVIEW_SHARES,
+    ChecklistItem,
+    DomainSection,
+    PackContent,
+    without_figures_line,
+)
 from .static import figure_bytes, pixel_size
 
 SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
@@ -175,8 +182,12 @@ def render_pptx(c: PackContent) -> bytes:
     for s in c.sections:
         for _name, fig in s.charts:
             _chart_slide(prs, s, fig)
-        if not s.has_charts and not s.checklist and not s.tasks:
-            _slide(prs, s.heading, s.subheading)
+        missing = without_figures_line(s, c.lang)
+        if missing or (not s.has_charts and not s.checklist and not s.tasks):
+            slide = _slide(prs, s.heading, s.subheading)
+            if missing:
+                _text(slide, missing, MARGIN, TITLE_H + Inches(0.4), SLIDE_W - 2 * MARGIN,
+                      Inches(1.0), size=16, colour=MUTED)
         if s.checklist:
             _checklist_slides(prs, s, c.lang, "pack.qualitative", s.checklist, False)
         if s.tasks:

@@ -71,13 +71,24 @@ def ensure_server() -> None:
             _server_started = True
 
 
+def layout_size(fig: go.Figure, preset: str) -> tuple[float, float]:
+    """The size the figure is laid out at: the preset's, enlarged (same aspect ratio) when
+    the figure needs more height than that, e.g. a row for each of 31 provinces. The
+    render scale shrinks it back to the preset, so every row and label stays in the
+    picture, a little smaller, instead of plotly dropping every second label."""
+    width, height = PRESETS[preset].layout_size
+    need = fig.layout.height or 0
+    k = max(1.0, need / height)
+    return width * k, height * k
+
+
 def sized(fig: go.Figure, preset: str = DEFAULT_PRESET) -> go.Figure:
     """A copy laid out for the preset: fixed size, export font, white paper.
 
     Titles, the source line and the legend are the figure builder's; only size and type
     change here, so the exported picture says what the screen said.
     """
-    width, height = PRESETS[preset].layout_size
+    width, height = layout_size(fig, preset)
     out = go.Figure(fig)
     out.update_layout(
         width=width, height=height, autosize=False, font_family=EXPORT_FONT,
@@ -97,10 +108,11 @@ def _render(fig_json: str, fmt: FigureFormat, preset: str) -> bytes:
     import kaleido
 
     ensure_server()
-    fig = sized(pio.from_json(fig_json), preset)
+    original = pio.from_json(fig_json)
+    fig = sized(original, preset)
     p = PRESETS[preset]
-    width, height = p.layout_size
-    scale = p.zoom * (PNG_SCALE if fmt == "png" else 1)
+    width, height = layout_size(original, preset)
+    scale = p.width / width * (PNG_SCALE if fmt == "png" else 1)
     # kaleido directly, not pio.to_image: that passes launch options a running server
     # cannot take and warns on every call.
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}

@@ -1,0 +1,85 @@
+"""Overview first paint in a fresh browser session: where the time goes.
+
+Run: .venv/bin/python bench/bench_first_paint.py  (or `make bench`). Starts the dashboard
+as `make run` does on a temporary copy of the database, opens the overview in a new
+headless chromium (cold cache) and prints, from navigation start: the first websocket
+message from the server, the first card drawn, the progress chart drawn, the run done, with the
+bytes the server sent over the websocket (the figures' JSON) and over HTTP (the
+JavaScript, plotly.js among it). Three runs: the first also pays for the server's cold
+start (imports, database, figure cache). Aim: cards' first paint under 2 s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indicators.build import build_database
+from indicators.paths import default_db_path
+from indicators.store import Store
+from tests.support import browser_page, serve_app
+
+RUNS = 3
+# A card's "完成度 113%" line: the cards are drawn once it is.
+CARD = '[data-testid="stMarkdownContainer"] >> text=/完成度 \\d/'
+
+
+def one_run(url: str) -> dict[str, float]:
+    sent = {"ws": 0, "http": 0}
+    first_frame: list[float] = []
+    with browser_page(1440, 900) as page:
+        def on_ws(ws: object) -> None:
+            def frame(payload: bytes | str) -> None:
+                if not first_frame:
+                    first_frame.append(time.perf_counter())
+                sent["ws"] += len(payload)
+            ws.on("framereceived", frame)
+
+        def on_response(resp: object) -> None:
+            # Redirects and aborted requests have no body.
+            with contextlib.suppress(Exception):
+                sent["http"] += len(resp.body())
+
+        page.on("websocket", on_ws)
+        page.on("response", on_response)
+        start = time.perf_counter()
+        page.goto(f"{url}/?lang=zh", wait_until="commit")
+        page.wait_for_selector(CARD)
+        card = time.perf_counter()
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        chart = time.perf_counter()
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        charts = time.perf_counter()
+    return {"ws_first": (first_frame[0] if first_frame else charts) - start,
+            "card": card - start, "chart": chart - start, "charts": charts - start,
+            "ws_kb": sent["ws"] / 1024, "http_kb": sent["http"] / 1024}
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        if Store(default_db_path()).exists():
+            shutil.copy(default_db_path(), db)
+        else:
+            build_database(Store(db))
+        started = time.perf_counter()
+        with serve_app(db) as url:
+            print(f"server up in {time.perf_counter() - started:.2f} s")
+            print(f"{'load':<5}{'1st ws msg':>11}{'1st card':>10}{'1st chart':>11}"
+                  f"{'run done':>12}{'ws KB':>9}{'http KB':>9}")
+            for i in range(1, RUNS + 1):
+                r = one_run(url)
+                print(f"{i:<5}{r['ws_first']:>10.2f}s{r['card']:>9.2f}s{r['chart']:>10.2f}s"
+                      f"{r['charts']:>11.2f}s{r['ws_kb']:>9.0f}{r['http_kb']:>9.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""Publication names of the shipped reference figures, in the language shown.
+
+The store keeps one source text per figure (what a planner typed, or the Chinese citation
+of a shipped figure). ``data/actuals/*.csv`` give each shipped citation in English too, so
+an English page names the Economic Daily rather than 经济日报. A source with no English
+rendering (a planner's own text) is shown as written.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from .i18n import Lang
+from .paths import ACTUALS_DIR
+
+
+def citation(publisher: str, where_found: str | None, lang: Lang) -> str:
+    """'publisher (where found)' as stored and shown: 'MIIT (briefing 2021-05-17)'."""
+    publisher, where = publisher.strip(), (where_found or "").strip()
+    if not where:
+        return publisher
+    return f"{publisher} · {where}" if lang == "zh" else f"{publisher} ({where})"
+
+
+@cache
+def _english(actuals_dir: Path = ACTUALS_DIR) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in sorted(actuals_dir.glob("*.csv")):
+        for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()):
+            if rec.get("publisher_en"):
+                out[citation(rec["publisher"], rec.get("where_found"), "zh")] = citation(
+                    rec["publisher_en"], rec.get("where_found_en"), "en")
+    return out
+
+
+def source_text(source: str, lang: Lang) -> str:
+    """A stored source text in ``lang`` where the shipped data give a translation."""
+    return _english().get(source, source) if lang == "en" else source

@@ -1,0 +1,62 @@
+"""One language per page: clause numbers, qualifiers and shipped sources in the page's."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from indicators import figures as F
+from indicators.clauses import chinese_number, clause_text
+from indicators.snapshot import load_snapshot
+from indicators.sources import source_text
+from indicators.tables import format_value, targets_table
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@pytest.mark.parametrize(("text", "number"), [("一", 1), ("十", 10), ("十三", 13), ("二十二", 22)])
+def test_chinese_clause_numbers_read_as_arabic(text, number):
+    assert chinese_number(text) == number
+
+
+@pytest.mark.parametrize(("clause", "en"), [
+    ("一(三)", "Section 1 (3)"), ("三(十三)", "Section 3 (13)"), ("四", "Section 4"),
+    ("附件 12", "Annex, item 12"),
+])
+def test_clauses_read_as_sections_and_annex_items_in_english_and_unchanged_in_chinese(
+        clause, en):
+    assert clause_text(clause, "en") == en
+    assert clause_text(clause, "zh") == clause
+
+
+def test_word_qualifiers_are_english_words_on_an_english_page():
+    assert format_value(34.0, "约", "en") == "about 34"
+    assert format_value(34.0, "约", "zh") == "约34"
+    assert format_value(98.0, ">", "en") == ">98"
+
+
+def test_shipped_sources_have_an_english_rendering_and_planner_text_stays_as_written():
+    zh = "工业和信息化部 副部长 · 通讯社电讯 2021-05"
+    assert source_text(zh, "en") == "MIIT Vice Minister (news wire 2021-05)"
+    assert source_text(zh, "zh") == zh
+    assert source_text("省通信管理局", "en") == "省通信管理局"
+
+
+@pytest.mark.parametrize("target", ["fibre_village_share", "village_info_station_coverage",
+                                    "info_consumption_scale"])
+def test_chart_source_lines_hold_one_language(store, target):
+    snap = load_snapshot(store, as_of=date(2026, 11, 23))
+    zh = F.trajectory_chart(snap, target, "zh").layout.meta["source"]
+    en = F.trajectory_chart(snap, target, "en").layout.meta["source"]
+    assert not LATIN_WORD.search(zh.replace("MIIT", "")), zh
+    # Document numbers (Guofa) stay; no Chinese character remains.
+    assert not CJK.search(en), en
+
+
+def test_english_targets_table_writes_about_not_yue(store):
+    table = targets_table(load_snapshot(store, as_of=date(2026, 11, 23)), "en")
+    latest = dict(zip(table["id"], table["Latest actual"], strict=True))
+    assert latest["village_info_station_coverage"] == "about 34"
