@@ -92,4 +92,6 @@ def render() -> None:
                  icon=":material/functions:", query_params={"lang": lg})
 
 
-render()
+# Streamlit runs a page file as __main__; the registry's alias of this page imports it.
+if __name__ == "__main__":
+    render()

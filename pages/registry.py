@@ -11,6 +11,12 @@ import streamlit as st
 from indicators.i18n import Lang, _
 
 
+def _overview_alias() -> None:
+    from pages import overview
+
+    overview.render()
+
+
 def build(lang: Lang) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
 
@@ -18,8 +24,13 @@ def build(lang: Lang) -> dict[str, list[st.Page]]:
     from pages.views_nav import domain_sections
 
     sections[_("nav.section.views", lang)] = [
-        st.Page("pages/overview.py", title=_("nav.overview", lang), url_path="overview",
+        st.Page("pages/overview.py", title=_("nav.overview", lang), url_path="home",
                 default=True, icon=":material/dashboard:"),
+        # The default page answers at "/" only (its own path is reserved but not served):
+        # a pasted or bookmarked /overview link lands here instead of on Streamlit's
+        # English "Page not found" dialog.
+        st.Page(_overview_alias, title=_("nav.overview", lang), url_path="overview",
+                visibility="hidden"),
         st.Page("pages/regions.py", title=_("nav.regions", lang), url_path="provinces",
                 icon=":material/grid_view:"),
         st.Page("pages/tasks.py", title=_("nav.tasks", lang), url_path="task-list",

@@ -72,3 +72,12 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
             assert page.evaluate(OVERFLOW_JS) == {"scroll": 0, "wide": 0}
             assert f"lang={lang}" in page.url
             full_screenshot(page, f"views-domain-scale-{lang}")
+
+            # A stale or bookmarked /overview link opens the overview, with no English
+            # "Page not found" dialog on top of it.
+            page.goto(f"{url}/overview?lang={lang}")
+            wait_for_app(page)
+            page.wait_for_function(
+                "() => document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4")
+            assert cards in page.inner_text(MAIN)
+            assert "Page not found" not in page.inner_text("body")
