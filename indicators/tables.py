@@ -13,7 +13,7 @@ from .regional import ranked_provinces
 from .snapshot import Snapshot
 from .status import STATUS_COLOURS
 from .taskboard import TaskRow, status_of, task_rows
-from .wording import status_detail
+from .wording import quote_text, status_detail
 
 
 def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
@@ -24,14 +24,21 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
         if not target.quantitative:
             continue
         p = snap.national[target.id]
+        milestone = target.kind == "milestone"
+        # A milestone's "value" is whether and when it happened, not a 1 or a 0.
+        latest = format_value(p.latest_value, p.latest_qualifier, lang)
+        if milestone:
+            latest = _("views.words.happened_on", lang, period=p.first_met_period) \
+                if p.first_met_period else _("views.words.not_yet", lang)
         rows.append({
             "id": target.id,
             _("col.target", lang): target.name(lang),
             _("col.domain", lang): cat.domains[target.domain_id].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
+            _("col.latest", lang): latest,
             _("col.period", lang): p.latest_period or "–",
-            _("col.target_value", lang): format_value(target.target_value)
-            if target.kind != "milestone" else str(target.target_year),
+            _("col.target_value", lang): _("views.words.milestone_by", lang,
+                                           year=target.target_year) if milestone
+            else format_value(target.target_value),
             _("col.unit", lang): unit_label(target.unit, lang),
             _("col.target_year", lang): target.target_year,
             _("col.pct_achieved", lang): None if p.pct_achieved is None
@@ -112,8 +119,11 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
             _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
             _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
                                    f"{clause_text(t.clause, lang)}",
-            _("views.col.quote", lang): t.quote,
+            _("views.col.quote", lang): quote_text(t, lang),
         })
+        if lang == "zh":
+            # The verbatim (Traditional) original stays beside the Simplified reading.
+            out[-1][_("views.col.quote_original", lang)] = t.quote
     return pd.DataFrame(out)
 
 

@@ -101,19 +101,21 @@ def render(domain_id: str) -> None:
     cat = snap.catalog
     domain = cat.domains[domain_id]
     doc = cat.documents[domain.document_id]
-    region = view_state.region_filter(cat, lg)
-    years = view_state.years_filter(cat, lg)
     targets = sorted(cat.targets_in(domain_id), key=lambda t: t.sort)
-    metric = "status"
-    if any(derived(provinces_with_figures, t.id) for t in targets):
-        metric = view_state.tile_metric_filter(cat, lg)
-    view_state.publish(cat, ViewKeys.REGION, ViewKeys.YEARS, ViewKeys.TILE_METRIC)
+    numeric = [t for t in targets if t.quantitative and t.kind != "milestone"]
+    # Region and year filters only where there is a series for them to act on.
+    region, years, metric = NATIONAL, None, "status"
+    if numeric:
+        region = view_state.region_filter(cat, lg)
+        years = view_state.years_filter(cat, lg)
+        if any(derived(provinces_with_figures, t.id) for t in numeric):
+            metric = view_state.tile_metric_filter(cat, lg)
+        view_state.publish(cat, ViewKeys.REGION, ViewKeys.YEARS, ViewKeys.TILE_METRIC)
 
     st.title(domain.name(lg))
     st.caption(_("views.domain.caption", lg, document=doc.number(lg), title=doc.title(lg),
                  clause=clause_text(domain.clause, lg)))
     st.caption(as_of_line(lg))
-    numeric = [t for t in targets if t.quantitative and t.kind != "milestone"]
     milestones = [t for t in targets if t.kind == "milestone"]
     goals = [t for t in targets if t.kind == "qualitative"]
 

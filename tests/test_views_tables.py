@@ -174,3 +174,23 @@ def test_and_others_closes_the_department_list_it_ends_never_a_cell_of_its_own(s
     # 附件 12 has co-departments: the 等 ends their list.
     assert table.loc["t2017_12", "参与部门"] == "国家发展改革委、科技部等"
     assert not (table["参与部门"].str.strip() == "等").any()
+
+
+def test_the_zh_checklist_reads_in_simplified_with_the_original_beside_it(store):
+    from indicators.tables import checklist_table
+
+    zh = checklist_table(snap_of(store), "ip_goals", "zh")
+    first = zh.iloc[0]
+    # OpenCC's t2s: the Simplified column differs from the Traditional original
+    assert first["原文"] != first["原文(繁体原件)"]
+    assert "互联网" in "".join(zh["原文"]) and "互聯網" in "".join(zh["原文(繁体原件)"])
+    en = checklist_table(snap_of(store), "ip_goals", "en")
+    assert "原文(繁体原件)" not in en.columns
+
+
+def test_the_5g_milestone_row_says_when_it_happened_not_1_and_2020(store):
+    from indicators.tables import targets_table
+
+    row = targets_table(snap_of(store), "en").set_index("id").loc["5g_commercial_launch"]
+    assert row["Latest actual"] == "happened on 2019-10-31"
+    assert row["Target value"] == "by the end of 2020"
