@@ -194,3 +194,12 @@ def test_the_5g_milestone_row_says_when_it_happened_not_1_and_2020(store):
     row = targets_table(snap_of(store), "en").set_index("id").loc["5g_commercial_launch"]
     assert row["Latest actual"] == "happened on 2019-10-31"
     assert row["Target value"] == "by the end of 2020"
+
+
+def test_method_formulas_speak_the_page_language():
+    # LaTeX commands (\frac, \text, ...) aside, a zh formula has no English word in it
+    for section in sections("zh"):
+        for formula in section.formulas:
+            words = re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]+", "", formula))
+            assert words == [], (section.heading, formula)
+    assert any("achieved" in f for s in sections("en") for f in s.formulas)
