@@ -82,6 +82,7 @@ def render() -> None:
             _("views.col.domain_page", lg): st.column_config.LinkColumn(
                 display_text=_("views.overview.open_domain", lg)),
             _("col.target", lg): st.column_config.TextColumn(pinned=True),
+            _("col.gap", lg): st.column_config.Column(help=_("views.col.gap_help", lg)),
         },
     )
     table_downloads(table.drop(columns=["id"]), "targets", lg)

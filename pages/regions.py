@@ -39,7 +39,9 @@ def render() -> None:
     styles = status_cell_styles(lg)
     shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
     st.dataframe(shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", column_config={
+                     _("col.gap", lg): st.column_config.Column(
+                         help=_("views.col.gap_help", lg))})
     table_downloads(table, f"regions-{target_id}", lg)
 
 
