@@ -13,29 +13,41 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from .store import StoreError
-
 COMMAND_MODULES = (
     "indicators.commands.db",
     "indicators.commands.ingest",
     "indicators.commands.planners",
     "indicators.commands.export",
 )
+# Which module registers each command: a command imports its own module only, so `ingest`
+# never loads plotly, reportlab or python-pptx (tests/test_cli.py checks this list).
+COMMANDS = {
+    "init-db": "indicators.commands.db", "status": "indicators.commands.db",
+    "ingest": "indicators.commands.ingest", "undo": "indicators.commands.ingest",
+    "uploads": "indicators.commands.ingest",
+    "add-planner": "indicators.commands.planners",
+    "ensure-planner": "indicators.commands.planners",
+    "export-figure": "indicators.commands.export", "export-pack": "indicators.commands.export",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser, or only the module of `command` when it is a known one."""
     parser = argparse.ArgumentParser(
         prog="python -m indicators",
         description="Track the targets of Guofa 2017 No. 40 and Guofa 2015 No. 40.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in ((COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
+    from .store import StoreError  # after parsing: `--help` needs no database driver
+
     try:
         return int(args.func(args) or 0)
     except StoreError as exc:
