@@ -13,16 +13,30 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import LANGS, Lang
 from . import add_db_option
 
 if TYPE_CHECKING:
-    from ..store import Upload
+    from ..store import Store, Upload
 
 # The ingest machinery (pandas, pyarrow, DuckDB) is imported by the commands that run, not
 # by `--help` or the parser: start-up is part of every scripted ingest.
+
+
+def __getattr__(name: str) -> Any:
+    # `Store` stays a name of this module (tests substitute it) but is imported on first use.
+    if name == "Store":
+        from ..store import Store
+
+        globals()["Store"] = Store
+        return Store
+    raise AttributeError(name)
+
+
+def _open(db: Path | None) -> Store:
+    return sys.modules[__name__].Store(db)
 
 SHOWN_CHANGES = 20
 
@@ -87,13 +101,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..ingest.read import max_upload_bytes
     from ..ingest.report import format_table
     from ..ingest.worker import check_file_bounded
-    from ..store import Store
 
     lang: Lang = args.lang
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
-    store = Store(args.db)
+    store = _open(args.db)
     options = Options(layout=args.layout, sheet=args.sheet, encoding=args.encoding,
                       region=args.region, indicator=args.indicator,
                       shares_as_fractions=args.shares_as_fractions,
@@ -157,9 +170,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from ..store import Store
-
-    store = Store(args.db)
+    store = _open(args.db)
     target = store.upload(args.upload_id)
     up = store.undo_upload(args.upload_id, user=cli_user(args.user), note=args.note)
     print(f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
@@ -175,9 +186,8 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..ingest.report import format_table
-    from ..store import Store
 
-    ups = Store(args.db).uploads()
+    ups = _open(args.db).uploads()
     records = [{c: getattr(u, c) for c in UPLOAD_COLUMNS} for u in ups]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=1, default=str))

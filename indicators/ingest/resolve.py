@@ -1,197 +1,250 @@
-"""From cell texts to what the rules judge: ids, period labels, numbers in the catalog unit.
+"""From cell texts to checked rows: one SQL query over the whole upload.
 
-Each column is dictionary-encoded by Arrow, every distinct text is resolved once in Python
-(a file repeats a few dozen names and periods), and the answers are spread back over the
-rows by index. Ids stay pandas Categoricals (codes + a few names), so a million rows cost
-some integer arrays rather than a million Python strings.
+A file repeats a few dozen names, periods, units and qualifiers. Each distinct text is
+resolved once in Python, by the catalog's own matching (OpenCC, NFKC, aliases), into a small
+lookup table; numbers written plainly (nearly all of a big file) are cast in SQL, the rest
+("约5", ">98", "4.5万亿元") parsed once per distinct text. One DuckDB query over the rows
+(an Arrow table, read without a copy) then joins the lookups, converts units, and evaluates
+every rule of ``rules.RULES``, in parallel and without a Python object per row. Only the
+first `limit` broken rows are materialised for the problem table; the rest are counted.
+
+The DuckDB here is an in-memory scratch database, never the store's file: the store (and
+whatever backend it has) sees only rows that passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Plausibility
 from ..periods import PeriodError, parse_period
 from .match import key, match_indicator, match_region
+from .rules import broken_codes_sql
 from .units import resolve_unit
-from .values import _PREFIXES, parse_values
+from .values import _PREFIXES, PLAIN_NUMBER, parse_value
 
 _QUALIFIERS = {key(w): s for w, s in _PREFIXES}
-
-
-def encode(col: pa.ChunkedArray | pa.Array) -> tuple[list[Any], np.ndarray]:
-    """Distinct texts and, per row, the position of its text among them."""
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks()
-    enc = pc.dictionary_encode(col)
-    return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False).astype(
-        np.intp)
-
-
-def categorical(values: Sequence[str | None], idx: np.ndarray) -> pd.Categorical:
-    """Per-distinct answers (None = no answer) spread over the rows as a Categorical."""
-    categories = sorted({v for v in values if v is not None})
-    pos = {c: i for i, c in enumerate(categories)}
-    codes = np.array([pos.get(v, -1) if v is not None else -1 for v in values] + [-1],
-                     dtype=np.int32)
-    return pd.Categorical.from_codes(codes[idx] if len(idx) else codes[:0],
-                                     categories=categories)
-
-
-def spread(values: Sequence[Any], idx: np.ndarray, dtype: Any) -> np.ndarray:
-    return np.asarray(list(values), dtype=dtype)[idx] if len(values) else np.zeros(
-        len(idx), dtype=dtype)
-
-
-def blank(texts: Sequence[str], idx: np.ndarray) -> np.ndarray:
-    return spread([not t.strip() for t in texts], idx, bool)
-
-
-def per_text(col: pa.ChunkedArray, fn: Callable[[str], Any]) -> tuple[list[Any], np.ndarray,
-                                                                      list[str]]:
-    texts, idx = encode(col)
-    return [fn(t) for t in texts], idx, texts
-
-
-def resolve(table: pa.Table, catalog: Catalog, *, today: date,
-            shares_as_fractions: bool) -> pd.DataFrame:
-    """The frame the rules judge; one row per row of the long table, same order."""
-    targets = catalog.targets
-    ids, ind_idx, ind_texts = per_text(table["indicator"],
-                                       lambda x: match_indicator(catalog, x))
-    regions, reg_idx, reg_texts = per_text(table["region"], lambda x: match_region(catalog, x))
-
-    def period_of(text: str) -> tuple[str | None, float, bool, int]:
-        try:
-            p = parse_period(text)
-        except PeriodError:
-            return None, np.nan, False, 0
-        return p.label, p.t, p.end > today, p.year
-
-    periods, per_idx, per_texts = per_text(table["period"], period_of)
-    kinds = [targets[i].kind if i else None for i in ids]
-    units = [targets[i].unit if i else None for i in ids]
-
-    parsed = parse_values(table["value"])
-    qualifier, q_bad, q_conflict = _qualifiers(table["qualifier"], parsed)
-    value, status = _convert_units(table["unit"], parsed, ind_idx, units, kinds,
-                                   shares_as_fractions)
-    frame = pd.DataFrame({
-        "excel_row": table["excel_row"].to_numpy(),
-        "indicator_id": categorical(ids, ind_idx),
-        "region_code": categorical(regions, reg_idx),
-        "period": categorical([p[0] for p in periods], per_idx),
-        "t": spread([p[1] for p in periods], per_idx, float),
-        "after_today": spread([p[2] for p in periods], per_idx, bool),
-        "period_year": spread([p[3] for p in periods], per_idx, np.int64),
-        "blank_indicator": blank(ind_texts, ind_idx),
-        "blank_region": blank(reg_texts, reg_idx),
-        "blank_period": blank(per_texts, per_idx),
-        "blank_value": pc.equal(pc.utf8_trim_whitespace(table["value"]), "").to_numpy(),
-        "number": parsed.value,
-        "value": value,
-        "qualifier": qualifier,
-        "qualifier_bad": q_bad,
-        "qualifier_conflict": q_conflict,
-        "unit_status": pd.Categorical.from_codes(status, categories=UNIT_STATUSES),
-        "unit": categorical(units, ind_idx),
-        "kind": categorical(kinds, ind_idx),
-        "source": _text_or_none(table["source"]),
-        "note": _text_or_none(table["note"]),
-    })
-    return frame
-
-
-def _text_or_none(col: pa.ChunkedArray) -> pd.Series:
-    trimmed = pc.utf8_trim_whitespace(col)
-    return pc.if_else(pc.equal(trimmed, ""), None, trimmed).to_pandas()
-
-
 QUALIFIERS = tuple(sorted(set(_QUALIFIERS.values())))
-_Q_CODE = {q: i for i, q in enumerate(QUALIFIERS)}
-_NO_Q, _BAD_Q = -1, -2
-
-
-def _qualifiers(col: pa.ChunkedArray, parsed: Any) -> tuple[pd.Categorical, np.ndarray,
-                                                            np.ndarray]:
-    """The stored qualifier: from the value cell (">98") or a qualifier column, which agree."""
-    answers, idx, _texts = per_text(
-        col, lambda q: _Q_CODE.get(_QUALIFIERS.get(key(q), ""), _BAD_Q) if q.strip()
-        else _NO_Q)
-    from_col = spread(answers, idx, np.int8)
-    in_cell = np.full(len(idx), _NO_Q, dtype=np.int8)
-    for row in parsed.special:  # only non-plain cells can carry a qualifier
-        if parsed.qualifier[row] is not None:
-            in_cell[row] = _Q_CODE[parsed.qualifier[row]]
-    bad = from_col == _BAD_Q
-    conflict = (in_cell >= 0) & (from_col >= 0) & (in_cell != from_col)
-    chosen = np.where(in_cell >= 0, in_cell, np.where(from_col >= 0, from_col, _NO_Q))
-    return pd.Categorical.from_codes(chosen, categories=QUALIFIERS), bad, conflict
-
-
 UNIT_STATUSES = ("ok", "unknown", "mismatch", "conflict", "fraction", "fraction_unconfirmed")
-_S = {name: np.int8(i) for i, name in enumerate(UNIT_STATUSES)}
+# What the rows passed on to the store hold, besides excel_row.
+OUT_COLUMNS = ("indicator_id", "region_code", "period", "t", "value", "qualifier", "unit",
+               "source", "note")
+# Arrow's and DuckDB's regular expressions are both RE2: `PLAIN_NUMBER` means the same here.
+_PLAIN_SQL = PLAIN_NUMBER.replace("'", "''")
 
 
-def _convert_units(
-    unit_col: pa.ChunkedArray, parsed: Any, ind_idx: np.ndarray, units: list[str | None],
-    kinds: list[str | None], shares_as_fractions: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Values in the catalog unit, and each row's unit status.
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of the rules over every row."""
 
-    Status: ok | unknown | mismatch | conflict (the cell and the unit column disagree) |
-    fraction_unconfirmed (a share given as 0.98 without the planner's confirmation).
-    """
-    n = len(ind_idx)
-    u_texts, u_idx = encode(unit_col)
-    factor = np.ones(n)
-    status = np.full(n, _S["ok"], dtype=np.int8)
-    if n:
-        # One answer per (indicator, unit column text) pair present in the file.
-        pair = ind_idx.astype(np.int64) * max(len(u_texts), 1) + u_idx
-        uniq, inv = np.unique(pair, return_inverse=True)
-        answers = []
-        for p in uniq:
-            i, u = divmod(int(p), max(len(u_texts), 1))
-            catalog_unit = units[i] if i < len(units) else None
-            answers.append(resolve_unit(u_texts[u] if u_texts else "", catalog_unit)
-                           if catalog_unit is not None else None)
-        factor = np.array([a.factor if a and a.factor is not None else np.nan
-                           for a in answers])[inv]
-        status = np.array([_S[a.status] if a else _S["ok"] for a in answers],
-                          dtype=np.int8)[inv]
-    # Cells that carry their own unit ("98%", "4.5万亿元") are few; handle them one by one.
-    for row in parsed.special:
-        cell_unit = "%" if parsed.percent[row] else parsed.unit[row]
-        if cell_unit is None:
-            continue
-        catalog_unit = units[ind_idx[row]] if ind_idx[row] < len(units) else None
-        written_col = u_texts[u_idx[row]] if u_texts else ""
-        if written_col.strip() and key(written_col) != key(cell_unit):
-            status[row], factor[row] = _S["conflict"], np.nan
-        elif catalog_unit is not None:
-            res = resolve_unit(cell_unit, catalog_unit)
-            status[row] = _S[res.status]
-            factor[row] = res.factor if res.factor is not None else np.nan
-    number = parsed.value
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Divide by whole powers of ten rather than multiply by 1e-4: 5800 亿元 is 0.58.
-        value = np.where(factor >= 1, number * factor, number / np.round(1 / factor))
-    is_share = spread([k == "share" for k in kinds], ind_idx, bool)
-    looks_fraction = is_share & ~parsed.percent & (status == _S["ok"]) & (number > 0) & (
-        number <= 1)
-    fraction = status == _S["fraction"]
-    if shares_as_fractions:
-        value = np.where(looks_fraction, number * 100, value)
-        status[fraction] = _S["ok"]
-    else:
-        status[fraction | looks_fraction] = _S["fraction_unconfirmed"]
-    return value, status
+    n_failures: int  # every (row, rule) broken
+    failing: list[dict[str, Any]]  # the first broken rows, in file order, with `broken`
+    rows: pa.Table | None  # OUT_COLUMNS + excel_row, in file order, when nothing is broken
 
+
+def connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                              "autoload_known_extensions": False})
+
+
+def _texts(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
+def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
+            schema: dict[str, pa.DataType]) -> pa.Table:
+    answers = [fn(t) for t in texts]
+    return pa.table({"text": pa.array(texts, pa.string()),
+                     **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()}})
+
+
+def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today: date,
+               shares_as_fractions: bool, limit: int) -> Checked:
+    """Every rule over every row of the long table (excel_row + LONG_FIELDS)."""
+    n = table.num_rows
+    cols = {c: table.column(c) for c in ("excel_row", "indicator", "region", "period",
+                                         "value", "unit", "qualifier")}
+    for c in ("source", "note"):  # stored trimmed; an empty cell is no text
+        trimmed = pc.utf8_trim_whitespace(table.column(c))
+        cols[c] = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
+    cols["rn"] = pa.array(np.arange(n, dtype=np.int64))
+    rows = pa.table(cols)
+    con = connect()
+    try:
+        con.register("long", rows)
+        ind = {t: match_indicator(catalog, t)
+               for t in _texts(con, "SELECT DISTINCT indicator FROM long")}
+        con.register("ind_map", _lookup(list(ind), lambda t: {
+            "id": ind[t], "blank": not t.strip()}, {"id": pa.string(), "blank": pa.bool_()}))
+        con.register("reg_map", _lookup(
+            _texts(con, "SELECT DISTINCT region FROM long"),
+            lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
+            {"code": pa.string(), "blank": pa.bool_()}))
+
+        def period_of(text: str) -> dict[str, Any]:
+            try:
+                p = parse_period(text)
+            except PeriodError:
+                return {"label": None, "t": None, "after_today": False, "year": None,
+                        "blank": not text.strip()}
+            return {"label": p.label, "t": p.t, "after_today": p.end > today, "year": p.year,
+                    "blank": False}
+
+        con.register("per_map", _lookup(
+            _texts(con, "SELECT DISTINCT period FROM long"), period_of,
+            {"label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
+             "year": pa.int64(), "blank": pa.bool_()}))
+
+        def qualifier_of(text: str) -> dict[str, Any]:
+            stored = _QUALIFIERS.get(key(text)) if text.strip() else None
+            return {"q": stored, "bad": bool(text.strip()) and stored is None}
+
+        con.register("q_map", _lookup(_texts(con, "SELECT DISTINCT qualifier FROM long"),
+                                      qualifier_of, {"q": pa.string(), "bad": pa.bool_()}))
+
+        def value_of(text: str) -> dict[str, Any]:
+            cell = parse_value(text)
+            unit = "%" if cell.percent else cell.unit
+            return {"number": cell.value, "qualifier": cell.qualifier, "percent": cell.percent,
+                    "cell_unit": unit or "", "blank": not text.strip()}
+
+        # Only cells that are not plain numbers: "约5", ">98", "98%", "", "n/a".
+        con.register("val_map", _lookup(
+            _texts(con, "SELECT DISTINCT value FROM long "
+                        f"WHERE NOT regexp_matches(value, '{_PLAIN_SQL}')"),
+            value_of, {"number": pa.float64(), "qualifier": pa.string(),
+                       "percent": pa.bool_(), "cell_unit": pa.string(), "blank": pa.bool_()}))
+        con.register("unit_map", _unit_map(con, ind, catalog))
+        con.register("target_map", _target_map(catalog, bounds))
+        con.execute(_CHECK_SQL.format(
+            as_fractions="true" if shares_as_fractions else "false",
+            first=bounds.first_year, last=bounds.last_year(today),
+            broken=broken_codes_sql()))
+        n_failures = int(con.execute(
+            "SELECT coalesce(sum(len(broken)), 0) FROM checked").fetchall()[0][0])
+        if n_failures:
+            cur = con.execute("SELECT * FROM checked WHERE len(broken) > 0 ORDER BY rn "
+                              "LIMIT ?", [limit])
+            names = [d[0] for d in cur.description]
+            failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            return Checked(n_failures, failing, None)
+        out = con.sql(f"SELECT {', '.join(OUT_COLUMNS)}, excel_row FROM checked "
+                      "ORDER BY rn").to_arrow_table()
+        return Checked(0, [], out)
+    finally:
+        con.close()
+
+
+def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
+              catalog: Catalog) -> pa.Table:
+    """Factor into the catalog unit and status, per (indicator text, unit column text, unit
+    written in the cell); status ok | unknown | mismatch | conflict (the cell and the unit
+    column disagree) | fraction."""
+    combos = con.execute(
+        "SELECT DISTINCT l.indicator, l.unit, coalesce(v.cell_unit, '') FROM long l "
+        "LEFT JOIN val_map v ON l.value = v.text").fetchall()
+    factors: list[float | None] = []
+    statuses: list[str] = []
+    for ind_text, unit_text, cell in combos:
+        tid = ind.get(ind_text)
+        catalog_unit = catalog.targets[tid].unit if tid in catalog.targets else None
+        factor: float | None = None
+        status = "ok"
+        if catalog_unit is not None:
+            res = resolve_unit(unit_text, catalog_unit)
+            factor, status = res.factor, res.status
+        if cell:
+            if unit_text.strip() and key(unit_text) != key(cell):
+                factor, status = None, "conflict"
+            elif catalog_unit is not None:
+                res = resolve_unit(cell, catalog_unit)
+                factor, status = res.factor, res.status
+        factors.append(factor)
+        statuses.append(status)
+    return pa.table({
+        "indicator": pa.array([c[0] for c in combos], pa.string()),
+        "unit": pa.array([c[1] for c in combos], pa.string()),
+        "cell_unit": pa.array([c[2] for c in combos], pa.string()),
+        "factor": pa.array(factors, pa.float64()),
+        "status": pa.array(statuses, pa.string()),
+    })
+
+
+def _target_map(catalog: Catalog, bounds: Plausibility) -> pa.Table:
+    ts = list(catalog.targets.values())
+    found = [bounds.for_target(t) for t in ts]
+    return pa.table({
+        "id": pa.array([t.id for t in ts], pa.string()),
+        "kind": pa.array([t.kind for t in ts], pa.string()),
+        "unit": pa.array([t.unit for t in ts], pa.string()),
+        "low": pa.array([b.low if b else None for b in found], pa.float64()),
+        "high": pa.array([b.high if b else None for b in found], pa.float64()),
+    })
+
+
+# Doubles stay finite: "1e999" is not a number, and NaN would compare above every bound.
+_CHECK_SQL = """
+CREATE TEMP TABLE checked AS
+WITH joined AS (
+    SELECT l.rn, l.excel_row, l.source, l.note,
+           i.id AS indicator_id, i.blank AS blank_indicator,
+           g.code AS region_code, g.blank AS blank_region,
+           p.label AS period, p.t, p.after_today, p.year AS period_year,
+           p.blank AS blank_period,
+           coalesce(v.blank, false) AS blank_value,
+           CASE WHEN v.text IS NOT NULL THEN v.number
+                ELSE TRY_CAST(l.value AS DOUBLE) END AS raw_number,
+           coalesce(v.percent, false) AS percent,
+           v.qualifier AS cell_qualifier, q.q AS column_qualifier,
+           coalesce(q.bad, false) AS qualifier_bad,
+           u.factor, u.status AS written_unit_status,
+           tg.kind, tg.unit, tg.low AS plausible_low, tg.high AS plausible_high
+    FROM long l
+    LEFT JOIN ind_map i ON l.indicator = i.text
+    LEFT JOIN reg_map g ON l.region = g.text
+    LEFT JOIN per_map p ON l.period = p.text
+    LEFT JOIN val_map v ON l.value = v.text
+    LEFT JOIN q_map q ON l.qualifier = q.text
+    LEFT JOIN unit_map u ON l.indicator = u.indicator AND l.unit = u.unit
+         AND coalesce(v.cell_unit, '') = u.cell_unit
+    LEFT JOIN target_map tg ON i.id = tg.id
+), numbers AS (
+    SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
+), fractions AS (
+    -- A share written 0.98 without a % sign: 98 % only when the planner confirms it.
+    SELECT *, coalesce(kind = 'share' AND NOT percent AND written_unit_status = 'ok'
+                       AND number > 0 AND number <= 1, false) AS looks_fraction,
+           -- Divide by whole powers of ten rather than multiply by 1e-4: 5800 亿元 is 0.58.
+           CASE WHEN factor >= 1 THEN number * factor
+                ELSE number / round(1 / factor) END AS converted
+    FROM numbers
+), valued AS (
+    SELECT *,
+           CASE WHEN {as_fractions} AND looks_fraction THEN number * 100
+                ELSE converted END AS value,
+           CASE WHEN {as_fractions} AND written_unit_status = 'fraction' THEN 'ok'
+                WHEN NOT {as_fractions}
+                     AND (written_unit_status = 'fraction' OR looks_fraction)
+                THEN 'fraction_unconfirmed'
+                ELSE written_unit_status END AS unit_status,
+           coalesce(cell_qualifier, column_qualifier) AS qualifier,
+           coalesce(cell_qualifier <> column_qualifier, false) AS qualifier_conflict,
+           {first} AS period_first, {last} AS period_last,
+           CASE WHEN indicator_id IS NOT NULL AND region_code IS NOT NULL
+                     AND period IS NOT NULL
+                THEN row_number() OVER same_figure END AS duplicate_rank,
+           min(excel_row) OVER (PARTITION BY indicator_id, region_code, period)
+               AS first_row
+    FROM fractions
+    WINDOW same_figure AS (PARTITION BY indicator_id, region_code, period ORDER BY rn)
+)
+SELECT *, {broken} AS broken FROM valued ORDER BY rn
+"""
