@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from ..catalog import Catalog, Plausibility
 from ..periods import PeriodError, parse_period
 from .match import key, match_indicator, match_region
-from .rules import broken_codes_sql
+from .rules import broken_codes_sql, broken_count_sql
 from .units import resolve_unit
 from .values import _PREFIXES, PLAIN_NUMBER, parse_value
 
@@ -55,15 +55,31 @@ def connect() -> duckdb.DuckDBPyConnection:
                                               "autoload_known_extensions": False})
 
 
+def _keep(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """A lookup as a table of the scratch database: with its size known, the planner
+    builds each join's hash table on the lookup, never on the million rows."""
+    con.register("lookup", table)
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM lookup")
+    con.unregister("lookup")
+
+
 def _texts(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
     return [r[0] for r in con.execute(sql).fetchall()]
 
 
 def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
-            schema: dict[str, pa.DataType]) -> pa.Table:
+            schema: dict[str, pa.DataType], keyed: str | None = None) -> pa.Table:
+    """Each distinct text's answers; with `keyed`, also `k`, a small integer per distinct
+    answer in that column, so (indicator, region, period) fits in one BIGINT."""
     answers = [fn(t) for t in texts]
-    return pa.table({"text": pa.array(texts, pa.string()),
-                     **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()}})
+    table = pa.table({"text": pa.array(texts, pa.string()),
+                      **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()}})
+    if keyed is not None:
+        dense = {v: i for i, v in enumerate(sorted({a[keyed] for a in answers
+                                                    if a[keyed] is not None}))}
+        table = table.append_column("k", pa.array([dense.get(a[keyed]) for a in answers],
+                                                  pa.int64()))
+    return table
 
 
 def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today: date,
@@ -82,12 +98,13 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
         con.register("long", rows)
         ind = {t: match_indicator(catalog, t)
                for t in _texts(con, "SELECT DISTINCT indicator FROM long")}
-        con.register("ind_map", _lookup(list(ind), lambda t: {
-            "id": ind[t], "blank": not t.strip()}, {"id": pa.string(), "blank": pa.bool_()}))
-        con.register("reg_map", _lookup(
+        _keep(con, "ind_map", _lookup(list(ind), lambda t: {
+            "id": ind[t], "blank": not t.strip()}, {"id": pa.string(), "blank": pa.bool_()},
+            keyed="id"))
+        _keep(con, "reg_map", _lookup(
             _texts(con, "SELECT DISTINCT region FROM long"),
             lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
-            {"code": pa.string(), "blank": pa.bool_()}))
+            {"code": pa.string(), "blank": pa.bool_()}, keyed="code"))
 
         def period_of(text: str) -> dict[str, Any]:
             try:
@@ -98,16 +115,16 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             return {"label": p.label, "t": p.t, "after_today": p.end > today, "year": p.year,
                     "blank": False}
 
-        con.register("per_map", _lookup(
+        _keep(con, "per_map", _lookup(
             _texts(con, "SELECT DISTINCT period FROM long"), period_of,
             {"label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
-             "year": pa.int64(), "blank": pa.bool_()}))
+             "year": pa.int64(), "blank": pa.bool_()}, keyed="label"))
 
         def qualifier_of(text: str) -> dict[str, Any]:
             stored = _QUALIFIERS.get(key(text)) if text.strip() else None
             return {"q": stored, "bad": bool(text.strip()) and stored is None}
 
-        con.register("q_map", _lookup(_texts(con, "SELECT DISTINCT qualifier FROM long"),
+        _keep(con, "q_map", _lookup(_texts(con, "SELECT DISTINCT qualifier FROM long"),
                                       qualifier_of, {"q": pa.string(), "bad": pa.bool_()}))
 
         def value_of(text: str) -> dict[str, Any]:
@@ -117,22 +134,33 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                     "cell_unit": unit or "", "blank": not text.strip()}
 
         # Only cells that are not plain numbers: "约5", ">98", "98%", "", "n/a".
-        con.register("val_map", _lookup(
+        _keep(con, "val_map", _lookup(
             _texts(con, "SELECT DISTINCT value FROM long "
                         f"WHERE NOT regexp_matches(value, '{_PLAIN_SQL}')"),
             value_of, {"number": pa.float64(), "qualifier": pa.string(),
                        "percent": pa.bool_(), "cell_unit": pa.string(), "blank": pa.bool_()}))
-        con.register("unit_map", _unit_map(con, ind, catalog))
-        con.register("target_map", _target_map(catalog, bounds))
+        _keep(con, "unit_map", _unit_map(con, ind, catalog))
+        _keep(con, "target_map", _target_map(catalog, bounds))
+        # One BIGINT per (indicator, region, period): grouping it finds every figure given
+        # twice without a window over the whole, wide relation.
+        sizes = [con.execute(f"SELECT count(DISTINCT k) + 1 FROM {m}").fetchall()[0][0]
+                 for m in ("reg_map", "per_map")]
+        figure = f"(i.k * {sizes[0]} + g.k) * {sizes[1]} + p.k"
+        con.execute(_DUPLICATES_SQL.format(figure=figure))
         con.execute(_CHECK_SQL.format(
-            as_fractions="true" if shares_as_fractions else "false",
-            first=bounds.first_year, last=bounds.last_year(today),
-            broken=broken_codes_sql()))
+            figure=figure, as_fractions="true" if shares_as_fractions else "false",
+            first=bounds.first_year, last=bounds.last_year(today)))
+        con.execute(f"""CREATE TEMP TABLE checked AS
+            SELECT rn, {broken_count_sql()} AS n_broken, {', '.join(OUT_COLUMNS)}, excel_row
+            FROM valued""")
         n_failures = int(con.execute(
-            "SELECT coalesce(sum(len(broken)), 0) FROM checked").fetchall()[0][0])
+            "SELECT coalesce(sum(n_broken), 0) FROM checked").fetchall()[0][0])
         if n_failures:
-            cur = con.execute("SELECT * FROM checked WHERE len(broken) > 0 ORDER BY rn "
-                              "LIMIT ?", [limit])
+            # Only these rows are worked out in full, however many are broken.
+            cur = con.execute(f"""
+                SELECT *, {broken_codes_sql()} AS broken FROM valued WHERE rn IN (
+                    SELECT rn FROM checked WHERE n_broken > 0 ORDER BY rn LIMIT ?)
+                ORDER BY rn""", [limit])
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Checked(n_failures, failing, None)
@@ -190,9 +218,20 @@ def _target_map(catalog: Catalog, bounds: Plausibility) -> pa.Table:
     })
 
 
+_DUPLICATES_SQL = """
+CREATE TEMP TABLE duplicates AS
+SELECT {figure} AS figure, min(l.rn) AS first_rn, min(l.excel_row) AS first_row
+FROM long l
+JOIN ind_map i ON l.indicator = i.text
+JOIN reg_map g ON l.region = g.text
+JOIN per_map p ON l.period = p.text
+WHERE i.k IS NOT NULL AND g.k IS NOT NULL AND p.k IS NOT NULL
+GROUP BY 1 HAVING count(*) > 1
+"""
+
 # Doubles stay finite: "1e999" is not a number, and NaN would compare above every bound.
 _CHECK_SQL = """
-CREATE TEMP TABLE checked AS
+CREATE TEMP VIEW valued AS
 WITH joined AS (
     SELECT l.rn, l.excel_row, l.source, l.note,
            i.id AS indicator_id, i.blank AS blank_indicator,
@@ -206,7 +245,8 @@ WITH joined AS (
            v.qualifier AS cell_qualifier, q.q AS column_qualifier,
            coalesce(q.bad, false) AS qualifier_bad,
            u.factor, u.status AS written_unit_status,
-           tg.kind, tg.unit, tg.low AS plausible_low, tg.high AS plausible_high
+           tg.kind, tg.unit, tg.low AS plausible_low, tg.high AS plausible_high,
+           d.first_rn, d.first_row
     FROM long l
     LEFT JOIN ind_map i ON l.indicator = i.text
     LEFT JOIN reg_map g ON l.region = g.text
@@ -216,6 +256,7 @@ WITH joined AS (
     LEFT JOIN unit_map u ON l.indicator = u.indicator AND l.unit = u.unit
          AND coalesce(v.cell_unit, '') = u.cell_unit
     LEFT JOIN target_map tg ON i.id = tg.id
+    LEFT JOIN duplicates d ON d.figure = {figure}
 ), numbers AS (
     SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
 ), fractions AS (
@@ -226,25 +267,17 @@ WITH joined AS (
            CASE WHEN factor >= 1 THEN number * factor
                 ELSE number / round(1 / factor) END AS converted
     FROM numbers
-), valued AS (
-    SELECT *,
-           CASE WHEN {as_fractions} AND looks_fraction THEN number * 100
-                ELSE converted END AS value,
-           CASE WHEN {as_fractions} AND written_unit_status = 'fraction' THEN 'ok'
-                WHEN NOT {as_fractions}
-                     AND (written_unit_status = 'fraction' OR looks_fraction)
-                THEN 'fraction_unconfirmed'
-                ELSE written_unit_status END AS unit_status,
-           coalesce(cell_qualifier, column_qualifier) AS qualifier,
-           coalesce(cell_qualifier <> column_qualifier, false) AS qualifier_conflict,
-           {first} AS period_first, {last} AS period_last,
-           CASE WHEN indicator_id IS NOT NULL AND region_code IS NOT NULL
-                     AND period IS NOT NULL
-                THEN row_number() OVER same_figure END AS duplicate_rank,
-           min(excel_row) OVER (PARTITION BY indicator_id, region_code, period)
-               AS first_row
-    FROM fractions
-    WINDOW same_figure AS (PARTITION BY indicator_id, region_code, period ORDER BY rn)
 )
-SELECT *, {broken} AS broken FROM valued ORDER BY rn
+SELECT *,
+       CASE WHEN {as_fractions} AND looks_fraction THEN number * 100
+            ELSE converted END AS value,
+       CASE WHEN {as_fractions} AND written_unit_status = 'fraction' THEN 'ok'
+            WHEN NOT {as_fractions}
+                 AND (written_unit_status = 'fraction' OR looks_fraction)
+            THEN 'fraction_unconfirmed'
+            ELSE written_unit_status END AS unit_status,
+       coalesce(cell_qualifier, column_qualifier) AS qualifier,
+       coalesce(cell_qualifier <> column_qualifier, false) AS qualifier_conflict,
+       {first} AS period_first, {last} AS period_last
+FROM fractions
 """
