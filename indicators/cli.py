@@ -46,17 +46,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    from .store import StoreError  # after parsing: `--help` needs no database driver
-
     try:
         return int(args.func(args) or 0)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("interrupted: nothing more was done", file=sys.stderr)
         return 130
     except Exception as exc:
+        # Imported only now: a command starts without the database driver (see COMMANDS),
+        # and a StoreError was raised from an imported store.
+        from .store import StoreError
+
+        if isinstance(exc, StoreError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         if os.environ.get("INDICATORS_DEBUG"):
             traceback.print_exc()
         first = (str(exc).splitlines() or [""])[0][:200]

@@ -88,6 +88,10 @@ def _describe(upload: Upload) -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..ingest.worker import prestart
+
+    # The worker's fork server boots (and imports the pipeline) while this process imports.
+    prestart()
     from ..ingest import (
         Checked,
         DuplicateUpload,
