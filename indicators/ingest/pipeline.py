@@ -187,9 +187,11 @@ def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
 def _frame(rows: pa.Table) -> pd.DataFrame:
     """Checked rows as a frame; repeated texts (ids, periods, units) as Categoricals, so a
     million rows are integer codes and a few names, not a million Python strings."""
-    for name in ("indicator_id", "region_code", "period", "qualifier", "unit"):
+    for name in ("indicator_id", "region_code", "period", "qualifier", "unit", "source",
+                 "note"):
         i = rows.column_names.index(name)
-        rows = rows.set_column(i, name, pc.dictionary_encode(rows.column(name)))
+        if not pa.types.is_dictionary(rows.schema.field(name).type):
+            rows = rows.set_column(i, name, pc.dictionary_encode(rows.column(name)))
     return rows.to_pandas()
 
 

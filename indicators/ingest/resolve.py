@@ -47,7 +47,9 @@ class Checked:
 
     n_failures: int  # every (row, rule) broken
     failing: list[dict[str, Any]]  # the first broken rows, in file order, with `broken`
-    rows: pa.Table | None  # OUT_COLUMNS + excel_row, in file order, when nothing is broken
+    # OUT_COLUMNS + excel_row, in file order, when nothing is broken; ids, periods and
+    # units as dictionary columns
+    rows: pa.Table | None
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -150,23 +152,48 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
         con.execute(_CHECK_SQL.format(
             figure=figure, as_fractions="true" if shares_as_fractions else "false",
             first=bounds.first_year, last=bounds.last_year(today)))
-        con.execute(f"""CREATE TEMP TABLE checked AS
-            SELECT rn, {broken_count_sql()} AS n_broken, {', '.join(OUT_COLUMNS)}, excel_row
-            FROM valued""")
-        n_failures = int(con.execute(
-            "SELECT coalesce(sum(n_broken), 0) FROM checked").fetchall()[0][0])
+        # One pass gives the rows and, per row, how many rules it breaks; nothing of the
+        # whole relation is kept in the scratch database.
+        # Ids, periods and units leave as small integer codes into the lookups, not as a
+        # million strings each: the rows are then Arrow dictionary columns.
+        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken, indicator_k,
+                          region_k, period_k, t, value, qualifier, unit_k, excel_row
+                          FROM valued""").to_arrow_table()
+        n_broken = out.column("n_broken")
+        n_failures = int(pc.sum(n_broken).as_py() or 0)
+        rn = out.column("rn").to_numpy()
         if n_failures:
+            shown = np.sort(rn[np.asarray(pc.greater(n_broken, 0).to_numpy(
+                zero_copy_only=False), dtype=bool)])[:limit]
+            del out
+            con.register("shown", pa.table({"rn": pa.array(shown, pa.int64())}))
             # Only these rows are worked out in full, however many are broken.
             cur = con.execute(f"""
-                SELECT *, {broken_codes_sql()} AS broken FROM valued WHERE rn IN (
-                    SELECT rn FROM checked WHERE n_broken > 0 ORDER BY rn LIMIT ?)
-                ORDER BY rn""", [limit])
+                SELECT *, {broken_codes_sql()} AS broken FROM valued
+                WHERE rn IN (SELECT rn FROM shown) ORDER BY rn""")
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Checked(n_failures, failing, None)
-        out = con.sql(f"SELECT {', '.join(OUT_COLUMNS)}, excel_row FROM checked "
-                      "ORDER BY rn").to_arrow_table()
-        return Checked(0, [], out)
+        if len(rn) > 1 and not bool(np.all(rn[1:] > rn[:-1])):  # joins may reorder
+            out = out.take(pa.array(np.argsort(rn, kind="stable")))
+
+        def decoded(column: str, lookup: str, value: str) -> pa.DictionaryArray:
+            names = _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "
+                                f"GROUP BY k, {value} ORDER BY k")
+            return pa.DictionaryArray.from_arrays(
+                pc.cast(out.column(column).combine_chunks(), pa.int32()),
+                pa.array(names, pa.string()))
+
+        return Checked(0, [], pa.table({
+            "indicator_id": decoded("indicator_k", "ind_map", "id"),
+            "region_code": decoded("region_k", "reg_map", "code"),
+            "period": decoded("period_k", "per_map", "label"),
+            "t": out.column("t"), "value": out.column("value"),
+            "qualifier": out.column("qualifier"),
+            "unit": decoded("unit_k", "target_map", "unit"),
+            "source": rows.column("source"), "note": rows.column("note"),
+            "excel_row": out.column("excel_row"),
+        }))
     finally:
         con.close()
 
@@ -209,7 +236,9 @@ def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
 def _target_map(catalog: Catalog, bounds: Plausibility) -> pa.Table:
     ts = list(catalog.targets.values())
     found = [bounds.for_target(t) for t in ts]
+    units = {u: i for i, u in enumerate(sorted({t.unit for t in ts}))}
     return pa.table({
+        "k": pa.array([units[t.unit] for t in ts], pa.int64()),
         "id": pa.array([t.id for t in ts], pa.string()),
         "kind": pa.array([t.kind for t in ts], pa.string()),
         "unit": pa.array([t.unit for t in ts], pa.string()),
@@ -234,9 +263,9 @@ _CHECK_SQL = """
 CREATE TEMP VIEW valued AS
 WITH joined AS (
     SELECT l.rn, l.excel_row, l.source, l.note,
-           i.id AS indicator_id, i.blank AS blank_indicator,
-           g.code AS region_code, g.blank AS blank_region,
-           p.label AS period, p.t, p.after_today, p.year AS period_year,
+           i.id AS indicator_id, i.k AS indicator_k, i.blank AS blank_indicator,
+           g.code AS region_code, g.k AS region_k, g.blank AS blank_region,
+           p.label AS period, p.k AS period_k, p.t, p.after_today, p.year AS period_year,
            p.blank AS blank_period,
            coalesce(v.blank, false) AS blank_value,
            CASE WHEN v.text IS NOT NULL THEN v.number
@@ -245,7 +274,7 @@ WITH joined AS (
            v.qualifier AS cell_qualifier, q.q AS column_qualifier,
            coalesce(q.bad, false) AS qualifier_bad,
            u.factor, u.status AS written_unit_status,
-           tg.kind, tg.unit, tg.low AS plausible_low, tg.high AS plausible_high,
+           tg.kind, tg.unit, tg.k AS unit_k, tg.low AS plausible_low, tg.high AS plausible_high,
            d.first_rn, d.first_row
     FROM long l
     LEFT JOIN ind_map i ON l.indicator = i.text
