@@ -174,8 +174,12 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Checked(n_failures, failing, None)
-        if len(rn) > 1 and not bool(np.all(rn[1:] > rn[:-1])):  # joins may reorder
-            out = out.take(pa.array(np.argsort(rn, kind="stable")))
+        if len(rn) > 1 and not bool(np.all(rn[1:] > rn[:-1])):
+            # Parallel joins may hand rows back out of file order; `rn` is a permutation of
+            # 0..n-1, so where each row belongs is one scatter, not a sort.
+            order = np.empty_like(rn)
+            order[rn] = np.arange(len(rn), dtype=rn.dtype)
+            out = out.combine_chunks().take(pa.array(order))
 
         def decoded(column: str, lookup: str, value: str) -> pa.DictionaryArray:
             names = _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "

@@ -94,14 +94,16 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     Judged after the trimming storage applies: " =HYPERLINK(…)" or a tab before "+cmd|…"
     would be stored as a formula.
     """
-    col = pc.utf8_trim_whitespace(col)
+    # Only a cell that starts with one of `=+-@` or with a space can be one: trimmed and
+    # judged are those few, not every cell of a million rows.
     first = pc.utf8_slice_codeunits(col, 0, 1)
-    maybe = np.asarray(pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])).to_numpy(
-        zero_copy_only=False), dtype=bool)
+    maybe = np.asarray(pc.or_(pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])),
+                              pc.utf8_is_space(first)).to_numpy(zero_copy_only=False),
+                       dtype=bool)
     hits = np.zeros(len(col), dtype=bool)
     idx = np.flatnonzero(maybe)
     if idx.size:
-        cells = pc.take(col, pa.array(idx))
+        cells = pc.utf8_trim_whitespace(pc.take(col, pa.array(idx)))
         is_formula = pc.and_(
             pc.match_substring_regex(cells, _FORMULA_START),
             pc.invert(pc.or_(pc.match_substring_regex(cells, _SIGNED_NUMBER),
