@@ -53,10 +53,10 @@ class Checked:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    # No progress bar: a long check would draw one on the CLI's terminal.
-    return duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                              "autoload_known_extensions": False,
-                                              "enable_progress_bar": False})
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    con.execute("SET enable_progress_bar = false")  # a long check would draw one
+    return con
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
