@@ -32,8 +32,6 @@ from .units import resolve_unit
 from .values import _PREFIXES, PLAIN_NUMBER, parse_value
 
 _QUALIFIERS = {key(w): s for w, s in _PREFIXES}
-QUALIFIERS = tuple(sorted(set(_QUALIFIERS.values())))
-UNIT_STATUSES = ("ok", "unknown", "mismatch", "conflict", "fraction", "fraction_unconfirmed")
 # What the rows passed on to the store hold, besides excel_row.
 OUT_COLUMNS = ("indicator_id", "region_code", "period", "t", "value", "qualifier", "unit",
                "source", "note")
@@ -42,8 +40,8 @@ _PLAIN_SQL = PLAIN_NUMBER.replace("'", "''")
 
 
 @dataclass(frozen=True)
-class Checked:
-    """The outcome of the rules over every row."""
+class Outcome:
+    """The rules over every row: how many broke, the first broken rows, or the rows."""
 
     n_failures: int  # every (row, rule) broken
     failing: list[dict[str, Any]]  # the first broken rows, in file order, with `broken`
@@ -87,7 +85,7 @@ def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
 
 
 def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today: date,
-               shares_as_fractions: bool, limit: int) -> Checked:
+               shares_as_fractions: bool, limit: int) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS)."""
     n = table.num_rows
     cols = {c: table.column(c) for c in ("excel_row", "indicator", "region", "period",
@@ -175,7 +173,7 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                 WHERE rn IN (SELECT rn FROM shown) ORDER BY rn""")
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-            return Checked(n_failures, failing, None)
+            return Outcome(n_failures, failing, None)
         if len(rn) > 1 and not bool(np.all(rn[1:] > rn[:-1])):
             # Parallel joins may hand rows back out of file order; `rn` is a permutation of
             # 0..n-1, so where each row belongs is one scatter, not a sort.
@@ -190,7 +188,7 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                 pc.cast(out.column(column).combine_chunks(), pa.int32()),
                 pa.array(names, pa.string()))
 
-        return Checked(0, [], pa.table({
+        return Outcome(0, [], pa.table({
             "indicator_id": decoded("indicator_k", "ind_map", "id"),
             "region_code": decoded("region_k", "reg_map", "code"),
             "period": decoded("period_k", "per_map", "label"),
