@@ -74,7 +74,9 @@ def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
     """Each distinct text's answers; with `keyed`, also `k`, a small integer per distinct
     answer in that column, so (indicator, region, period) fits in one BIGINT."""
     answers = [fn(t) for t in texts]
+    # `c`: the text's position in the column's dictionary, which the rows carry instead.
     table = pa.table({"text": pa.array(texts, pa.string()),
+                      "c": pa.array(np.arange(len(texts), dtype=np.int32)),
                       **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()}})
     if keyed is not None:
         dense = {v: i for i, v in enumerate(sorted({a[keyed] for a in answers
@@ -88,8 +90,14 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                shares_as_fractions: bool, limit: int) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS)."""
     n = table.num_rows
-    cols = {c: table.column(c) for c in ("excel_row", "indicator", "region", "period",
-                                         "value", "unit", "qualifier")}
+    cols = {c: table.column(c) for c in ("excel_row", "value")}
+    # Repeated texts become integer codes here (Arrow's hash, one pass a column), so every
+    # join below compares integers, not a million strings.
+    texts: dict[str, list[str]] = {}
+    for c in ("indicator", "region", "period", "unit", "qualifier"):
+        encoded = pc.dictionary_encode(table.column(c).combine_chunks())
+        texts[c] = encoded.dictionary.to_pylist()
+        cols[c] = encoded.indices
     for c in ("source", "note"):  # stored trimmed; an empty cell is no text
         trimmed = pc.utf8_trim_whitespace(table.column(c))
         cols[c] = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
@@ -98,13 +106,23 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
     con = connect()
     try:
         con.register("long", rows)
-        ind = {t: match_indicator(catalog, t)
-               for t in _texts(con, "SELECT DISTINCT indicator FROM long")}
-        _keep(con, "ind_map", _lookup(list(ind), lambda t: {
-            "id": ind[t], "blank": not t.strip()}, {"id": pa.string(), "blank": pa.bool_()},
-            keyed="id"))
+        ind = {t: match_indicator(catalog, t) for t in texts["indicator"]}
+        units = sorted({t.unit for t in catalog.targets.values()})
+
+        def indicator_of(text: str) -> dict[str, Any]:
+            target = catalog.targets.get(ind[text] or "")
+            found = bounds.for_target(target) if target else None
+            return {"id": ind[text], "blank": not text.strip(),
+                    "kind": target.kind if target else None,
+                    "unit": target.unit if target else None,
+                    "unit_k": units.index(target.unit) if target else None,
+                    "low": found.low if found else None, "high": found.high if found else None}
+
+        _keep(con, "ind_map", _lookup(texts["indicator"], indicator_of, {
+            "id": pa.string(), "blank": pa.bool_(), "kind": pa.string(), "unit": pa.string(),
+            "unit_k": pa.int32(), "low": pa.float64(), "high": pa.float64()}, keyed="id"))
         _keep(con, "reg_map", _lookup(
-            _texts(con, "SELECT DISTINCT region FROM long"),
+            texts["region"],
             lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
             {"code": pa.string(), "blank": pa.bool_()}, keyed="code"))
 
@@ -118,7 +136,7 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                     "blank": False}
 
         _keep(con, "per_map", _lookup(
-            _texts(con, "SELECT DISTINCT period FROM long"), period_of,
+            texts["period"], period_of,
             {"label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
              "year": pa.int64(), "blank": pa.bool_()}, keyed="label"))
 
@@ -126,8 +144,8 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             stored = _QUALIFIERS.get(key(text)) if text.strip() else None
             return {"q": stored, "bad": bool(text.strip()) and stored is None}
 
-        _keep(con, "q_map", _lookup(_texts(con, "SELECT DISTINCT qualifier FROM long"),
-                                      qualifier_of, {"q": pa.string(), "bad": pa.bool_()}))
+        _keep(con, "q_map", _lookup(texts["qualifier"], qualifier_of,
+                                    {"q": pa.string(), "bad": pa.bool_()}))
 
         def value_of(text: str) -> dict[str, Any]:
             cell = parse_value(text)
@@ -141,8 +159,7 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                         f"WHERE NOT regexp_matches(value, '{_PLAIN_SQL}')"),
             value_of, {"number": pa.float64(), "qualifier": pa.string(),
                        "percent": pa.bool_(), "cell_unit": pa.string(), "blank": pa.bool_()}))
-        _keep(con, "unit_map", _unit_map(con, ind, catalog))
-        _keep(con, "target_map", _target_map(catalog, bounds))
+        _keep(con, "unit_map", _unit_map(con, ind, texts, catalog))
         # One BIGINT per (indicator, region, period): grouping it finds every figure given
         # twice without a window over the whole, wide relation.
         sizes = [con.execute(f"SELECT count(DISTINCT k) + 1 FROM {m}").fetchall()[0][0]
@@ -153,11 +170,15 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             figure=figure, as_fractions="true" if shares_as_fractions else "false",
             first=bounds.first_year, last=bounds.last_year(today)))
         # One pass gives the rows and, per row, how many rules it breaks; nothing of the
-        # whole relation is kept in the scratch database.
-        # Ids, periods and units leave as small integer codes into the lookups, not as a
+        # whole relation is kept in the scratch database. Ids, periods, units and
+        # qualifiers leave as small integer codes into the lookups (-1: none), not as a
         # million strings each: the rows are then Arrow dictionary columns.
-        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken, indicator_k,
-                          region_k, period_k, t, value, qualifier, unit_k, excel_row
+        qualifiers = sorted(set(_QUALIFIERS.values()))
+        listed = "[" + ", ".join(f"'{q}'" for q in qualifiers) + "]"
+        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken,
+                          indicator_k, region_k, period_k, unit_k,
+                          coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k,
+                          t, value, excel_row
                           FROM valued""").to_arrow_table()
         n_broken = out.column("n_broken")
         n_failures = int(pc.sum(n_broken).as_py() or 0)
@@ -174,36 +195,42 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Outcome(n_failures, failing, None)
-        if len(rn) > 1 and not bool(np.all(rn[1:] > rn[:-1])):
-            # Parallel joins may hand rows back out of file order; `rn` is a permutation of
-            # 0..n-1, so where each row belongs is one scatter, not a sort.
-            order = np.empty_like(rn)
-            order[rn] = np.arange(len(rn), dtype=rn.dtype)
-            out = out.combine_chunks().take(pa.array(order))
 
-        def decoded(column: str, lookup: str, value: str) -> pa.DictionaryArray:
-            names = _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "
-                                f"GROUP BY k, {value} ORDER BY k")
+        def in_file_order(column: str, dtype: type) -> np.ndarray:
+            # Parallel joins may hand rows back out of file order; `rn` says where each
+            # belongs, so putting them back is one scatter, not a sort. Every value is
+            # set: a row that passed has its ids, period, unit and number.
+            values = out.column(column).to_numpy().astype(dtype, copy=False)
+            placed = np.empty_like(values)
+            placed[rn] = values
+            return placed
+
+        def names(lookup: str, value: str) -> list[str]:
+            return _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "
+                               f"GROUP BY k, {value} ORDER BY k")
+
+        def decoded(codes: np.ndarray, dictionary: list[str]) -> pa.DictionaryArray:
             return pa.DictionaryArray.from_arrays(
-                pc.cast(out.column(column).combine_chunks(), pa.int32()),
-                pa.array(names, pa.string()))
+                pa.array(codes, pa.int32(), mask=codes < 0), pa.array(dictionary, pa.string()))
 
         return Outcome(0, [], pa.table({
-            "indicator_id": decoded("indicator_k", "ind_map", "id"),
-            "region_code": decoded("region_k", "reg_map", "code"),
-            "period": decoded("period_k", "per_map", "label"),
-            "t": out.column("t"), "value": out.column("value"),
-            "qualifier": out.column("qualifier"),
-            "unit": decoded("unit_k", "target_map", "unit"),
+            "indicator_id": decoded(in_file_order("indicator_k", np.int32),
+                                    names("ind_map", "id")),
+            "region_code": decoded(in_file_order("region_k", np.int32),
+                                   names("reg_map", "code")),
+            "period": decoded(in_file_order("period_k", np.int32), names("per_map", "label")),
+            "t": in_file_order("t", np.float64), "value": in_file_order("value", np.float64),
+            "qualifier": decoded(in_file_order("qualifier_k", np.int32), qualifiers),
+            "unit": decoded(in_file_order("unit_k", np.int32), units),
             "source": rows.column("source"), "note": rows.column("note"),
-            "excel_row": out.column("excel_row"),
+            "excel_row": in_file_order("excel_row", np.int64),
         }))
     finally:
         con.close()
 
 
 def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
-              catalog: Catalog) -> pa.Table:
+              texts: dict[str, list[str]], catalog: Catalog) -> pa.Table:
     """Factor into the catalog unit and status, per (indicator text, unit column text, unit
     written in the cell); status ok | unknown | mismatch | conflict (the cell and the unit
     column disagree) | fraction."""
@@ -212,7 +239,8 @@ def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
         "LEFT JOIN val_map v ON l.value = v.text").fetchall()
     factors: list[float | None] = []
     statuses: list[str] = []
-    for ind_text, unit_text, cell in combos:
+    for ind_code, unit_code, cell in combos:
+        ind_text, unit_text = texts["indicator"][ind_code], texts["unit"][unit_code]
         tid = ind.get(ind_text)
         catalog_unit = catalog.targets[tid].unit if tid in catalog.targets else None
         factor: float | None = None
@@ -229,25 +257,11 @@ def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
         factors.append(factor)
         statuses.append(status)
     return pa.table({
-        "indicator": pa.array([c[0] for c in combos], pa.string()),
-        "unit": pa.array([c[1] for c in combos], pa.string()),
+        "indicator": pa.array([c[0] for c in combos], pa.int32()),
+        "unit": pa.array([c[1] for c in combos], pa.int32()),
         "cell_unit": pa.array([c[2] for c in combos], pa.string()),
         "factor": pa.array(factors, pa.float64()),
         "status": pa.array(statuses, pa.string()),
-    })
-
-
-def _target_map(catalog: Catalog, bounds: Plausibility) -> pa.Table:
-    ts = list(catalog.targets.values())
-    found = [bounds.for_target(t) for t in ts]
-    units = {u: i for i, u in enumerate(sorted({t.unit for t in ts}))}
-    return pa.table({
-        "k": pa.array([units[t.unit] for t in ts], pa.int64()),
-        "id": pa.array([t.id for t in ts], pa.string()),
-        "kind": pa.array([t.kind for t in ts], pa.string()),
-        "unit": pa.array([t.unit for t in ts], pa.string()),
-        "low": pa.array([b.low if b else None for b in found], pa.float64()),
-        "high": pa.array([b.high if b else None for b in found], pa.float64()),
     })
 
 
@@ -255,9 +269,9 @@ _DUPLICATES_SQL = """
 CREATE TEMP TABLE duplicates AS
 SELECT {figure} AS figure, min(l.rn) AS first_rn, min(l.excel_row) AS first_row
 FROM long l
-JOIN ind_map i ON l.indicator = i.text
-JOIN reg_map g ON l.region = g.text
-JOIN per_map p ON l.period = p.text
+JOIN ind_map i ON l.indicator = i.c
+JOIN reg_map g ON l.region = g.c
+JOIN per_map p ON l.period = p.c
 WHERE i.k IS NOT NULL AND g.k IS NOT NULL AND p.k IS NOT NULL
 GROUP BY 1 HAVING count(*) > 1
 """
@@ -278,17 +292,16 @@ WITH joined AS (
            v.qualifier AS cell_qualifier, q.q AS column_qualifier,
            coalesce(q.bad, false) AS qualifier_bad,
            u.factor, u.status AS written_unit_status,
-           tg.kind, tg.unit, tg.k AS unit_k, tg.low AS plausible_low, tg.high AS plausible_high,
+           i.kind, i.unit, i.unit_k, i.low AS plausible_low, i.high AS plausible_high,
            d.first_rn, d.first_row
     FROM long l
-    LEFT JOIN ind_map i ON l.indicator = i.text
-    LEFT JOIN reg_map g ON l.region = g.text
-    LEFT JOIN per_map p ON l.period = p.text
+    LEFT JOIN ind_map i ON l.indicator = i.c
+    LEFT JOIN reg_map g ON l.region = g.c
+    LEFT JOIN per_map p ON l.period = p.c
     LEFT JOIN val_map v ON l.value = v.text
-    LEFT JOIN q_map q ON l.qualifier = q.text
+    LEFT JOIN q_map q ON l.qualifier = q.c
     LEFT JOIN unit_map u ON l.indicator = u.indicator AND l.unit = u.unit
          AND coalesce(v.cell_unit, '') = u.cell_unit
-    LEFT JOIN target_map tg ON i.id = tg.id
     LEFT JOIN duplicates d ON d.figure = {figure}
 ), numbers AS (
     SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
