@@ -69,6 +69,9 @@ def main() -> None:
          H.csv_wide_header(1_000_000)[: int(9.9 * 1024 * 1024)]),
         ("csv one line, no final newline", "one.csv", H.csv_one_line_no_newline()),
         ("csv of real rows (accepted)", "real.csv", None),
+        # The problem report's worst case: 699,999 rows repeating the first, all refused.
+        ("csv 700,000 rows, one figure repeated (refused)", "dup.csv",
+         H.csv(["信息消费规模,全国,2019,5.1,万亿元,bench,"] * 700_000)),
     ]
     print(f"{'file':56} {'MB':>6} {'answer':28} {'s':>6} {'peak MB':>8}")
     worst_s = worst_mb = 0.0

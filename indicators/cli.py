@@ -13,8 +13,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from .store import StoreError
-
 COMMAND_MODULES = (
     "indicators.commands.db",
     "indicators.commands.ingest",
@@ -22,30 +20,48 @@ COMMAND_MODULES = (
     "indicators.commands.export",
     "indicators.commands.transfer",
 )
+# Which module registers each command: a command imports its own module only, so `ingest`
+# never loads plotly, reportlab or python-pptx (tests/test_cli.py checks this list).
+COMMANDS = {
+    "init-db": "indicators.commands.db", "status": "indicators.commands.db",
+    "ingest": "indicators.commands.ingest", "undo": "indicators.commands.ingest",
+    "uploads": "indicators.commands.ingest",
+    "add-planner": "indicators.commands.planners",
+    "ensure-planner": "indicators.commands.planners",
+    "export-figure": "indicators.commands.export", "export-pack": "indicators.commands.export",
+    "copy-store": "indicators.commands.transfer", "backup": "indicators.commands.transfer",
+    "restore": "indicators.commands.transfer",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser, or only the module of `command` when it is a known one."""
     parser = argparse.ArgumentParser(
         prog="python -m indicators",
         description="Track the targets of Guofa 2017 No. 40 and Guofa 2015 No. 40.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in ((COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES):
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("interrupted: nothing more was done", file=sys.stderr)
         return 130
     except Exception as exc:
+        # Imported only now: a command starts without the database driver (see COMMANDS),
+        # and a StoreError was raised from an imported store.
+        from .store import StoreError
+
+        if isinstance(exc, StoreError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         if os.environ.get("INDICATORS_DEBUG"):
             traceback.print_exc()
         first = (str(exc).splitlines() or [""])[0][:200]

@@ -77,3 +77,37 @@ def test_usage_errors_exit_2():
     proc = subprocess.run([sys.executable, "-m", "indicators", "no-such-command"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2
+
+
+HEAVY = ("plotly", "reportlab", "pptx", "streamlit", "kaleido")
+_LOADED = ("import sys\nfrom indicators.cli import main\ntry:\n    main({argv!r})\n"
+           "except SystemExit:\n    pass\n"
+           "print(sorted({{m.split('.')[0] for m in sys.modules}}))\n")
+
+
+def _top_modules_after(argv: list[str]) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", _LOADED.format(argv=argv)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_ingest_help_loads_neither_chart_export_nor_database_libraries():
+    loaded = _top_modules_after(["ingest", "--help"])
+    assert not loaded & {*HEAVY, "pandas", "pyarrow", "duckdb", "numpy", "pandera"}
+
+
+def test_an_ingest_loads_no_chart_export_or_web_library(store):
+    csv = store.path.parent / "one.csv"
+    csv.write_text("indicator,region,period,value\n信息消费规模,全国,2019,5.1\n",
+                   encoding="utf-8")
+    loaded = _top_modules_after(["ingest", str(csv), "--db", str(store.path), "--dry-run"])
+    assert "duckdb" in loaded  # it did run
+    assert not loaded & set(HEAVY)
+
+
+def test_every_command_is_routed_to_the_module_that_registers_it():
+    from indicators.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    names = set(full._subparsers._group_actions[0].choices)
+    assert names == set(COMMANDS)

@@ -13,17 +13,30 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import LANGS, Lang
-from ..ingest import Checked, DuplicateUpload, Options, Problem, commit, preview, problems_frame
-from ..ingest.display import ignored_table, read_details
-from ..ingest.read import max_upload_bytes
-from ..ingest.report import format_table
-from ..ingest.worker import check_file_bounded
-from ..store import Store, Upload
 from . import add_db_option
+
+if TYPE_CHECKING:
+    from ..store import Store, Upload
+
+# The ingest machinery (pandas, pyarrow, DuckDB) is imported by the commands that run, not
+# by `--help` or the parser: start-up is part of every scripted ingest.
+
+
+def __getattr__(name: str) -> Any:
+    # `Store` stays a name of this module (tests substitute it) but is imported on first use.
+    if name == "Store":
+        from ..store import Store
+
+        globals()["Store"] = Store
+        return Store
+    raise AttributeError(name)
+
+
+def _open(db: Path | None) -> Store:
+    return sys.modules[__name__].Store(db)
 
 SHOWN_CHANGES = 20
 
@@ -46,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="confirm that shares are written as fractions (0.98 = 98 %%)")
     p.add_argument("--allow-duplicate", action="store_true",
                    help="store a file even if the same file was uploaded before")
-    p.add_argument("--max-mb", type=float, default=max_upload_bytes() / 1024 / 1024,
+    p.add_argument("--max-mb", type=float, default=None,
                    help="file size limit in MB (default $INDICATORS_MAX_UPLOAD_MB or 50)")
     p.add_argument("--note", default=None, help="a note kept with the upload")
     p.add_argument("--lang", choices=LANGS, default="zh", help="language of the messages")
@@ -75,15 +88,35 @@ def _describe(upload: Upload) -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ..ingest.worker import prestart
+
+    # The worker's fork server boots (and imports the pipeline) while this process imports.
+    prestart()
+    from ..ingest import (
+        Checked,
+        DuplicateUpload,
+        Options,
+        Problem,
+        commit,
+        preview,
+        problems_frame,
+    )
+    from ..ingest.display import ignored_table, read_details
+    from ..ingest.read import max_upload_bytes
+    from ..ingest.report import format_table
+    from ..ingest.worker import check_file_bounded
+
     lang: Lang = args.lang
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
-    store = Store(args.db)
+    store = _open(args.db)
     options = Options(layout=args.layout, sheet=args.sheet, encoding=args.encoding,
                       region=args.region, indicator=args.indicator,
                       shares_as_fractions=args.shares_as_fractions,
-                      max_bytes=int(args.max_mb * 1024 * 1024), today=date.today())
+                      max_bytes=(max_upload_bytes() if args.max_mb is None
+                                 else int(args.max_mb * 1024 * 1024)),
+                      today=date.today())
     size = args.file.stat().st_size
     if size > options.max_bytes:
         # Refused unread: the check would say the same after loading it all into memory.
@@ -141,7 +174,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = _open(args.db)
     target = store.upload(args.upload_id)
     up = store.undo_upload(args.upload_id, user=cli_user(args.user), note=args.note)
     print(f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
@@ -154,7 +187,11 @@ UPLOAD_COLUMNS = ("id", "kind", "file_name", "sha256", "user_name", "created_at"
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
-    ups = Store(args.db).uploads()
+    import pandas as pd
+
+    from ..ingest.report import format_table
+
+    ups = _open(args.db).uploads()
     records = [{c: getattr(u, c) for c in UPLOAD_COLUMNS} for u in ups]
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=1, default=str))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..catalog import Catalog, load_plausibility
 from ..store import ACTUAL_COLUMNS, Store, Upload, sha256_of
@@ -22,7 +23,7 @@ from .layout import LONG_FIELDS, Layout, LongTable, reshape
 from .match import nearest_indicator, nearest_region
 from .read import RawTable, ReadInfo, is_xlsx, max_upload_bytes, read_table, sheet_names
 from .report import MAX_REPORTED, Problem, Rejected, column_label
-from .resolve import resolve
+from .resolve import check_rows
 from .shape import Shape, apply_units, locate
 
 ALL_SHEETS = "*"  # Options.sheet: every sheet whose shape is recognised
@@ -164,23 +165,34 @@ def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
     long = apply_units(long, shape)
     formulas = _formula_problems(raw)
     today = options.today or date.today()
-    frame = resolve(long.table, catalog, today=today,
-                    shares_as_fractions=options.shares_as_fractions)
-    rules.add_plausibility(frame, load_plausibility(), catalog.targets, today)
-    failures = rules.failures(frame)
-    if formulas or failures:
+    result = check_rows(long.table, catalog, load_plausibility(), today=today,
+                        shares_as_fractions=options.shares_as_fractions,
+                        limit=MAX_REPORTED)
+    if formulas or result.n_failures:
         # A formula cell is reported as a formula, not also as "not a number".
         flagged = {(p.excel_row, p.column) for p in formulas}
+        found = [(row, code) for row in result.failing for code in row["broken"]]
         problems = formulas + [
-            p for p in (_problem(long, frame, pos, code, catalog)
-                        for pos, code in failures[:MAX_REPORTED])
+            p for p in (_problem(long, row, code, catalog) for row, code in found[:MAX_REPORTED])
             if (p.excel_row, p.column) not in flagged]
         out = Checked.rejected(file_name, sha256, problems, raw.info)
-        out.n_problems = len(problems) + max(0, len(failures) - MAX_REPORTED)
+        out.n_problems = len(problems) + max(0, result.n_failures - MAX_REPORTED)
         out.layout, out.side, out.shape = long.layout, long.side, shape
         return out
-    rows = frame[[*ACTUAL_COLUMNS, "excel_row"]].reset_index(drop=True)
-    return Checked(file_name, sha256, rows, [], 0, raw.info, long.layout, long.side, shape)
+    assert result.rows is not None
+    return Checked(file_name, sha256, _frame(result.rows), [], 0, raw.info, long.layout,
+                   long.side, shape)
+
+
+def _frame(rows: pa.Table) -> pd.DataFrame:
+    """Checked rows as a frame; repeated texts (ids, periods, units) as Categoricals, so a
+    million rows are integer codes and a few names, not a million Python strings."""
+    for name in ("indicator_id", "region_code", "period", "qualifier", "unit", "source",
+                 "note"):
+        i = rows.column_names.index(name)
+        if not pa.types.is_dictionary(rows.schema.field(name).type):
+            rows = rows.set_column(i, name, pc.dictionary_encode(rows.column(name)))
+    return rows.to_pandas()
 
 
 # --- several sheets ----------------------------------------------------------------------
@@ -275,15 +287,14 @@ def _formula_problems(raw: RawTable) -> list[Problem]:
     return out
 
 
-def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str,
-             catalog: Catalog) -> Problem:
+def _problem(long: LongTable, row: dict[str, Any], code: str, catalog: Catalog) -> Problem:
     """A broken rule as the planner sees it: the cell it is about, quoted as written, the
     row's indicator, and for a name that matches nothing the nearest one (or none)."""
+    pos = int(row["rn"])
     fld = rules.FIELD_OF.get(code, "value")
     text = long.table.column(fld)[pos].as_py()
     if fld == "unit" and not str(text).strip():
         fld, text = "value", long.table.column("value")[pos].as_py()
-    row = frame.iloc[pos]
     params: dict[str, object] = {}
     if code == "unit_mismatch":
         params["unit"] = row["unit"]
@@ -293,10 +304,7 @@ def _problem(long: LongTable, frame: pd.DataFrame, pos: int, code: str,
         params.update(low=f"{row['plausible_low']:g}", high=f"{row['plausible_high']:g}",
                       unit=row["unit"])
     elif code == "duplicate":
-        same = frame[(frame["indicator_id"] == row["indicator_id"])
-                     & (frame["region_code"] == row["region_code"])
-                     & (frame["period"] == row["period"])]
-        params["first"] = int(same["excel_row"].min())
+        params["first"] = int(row["first_row"])
     elif code in ("unknown_region", "unknown_indicator"):
         nearest = nearest_region if code == "unknown_region" else nearest_indicator
         params["suggest"] = nearest(catalog, str(text)) or ""

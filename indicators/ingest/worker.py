@@ -15,13 +15,14 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..catalog import Catalog
-from ..store import sha256_of
-from .pipeline import Checked, Options, check_file
-from .report import Problem
+if TYPE_CHECKING:  # the pipeline is imported where it runs: see `prestart`
+    from ..catalog import Catalog
+    from .pipeline import Checked, Options
+    from .report import Problem
 
 DEFAULT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 1500
@@ -49,8 +50,17 @@ def _context() -> mp.context.BaseContext:
     return ctx
 
 
+def prestart() -> None:
+    """Start the fork server now, so it imports the pipeline while the caller imports its
+    own share (a command-line ingest does both at once, not one after the other)."""
+    _context()
+    forkserver.ensure_running()
+
+
 def _child(conn: Connection, data: bytes, file_name: str, catalog: Catalog,
            options: Options) -> None:
+    from .pipeline import check_file
+
     try:
         result: Any = check_file(data, file_name, catalog, options)
     except BaseException as exc:
@@ -83,6 +93,10 @@ def check_file_bounded(
 ) -> Checked:
     """``check_file`` in a child process; a file that runs out of time or memory, or
     crashes the reader, comes back as a rejected Checked with the reason."""
+    from ..store import sha256_of
+    from .pipeline import Checked, Options
+    from .report import Problem
+
     options = options or Options()
     default_s, default_mb = limits()
     seconds = default_s if seconds is None else seconds
@@ -130,6 +144,8 @@ def check_file_bounded(
 
 
 def _crash(exitcode: int | None) -> Problem:
+    from .report import Problem
+
     if exitcode is not None and exitcode < 0:
         try:
             code = signal.Signals(-exitcode).name

@@ -1,0 +1,100 @@
+"""Big uploads: every rule over every row in one query, the problem table capped at
+MAX_REPORTED while every problem is counted, and rows handed back in file order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from indicators.catalog import Catalog, load_plausibility
+from indicators.i18n import _
+from indicators.ingest import Options, check_file
+from indicators.ingest.report import MAX_REPORTED
+from indicators.ingest.resolve import check_rows
+from indicators.ingest.rules import FIELD_OF, RULES
+
+TODAY = date(2026, 11, 23)
+HEADER = "indicator,region,period,value"
+
+
+def _csv(lines: list[str]) -> bytes:
+    return ("\n".join([HEADER, *lines]) + "\n").encode("utf-8")
+
+
+def test_one_figure_repeated_twenty_thousand_times_reports_a_thousand_and_counts_every_one(
+    catalog: Catalog,
+) -> None:
+    data = _csv(["信息消费规模,全国,2019,5.1"] * 20_000)
+    checked = check_file(data, "dup.csv", catalog, Options(today=TODAY))
+    # Rows 3..20001 repeat row 2: 19,999 problems, the first 1,000 of them listed.
+    assert checked.n_problems == 19_999
+    assert len(checked.problems) == MAX_REPORTED
+    first, last = checked.problems[0], checked.problems[-1]
+    assert (first.code, first.excel_row, first.column, first.value) == (
+        "duplicate", 3, "C · period", "2019")
+    assert first.params["first"] == 2
+    assert last.excel_row == MAX_REPORTED + 2
+    assert checked.rows.empty
+
+
+def test_thirty_thousand_rows_come_back_in_file_order_with_their_values(
+    catalog: Catalog,
+) -> None:
+    regions = sorted(catalog.regions)
+    n = 30_000
+    # Distinct (region, day) keys from 2000-01-01; the value tells the row's position.
+    start = date(2000, 1, 1).toordinal()
+    days = [date.fromordinal(start + i // len(regions)).isoformat() for i in range(n)]
+    lines = [f"行政村通光纤比例,{regions[i % len(regions)]},{days[i]},{(i % 900) / 10 + 5}"
+             for i in range(n)]
+    checked = check_file(_csv(lines), "order.csv", catalog, Options(today=TODAY))
+    assert checked.ok
+    assert list(checked.rows["excel_row"]) == list(range(2, n + 2))
+    assert list(checked.rows["value"]) == [(i % 900) / 10 + 5 for i in range(n)]
+    assert list(checked.rows["region_code"]) == [regions[i % len(regions)] for i in range(n)]
+    assert list(checked.rows["period"]) == days
+    assert set(checked.rows["unit"]) == {"%"}
+
+
+def test_a_row_breaking_several_rules_lists_each_once_in_rule_order(catalog: Catalog) -> None:
+    checked = check_file(_csv(["信息消费指数,火星,2020年上半年,五点八"]), "x.csv", catalog,
+                         Options(today=TODAY))
+    assert [(p.code, p.column) for p in checked.problems] == [
+        ("unknown_indicator", "A · indicator"), ("unknown_region", "B · region"),
+        ("bad_period", "C · period"), ("not_numeric", "D · value")]
+    assert checked.n_problems == 4
+
+
+def test_every_rule_names_a_field_and_has_a_message_in_both_languages() -> None:
+    assert len({r.code for r in RULES}) == len(RULES) == len(FIELD_OF)
+    for rule in RULES:
+        assert rule.field in ("indicator", "region", "period", "value", "unit", "qualifier")
+        for lang in ("zh", "en"):
+            message = _(f"ingest.problem.{rule.code}", lang, first=2, low=0, high=1,
+                        unit="%", indicator_id="x")
+            assert message and f"ingest.problem.{rule.code}" not in message
+
+
+def test_rows_read_in_many_blocks_are_handed_back_in_file_order(catalog: Catalog) -> None:
+    # Big files reach the rules as many Arrow blocks, which DuckDB scans on several threads
+    # and may hand back in any order; 64 blocks of 2,000 rows here.
+    regions = sorted(catalog.regions)
+    n, block = 128_000, 2_000
+    start = date(2000, 1, 1).toordinal()
+    cells = {
+        "excel_row": pa.array(range(2, n + 2), pa.int64()),
+        "indicator": pa.array(["行政村通光纤比例"] * n),
+        "region": pa.array([regions[i % len(regions)] for i in range(n)]),
+        "period": pa.array([date.fromordinal(start + i // len(regions)).isoformat()
+                            for i in range(n)]),
+        "value": pa.array([str((i % 900) / 10 + 5) for i in range(n)]),
+        **{f: pa.array([""] * n) for f in ("unit", "qualifier", "source", "note")},
+    }
+    table = pa.Table.from_batches(pa.table(cells).to_batches(max_chunksize=block))
+    assert table.column("value").num_chunks == n // block
+    result = check_rows(table, catalog, load_plausibility(), today=TODAY,
+                        shares_as_fractions=False, limit=MAX_REPORTED)
+    assert result.n_failures == 0 and result.rows is not None
+    assert result.rows.column("excel_row").to_pylist() == list(range(2, n + 2))
+    assert result.rows.column("value").to_pylist() == [(i % 900) / 10 + 5 for i in range(n)]
