@@ -39,6 +39,7 @@ run: $(VENV)/.installed system-deps
 
 test: $(VENV)/.installed-test system-deps
 	$(PY) -m ruff check .
+	$(PY) -m mypy indicators
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed

@@ -317,6 +317,7 @@ def _row_has_content(table: pa.Table) -> np.ndarray:
     for col in table.columns:
         filled = pc.not_equal(pc.utf8_trim_whitespace(col), "")
         mask = filled if mask is None else pc.or_(mask, filled)
+    assert mask is not None  # the table has at least one column (checked above)
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
