@@ -363,3 +363,17 @@ def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dash
     assert 'y1="45.0" y2="45.0"' in svg and "stroke-dasharray" in svg
     assert 'aria-label="Administrative villages with fibre' in svg
     assert F.sparkline_svg(snap_of(store), "related_output", "en") == ""
+
+
+def test_the_year_span_runs_from_the_first_figure_to_the_last_target_year(store):
+    # First published figure: scale 2013; latest target year in the catalog: 2025.
+    assert snap_of(store, date(2024, 6, 1)).year_span() == (2013, 2025)
+
+
+def test_the_year_span_grows_to_include_today_once_every_target_year_has_passed(store):
+    assert snap_of(store, date(2027, 1, 1)).year_span() == (2013, 2027)
+
+
+def test_without_figures_the_year_span_starts_at_the_earliest_catalog_baseline(empty_store):
+    # Baselines in the catalog: 2016 and 2017.
+    assert snap_of(empty_store, date(2024, 6, 1)).year_span() == (2016, 2025)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.common
 from indicators.auth import Session
 from pages.auth_ui import AuthKeys
 from pages.view_state import ViewKeys
@@ -180,3 +182,34 @@ def test_every_page_on_an_empty_database_says_no_data_and_never_raises(monkeypat
             open_page(at, path)
             if path != "methodology":
                 assert word in page_text(at), (lang, path)
+
+
+def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write(
+        monkeypatch, store):
+    # The snapshot is cached per data version; the day is part of the key, so the
+    # 2020 targets get their verdicts on 1 January 2021 though nothing was written.
+    monkeypatch.setattr(pages.common, "today", lambda: date(2020, 12, 31))
+    at = start(monkeypatch, store.path, lang="en")
+    scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
+    assert scale["Status"] == "Moderate progress"
+    monkeypatch.setattr(pages.common, "today", lambda: date(2021, 1, 1))
+    at.run()
+    scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
+    # 5.8 of 6 trillion yuan in 2020, the target year: short by 0.2.
+    assert scale["Status"] == "Missed"
+
+
+def test_the_year_filter_runs_from_the_first_figure_to_the_last_target_year(monkeypatch, store):
+    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    at = open_page(start(monkeypatch, store.path), "domain-scale")
+    slider = at.slider(key=ViewKeys.widget(ViewKeys.YEARS))
+    # First published figure 2013; latest target year 2025 (today, 2024, is inside).
+    assert (slider.min, slider.max) == (2013, 2025)
+    assert slider.value == (2013, 2025)
+
+
+def test_a_year_range_outside_the_data_in_the_url_is_ignored(monkeypatch, store):
+    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    at = open_page(start(monkeypatch, store.path, years="2010-2020"), "domain-scale")
+    assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2013, 2025)
+    assert "years" not in at.query_params
