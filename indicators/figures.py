@@ -493,8 +493,8 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
     return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
                   height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=60,
-                  subtitle=_("views.fig.regions.subtitle" if by_gap else "fig.regions.no_target",
-                             lang))
+                  subtitle=_("views.fig.regions.subtitle" if by_gap
+                             else "views.fig.regions.no_target", lang))
 
 
 def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status") -> go.Figure:
