@@ -33,7 +33,6 @@ from .chart_parts import (
     rows_drawn,
     source_line,
     target_rows,
-    unit_suffix,
     year_end_ticks,
 )
 from .formatting import format_value, unit_label
@@ -771,6 +770,3 @@ def status_legend(lang: Lang, statuses: list[str] | None = None) -> list[tuple[s
     shown = [s for s in DISPLAY_ORDER if statuses is None or s in statuses]
     return [(s, _(f"status.{s}", lang), STATUS_COLOURS[s]) for s in shown]
 
-
-def unit_text(target: Target, lang: Lang) -> str:
-    return unit_suffix(target.unit, lang).strip()
