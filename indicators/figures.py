@@ -33,7 +33,6 @@ from .chart_parts import (
     rows_drawn,
     source_line,
     target_rows,
-    unit_suffix,
     year_end_ticks,
 )
 from .formatting import format_value, unit_label
@@ -161,18 +160,21 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
     p = progress_at(snap, target_id, region_code)
     title = _("views.fig.bullet.title", lang, name=target.name(lang)) + \
         _region_suffix(snap, region_code, lang)
-    if p.latest_value is None:
+    latest_value = p.latest_value
+    if latest_value is None:
         return _no_data(snap, target, title, lang, 220)
     rows = target_rows(snap, target, region_code)
     status_name = _(f"status.{p.status}", lang)
     milestone = target.kind == "milestone"
+    goal: float | None
+    base: float | None
     if milestone:
         # An event either happened or not: the bar is % achieved, 0 or 100.
         actual, goal, base, unit = p.pct_achieved or 0.0, 100.0, None, "%"
         x_title = _("col.pct_achieved", lang)
         actual_label = value_with_unit(actual, unit, lang)
     else:
-        actual, goal, base, unit = p.latest_value, p.target_value, p.baseline_value, p.unit
+        actual, goal, base, unit = latest_value, p.target_value, p.baseline_value, p.unit
         x_title = _axis_title(target, lang)
         actual_label = value_with_unit(actual, unit, lang, p.latest_qualifier)
     latest_rows = rows[(rows["indicator_id"] == target.id) & (rows["period"] == p.latest_period)]
@@ -254,19 +256,19 @@ def trajectory_chart(
         return _no_data(snap, target, title, lang, 320)
     unit = target.unit
     fig = go.Figure()
-    derived = any(pt.derived for pt in p.series)
+    # A derived series (a rate computed from a level target) is drawn from its level's rows.
+    level = cat.targets[target.derived_from] if target.derived_from else None
+    derived = level is not None and any(pt.derived for pt in p.series)
+    drawn_id, drawn_unit = (level.id, level.unit) if derived and level else (target.id, unit)
     hover_by_period = dict(zip(
-        rows.loc[rows["indicator_id"] == (target.derived_from if derived else target.id),
-                 "period"],
-        hover_for_rows(rows[rows["indicator_id"] == (target.derived_from if derived
-                                                      else target.id)], lang,
-                       cat.targets[target.derived_from].unit if derived else unit),
+        rows.loc[rows["indicator_id"] == drawn_id, "period"],
+        hover_for_rows(rows[rows["indicator_id"] == drawn_id], lang, drawn_unit),
         strict=True))
     hover = []
     for pt in p.series:
         line = value_with_unit(pt.value, unit, lang, pt.qualifier)
-        if pt.derived:
-            base = cat.targets[target.derived_from]
+        if pt.derived and level is not None:
+            base = level
             line = _("views.fig.hover.derived", lang, period=pt.period, value=f"{pt.value:.2f}",
                      base=base.baseline_period, level=base.name(lang))
         hover.append(f"{line}<br>{hover_by_period.get(pt.period, '')}")
@@ -280,9 +282,9 @@ def trajectory_chart(
     T = float(target.target_year)
     goal = p.target_value
     if goal is not None and target.kind == "growth_rate":
-        first = p.series[0]
+        start = p.series[0]
         fig.add_trace(go.Scatter(
-            x=[period_date(first.period), date_of_t(T)], y=[goal, goal], mode="lines",
+            x=[period_date(start.period), date_of_t(T)], y=[goal, goal], mode="lines",
             name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
             line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2}, hoverinfo="skip",
         ))
@@ -466,12 +468,13 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         if not group:
             continue
         label = _(f"status.{status}", lang)
+        shown = [round(p.gap, 2) if by_gap and p.gap is not None else p.latest_value
+                 for p in group]
         fig.add_trace(go.Bar(
             x=[(p.gap if by_gap else p.latest_value) for p in group],
             y=[snap.catalog.regions[p.region_code].name(lang) for p in group],
             orientation="h", name=label, marker_color=STATUS_COLOURS[status],
-            text=[f"{format_value(round(p.gap, 2) if by_gap else p.latest_value)} · {label}"
-                  for p in group],
+            text=[f"{format_value(v)} · {label}" for v in shown],
             textposition="outside", cliponaxis=False,
             hovertext=[_province_hover(snap, target, p, lang) for p in group],
             hoverinfo="text",
@@ -489,8 +492,8 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
     return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
                   height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=60,
-                  subtitle=_("views.fig.regions.subtitle" if by_gap else "fig.regions.no_target",
-                             lang))
+                  subtitle=_("views.fig.regions.subtitle" if by_gap
+                             else "views.fig.regions.no_target", lang))
 
 
 def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status") -> go.Figure:
@@ -507,10 +510,12 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     if not by_code:
         return no_data_figure(title, _("views.no_data", lang),
                               source_line(snap, [target], lang, rows), lang, 300)
-    tiles = [r for r in cat.provinces if r.tile_row is not None and r.tile_col is not None]
+    # (province, column, row) for the provinces placed on the grid.
+    tiles = [(r, r.tile_col, r.tile_row) for r in cat.provinces
+             if r.tile_row is not None and r.tile_col is not None]
     fig = go.Figure()
     groups: dict[str, list] = {}
-    for r in tiles:
+    for r, col, row in tiles:
         p = by_code.get(r.code)
         if metric == "pct_achieved":
             if p is None or p.pct_achieved is None:
@@ -521,8 +526,8 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         else:
             key = p.status if p is not None else "no_data"
             colour = STATUS_COLOURS[key]
-        fig.add_shape(type="rect", x0=r.tile_col - 0.46, x1=r.tile_col + 0.46,
-                      y0=r.tile_row - 0.46, y1=r.tile_row + 0.46, fillcolor=colour,
+        fig.add_shape(type="rect", x0=col - 0.46, x1=col + 0.46,
+                      y0=row - 0.46, y1=row + 0.46, fillcolor=colour,
                       line={"color": "white", "width": 1}, layer="below")
         value = pct_text(p) if p is not None else _("status.no_data", lang)
         if metric != "pct_achieved":
@@ -559,8 +564,8 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
                     marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
                 ))
         legend = True
-    cols = [r.tile_col for r in tiles]
-    tile_rows = [r.tile_row for r in tiles]
+    cols = [col for _r, col, _row in tiles]
+    tile_rows = [row for _r, _col, row in tiles]
     # Only the grid itself: squares as large as the column allows, kept square by the
     # scale anchor (plotly widens the other axis' range rather than stretching them).
     fig.update_xaxes(visible=False, range=[min(cols) - 0.55, max(cols) + 0.55])
@@ -582,7 +587,7 @@ def _tile_data(snap: Snapshot, target: Target, by_code: dict[str, Progress], lan
     unit = unit_label(target.unit, lang)
     columns = [_("views.col.region", lang), f"{_('col.latest', lang)} ({unit})",
                _("col.period", lang), _("col.pct_achieved", lang), _("col.status", lang)]
-    rows = []
+    rows: list[list[object]] = []
     for r in snap.catalog.provinces:
         p = by_code.get(r.code)
         if p is None or p.latest_value is None:
@@ -645,13 +650,15 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
                               source_line(snap, [], lang), lang, 220)
     fig = go.Figure()
     names = [t.name(lang) for t in targets]
-    due_x, due_text, done = [], [], {}
+    due_x: list[date] = []
+    due_text: list[str] = []
+    done: dict[str, list[tuple[Target, str]]] = {}  # status -> (target, period first met)
     for t in targets:
         p = progress_at(snap, t.id)
         due_x.append(date(t.target_year, 12, 31))
         due_text.append(_("views.fig.milestone.due", lang, year=t.target_year))
         if p.first_met_period:
-            done.setdefault(p.status, []).append((t, p))
+            done.setdefault(p.status, []).append((t, p.first_met_period))
     fig.add_trace(go.Scatter(
         x=due_x, y=names, mode="markers", name=_("views.fig.milestone.deadline", lang),
         marker={"symbol": "diamond-open", "size": 16, "color": TARGET_COLOUR,
@@ -662,16 +669,16 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         label = _(f"status.{key}", lang)
         colour = STATUS_COLOURS[key]
         hover = []
-        for t, p in group:
+        for t, met in group:
             rows = target_rows(snap, t)
-            rows = rows[rows["period"] == p.first_met_period]
+            rows = rows[rows["period"] == met]
             trace = hover_for_rows(rows, lang, t.unit)
-            hover.append(f"<b>{t.name(lang)}</b>: {p.first_met_period}<br>"
+            hover.append(f"<b>{t.name(lang)}</b>: {met}<br>"
                          f"{trace[0] if trace else ''}")
         fig.add_trace(go.Scatter(
-            x=[period_date(p.first_met_period) for _t, p in group],
-            y=[t.name(lang) for t, _p in group], mode="markers+text",
-            text=[f"{label} · {p.first_met_period}" for _t, p in group],
+            x=[period_date(met) for _t, met in group],
+            y=[t.name(lang) for t, _met in group], mode="markers+text",
+            text=[f"{label} · {met}" for _t, met in group],
             textposition="top center", name=label,
             marker={"symbol": "circle", "size": 14, "color": colour},
             hovertext=hover, hoverinfo="text",
@@ -763,6 +770,3 @@ def status_legend(lang: Lang, statuses: list[str] | None = None) -> list[tuple[s
     shown = [s for s in DISPLAY_ORDER if statuses is None or s in statuses]
     return [(s, _(f"status.{s}", lang), STATUS_COLOURS[s]) for s in shown]
 
-
-def unit_text(target: Target, lang: Lang) -> str:
-    return unit_suffix(target.unit, lang).strip()

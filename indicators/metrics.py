@@ -41,11 +41,10 @@ import pandas as pd
 
 from .catalog import NATIONAL, Catalog, Target
 from .periods import parse_period, t_of_date
-from .status import OPEN_STATUSES, VERDICTS, Status
+from .status import Status
 
 ON_TRACK = 0.95
 MODERATE = 0.60
-STATUSES = (*OPEN_STATUSES, *VERDICTS)
 _EPS = 1e-9
 
 
@@ -430,6 +429,3 @@ def assess_regions(
         for code in codes
     ]
 
-
-def today_t(as_of: date | None = None) -> float:
-    return t_of_date(as_of or date.today())

@@ -80,13 +80,5 @@ def parse_period(raw: object) -> Period:
     raise PeriodError(f"not a period: {raw!r}")
 
 
-def t_of(label: str) -> float:
-    return parse_period(label).t
-
-
-def year_end_t(year: int) -> float:
-    return float(year)
-
-
 def t_of_date(d: date) -> float:
     return d.year - 1 + d.timetuple().tm_yday / _days_in_year(d.year)

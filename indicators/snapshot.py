@@ -14,6 +14,7 @@ import pandas as pd
 
 from .catalog import NATIONAL, Catalog
 from .metrics import Progress, assess_all, assess_regions
+from .periods import parse_period
 from .store import Store
 
 
@@ -29,6 +30,17 @@ class Snapshot:
     def regional(self, target_id: str) -> list[Progress]:
         return assess_regions(self.catalog, self.catalog.targets[target_id], self.actuals,
                               as_of=self.as_of)
+
+    def year_span(self) -> tuple[int, int]:
+        """The years a time axis may show: from the earliest figure or baseline to the
+        latest figure, target year or today, so a filter hides no figure and no deadline."""
+        targets = self.catalog.targets.values()
+        periods = set(self.actuals["period"].unique())
+        periods |= {t.baseline_period for t in targets if t.baseline_period}
+        years = {parse_period(p).year for p in periods}
+        years |= {t.target_year for t in targets}
+        years.add(self.as_of.year)
+        return min(years), max(years)
 
 
 def load_snapshot(store: Store, as_of: date | None = None) -> Snapshot:

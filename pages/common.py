@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -22,7 +23,7 @@ class Keys:
     """Session-state and query-string keys, named once."""
 
     LANG = "lang"
-    # The data version this run reads; derived results are cached on it.
+    # (store, data version, day) this run reads; derived results are cached on it.
     DATA_KEY = "views.data_key"
 
 
@@ -30,11 +31,18 @@ def store() -> Store:
     return Store(default_db_location())
 
 
+def today() -> date:
+    """The day progress is judged on (a function, so tests can move the calendar)."""
+    return date.today()
+
+
 # cache_resource, not cache_data: a snapshot can hold a large frame, and cache_data would
-# copy it on every rerun. Callers treat the snapshot as read-only.
+# copy it on every rerun. Callers treat the snapshot as read-only. Keyed on the day as well
+# as the data: verdicts turn with the calendar (a target year ends on 31 December), so a
+# running server must not keep last year's words until someone writes.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _snapshot(db_path: str, data_version: int) -> Snapshot:
-    return load_snapshot(Store(db_path))
+def _snapshot(db_path: str, data_version: int, as_of: date) -> Snapshot:
+    return load_snapshot(Store(db_path), as_of=as_of)
 
 
 _stamps: dict[str, tuple[tuple, int]] = {}
@@ -78,9 +86,9 @@ def snapshot() -> Snapshot:
     """The data for this run, recomputed only when something was written."""
     s = store()
     try:
-        version = data_version(s)
-        st.session_state[Keys.DATA_KEY] = (s.location, version)
-        return _snapshot(s.location, version)
+        key = (s.location, data_version(s), today())
+        st.session_state[Keys.DATA_KEY] = key
+        return _snapshot(*key)
     except StoreError as exc:
         store_error(exc)
         st.stop()
@@ -104,9 +112,9 @@ def catalog_or_none() -> Catalog | None:
     """The catalog for building navigation, or None before the database exists."""
     s = store()
     try:
-        version = data_version(s)
-        st.session_state[Keys.DATA_KEY] = (s.location, version)
-        return _snapshot(s.location, version).catalog
+        key = (s.location, data_version(s), today())
+        st.session_state[Keys.DATA_KEY] = key
+        return _snapshot(*key).catalog
     except StoreError:
         # The page itself says what is wrong (snapshot() above); navigation still builds.
         return None
@@ -116,12 +124,13 @@ _BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
-def _derived(db_path: str, data_version: int, name: str, args: tuple, kwargs: tuple) -> Any:
-    return _BUILDERS[name](_snapshot(db_path, data_version), *args, **dict(kwargs))
+def _derived(db_path: str, data_version: int, as_of: date, name: str, args: tuple,
+             kwargs: tuple) -> Any:
+    return _BUILDERS[name](_snapshot(db_path, data_version, as_of), *args, **dict(kwargs))
 
 
 def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``fn(snapshot, *args, **kwargs)``, cached until the data changes.
+    """``fn(snapshot, *args, **kwargs)``, cached until the data (or the day) changes.
 
     For figures and tables built from the snapshot: a rerun that changed nothing reuses
     them. Results are shared between sessions, so callers must not modify them.
@@ -130,8 +139,8 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     _BUILDERS[name] = fn
     if Keys.DATA_KEY not in st.session_state:
         snapshot()
-    db_path, version = st.session_state[Keys.DATA_KEY]
-    return _derived(db_path, version, name, args, tuple(sorted(kwargs.items())))
+    db_path, version, as_of = st.session_state[Keys.DATA_KEY]
+    return _derived(db_path, version, as_of, name, args, tuple(sorted(kwargs.items())))
 
 
 def as_of_line(lg: Lang) -> str:

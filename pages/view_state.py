@@ -8,15 +8,14 @@ The query string is rewritten on every run of a view, because switching pages cl
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import streamlit as st
 
 from indicators.catalog import NATIONAL, Catalog, Lang
 from indicators.i18n import _
+from indicators.snapshot import Snapshot
 from indicators.taskboard import ROLES, SHOWN_STATUSES
-
-FIRST_YEAR = 2013  # the earliest published figure in the catalog's series
+from pages.common import derived
 
 
 class ViewKeys:
@@ -44,16 +43,19 @@ class ViewKeys:
 _Codec = tuple[Callable[[str], object | None], Callable[[object], str], object]
 
 
+def year_span() -> tuple[int, int]:
+    """The year filter's bounds, from the data (cached with the snapshot, so per day)."""
+    first, last = derived(Snapshot.year_span)
+    return int(first), int(last)
+
+
 def _years_parse(text: str) -> tuple[int, int] | None:
     try:
         a, b = (int(x) for x in text.split("-"))
     except ValueError:
         return None
-    return (a, b) if FIRST_YEAR <= a <= b <= last_year() else None
-
-
-def last_year() -> int:
-    return max(2025, date.today().year)
+    first, last = year_span()
+    return (a, b) if first <= a <= b <= last else None
 
 
 def _codecs(catalog: Catalog) -> dict[str, _Codec]:
@@ -127,8 +129,13 @@ def region_filter(catalog: Catalog, lang: Lang) -> str:
 
 def years_filter(catalog: Catalog, lang: Lang) -> tuple[int, int] | None:
     """A year range for the time axes; None (the default) lets each chart fit its data."""
-    options = list(range(FIRST_YEAR, last_year() + 1))
+    first, last = year_span()
+    options = list(range(first, last + 1))
     current = value(catalog, ViewKeys.YEARS)
+    if current is not None and not first <= current[0] <= current[1] <= last:
+        # Kept from before the data (or the year) changed: show the whole span instead.
+        set_value(ViewKeys.YEARS, None)
+        current = None
     wkey = _prepare(catalog, ViewKeys.YEARS, current or (options[0], options[-1]))
 
     def on_change() -> None:

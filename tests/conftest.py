@@ -9,12 +9,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from indicators.build import build_database
 from indicators.catalog import Catalog, load_catalog
 from indicators.store import Store
 from indicators.store.engines import dispose
 from tests.pgserver import PgServer, start_server, stop_server
+from tests.support import StartDashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
@@ -130,3 +132,21 @@ def blank_location(backend: str, request: pytest.FixtureRequest, tmp_path: Path)
     s = new_pg_store(server, None)
     yield s.location
     drop_pg_store(server, s)
+
+
+@pytest.fixture
+def dashboard(monkeypatch: pytest.MonkeyPatch) -> StartDashboard:
+    """Start the whole app (dashboard.py) in Streamlit's AppTest on a given store.
+
+    ``dashboard(store.path, lang="en", years="2015-2020")`` runs it once and returns it;
+    ``run=False`` returns it unrun (to switch page first); ``lang=None`` leaves the
+    language to the app's default.
+    """
+    def start(db: Path | str, *, lang: str | None = "zh", run: bool = True,
+              timeout: float = 60, **params: str) -> AppTest:
+        monkeypatch.setenv("INDICATORS_DB", str(db))
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+        at.query_params.update({**({"lang": lang} if lang else {}), **params})
+        return at.run() if run else at
+
+    return start

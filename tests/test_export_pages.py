@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.support import ROOT
-
 
 def _downloads_app() -> None:
     import pandas as pd
@@ -29,11 +27,8 @@ def test_every_chart_offers_png_svg_pdf_at_a_size_preset_and_its_data():
     assert {"dl.targets.csv", "dl.targets.xlsx"} <= set(labels)
 
 
-def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(monkeypatch, store):
-    monkeypatch.setenv("INDICATORS_DB", str(store.path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["lang"] = "en"
-    at.run()
+def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(dashboard, store):
+    at = dashboard(store.path, lang="en", timeout=120)
     at.switch_page("pages/export.py").run()
     assert not at.exception
     assert at.title[0].value == "Briefing pack"

@@ -38,10 +38,11 @@ def as_date(x: object) -> date:
     return x if isinstance(x, date) else date.fromisoformat(str(x)[:10])
 
 
-def write_provinces(store: Store, rows: list[tuple[str, str, float]]) -> None:
+def write_provinces(store: Store, rows: list[tuple[str, str, float]],
+                    indicator: str = "fibre_village_share", unit: str = "%") -> None:
     frame = pd.DataFrame([
-        {"indicator_id": "fibre_village_share", "region_code": code, "period": period,
-         "t": parse_period(period).t, "value": value, "qualifier": None, "unit": "%",
+        {"indicator_id": indicator, "region_code": code, "period": period,
+         "t": parse_period(period).t, "value": value, "qualifier": None, "unit": unit,
          "source": "省通信管理局 test release", "note": None}
         for code, period, value in rows])
     store.write_actuals(frame, kind="file", user="tester", file_name="provinces.csv")
@@ -136,6 +137,15 @@ def test_trajectory_year_filter_sets_the_time_axis(store):
 PROVINCES = [("110000", "2018", 95.0), ("110000", "2019", 99.0),
              ("540000", "2018", 60.0), ("540000", "2019", 66.0),
              ("130000", "2018", 90.0), ("130000", "2019", 97.0)]
+
+
+def test_regions_bar_without_a_provincial_target_ranks_the_lowest_first_and_says_why(store):
+    # The scale's 6 trillion yuan is national only: no gap, so the lowest figure leads.
+    write_provinces(store, [("110000", "2019", 0.5), ("540000", "2019", 0.02)],
+                    indicator="info_consumption_scale", unit="万亿元")
+    fig = F.regions_bar(snap_of(store), "info_consumption_scale", "en")
+    assert list(fig.layout.yaxis.categoryarray) == ["Tibet", "Beijing"]
+    assert "No provincial target in the document" in fig.layout.title.subtitle.text
 
 
 def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
@@ -363,3 +373,17 @@ def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dash
     assert 'y1="45.0" y2="45.0"' in svg and "stroke-dasharray" in svg
     assert 'aria-label="Administrative villages with fibre' in svg
     assert F.sparkline_svg(snap_of(store), "related_output", "en") == ""
+
+
+def test_the_year_span_runs_from_the_first_figure_to_the_last_target_year(store):
+    # First published figure: scale 2013; latest target year in the catalog: 2025.
+    assert snap_of(store, date(2024, 6, 1)).year_span() == (2013, 2025)
+
+
+def test_the_year_span_grows_to_include_today_once_every_target_year_has_passed(store):
+    assert snap_of(store, date(2027, 1, 1)).year_span() == (2013, 2027)
+
+
+def test_without_figures_the_year_span_starts_at_the_earliest_catalog_baseline(empty_store):
+    # Baselines in the catalog: 2016 and 2017.
+    assert snap_of(empty_store, date(2024, 6, 1)).year_span() == (2016, 2025)

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators.catalog import Catalog, load_plausibility
 from indicators.cli import INTERNAL_ERROR, main
@@ -23,7 +22,7 @@ from indicators.ingest import read as read_mod
 from indicators.ingest.worker import check_file_bounded
 from indicators.store import Store
 from tests import hostile_files as H
-from tests.support import ROOT
+from tests.support import ROOT, StartDashboard
 
 
 def _ingest(store: Store, tmp_path: Path, name: str, data: bytes,
@@ -256,22 +255,14 @@ def test_a_full_disk_refuses_the_upload_and_keeps_every_figure(
     assert small.dump() == before
 
 
-def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
-    monkeypatch.setenv("INDICATORS_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
-
-
 @pytest.mark.parametrize("page", [None, "pages/history.py"])
 def test_the_pages_on_a_damaged_database_say_what_to_do(
-    store: Store, monkeypatch: pytest.MonkeyPatch, page: str | None,
+    store: Store, dashboard: StartDashboard, page: str | None,
 ) -> None:
     _corrupt(store.path)
-    at = _app(store.path, monkeypatch, page)
+    at = dashboard(store.path, lang="en")
+    if page:
+        at.switch_page(page).run()
     assert not at.exception
     assert [e.value for e in at.error] == [
         f"The database file {store.path} is damaged or cannot be opened: restore it from a "

@@ -9,21 +9,19 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.auth import Accounts
 from indicators.store import Store
+from tests.support import StartDashboard
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 LOGIN_FORM_SUBMIT = "FormSubmitter:planner_login_form-登录"
 
 
 @pytest.fixture
-def app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        dashboard: StartDashboard) -> AppTest:
     planners = tmp_path / "planners.toml"
     Accounts(planners).add("alice", "correct horse")
-    monkeypatch.setenv("INDICATORS_DB", str(store.path))
     monkeypatch.setenv("INDICATORS_PLANNERS", str(planners))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    return at
+    return dashboard(store.path, lang=None)
 
 
 def _login(at: AppTest, password: str = "correct horse") -> None:

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from indicators.catalog import Target
-from indicators.metrics import VERDICTS, Point, assess, assess_all, classify
+from indicators.metrics import Point, assess, assess_all, classify
+from indicators.status import VERDICTS
 
 AS_OF = date(2026, 11, 23)
 

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
 
-from tests.support import ROOT
-
-
-def test_the_tasks_status_filter_has_a_chinese_placeholder(monkeypatch, store):
-    monkeypatch.setenv("INDICATORS_DB", str(store.path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = "zh"
+def test_the_tasks_status_filter_has_a_chinese_placeholder(dashboard, store):
+    at = dashboard(store.path, lang="zh", run=False)
     at.switch_page("pages/tasks.py").run()
     assert not at.exception
     placeholders = [m.proto.placeholder for m in at.multiselect]

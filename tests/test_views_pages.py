@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import pages.common
 from indicators.auth import Session
 from pages.auth_ui import AuthKeys
 from pages.view_state import ViewKeys
-from tests.support import ROOT
+from tests.support import StartDashboard
 
 # url paths differ from the file names: a pages/NAME.py stem would be opened without
 # st.navigation (Streamlit's old pages-directory lookup) when a link is pasted.
 VIEW_PAGES = ("overview", "provinces", "task-list", "methodology")
 
 
-def start(monkeypatch, db_path, **params: str) -> AppTest:
+def start(dashboard: StartDashboard, db_path, **params: str) -> AppTest:
     """Run the dashboard once and remember its pages (AppTest keeps them after run one)."""
-    monkeypatch.setenv("INDICATORS_DB", str(db_path))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"lang": "zh", **params})
-    at.run()
+    at = dashboard(db_path, **params)
     assert not at.exception, at.exception
     at.pages = {info.get("url_pathname") or "overview": h  # type: ignore[attr-defined]
                 for h, info in at._registered_pages.items()}
@@ -50,8 +49,8 @@ def charts(at: AppTest) -> int:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
-        monkeypatch, store, lang):
-    at = start(monkeypatch, store.path, lang=lang)
+        dashboard, store, lang):
+    at = start(dashboard, store.path, lang=lang)
     text = page_text(at)
     if lang == "zh":
         assert "6.8 万亿元" in text and "数据截至 2021" in text and "逾期实现" in text
@@ -69,13 +68,13 @@ def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
-        monkeypatch, store, lang):
+        dashboard, store, lang):
     # every quantitative target is due by 2020: in 2026 each card, table row and the legend
     # speak in verdicts only, so nothing can say "on track" beside "missed"
     from indicators.i18n import _
     from indicators.status import OPEN_STATUSES
 
-    at = start(monkeypatch, store.path, lang=lang)
+    at = start(dashboard, store.path, lang=lang)
     text = page_text(at)
     trends = [s for s in OPEN_STATUSES if s not in ("no_data", "no_target")]
     for status in trends:
@@ -84,8 +83,8 @@ def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
         assert _(f"status.{status}", lang) in text, status
 
 
-def test_language_switch_changes_the_labels_and_the_url(monkeypatch, store):
-    at = start(monkeypatch, store.path)
+def test_language_switch_changes_the_labels_and_the_url(dashboard, store):
+    at = start(dashboard, store.path)
     assert at.title[0].value == "信息消费与“互联网+”目标监测"
     at.radio(key="lang").set_value("en").run()
     assert "target tracker" in at.title[0].value
@@ -93,8 +92,8 @@ def test_language_switch_changes_the_labels_and_the_url(monkeypatch, store):
     assert "Headline targets" in page_text(at)
 
 
-def test_every_view_and_domain_page_renders_in_both_languages(monkeypatch, store):
-    at = start(monkeypatch, store.path)
+def test_every_view_and_domain_page_renders_in_both_languages(dashboard, store):
+    at = start(dashboard, store.path)
     domains = [p for p in at.pages if p.startswith("domain-")]
     assert len(domains) == len(store.catalog().domains)   # one page per catalog domain
     for lang in ("zh", "en"):
@@ -105,8 +104,8 @@ def test_every_view_and_domain_page_renders_in_both_languages(monkeypatch, store
             assert at.title, path
 
 
-def test_domain_page_draws_bullet_and_trajectory_for_each_target_with_figures(monkeypatch, store):
-    at = open_page(start(monkeypatch, store.path, lang="en"), "domain-scale")
+def test_domain_page_draws_bullet_and_trajectory_for_each_target_with_figures(dashboard, store):
+    at = open_page(start(dashboard, store.path, lang="en"), "domain-scale")
     text = page_text(at)
     for name in ("Information consumption scale", "Output of related sectors"):
         assert name in text
@@ -118,8 +117,8 @@ def test_domain_page_draws_bullet_and_trajectory_for_each_target_with_figures(mo
             "(3.3% of the target); first met 2021") in text
 
 
-def test_region_and_years_come_from_the_url_and_stay_in_it(monkeypatch, store):
-    at = start(monkeypatch, store.path, region="110000", years="2015-2020")
+def test_region_and_years_come_from_the_url_and_stay_in_it(dashboard, store):
+    at = start(dashboard, store.path, region="110000", years="2015-2020")
     open_page(at, "domain-scale")
     assert at.selectbox(key=ViewKeys.widget(ViewKeys.REGION)).value == "110000"
     assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2015, 2020)
@@ -128,8 +127,8 @@ def test_region_and_years_come_from_the_url_and_stay_in_it(monkeypatch, store):
     assert any("北京" in i.value and "分省目标" in i.value for i in at.info)
 
 
-def test_changing_a_filter_rewrites_the_url(monkeypatch, store):
-    at = open_page(start(monkeypatch, store.path), "domain-rural_access")
+def test_changing_a_filter_rewrites_the_url(dashboard, store):
+    at = open_page(start(dashboard, store.path), "domain-rural_access")
     assert "region" not in at.query_params              # national is the default
     at.selectbox(key=ViewKeys.widget(ViewKeys.REGION)).set_value("540000").run()
     assert at.query_params["region"] == "540000"
@@ -138,10 +137,10 @@ def test_changing_a_filter_rewrites_the_url(monkeypatch, store):
     assert "西藏" in page_text(at)
 
 
-def test_tasks_page_filters_by_department_role_and_status_from_the_url(monkeypatch, store):
+def test_tasks_page_filters_by_department_role_and_status_from_the_url(dashboard, store):
     snap_links = [d for d in store.catalog().task_departments if d.department_id == "miit"]
     leads = {d.task_id for d in snap_links if d.role == "lead"}
-    at = open_page(start(monkeypatch, store.path, dept="miit", role="lead"), "task-list")
+    at = open_page(start(dashboard, store.path, dept="miit", role="lead"), "task-list")
     assert len(at.dataframe[0].value) == len(leads)
     assert f"共 {len(leads)} 项任务" in page_text(at)
     at.multiselect(key=ViewKeys.widget(ViewKeys.TASK_STATUS)).set_value(["done"]).run()
@@ -149,8 +148,8 @@ def test_tasks_page_filters_by_department_role_and_status_from_the_url(monkeypat
     assert at.query_params["task_status"] == "done" and at.query_params["dept"] == "miit"
 
 
-def test_a_planner_changes_a_task_status_and_it_is_recorded_with_who(monkeypatch, store):
-    at = start(monkeypatch, store.path, lang="en", dept="miit", role="lead")
+def test_a_planner_changes_a_task_status_and_it_is_recorded_with_who(dashboard, store):
+    at = start(dashboard, store.path, lang="en", dept="miit", role="lead")
     now = time.time()
     at.session_state[AuthKeys.SESSION] = Session("Wang Ming", now, now)
     open_page(at, "task-list")
@@ -167,16 +166,48 @@ def test_a_planner_changes_a_task_status_and_it_is_recorded_with_who(monkeypatch
     assert "Done" in at.dataframe[0].value.to_string()
 
 
-def test_viewers_see_no_status_form(monkeypatch, store):
-    at = open_page(start(monkeypatch, store.path), "task-list")
+def test_viewers_see_no_status_form(dashboard, store):
+    at = open_page(start(dashboard, store.path), "task-list")
     assert not [b for b in at.button if b.key == "views.status.submit"]
 
 
-def test_every_page_on_an_empty_database_says_no_data_and_never_raises(monkeypatch,
+def test_every_page_on_an_empty_database_says_no_data_and_never_raises(dashboard,
                                                                       empty_store):
     for lang, word in (("zh", "暂无数据"), ("en", "No data")):
-        at = start(monkeypatch, empty_store.path, lang=lang)
+        at = start(dashboard, empty_store.path, lang=lang)
         for path in [p for p in at.pages if p.startswith("domain-")] + list(VIEW_PAGES):
             open_page(at, path)
             if path != "methodology":
                 assert word in page_text(at), (lang, path)
+
+
+def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write(
+        dashboard, monkeypatch, store):
+    # The snapshot is cached per data version; the day is part of the key, so the
+    # 2020 targets get their verdicts on 1 January 2021 though nothing was written.
+    monkeypatch.setattr(pages.common, "today", lambda: date(2020, 12, 31))
+    at = start(dashboard, store.path, lang="en")
+    scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
+    assert scale["Status"] == "Moderate progress"
+    monkeypatch.setattr(pages.common, "today", lambda: date(2021, 1, 1))
+    at.run()
+    scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
+    # 5.8 of 6 trillion yuan in 2020, the target year: short by 0.2.
+    assert scale["Status"] == "Missed"
+
+
+def test_the_year_filter_runs_from_the_first_figure_to_the_last_target_year(
+        dashboard, monkeypatch, store):
+    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    at = open_page(start(dashboard, store.path), "domain-scale")
+    slider = at.slider(key=ViewKeys.widget(ViewKeys.YEARS))
+    # First published figure 2013; latest target year 2025 (today, 2024, is inside).
+    assert (slider.min, slider.max) == (2013, 2025)
+    assert slider.value == (2013, 2025)
+
+
+def test_a_year_range_outside_the_data_in_the_url_is_ignored(dashboard, monkeypatch, store):
+    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    at = open_page(start(dashboard, store.path, years="2010-2020"), "domain-scale")
+    assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2013, 2025)
+    assert "years" not in at.query_params

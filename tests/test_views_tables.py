@@ -7,11 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from indicators import metrics
 from indicators.cards import headline_cards, target_card
-from indicators.i18n import labels
 from indicators.method import citations, sections
 from indicators.paths import CATALOG_DIR
 from indicators.snapshot import load_snapshot
@@ -147,18 +144,7 @@ def test_method_text_uses_the_thresholds_of_the_metrics_and_cites_both_documents
         assert all(s.heading for s in sections(lang))
 
 
-SOURCES = [*(ROOT / "indicators").glob("*.py"), *(ROOT / "pages").glob("*.py")]
-
-
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)
-def test_every_label_the_views_use_exists_in_both_languages(path):
-    table = labels()
-    text = path.read_text(encoding="utf-8")
-    for key in re.findall(r"""_\(\s*["'](views\.[a-z0-9_.]+)["']""", text):
-        assert key in table, f"{path.name}: {key}"
-        assert table[key]["zh"] and table[key]["en"], key
-    for prefix in re.findall(r"""_\(\s*f["'](views\.[a-z0-9_.]+)\{""", text):
-        assert any(k.startswith(prefix) for k in table), f"{path.name}: {prefix}"
+# Labels used and defined, both ways and in every module: tests/test_i18n.py.
 
 
 def test_and_others_closes_the_department_list_it_ends_never_a_cell_of_its_own(store):

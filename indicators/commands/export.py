@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import plotly.graph_objects as go
 
@@ -48,11 +49,16 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("out", metavar="OUT", type=Path)
 
 
-def _format(out: Path, given: str | None, allowed: tuple[str, ...]) -> str:
-    if given:
-        return given
-    suffix = out.suffix.lower().lstrip(".")
-    return suffix if suffix in allowed else allowed[0]
+F = TypeVar("F", bound=str)
+
+
+def _format(out: Path, given: str | None, allowed: tuple[F, ...]) -> F:
+    """The --format given, else OUT's suffix if allowed, else the first allowed format.
+
+    Returned as the element of ``allowed`` it equals, so the result keeps its Literal type.
+    """
+    wanted = given or out.suffix.lower().lstrip(".")
+    return next((f for f in allowed if f == wanted), allowed[0])
 
 
 def _builder(kind: str) -> Callable[[Snapshot, str, Lang], go.Figure]:

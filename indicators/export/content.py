@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from ..catalog import Domain
 from ..i18n import Lang, _
+from ..status import Status
 
 # Columns of targets_table that fit across a landscape page, in this order.
 OVERVIEW_COLUMNS = (
@@ -56,7 +57,7 @@ class PackContent:
     generated: date
     as_of: str
     overview: pd.DataFrame
-    status_keys: list[str]  # per overview row, for colouring
+    status_keys: list[Status]  # per overview row, for colouring
     sections: list[DomainSection]
     method_title: str
     method: list[str]

@@ -14,15 +14,13 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import Lang, _
 
-DataFormat = Literal["csv", "xlsx"]
-DATA_FORMATS: tuple[DataFormat, ...] = ("csv", "xlsx")
 MIME: dict[str, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -135,14 +133,6 @@ def to_xlsx_bytes(df: pd.DataFrame, lang: Lang, *, sheet: str = "data",
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def table_bytes(df: pd.DataFrame, fmt: DataFormat, lang: Lang, **kwargs: Any) -> bytes:
-    if fmt == "csv":
-        return to_csv_bytes(df, lang)
-    if fmt == "xlsx":
-        return to_xlsx_bytes(df, lang, **kwargs)
-    raise ValueError(f"unknown data format {fmt!r}; expected one of {DATA_FORMATS}")
 
 
 # --- the data behind a figure -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from ..catalog import Domain, Target
 from ..clauses import clause_text
 from ..i18n import Lang, _, has_label
 from ..snapshot import Snapshot
+from ..status import Status
 from ..tables import targets_table
 from .content import (
     OVERVIEW_COLUMNS,
@@ -124,7 +125,7 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
     )
 
 
-def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[str]]:
+def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[Status]]:
     """Every target: the quantitative ones from ``targets_table``, then the qualitative ones
     with their checklist status. Also each row's status key, for colouring."""
     cat = snap.catalog
@@ -136,7 +137,7 @@ def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[str]]
     for t in sorted(cat.targets.values(), key=lambda t: t.sort):
         if t.quantitative:
             continue
-        row = dict.fromkeys(cols, "–")
+        row: dict[str, object] = dict.fromkeys(cols, "–")
         row[_("col.target", lang)] = t.name(lang)
         row[_("col.target_year", lang)] = t.target_year
         row[_("col.unit", lang)] = _("kind.qualitative", lang)

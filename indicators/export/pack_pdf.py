@@ -8,6 +8,7 @@ bookmark, so a reader jumps to it and tests can count the sections.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -31,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..i18n import _
+from ..i18n import Lang, _
 from ..status import STATUS_COLOURS
 from .content import (
     OVERVIEW_COLUMNS,
@@ -116,7 +118,7 @@ def _light(hex_colour: str) -> colors.Color:
     return colors.Color(*(0.55 + 0.45 * v for v in (c.red, c.green, c.blue)))
 
 
-def _table(rows: list[list[object]], widths: list[float], st: dict[str, ParagraphStyle],
+def _table(rows: Sequence[Sequence[object]], widths: list[float], st: dict[str, ParagraphStyle],
            row_colours: list[str | None] | None = None, colour_col: int = -1) -> Table:
     data = [[_p(v, st["small"]) for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
@@ -159,7 +161,7 @@ def _overview(c: PackContent, st: dict[str, ParagraphStyle], width: float) -> li
                    colour_col=OVERVIEW_COLUMNS.index("col.status"))]
 
 
-def _checklist_table(items: list[ChecklistItem], lang: str, st: dict[str, ParagraphStyle],
+def _checklist_table(items: list[ChecklistItem], lang: Lang, st: dict[str, ParagraphStyle],
                      width: float, with_lead: bool) -> Table:
     # Qualitative targets (no lead) head their text "target"; tasks head it "task".
     head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
@@ -181,7 +183,7 @@ def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:
     return img
 
 
-def _section(s: DomainSection, lang: str, st: dict[str, ParagraphStyle], width: float,
+def _section(s: DomainSection, lang: Lang, st: dict[str, ParagraphStyle], width: float,
              height: float) -> list[Flowable]:
     head = [Bookmark(f"domain-{s.domain.id}", s.heading), _p(s.heading, st["h1"]),
             _p(s.subheading, st["muted"]), Spacer(1, 3 * mm)]
@@ -229,7 +231,7 @@ def render_pdf(c: PackContent) -> bytes:
 
     footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)
 
-    def decorate(canvas: object, document: object) -> None:
+    def decorate(canvas: Canvas, document: object) -> None:
         n = canvas.getPageNumber()
         if n == 1:
             return

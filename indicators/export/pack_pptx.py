@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as Deck
+from pptx.slide import Slide
+from pptx.text.text import _Run
 from pptx.util import Emu, Inches, Pt
 
-from ..i18n import _
+from ..i18n import Lang, _
 from ..status import STATUS_COLOURS
 from .content import (
     OVERVIEW_COLUMNS,
@@ -42,7 +45,7 @@ TITLE_SHAPE = "Title"
 CHART_PRESET = "slide"
 
 
-def _set_font(run: object, size: float, colour: RGBColor = INK, bold: bool = False) -> None:
+def _set_font(run: _Run, size: float, colour: RGBColor = INK, bold: bool = False) -> None:
     font = run.font
     font.name, font.size, font.bold = FONT, Pt(size), bold
     font.color.rgb = colour
@@ -54,10 +57,11 @@ def _set_font(run: object, size: float, colour: RGBColor = INK, bold: bool = Fal
     ea.set("typeface", FONT)
 
 
-def _text(slide: object, text: str, left: int, top: int, width: int, height: int, *,
+def _text(slide: Slide, text: str, left: int, top: int, width: int, height: int, *,
           size: float, colour: RGBColor = INK, bold: bool = False, centre: bool = False,
           name: str | None = None) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
+    # Sums of lengths come back as plain ints: Emu() makes them lengths again.
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     if name:
         box.name = name
     frame = box.text_frame
@@ -70,7 +74,7 @@ def _text(slide: object, text: str, left: int, top: int, width: int, height: int
         para.runs[-1].text = line
 
 
-def _slide(prs: Presentation, title: str | None = None, subtitle: str | None = None) -> object:
+def _slide(prs: Deck, title: str | None = None, subtitle: str | None = None) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     if title:
         _text(slide, title, MARGIN, Inches(0.25), SLIDE_W - 2 * MARGIN, Inches(0.6), size=24,
@@ -87,12 +91,12 @@ def _hex(colour: str) -> RGBColor:
     return RGBColor(*(int(0.55 * 255 + 0.45 * v) for v in rgb))
 
 
-def _table(slide: object, rows: Sequence[Sequence[object]], shares: Sequence[float], *,
+def _table(slide: Slide, rows: Sequence[Sequence[object]], shares: Sequence[float], *,
            top: int, size: float, fills: Sequence[str | None] = (), fill_col: int = -1
            ) -> None:
     width = SLIDE_W - 2 * MARGIN
-    shape = slide.shapes.add_table(len(rows), len(shares), MARGIN, top, width,
-                                   Inches(0.3) * len(rows))
+    shape = slide.shapes.add_table(len(rows), len(shares), MARGIN, Emu(top), Emu(width),
+                                   Emu(Inches(0.3) * len(rows)))
     table = shape.table
     for j, share in enumerate(shares):
         table.columns[j].width = Emu(int(width * share))
@@ -106,16 +110,17 @@ def _table(slide: object, rows: Sequence[Sequence[object]], shares: Sequence[flo
             run = frame.paragraphs[0].add_run()
             run.text = "–" if value is None or value != value else str(value)
             _set_font(run, size, bold=i == 0)
-        if i and i - 1 < len(fills) and fills[i - 1]:
+        fill = fills[i - 1] if i and i - 1 < len(fills) else None
+        if fill:
             cell = table.cell(i, fill_col % len(shares))
-            cell.fill.fore_color.rgb = _hex(fills[i - 1])
+            cell.fill.fore_color.rgb = _hex(fill)
 
 
 # What one 13-pt text box of the slide holds; a CJK character is about two Latin ones wide.
 METHOD_CHARS_PER_SLIDE = {"en": 1500, "zh": 620}
 
 
-def _method_slides(paragraphs: Sequence[str], lang: str) -> list[list[str]]:
+def _method_slides(paragraphs: Sequence[str], lang: Lang) -> list[list[str]]:
     """The method note split between slides at paragraph ends, none overfull."""
     limit = METHOD_CHARS_PER_SLIDE.get(lang, 1500)
     out: list[list[str]] = [[]]
@@ -130,18 +135,18 @@ def _chunks(items: Sequence, n: int) -> list[Sequence]:
     return [items[i:i + n] for i in range(0, len(items), n)] or [items]
 
 
-def _chart_slide(prs: Presentation, s: DomainSection, fig: object) -> None:
+def _chart_slide(prs: Deck, s: DomainSection, fig: object) -> None:
     slide = _slide(prs, s.heading, s.subheading)
     png = figure_bytes(fig, "png", CHART_PRESET)
     pw, ph = pixel_size(CHART_PRESET)
     room_w, room_h = SLIDE_W - 2 * MARGIN, SLIDE_H - TITLE_H - Inches(0.45) - MARGIN / 2
     scale = min(room_w / pw, room_h / ph)
     w, h = int(pw * scale), int(ph * scale)
-    slide.shapes.add_picture(io.BytesIO(png), (SLIDE_W - w) // 2,
-                             TITLE_H + Inches(0.3), w, h)
+    slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - w) // 2),
+                             Emu(TITLE_H + Inches(0.3)), Emu(w), Emu(h))
 
 
-def _checklist_slides(prs: Presentation, s: DomainSection, lang: str, title_key: str,
+def _checklist_slides(prs: Deck, s: DomainSection, lang: Lang, title_key: str,
                       items: list[ChecklistItem], with_lead: bool) -> None:
     # Qualitative targets (no lead) head their text "target"; tasks head it "task".
     head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]

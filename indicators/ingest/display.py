@@ -18,7 +18,7 @@ from .pipeline import ALL_SHEETS, Checked, Preview
 from .shape import Shape
 
 
-def figure_text(value: object, qualifier: object = None) -> str:
+def figure_text(value: float | str | None, qualifier: object = None) -> str:
     """A stored figure as published: 98 with qualifier ">" is ">98"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -102,7 +102,8 @@ def read_details(checked: Checked, catalog: Catalog, lang: Lang) -> list[str]:
 
 def ignored_table(checked: Checked, lang: Lang) -> pd.DataFrame:
     """The rows (and columns) of the sheet that hold no figure to store, and why."""
-    found = [(s.name, s.shape) for s in checked.sheets if s.shape is not None] or [
+    found: list[tuple[str | None, Shape | None]] = [
+        (s.name, s.shape) for s in checked.sheets if s.shape is not None] or [
         (None, checked.shape)]
     records = []
     for sheet, shape in found:

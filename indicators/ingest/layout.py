@@ -148,7 +148,7 @@ def _long(
     return LongTable(table, labels, "long", problems=problems)
 
 
-def _side_of(raw: RawTable, catalog: Catalog, i: int) -> str:
+def _side_of(raw: RawTable, catalog: Catalog, i: int) -> Literal["indicator", "region"]:
     """Whether an unnamed label column lists indicators or regions, by which its cells match."""
     names = set(raw.cells.column(i).to_pylist())
     as_indicators = sum(match_indicator(catalog, x) is not None for x in names)
@@ -164,9 +164,9 @@ def _wide(
     headers = raw.headers
     side_cols: dict[str, int] = {r: i for r, i in seen.items()
                                  if r in ("indicator", "region", "unit", "source", "note")}
-    for role in ("value", "period", "qualifier"):
-        if role in seen:
-            i = seen[role]
+    for long_role in ("value", "period", "qualifier"):
+        if long_role in seen:
+            i = seen[long_role]
             problems.append(_unknown_column(i, headers[i]))
     side = next((r for r in ("indicator", "region") if r in side_cols), None)
     for i, (role, is_period) in enumerate(zip(roles, periods, strict=True)):

@@ -326,6 +326,7 @@ def _row_has_content(table: pa.Table) -> np.ndarray:
         # Not empty and not only spaces; no trimmed copy of every cell is made.
         filled = pc.and_(pc.not_equal(col, ""), pc.invert(pc.utf8_is_space(col)))
         mask = filled if mask is None else pc.or_(mask, filled)
+    assert mask is not None  # the table has at least one column (checked above)
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -205,7 +205,7 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             placed[rn] = values
             return placed
 
-        def names(lookup: str, value: str) -> list[str]:
+        def texts_of(lookup: str, value: str) -> list[str]:
             return _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "
                                f"GROUP BY k, {value} ORDER BY k")
 
@@ -215,10 +215,10 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
 
         return Outcome(0, [], pa.table({
             "indicator_id": decoded(in_file_order("indicator_k", np.int32),
-                                    names("ind_map", "id")),
+                                    texts_of("ind_map", "id")),
             "region_code": decoded(in_file_order("region_k", np.int32),
-                                   names("reg_map", "code")),
-            "period": decoded(in_file_order("period_k", np.int32), names("per_map", "label")),
+                                   texts_of("reg_map", "code")),
+            "period": decoded(in_file_order("period_k", np.int32), texts_of("per_map", "label")),
             "t": in_file_order("t", np.float64), "value": in_file_order("value", np.float64),
             "qualifier": decoded(in_file_order("qualifier_k", np.int32), qualifiers),
             "unit": decoded(in_file_order("unit_k", np.int32), units),

@@ -41,7 +41,7 @@ def limits() -> tuple[float, int]:
         read("INDICATORS_UPLOAD_MEMORY_MB", DEFAULT_MEMORY_MB))
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> mp.context.ForkServerContext:
     # forkserver: the server is multi-threaded (fork would copy its locks mid-use) and spawn
     # would import pandas and pyarrow again for every upload; the fork server imports them
     # once and forks a clean child per upload.
@@ -69,7 +69,9 @@ def _child(conn: Connection, data: bytes, file_name: str, catalog: Catalog,
     conn.close()
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int | None) -> float:
+    if pid is None:  # not started
+        return 0.0
     try:
         with open(f"/proc/{pid}/statm") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -53,6 +53,9 @@ from .schema import (
     render,
     reset_sequence,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "ACTUAL_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "Diff", "NotInitialised", "Store",
@@ -128,6 +131,14 @@ def _one(cur: Any) -> tuple[Any, ...] | None:
     """First row or None; drains the result, which DuckDB 2 requires before the next query."""
     rows = cur.fetchall()
     return rows[0] if rows else None
+
+
+def _value(cur: Any) -> Any:
+    """The single value a query must return (first column of its first row)."""
+    row = _one(cur)
+    if row is None:
+        raise StoreError("expected one row, the query returned none")
+    return row[0]
 
 
 # Locations whose schema version this process has checked (once each, not on every read).
@@ -227,8 +238,9 @@ class Store:
         """Create or upgrade the schema, all or nothing; the same steps on every backend."""
         newest = max(MIGRATIONS)
         with self.engine.transaction(create=True) as con:
-            if LOCK_SCHEMA[self.dialect]:
-                con.execute(LOCK_SCHEMA[self.dialect]).fetchall()
+            lock = LOCK_SCHEMA[self.dialect]
+            if lock:
+                con.execute(lock).fetchall()
             current = self._schema_version(con)
             if current > newest:
                 raise StoreError(
@@ -251,7 +263,7 @@ class Store:
         """Replace the catalog tables in one transaction; actuals and statuses are kept."""
         with self.transaction() as con:
             for table, cls in _CATALOG_TABLES.items():
-                items = {
+                by_table: dict[str, Iterable[DataclassInstance]] = {
                     "documents": catalog.documents.values(),
                     "domains": catalog.domains.values(),
                     "targets": catalog.targets.values(),
@@ -259,7 +271,8 @@ class Store:
                     "departments": catalog.departments.values(),
                     "tasks": catalog.tasks.values(),
                     "task_departments": catalog.task_departments,
-                }[table]
+                }
+                items = by_table[table]
                 names = [f.name for f in fields(cls)]
                 con.execute(f"DELETE FROM {table}")
                 frame = pd.DataFrame([asdict(i) for i in items], columns=names)
@@ -570,8 +583,9 @@ class Store:
     def read_tables(self) -> dict[str, pa.Table]:
         """Every table as Arrow, typed by the schema, all from one consistent snapshot."""
         with self.engine.transaction() as con:
-            if SNAPSHOT_READ[self.dialect]:
-                con.execute(SNAPSHOT_READ[self.dialect])
+            snapshot_read = SNAPSHOT_READ[self.dialect]
+            if snapshot_read:
+                con.execute(snapshot_read)
             self._verify(con)
             out = {}
             for table in TABLES:
@@ -594,8 +608,8 @@ class Store:
                 raise StoreError(
                     f"{self.label} already holds {held} upload(s); restore into an empty "
                     "database, or pass --replace to overwrite it")
-            old_version = int(_one(con.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            old_version = int(_value(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'")))
             for table in TABLES:
                 incoming = tables[table.name].select(table.names).cast(arrow_schema(table))
                 con.execute(f"DELETE FROM {table.name}")
@@ -604,8 +618,8 @@ class Store:
                 con.execute(
                     f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM incoming_rows")
                 con.unregister("incoming_rows")
-            restored = int(_one(con.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'"))[0])
+            restored = int(_value(con.execute(
+                "SELECT value FROM meta WHERE key = 'data_version'")))
             con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'",
                         [str(max(old_version, restored) + 1)])
             for sequence, (table_name, column) in SEQUENCES.items():

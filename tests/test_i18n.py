@@ -1,0 +1,93 @@
+"""Language strings both ways: every label is used somewhere, every label used exists.
+
+Read from the source with ``ast``, across every module of the app (indicators/, pages/,
+dashboard.py, serve.py). A key counts as used when it appears as a string anywhere, or when
+an f-string starts with its prefix (``f"status.{s}"`` uses every ``status.*`` key).
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from indicators.i18n import labels
+from tests.support import ROOT
+
+SOURCES = sorted([*ROOT.glob("indicators/**/*.py"), *ROOT.glob("pages/**/*.py"),
+                  ROOT / "dashboard.py", ROOT / "serve.py"])
+
+
+@cache
+def _trees() -> dict[Path, ast.Module]:
+    return {p: ast.parse(p.read_text(encoding="utf-8"), str(p)) for p in SOURCES}
+
+
+def _strings(tree: ast.AST) -> set[str]:
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str)}
+
+
+def _prefixes(tree: ast.AST) -> set[str]:
+    """Constant heads of f-strings that look like a key's start (``"status."``)."""
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.JoinedStr) and n.values and isinstance(n.values[0], ast.Constant):
+            head = n.values[0].value
+            if isinstance(head, str) and head.endswith(".") and " " not in head:
+                out.add(head)
+    return out
+
+
+def _label_calls(tree: ast.AST) -> list[ast.expr]:
+    """The first argument of every ``_(...)`` call."""
+    return [n.args[0] for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Name) and n.func.id == "_" and n.args]
+
+
+def _keys_in(arg: ast.expr) -> tuple[set[str], set[str]]:
+    """Literal keys and f-string prefixes an argument of ``_()`` can take.
+
+    ``_("a" if x else "b")`` and ``_({"code": "key"}.get(c, "key"))`` name keys too.
+    """
+    # Not a dictionary's own keys (codes, not labels), nor the pieces of an f-string,
+    skip = {id(k) for n in ast.walk(arg) if isinstance(n, ast.Dict) for k in n.keys}
+    skip |= {id(v) for n in ast.walk(arg) if isinstance(n, ast.JoinedStr) for v in ast.walk(n)}
+    # nor what a conditional compares with: `_("a" if kind == "undo" else "b")`
+    skip |= {id(c) for n in ast.walk(arg) if isinstance(n, ast.IfExp) for c in ast.walk(n.test)}
+    literal = {n.value for n in ast.walk(arg) if isinstance(n, ast.Constant)
+               and isinstance(n.value, str) and id(n) not in skip}
+    return literal, _prefixes(arg)
+
+
+def test_the_sources_are_found():
+    names = {p.name for p in SOURCES}
+    assert {"dashboard.py", "figures.py", "pack_pdf.py", "upload.py", "display.py"} <= names
+
+
+def test_every_label_is_used_somewhere():
+    trees = _trees()
+    strings = set().union(*(_strings(t) for t in trees.values()))
+    prefixes = set().union(*(_prefixes(t) for t in trees.values()))
+    unused = sorted(k for k in labels()
+                    if k not in strings and not any(k.startswith(p) for p in prefixes))
+    assert not unused, f"labels no module uses (delete them): {unused}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_label_a_module_asks_for_exists(path):
+    table = labels()
+    for arg in _label_calls(_trees()[path]):
+        literal, prefixes = _keys_in(arg)
+        for key in literal:
+            assert key in table, f"{path.relative_to(ROOT)} line {arg.lineno}: no label {key!r}"
+        for prefix in prefixes:
+            assert any(k.startswith(prefix) for k in table), \
+                f"{path.relative_to(ROOT)} line {arg.lineno}: no label starts {prefix!r}"
+
+
+def test_every_label_has_both_languages():
+    empty = sorted(k for k, v in labels().items() if not (v["zh"].strip() and v["en"].strip()))
+    assert not empty, f"labels missing a language: {empty}"
