@@ -33,7 +33,7 @@ system-deps:
 
 run: $(VENV)/.installed system-deps
 	$(PY) -m indicators init-db --if-absent --db $(DB)
-	$(PY) -m indicators ensure-planner
+	$(PY) -m indicators ensure-planner --db $(DB)
 	INDICATORS_DB=$(DB) $(PY) serve.py \
 	  --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 

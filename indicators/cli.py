@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "indicators.commands.db",
     "indicators.commands.ingest",
     "indicators.commands.planners",
+    "indicators.commands.review",
     "indicators.commands.export",
     "indicators.commands.transfer",
 )
