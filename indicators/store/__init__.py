@@ -370,11 +370,13 @@ class Store:
         """Every version of one figure, newest first, with whether it is live."""
         with self.connect() as con:
             return con.execute(
-                """SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
+                f"""SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
                           u.kind, u.file_name, u.user_name, u.created_at,
-                          a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL)
-                              AS undone
+                          a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
+                                          AND id NOT IN ({UNPUBLISHED})) AS undone,
+                          coalesce(r.state, 'published') AS review_state
                    FROM actuals a JOIN uploads u ON u.id = a.upload_id
+                   LEFT JOIN reviews r ON r.upload_id = a.upload_id
                    WHERE a.indicator_id = ? AND a.region_code = ? AND a.period = ?
                    ORDER BY a.id DESC""",
                 [indicator_id, region_code, period],
