@@ -30,7 +30,9 @@ def current_account() -> Account | None:
         return None
     now = time.time()
     account = Accounts(store()).get(session.name) if session.alive(now) else None
-    if account is None or account.disabled:
+    ended = store().last_logout(session.name) if account is not None else None
+    if account is None or account.disabled or (
+            ended is not None and ended.timestamp() >= session.started):
         del st.session_state[AuthKeys.SESSION]
         return None
     st.session_state[AuthKeys.SESSION] = session.touched(now)
@@ -51,7 +53,10 @@ def client_address() -> str:
 
 
 def logout() -> None:
-    st.session_state.pop(AuthKeys.SESSION, None)
+    """Ends every session of this account (other tabs and replicas see it on their next run)."""
+    session: Session | None = st.session_state.pop(AuthKeys.SESSION, None)
+    if session is not None:
+        store().audit(session.name, "logout", client=client_address() or None)
 
 
 def _drawn_this_run(user_key: str) -> bool:

@@ -149,3 +149,19 @@ def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(
     _as(at, "gd")
     open_page(at, "accounts")
     assert "此页面需要管理员账户" in at.warning[0].value
+
+
+def test_logging_out_in_one_tab_ends_the_session_in_the_other(monkeypatch,
+                                                             store: Store) -> None:
+    _team(store)
+    tabs = [start(monkeypatch, store.path), start(monkeypatch, store.path)]
+    for tab in tabs:
+        _as(tab, "nat")
+        open_page(tab, "data-upload")
+        assert len(tab.file_uploader) == 1
+    tabs[0].button(key=AuthKeys.LOGOUT).click().run()
+    assert len(tabs[0].file_uploader) == 0
+    tabs[1].run()
+    assert len(tabs[1].file_uploader) == 0
+    assert "此操作需要规划人员登录" in tabs[1].info[0].value
+    assert store.audit_log().iloc[0]["action"] == "logout"

@@ -693,6 +693,15 @@ class Store:
         with self.transaction() as con:
             self._audit(con, user, action, subject, detail, client)
 
+    def last_logout(self, name: str) -> datetime | None:
+        """When `name` last logged out: sessions started before it are over (every tab, every
+        replica)."""
+        with self.connect() as con:
+            row = _one(con.execute(
+                "SELECT max(created_at) FROM audit_log WHERE action = 'logout' "
+                "AND user_name = ?", [name]))
+            return row[0] if row else None
+
     def audit_log(self) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(
