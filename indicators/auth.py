@@ -141,7 +141,8 @@ class Accounts:
         try:
             self.store.put_account(name, hash=_hasher.hash(password), role=role,
                                    regions=self._regions(regions), replace=replace,
-                                   user=by or name, action=action)
+                                   user=by or name,
+                                   action="account_replace" if replace else action)
         except StoreError as exc:
             if "exists already" in str(exc):
                 raise AuthError(f"account {name!r} exists already") from exc

@@ -14,6 +14,7 @@ from indicators.ingest.display import (
     upload_rows_table,
     uploads_table,
 )
+from indicators.ingest.scope import covers_all
 from indicators.store import StoreBusy, StoreError, Upload
 from pages.auth_ui import current_account, require_planner
 from pages.common import lang, snapshot, store
@@ -41,6 +42,11 @@ def _undo(lg: Lang, chosen: Upload) -> None:
     with st.expander(_("history.undo", lg)):
         user = require_planner(lg)
         if user is None:
+            return
+        account = current_account()
+        if account is not None and not covers_all(
+                account.regions, set(store().upload_rows(chosen.id)["region_code"])):
+            st.warning(_("history.undo_outside_regions", lg))
             return
         st.caption(_("history.undo_explain", lg, n=chosen.rows_new + chosen.rows_changed))
         sure = st.checkbox(_("history.confirm", lg, id=chosen.id), key=HistoryKeys.CONFIRM)

@@ -205,3 +205,32 @@ def test_init_db_upgrades_a_version_1_store_and_keeps_every_figure(
     assert v1.schema_version() == 2
     assert list(v1.current_actuals()["value"]) == [6.8]
     assert Accounts(v1).verify("old", PASSWORD)
+
+
+def test_a_pending_upload_can_be_previewed_as_if_published_and_only_then(
+    store: Store, tmp_path: Path,
+) -> None:
+    _team(store)
+    path = _csv(tmp_path, "信息消费规模,全国,2021,6.9\n")
+    assert main(["ingest", str(path), "--user", "nat", "--db", store.location]) == 0
+    pending = store.uploads()[0].id
+    scale = ["info_consumption_scale"]
+    assert list(store.current_actuals(scale, ["000000"])["value"]) == [2.2, 2.8, 3.9, 4.5,
+                                                                        5.0, 5.8, 6.8]
+    previewed = store.current_actuals(scale, ["000000"], as_if_published=[pending])
+    assert list(previewed["value"])[-1] == 6.9
+    assert list(previewed["upload_id"])[-1] == pending
+    assert store.summary()["last_upload_at"] == store.upload(1).created_at  # pending: not yet
+
+
+def test_a_provincial_planner_cannot_undo_an_upload_of_another_region(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _team(store)
+    assert main(["review", "mode", "off", "--db", store.location]) == 0
+    path = _csv(tmp_path, "行政村通光纤比例,广西,2020,99.1\n")
+    assert main(["ingest", str(path), "--user", "nat", "--db", store.location]) == 0
+    gx_upload = store.uploads()[0].id
+    assert main(["undo", str(gx_upload), "--user", "gd", "--db", store.location]) == 1
+    assert "outside the regions of 'gd'" in capsys.readouterr().err
+    assert store.upload(gx_upload).undone_by is None

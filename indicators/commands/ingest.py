@@ -22,7 +22,7 @@ from ..ingest import Checked, DuplicateUpload, Options, Problem, commit, preview
 from ..ingest.display import ignored_table, read_details
 from ..ingest.read import max_upload_bytes
 from ..ingest.report import format_table
-from ..ingest.scope import outside_scope
+from ..ingest.scope import covers_all, outside_scope
 from ..ingest.worker import check_file_bounded
 from ..store import Store, Upload
 from . import add_db_option
@@ -169,6 +169,12 @@ def cmd_undo(args: argparse.Namespace) -> int:
     if who is None:
         return 1
     target = store.upload(args.upload_id)
+    account = who[1]
+    if account is not None and not covers_all(
+            account.regions, set(store.upload_rows(args.upload_id)["region_code"])):
+        print(f"refused: upload {args.upload_id} holds figures outside the regions of "
+              f"{account.name!r}", file=sys.stderr)
+        return 1
     up = store.undo_upload(args.upload_id, user=who[0], note=args.note)
     if up.state == "submitted":
         print(f"undo of {_describe(target)} submitted for review as upload {up.id}")

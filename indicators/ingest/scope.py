@@ -38,3 +38,9 @@ def outside_scope(checked: Checked, regions: Collection[str], catalog: Catalog,
     if not problems:
         return checked
     return Checked.rejected(checked.file_name, checked.sha256, problems, checked.info)
+
+
+def covers_all(regions: Collection[str], region_codes: Collection[str]) -> bool:
+    """Whether an account of `regions` may touch every one of `region_codes` (an undo of an
+    upload holding another province's rows is that province's business)."""
+    return NATIONAL in regions or set(region_codes) <= set(regions)

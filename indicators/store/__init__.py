@@ -390,9 +390,12 @@ class Store:
             ))
             period = newest[0] if newest else None
             last = con.execute(
-                "SELECT max(created_at) FROM uploads WHERE kind <> 'seed'"
+                "SELECT max(created_at) FROM uploads WHERE kind <> 'seed' "
+                f"AND id NOT IN ({UNPUBLISHED})"
             ).fetchall()[0][0]
-            seeded = con.execute("SELECT max(created_at) FROM uploads").fetchall()[0][0]
+            seeded = con.execute(
+                f"SELECT max(created_at) FROM uploads WHERE id NOT IN ({UNPUBLISHED})"
+            ).fetchall()[0][0]
         return {"newest_period": period, "last_upload_at": last or seeded}
 
     # --- actuals: writes ----------------------------------------------------------------
