@@ -8,7 +8,6 @@ import streamlit as st
 
 from indicators.auth import ROLES, Accounts, AuthError, random_password
 from indicators.catalog import NATIONAL
-from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 from indicators.store import StoreBusy, StoreError
 from pages.auth_ui import require_account
@@ -141,7 +140,8 @@ def render() -> None:
         st.success(done[0])
         if done[1]:
             # Shown once: only the hash is kept.
-            st.info(_("accounts.password_once", lg, password=for_markdown(done[1])))
+            st.info(_("accounts.password_once", lg))
+            st.code(done[1], language=None)  # verbatim, with a copy button
     accounts = Accounts(store())
     names = _region_names(lg)
     _table(accounts, lg, names)
