@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.auth import ROLES, Accounts, AuthError, random_password
-from indicators.catalog import NATIONAL
+from indicators.catalog import NATIONAL, CatalogError, load_catalog
 from indicators.i18n import Lang, _
 from indicators.store import StoreBusy, StoreError
 from pages.auth_ui import require_account
@@ -27,6 +27,7 @@ class AccountKeys:
     RESET = "accounts.reset"
     MODE = "accounts.mode"
     MODE_SAVE = "accounts.mode.save"
+    CATALOG = "accounts.catalog"
     DONE = "accounts.done"  # a message (and a one-time password) after the rerun
 
 
@@ -126,6 +127,27 @@ def _review_mode(me: str, lg: Lang) -> None:
         st.rerun()
 
 
+def _catalog(me: str, lg: Lang) -> None:
+    st.subheader(_("accounts.catalog", lg))
+    st.caption(_("accounts.catalog_help", lg))
+    if not st.button(_("accounts.catalog_reload", lg), key=AccountKeys.CATALOG):
+        return
+    try:
+        catalog = load_catalog()
+        s = store()
+        s.load_catalog(catalog)  # actuals and statuses are kept
+        s.audit(me, "catalog_reload", None, f"{len(catalog.targets)} targets")
+    except CatalogError as exc:  # a bad catalog file: nothing was replaced
+        st.error(str(exc))
+        return
+    except StoreBusy:
+        st.warning(_("upload.busy", lg))
+        return
+    st.session_state[AccountKeys.DONE] = (
+        _("accounts.catalog_done", lg, n=len(catalog.targets)), None)
+    st.rerun()
+
+
 def render() -> None:
     lg = lang()
     st.title(_("accounts.title", lg))
@@ -148,6 +170,7 @@ def render() -> None:
     _create(accounts, account.name, lg, names)
     _change(accounts, account.name, lg, names)
     _review_mode(account.name, lg)
+    _catalog(account.name, lg)
 
 
 render()

@@ -165,3 +165,19 @@ def test_logging_out_in_one_tab_ends_the_session_in_the_other(monkeypatch,
     assert len(tabs[1].file_uploader) == 0
     assert "此操作需要规划人员登录" in tabs[1].info[0].value
     assert store.audit_log().iloc[0]["action"] == "logout"
+
+
+def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(monkeypatch,
+                                                                store: Store) -> None:
+    _team(store)
+    figures = store.counts()["actuals"]
+    at = start(monkeypatch, store.path)
+    _as(at, "boss")
+    open_page(at, "accounts")
+    at.button(key="accounts.catalog").click().run()
+    assert not at.exception
+    assert any("目录已重新载入:18 个目标" in s.value for s in at.success)
+    assert store.counts()["actuals"] == figures
+    entry = store.audit_log().iloc[0]
+    assert (entry["user_name"], entry["action"], entry["detail"]) == (
+        "boss", "catalog_reload", "18 targets")
