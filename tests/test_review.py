@@ -234,3 +234,15 @@ def test_a_provincial_planner_cannot_undo_an_upload_of_another_region(
     assert main(["undo", str(gx_upload), "--user", "gd", "--db", store.location]) == 1
     assert "outside the regions of 'gd'" in capsys.readouterr().err
     assert store.upload(gx_upload).undone_by is None
+
+
+def test_a_dry_run_needs_no_account_but_keeps_to_a_known_accounts_regions(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _team(store)
+    before = store.dump()
+    path = _csv(tmp_path, "行政村通光纤比例,广西,2020,99.1\n")
+    assert main(["ingest", str(path), "--dry-run", "--db", store.location]) == 0
+    assert main(["ingest", str(path), "--dry-run", "--user", "gd",
+                 "--db", store.location]) == 1
+    assert store.dump() == before

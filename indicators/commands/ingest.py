@@ -95,7 +95,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
     store = Store(args.db)
-    who = uploader(store, args.user)
+    # A dry run stores nothing, so anyone may check a file (a known account's regions apply).
+    who = ((cli_user(args.user), Accounts(store).get(cli_user(args.user))) if args.dry_run
+           else uploader(store, args.user))
     if who is None:
         return 1
     user, account = who
