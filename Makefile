@@ -46,7 +46,7 @@ system-deps-test:
 
 run: $(VENV)/.installed system-deps
 	$(PY) -m indicators init-db --if-absent --db $(DB)
-	$(PY) -m indicators ensure-planner
+	$(PY) -m indicators ensure-planner --db $(DB)
 	INDICATORS_DB=$(DB) $(PY) serve.py \
 	  --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 

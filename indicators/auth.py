@@ -1,9 +1,14 @@
-"""Planner accounts: who may write. Viewers need no login.
+"""Accounts with roles and regions: who may write, review and manage. Viewers need no login.
 
-Accounts live in a small TOML file (default ``data/planners.toml``, git-ignored; override
-with ``INDICATORS_PLANNERS``), one table per planner holding an argon2id hash (argon2-cffi
-salts each hash itself). Failed logins are rate-limited per name, and a login session
-expires after a spell of inactivity and after an absolute lifetime, whichever comes first.
+Accounts live in the store (table ``accounts``), so every app replica shares them on DuckDB
+and on PostgreSQL; each holds an argon2id hash (argon2-cffi salts each hash itself), a role
+and the regions it may write. Failed logins are slowed per account and client address with a
+growing delay (no hard lock a stranger could use against the real planner), and a login
+session expires after a spell of inactivity and after an absolute lifetime.
+
+Roles: ``planner`` uploads and corrects figures for its regions; ``reviewer`` approves or
+rejects submitted uploads; ``admin`` manages accounts and may do both (a one-person
+deployment has just the admin).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import secrets
 import threading
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,19 +27,25 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from .catalog import NATIONAL
 from .paths import DATA_DIR
+from .store import Store, StoreError
 
-FIRST_PLANNER = "planner"
+FIRST_ADMIN = "admin"
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+ROLES = ("planner", "reviewer", "admin")
+REGION_PATTERN = re.compile(r"^\d{6}$")
 
 # A session ends after 30 idle minutes or 8 hours, like an office web app.
 IDLE_TIMEOUT_S = 30 * 60
 MAX_SESSION_S = 8 * 60 * 60
-# Five wrong passwords in 15 minutes lock that name for 15 minutes.
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 15 * 60
-LOCKOUT_S = 15 * 60
+# Failed logins: a few are free, then each waits twice as long as the last, up to a ceiling.
+FREE_FAILURES = 3  # per account from one client
+FREE_FAILURES_CLIENT = 10  # per client over all accounts (password spraying)
+FIRST_DELAY_S = 2.0
+MAX_DELAY_S = 15 * 60
+FAILURE_MEMORY_S = 60 * 60  # failures older than this are forgotten
 
 _hasher = PasswordHasher()
 
@@ -44,37 +55,70 @@ class AuthError(ValueError):
 
 
 def planners_path() -> Path:
+    """The planners file of versions before accounts moved into the store (imported once)."""
     return Path(os.environ.get("INDICATORS_PLANNERS", DATA_DIR / "planners.toml"))
-
-
-def _toml_str(text: str) -> str:
-    # Names are restricted to NAME_PATTERN and hashes are ASCII without quotes, so a basic
-    # string needs only backslash/quote escaping; no TOML writer dependency needed.
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True)
 class Account:
     name: str
-    hash: str
-    created_at: str
+    role: str
+    regions: tuple[str, ...]
+    disabled: bool = False
+    created_at: datetime | None = None
+    hash: str = field(default="", repr=False)
+
+    @property
+    def national(self) -> bool:
+        return NATIONAL in self.regions
+
+    @property
+    def may_upload(self) -> bool:
+        return not self.disabled and self.role in ("planner", "admin")
+
+    @property
+    def may_review(self) -> bool:
+        return not self.disabled and self.role in ("reviewer", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return not self.disabled and self.role == "admin"
+
+    def covers(self, region_code: str) -> bool:
+        """Whether this account may write figures of `region_code`."""
+        return self.national or region_code in self.regions
+
+
+def parse_regions(codes: Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
+    """GB/T 2260 codes, sorted and unique; none means national."""
+    out = sorted({c.strip() for c in codes if c.strip()})
+    for code in out:
+        if not REGION_PATTERN.match(code):
+            raise AuthError(f"a region is a 6-digit GB/T 2260 code, not {code!r}")
+    if known is not None:
+        unknown = [c for c in out if c not in set(known)]
+        if unknown:
+            raise AuthError(f"unknown region code(s): {', '.join(unknown)}")
+    if not out or NATIONAL in out:
+        return (NATIONAL,)
+    return tuple(out)
 
 
 class Accounts:
-    """The planners file. Each change rewrites it atomically (temp file + rename)."""
+    """The accounts table of a store; every change is written to the audit log."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
-        self.path = Path(path) if path is not None else planners_path()
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store if store is not None else Store()
 
     def load(self) -> dict[str, Account]:
-        if not self.path.exists():
-            return {}
-        with self.path.open("rb") as fh:
-            data = tomllib.load(fh)
         return {
-            name: Account(name, str(rec["hash"]), str(rec.get("created_at", "")))
-            for name, rec in data.get("planners", {}).items()
+            r["name"]: Account(r["name"], r["role"], tuple(r["regions"].split(",")),
+                               bool(r["disabled"]), r["created_at"], r["hash"])
+            for r in self.store.accounts()
         }
+
+    def get(self, name: str) -> Account | None:
+        return self.load().get(name)
 
     def names(self) -> list[str]:
         return sorted(self.load())
@@ -82,24 +126,58 @@ class Accounts:
     def any(self) -> bool:
         return bool(self.load())
 
-    def add(self, name: str, password: str, *, replace: bool = False) -> Account:
+    def _regions(self, regions: Iterable[str]) -> str:
+        known = self.store.catalog().regions
+        return ",".join(parse_regions(regions, known))
+
+    def add(self, name: str, password: str, *, role: str = "planner",
+            regions: Iterable[str] = (), replace: bool = False, by: str | None = None,
+            action: str = "account_add") -> Account:
         if not NAME_PATTERN.match(name):
-            raise AuthError(
-                "a planner name is 1-64 letters, digits, '.', '_' or '-'")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-        accounts = self.load()
-        if name in accounts and not replace:
-            raise AuthError(f"planner {name!r} exists already")
-        account = Account(name, _hasher.hash(password),
-                          datetime.now().isoformat(timespec="seconds"))
-        accounts[name] = account
-        self._save(accounts)
+            raise AuthError("an account name is 1-64 letters, digits, '.', '_' or '-'")
+        if role not in ROLES:
+            raise AuthError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
+        _check_password(password)
+        try:
+            self.store.put_account(name, hash=_hasher.hash(password), role=role,
+                                   regions=self._regions(regions), replace=replace,
+                                   user=by or name,
+                                   action="account_replace" if replace else action)
+        except StoreError as exc:
+            if "exists already" in str(exc):
+                raise AuthError(f"account {name!r} exists already") from exc
+            raise
+        account = self.get(name)
+        assert account is not None
         return account
 
+    def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
+        self._update(name, by, "account_disable" if disabled else "account_enable",
+                     disabled=disabled)
+
+    def set_regions(self, name: str, regions: Iterable[str], *, by: str) -> None:
+        self._update(name, by, "account_regions", regions=self._regions(regions))
+
+    def set_role(self, name: str, role: str, *, by: str) -> None:
+        if role not in ROLES:
+            raise AuthError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
+        self._update(name, by, "account_role", role=role)
+
+    def reset_password(self, name: str, *, by: str) -> str:
+        """A new random password, returned once to show to the admin."""
+        password = random_password()
+        self._update(name, by, "account_reset", hash=_hasher.hash(password))
+        return password
+
+    def _update(self, name: str, by: str, action: str, **values: object) -> None:
+        try:
+            self.store.update_account(name, user=by, action=action, **values)
+        except StoreError as exc:
+            raise AuthError(str(exc)) from exc
+
     def verify(self, name: str, password: str) -> bool:
-        account = self.load().get(name)
-        if account is None:
+        account = self.get(name)
+        if account is None or account.disabled:
             # Hash anyway so an unknown name costs as long as a wrong password.
             _hasher.hash(password)
             return False
@@ -108,65 +186,93 @@ class Accounts:
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    def _save(self, accounts: dict[str, Account]) -> None:
-        lines = ["# Planner accounts: argon2id hashes. Manage with `python -m indicators "
-                 "add-planner NAME`.", ""]
-        for a in sorted(accounts.values(), key=lambda a: a.name):
-            lines += [f"[planners.{_toml_str(a.name)}]", f"hash = {_toml_str(a.hash)}",
-                      f"created_at = {_toml_str(a.created_at)}", ""]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text("\n".join(lines), encoding="utf-8")
-        os.chmod(tmp, 0o600)
-        tmp.replace(self.path)
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def import_planners_file(store: Store, path: Path | None = None) -> list[str]:
+    """Accounts of the old planners file become national planners, once (when the store has
+    no account yet). Their argon2 hashes are kept, so their passwords still work."""
+    path = path or planners_path()
+    if not path.is_file() or store.accounts():
+        return []
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    names = []
+    for name, rec in sorted(data.get("planners", {}).items()):
+        if NAME_PATTERN.match(name) and str(rec.get("hash", "")).startswith("$argon2"):
+            store.put_account(name, hash=str(rec["hash"]), role="planner", regions=NATIONAL,
+                              replace=False, user="init-db", action="account_import")
+            names.append(name)
+    return names
 
 
 def random_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def ensure_first_planner(accounts: Accounts) -> str | None:
-    """Create the account `planner` with a random password when there is none; return it."""
+def ensure_first_admin(accounts: Accounts) -> str | None:
+    """Create the account `admin` with a random password when there is none; return it."""
     if accounts.any():
         return None
     password = random_password()
-    accounts.add(FIRST_PLANNER, password)
+    accounts.add(FIRST_ADMIN, password, role="admin", by="ensure-planner")
     return password
 
 
-# --- rate limiting ----------------------------------------------------------------------
+# --- slowing down password guessing -------------------------------------------------------
+
+
+def _delay(failures: int, free: int) -> float:
+    """Seconds to wait after `failures` recent failures: none for the first `free`, then
+    doubling from FIRST_DELAY_S up to MAX_DELAY_S."""
+    if failures < free:
+        return 0.0
+    return float(min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (failures - free)))
 
 
 @dataclass
 class LoginLimiter:
-    """Failed logins per name; one per server process (Streamlit runs sessions as threads)."""
+    """Failed logins per (account, client) and per client; one per server process
+    (Streamlit runs sessions as threads).
+
+    Keyed on the client as well as the name, so guesses from a stranger's browser slow that
+    browser, not the real planner at another address; the per-client count slows one address
+    trying many names.
+    """
 
     clock: Callable[[], float] = time.monotonic
-    max_failures: int = MAX_FAILURES
-    window_s: float = FAILURE_WINDOW_S
-    lockout_s: float = LOCKOUT_S
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _locked_until: dict[str, float] = field(default_factory=dict)
+    _failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def retry_after(self, name: str) -> float:
-        """Seconds until `name` may try again; 0 when it may try now."""
-        with self._lock:
-            return max(0.0, self._locked_until.get(name.casefold(), 0.0) - self.clock())
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < FAILURE_MEMORY_S]
+        self._failures[key] = kept
+        return kept
 
-    def failed(self, name: str) -> None:
-        key, now = name.casefold(), self.clock()
+    def retry_after(self, name: str, client: str = "") -> float:
+        """Seconds until `name` may try again from `client`; 0 when it may try now."""
+        now = self.clock()
         with self._lock:
-            recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
-            recent.append(now)
-            if len(recent) >= self.max_failures:
-                self._locked_until[key] = now + self.lockout_s
-                recent = []
-            self._failures[key] = recent
+            waits = []
+            for key, free in (((name.casefold(), client), FREE_FAILURES),
+                              (("", client), FREE_FAILURES_CLIENT)):
+                recent = self._recent(key, now)
+                if recent:
+                    waits.append(recent[-1] + _delay(len(recent), free) - now)
+            return max(0.0, *waits) if waits else 0.0
 
-    def succeeded(self, name: str) -> None:
+    def failed(self, name: str, client: str = "") -> None:
+        now = self.clock()
         with self._lock:
-            self._failures.pop(name.casefold(), None)
+            for key in ((name.casefold(), client), ("", client)):
+                self._recent(key, now).append(now)
+
+    def succeeded(self, name: str, client: str = "") -> None:
+        with self._lock:
+            self._failures.pop((name.casefold(), client), None)
 
 
 LIMITER = LoginLimiter()
@@ -175,7 +281,7 @@ LIMITER = LoginLimiter()
 class LoginRefused(AuthError):
     def __init__(self, reason: str, retry_after: float = 0.0) -> None:
         super().__init__(reason)
-        self.reason = reason  # "locked" or "wrong"
+        self.reason = reason  # "wait" while slowed down, else "wrong"
         self.retry_after = retry_after
 
 
@@ -184,12 +290,13 @@ class Session:
     name: str
     started: float
     last_seen: float
+    token: str = ""  # the store-side session id: a logout ends it in every tab
 
     def alive(self, now: float) -> bool:
         return now - self.last_seen < IDLE_TIMEOUT_S and now - self.started < MAX_SESSION_S
 
     def touched(self, now: float) -> Session:
-        return Session(self.name, self.started, now)
+        return Session(self.name, self.started, now, self.token)
 
 
 def login(
@@ -197,17 +304,21 @@ def login(
     name: str,
     password: str,
     *,
+    client: str = "",
     limiter: LoginLimiter = LIMITER,
     clock: Callable[[], float] = time.time,
 ) -> Session:
-    """A new session, or LoginRefused ("locked" while rate-limited, else "wrong")."""
+    """A new session, or LoginRefused ("wait" while slowed down, else "wrong"). Both
+    outcomes go to the audit log, with the client address."""
     name = name.strip()
-    wait = limiter.retry_after(name)
+    wait = limiter.retry_after(name, client)
     if wait > 0:
-        raise LoginRefused("locked", wait)
+        raise LoginRefused("wait", wait)
     if not accounts.verify(name, password):
-        limiter.failed(name)
-        raise LoginRefused("wrong", limiter.retry_after(name))
-    limiter.succeeded(name)
+        limiter.failed(name, client)
+        accounts.store.audit(name[:64] or None, "login_failed", client=client or None)
+        raise LoginRefused("wrong", limiter.retry_after(name, client))
+    limiter.succeeded(name, client)
+    accounts.store.audit(name, "login", client=client or None)
     now = clock()
-    return Session(name, now, now)
+    return Session(name, now, now, secrets.token_urlsafe(16))

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "indicators.commands.db",
     "indicators.commands.ingest",
     "indicators.commands.planners",
+    "indicators.commands.review",
     "indicators.commands.export",
     "indicators.commands.transfer",
 )
@@ -31,6 +32,7 @@ COMMANDS = {
     "export-figure": "indicators.commands.export", "export-pack": "indicators.commands.export",
     "copy-store": "indicators.commands.transfer", "backup": "indicators.commands.transfer",
     "restore": "indicators.commands.transfer",
+    "review": "indicators.commands.review", "audit": "indicators.commands.review",
 }
 
 

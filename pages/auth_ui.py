@@ -1,4 +1,4 @@
-"""The planner login: every page that writes calls ``require_planner`` first."""
+"""The login: every page that writes calls ``require_planner`` (or ``require_account``) first."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import time
 
 import streamlit as st
 
-from indicators.auth import Accounts, LoginRefused, Session, login
+from indicators.auth import Account, Accounts, LoginRefused, Session, login
 from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
+from pages.common import store
 
 
 class AuthKeys:
@@ -21,21 +22,41 @@ class AuthKeys:
     LOGOUT = "planner_logout"
 
 
-def current_planner() -> str | None:
-    """The logged-in planner, or None; an expired session is dropped here."""
+def current_account() -> Account | None:
+    """The logged-in account, or None; an expired session, or one whose account was disabled
+    or removed since, is dropped here."""
     session: Session | None = st.session_state.get(AuthKeys.SESSION)
     if session is None:
         return None
     now = time.time()
-    if not session.alive(now):
+    account = Accounts(store()).get(session.name) if session.alive(now) else None
+    ended = store().last_logout(session.name) if account is not None else None
+    if account is None or account.disabled or (
+            ended is not None and ended.timestamp() >= session.started):
         del st.session_state[AuthKeys.SESSION]
         return None
     st.session_state[AuthKeys.SESSION] = session.touched(now)
-    return session.name
+    return account
+
+
+def current_planner() -> str | None:
+    account = current_account()
+    return account.name if account is not None else None
+
+
+def client_address() -> str:
+    """The browser's address, for slowing down password guessing per client."""
+    try:
+        return str(st.context.ip_address or "")
+    except Exception:  # outside a browser session (AppTest) there is none
+        return ""
 
 
 def logout() -> None:
-    st.session_state.pop(AuthKeys.SESSION, None)
+    """Ends every session of this account (other tabs and replicas see it on their next run)."""
+    session: Session | None = st.session_state.pop(AuthKeys.SESSION, None)
+    if session is not None:
+        store().audit(session.name, "logout", client=client_address() or None)
 
 
 def _drawn_this_run(user_key: str) -> bool:
@@ -56,17 +77,27 @@ def _drawn_this_run(user_key: str) -> bool:
 
 
 def require_planner(lang: Lang) -> str | None:
-    """The planner's name; when nobody is logged in, a login form and None.
+    """The name of a logged-in account that may upload; else a login form (or a refusal)
+    and None. Callers stop drawing their write controls on None (viewers never log in)."""
+    account = require_account(lang)
+    if account is None:
+        return None
+    if not account.may_upload:
+        st.warning(_("auth.not_a_planner", lang, role=_(f"auth.role.{account.role}", lang)))
+        return None
+    return account.name
 
-    Callers stop drawing their write controls on None (viewers never need to log in).
-    """
-    name = current_planner()
-    if name is not None:
+
+def require_account(lang: Lang) -> Account | None:
+    """The logged-in account (any role); when nobody is logged in, a login form and None."""
+    account = current_account()
+    if account is not None:
         if not _drawn_this_run(AuthKeys.LOGOUT):
             with st.sidebar:
-                st.caption(_("auth.logged_in_as", lang, name=for_markdown(name)))
+                st.caption(_("auth.logged_in_as", lang, name=for_markdown(account.name)))
+                st.caption(_(f"auth.role.{account.role}", lang))
                 st.button(_("auth.logout", lang), on_click=logout, key=AuthKeys.LOGOUT)
-        return name
+        return account
     if _drawn_this_run(AuthKeys.NAME):
         return None
     st.info(_("auth.login_needed", lang))
@@ -77,18 +108,18 @@ def require_planner(lang: Lang) -> str | None:
         submitted = st.form_submit_button(_("auth.login", lang))
     if not submitted:
         return None
-    accounts = Accounts()
+    accounts = Accounts(store())
     if not accounts.any():
         st.error(_("auth.no_accounts", lang))
         return None
     try:
-        session = login(accounts, user, password)
+        session = login(accounts, user, password, client=client_address())
     except LoginRefused as exc:
-        if exc.reason == "locked":
-            st.error(_("auth.locked", lang, minutes=max(1, round(exc.retry_after / 60))))
+        if exc.reason == "wait":
+            st.error(_("auth.slowed", lang, seconds=max(1, round(exc.retry_after))))
         else:
             st.error(_("auth.wrong", lang))
         return None
     st.session_state[AuthKeys.SESSION] = session
     st.rerun()
-    return session.name
+    return None

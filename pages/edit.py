@@ -9,7 +9,7 @@ from indicators.ingest import Checked, Options, check_records, commit, preview, 
 from indicators.ingest.display import preview_table
 from indicators.ingest.edits import edited_records, editor_frame, quantitative_targets
 from indicators.store import StoreBusy
-from pages.auth_ui import require_planner
+from pages.auth_ui import current_account, require_planner
 from pages.common import lang, snapshot, store
 
 
@@ -47,10 +47,15 @@ def render() -> None:
     if done is not None:
         st.success(_("edit.stored", lg, id=done.id, new=done.rows_new,
                      changed=done.rows_changed))
+        if done.state == "submitted":
+            st.info(_("review.submitted", lg, id=done.id))
     s = store()
     catalog = snapshot().catalog
     targets = {i: catalog.targets[i].name(lg) for i in quantitative_targets(catalog)}
-    regions = {r.code: r.name(lg) for r in catalog.regions.values()}
+    account = current_account()
+    # A provincial planner corrects its own regions only (the same rule as uploads).
+    regions = {r.code: r.name(lg) for r in catalog.regions.values()
+               if account is None or account.covers(r.code)}
     c1, c2 = st.columns(2)
     indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
                              format_func=targets.get, key=EditKeys.INDICATOR)

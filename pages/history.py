@@ -14,8 +14,9 @@ from indicators.ingest.display import (
     upload_rows_table,
     uploads_table,
 )
+from indicators.ingest.scope import covers_all
 from indicators.store import StoreBusy, StoreError, Upload
-from pages.auth_ui import require_planner
+from pages.auth_ui import current_account, require_planner
 from pages.common import lang, snapshot, store
 
 
@@ -29,17 +30,23 @@ class HistoryKeys:
     TRACE_PERIOD = "history.trace.period"
 
 
-def _label(u: Upload, lg: Lang) -> str:
+def _label(u: Upload, lg: Lang, show_users: bool) -> str:
     what = u.file_name or _(f"history.kind.{u.kind}", lg)
-    return f"#{u.id} · {what} · {u.user_name} · {u.created_at:%Y-%m-%d %H:%M}"
+    who = f" · {u.user_name}" if show_users else ""
+    return f"#{u.id} · {what}{who} · {u.created_at:%Y-%m-%d %H:%M}"
 
 
 def _undo(lg: Lang, chosen: Upload) -> None:
-    if chosen.kind == "undo" or chosen.undone_by is not None:
+    if chosen.kind == "undo" or chosen.undone_by is not None or chosen.state != "published":
         return
     with st.expander(_("history.undo", lg)):
         user = require_planner(lg)
         if user is None:
+            return
+        account = current_account()
+        if account is not None and not covers_all(
+                account.regions, set(store().upload_rows(chosen.id)["region_code"])):
+            st.warning(_("history.undo_outside_regions", lg))
             return
         st.caption(_("history.undo_explain", lg, n=chosen.rows_new + chosen.rows_changed))
         sure = st.checkbox(_("history.confirm", lg, id=chosen.id), key=HistoryKeys.CONFIRM)
@@ -54,12 +61,12 @@ def _undo(lg: Lang, chosen: Upload) -> None:
         except StoreError as exc:
             st.error(str(exc))
             return
-        st.session_state[HistoryKeys.DONE] = (chosen.id, up.id)
+        st.session_state[HistoryKeys.DONE] = (chosen.id, up.id, up.state)
         st.session_state.pop(HistoryKeys.CONFIRM, None)
         st.rerun()
 
 
-def _trace(lg: Lang) -> None:
+def _trace(lg: Lang, show_users: bool) -> None:
     """Where one figure came from: every version, the upload that wrote it, which is live."""
     s = store()
     # The cached snapshot holds every figure the views show (national and provinces);
@@ -85,7 +92,10 @@ def _trace(lg: Lang) -> None:
     if period is None:
         return
     history = s.actual_history(indicator, region, period)
-    st.dataframe(figure_history_table(history, lg), hide_index=True, width="stretch")
+    # Versions waiting for review (or rejected) are not figures yet: the review page has them.
+    history = history[history["review_state"] == "published"]
+    st.dataframe(figure_history_table(history, lg, show_users=show_users), hide_index=True,
+                 width="stretch")
 
 
 def render() -> None:
@@ -95,13 +105,19 @@ def render() -> None:
     st.caption(_("history.intro", lg))
     done = st.session_state.pop(HistoryKeys.DONE, None)
     if done is not None:
-        st.success(_("history.undone", lg, id=done[0], undo_id=done[1]))
-    ups = s.uploads()
-    st.dataframe(uploads_table(ups, lg), hide_index=True, width="stretch")
+        if done[2] == "submitted":
+            st.info(_("review.submitted", lg, id=done[1]))
+        else:
+            st.success(_("history.undone", lg, id=done[0], undo_id=done[1]))
+    # Visitors see published uploads without account names; accounts see everything.
+    show_users = current_account() is not None
+    ups = [u for u in s.uploads() if show_users or u.state == "published"]
+    st.dataframe(uploads_table(ups, lg, show_users=show_users), hide_index=True,
+                 width="stretch")
     if ups:
         by_id = {u.id: u for u in ups}
         chosen_id = st.selectbox(_("history.choose", lg), list(by_id),
-                                 format_func=lambda i: _label(by_id[i], lg),
+                                 format_func=lambda i: _label(by_id[i], lg, show_users),
                                  key=HistoryKeys.UPLOAD)
         chosen = by_id[chosen_id]
         if chosen.sha256:
@@ -114,7 +130,7 @@ def render() -> None:
         if chosen.undone_by is not None:
             st.info(_("history.undone_by", lg, id=chosen.undone_by))
         _undo(lg, chosen)
-    _trace(lg)
+    _trace(lg, show_users)
 
 
 render()

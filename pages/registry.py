@@ -48,6 +48,10 @@ def build(lang: Lang) -> dict[str, list[st.Page]]:
                 icon=":material/edit_note:"),
         st.Page("pages/history.py", title=_("nav.history", lang), url_path="upload-history",
                 icon=":material/history:"),
+        st.Page("pages/review.py", title=_("nav.review", lang), url_path="review",
+                icon=":material/fact_check:"),
+        st.Page("pages/accounts.py", title=_("nav.accounts", lang), url_path="accounts",
+                icon=":material/manage_accounts:"),
     ]
 
     # --- presenters' exports ----------------------------------------------------------

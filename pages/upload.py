@@ -27,11 +27,12 @@ from indicators.ingest.display import (
 )
 from indicators.ingest.pipeline import ALL_SHEETS
 from indicators.ingest.read import max_upload_bytes, sheet_names
+from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
 from indicators.snapshot import Snapshot
 from indicators.store import StoreBusy
-from pages.auth_ui import require_planner
+from pages.auth_ui import current_account, require_planner
 from pages.common import derived, lang, snapshot, store
 
 ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
@@ -132,6 +133,8 @@ def _show_done(lg: Lang) -> None:
     if done is not None:
         st.success(_("upload.stored", lg, id=done.id, new=done.rows_new,
                      changed=done.rows_changed, unchanged=done.rows_unchanged))
+        if done.state == "submitted":
+            st.info(_("review.submitted", lg, id=done.id))
 
 
 def render() -> None:
@@ -164,6 +167,9 @@ def render() -> None:
         return
     options = _options(lg, data, name)
     checked = _checked(data, file_id, name, options)
+    account = current_account()
+    if account is not None:  # a provincial planner writes its own regions only
+        checked = outside_scope(checked, account.regions, snapshot().catalog, user)
     summary = read_summary(checked, lg)
     if summary:
         st.info(_("upload.read_as", lg, summary=summary))

@@ -1,24 +1,32 @@
-"""Planner accounts: salted argon2 hashes in a file, rate-limited logins, expiring sessions."""
+"""Accounts in the store: salted argon2 hashes, roles and regions, slowed-down guessing,
+expiring sessions, and the old planners file imported once."""
 
 from __future__ import annotations
 
 import io
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from indicators.auth import (
+    FIRST_DELAY_S,
+    FREE_FAILURES,
+    FREE_FAILURES_CLIENT,
     IDLE_TIMEOUT_S,
-    MAX_FAILURES,
     MAX_SESSION_S,
+    Account,
     Accounts,
     AuthError,
     LoginLimiter,
     LoginRefused,
+    import_planners_file,
     login,
+    parse_regions,
 )
 from indicators.cli import main
+from indicators.store import Store
+
+BOTH_BACKENDS = True
 
 
 class Clock:
@@ -30,29 +38,35 @@ class Clock:
 
 
 @pytest.fixture
-def accounts(tmp_path: Path) -> Accounts:
-    return Accounts(tmp_path / "planners.toml")
+def accounts(store: Store) -> Accounts:
+    return Accounts(store)
 
 
 def test_passwords_are_stored_as_salted_argon2_hashes_never_in_clear(accounts: Accounts) -> None:
     accounts.add("alice", "correct horse")
     accounts.add("bob", "correct horse")
-    text = accounts.path.read_text()
-    assert "correct horse" not in text
-    data = tomllib.loads(text)["planners"]
-    assert data["alice"]["hash"].startswith("$argon2id$")
-    assert data["alice"]["hash"] != data["bob"]["hash"]  # same password, different salt
+    rows = {r["name"]: r for r in accounts.store.accounts()}
+    assert "correct horse" not in repr(accounts.store.dump())
+    assert rows["alice"]["hash"].startswith("$argon2id$")
+    assert rows["alice"]["hash"] != rows["bob"]["hash"]  # same password, different salt
     assert accounts.verify("alice", "correct horse")
     assert not accounts.verify("alice", "wrong horse")
     assert not accounts.verify("nobody", "correct horse")
-    assert accounts.path.stat().st_mode & 0o077 == 0
 
 
-def test_bad_names_short_passwords_and_existing_accounts_are_refused(accounts: Accounts) -> None:
+def test_bad_names_roles_regions_short_passwords_and_existing_accounts_are_refused(
+    accounts: Accounts,
+) -> None:
     with pytest.raises(AuthError):
         accounts.add("bad name", "long enough")
     with pytest.raises(AuthError):
         accounts.add("alice", "short")
+    with pytest.raises(AuthError, match="role"):
+        accounts.add("alice", "long enough", role="boss")
+    with pytest.raises(AuthError, match="unknown region"):
+        accounts.add("alice", "long enough", regions=["990000"])
+    with pytest.raises(AuthError, match="6-digit"):
+        accounts.add("alice", "long enough", regions=["广东"])
     accounts.add("alice", "long enough")
     with pytest.raises(AuthError):
         accounts.add("alice", "another one")
@@ -60,22 +74,66 @@ def test_bad_names_short_passwords_and_existing_accounts_are_refused(accounts: A
     assert accounts.verify("alice", "another one")
 
 
-def test_failed_logins_lock_the_name_for_a_while(accounts: Accounts) -> None:
+def test_roles_decide_who_uploads_reviews_and_manages(accounts: Accounts) -> None:
+    gd = accounts.add("gd", "long enough", role="planner", regions=["440000"])
+    rev = accounts.add("rev", "long enough", role="reviewer")
+    admin = accounts.add("boss", "long enough", role="admin")
+    assert (gd.may_upload, gd.may_review, gd.is_admin) == (True, False, False)
+    assert (rev.may_upload, rev.may_review, rev.is_admin) == (False, True, False)
+    assert (admin.may_upload, admin.may_review, admin.is_admin) == (True, True, True)
+    accounts.set_disabled("gd", True, by="boss")
+    gd_off = accounts.get("gd")
+    assert gd_off is not None and not gd_off.may_upload
+    assert not accounts.verify("gd", "long enough")  # a disabled account cannot log in
+
+
+def test_a_provincial_planner_covers_its_regions_only_and_national_covers_all() -> None:
+    gd = Account("gd", "planner", parse_regions(["440000", "450000", "440000"]))
+    assert gd.regions == ("440000", "450000")
+    assert gd.covers("440000") and gd.covers("450000")
+    assert not gd.covers("110000") and not gd.covers("000000")
+    national = Account("n", "planner", parse_regions([]))
+    assert national.regions == ("000000",)
+    assert national.covers("000000") and national.covers("110000")
+
+
+def test_a_stranger_guessing_slows_that_browser_not_the_real_planner(
+    accounts: Accounts,
+) -> None:
     accounts.add("alice", "correct horse")
     clock = Clock()
     limiter = LoginLimiter(clock=clock)
-    for _ in range(MAX_FAILURES - 1):
+    for _ in range(FREE_FAILURES):
         with pytest.raises(LoginRefused) as exc:
-            login(accounts, "alice", "guess", limiter=limiter, clock=clock)
+            login(accounts, "alice", "guess", client="6.6.6.6", limiter=limiter, clock=clock)
         assert exc.value.reason == "wrong"
-    with pytest.raises(LoginRefused):
-        login(accounts, "alice", "guess", limiter=limiter, clock=clock)
-    # Locked now: even the right password is refused until the lock runs out.
+    # The stranger now waits FIRST_DELAY_S, and twice as long after each further miss ...
+    assert limiter.retry_after("alice", "6.6.6.6") == FIRST_DELAY_S
     with pytest.raises(LoginRefused) as exc:
-        login(accounts, "alice", "correct horse", limiter=limiter, clock=clock)
-    assert exc.value.reason == "locked" and exc.value.retry_after > 0
-    clock.now += exc.value.retry_after + 1
-    assert login(accounts, "alice", "correct horse", limiter=limiter, clock=clock).name == "alice"
+        login(accounts, "alice", "correct horse", client="6.6.6.6", limiter=limiter,
+              clock=clock)
+    assert exc.value.reason == "wait"
+    clock.now += FIRST_DELAY_S
+    with pytest.raises(LoginRefused):
+        login(accounts, "alice", "guess", client="6.6.6.6", limiter=limiter, clock=clock)
+    assert limiter.retry_after("alice", "6.6.6.6") == 2 * FIRST_DELAY_S
+    # ... while the planner at her own address logs in at once.
+    session = login(accounts, "alice", "correct horse", client="10.0.0.5", limiter=limiter,
+                    clock=clock)
+    assert session.name == "alice"
+    log = accounts.store.audit_log()
+    assert list(log["action"]).count("login_failed") == FREE_FAILURES + 1
+    assert log.iloc[0]["action"] == "login" and log.iloc[0]["client"] == "10.0.0.5"
+
+
+def test_one_address_trying_many_names_is_slowed_too() -> None:
+    clock = Clock()
+    limiter = LoginLimiter(clock=clock)
+    for i in range(FREE_FAILURES_CLIENT):
+        assert limiter.retry_after(f"name{i}", "6.6.6.6") == 0
+        limiter.failed(f"name{i}", "6.6.6.6")
+    assert limiter.retry_after("someone-else", "6.6.6.6") == FIRST_DELAY_S
+    assert limiter.retry_after("someone-else", "10.0.0.5") == 0
 
 
 def test_sessions_expire_when_idle_and_after_a_working_day(accounts: Accounts) -> None:
@@ -93,29 +151,48 @@ def test_sessions_expire_when_idle_and_after_a_working_day(accounts: Accounts) -
     assert not busy.touched(clock.now + MAX_SESSION_S).alive(clock.now + MAX_SESSION_S + 1)
 
 
-def test_add_planner_reads_the_password_from_stdin(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+def test_add_planner_takes_role_regions_and_the_password_from_stdin(
+    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = tmp_path / "p.toml"
-    monkeypatch.setenv("INDICATORS_PLANNERS", str(path))
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
-    assert main(["add-planner", "dana", "--password-stdin"]) == 0
-    assert Accounts(path).verify("dana", "s3cret-pass")
+    assert main(["add-planner", "dana", "--role", "planner", "--region", "440000",
+                 "--region", "450000", "--password-stdin", "--db", store.location]) == 0
+    dana = Accounts(store).get("dana")
+    assert dana is not None and dana.role == "planner"
+    assert dana.regions == ("440000", "450000")
+    assert Accounts(store).verify("dana", "s3cret-pass")
     monkeypatch.setattr("sys.stdin", io.StringIO("other-pass\n"))
-    assert main(["add-planner", "dana", "--password-stdin"]) == 1
+    assert main(["add-planner", "dana", "--password-stdin", "--db", store.location]) == 1
     assert "exists already" in capsys.readouterr().err
 
 
-def test_ensure_planner_creates_one_account_once_and_prints_its_password_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_ensure_planner_creates_one_admin_once_and_prints_its_password_once(
+    store: Store, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = tmp_path / "p.toml"
-    assert main(["ensure-planner", "--planners", str(path)]) == 0
+    assert main(["ensure-planner", "--db", store.location]) == 0
     out = capsys.readouterr().out
     password = next(line.split(":", 1)[1].strip() for line in out.splitlines()
                     if line.strip().startswith("password:"))
-    assert Accounts(path).names() == ["planner"]
-    assert Accounts(path).verify("planner", password)
-    assert main(["ensure-planner", "--planners", str(path)]) == 0
+    accounts = Accounts(store)
+    assert accounts.names() == ["admin"]
+    admin = accounts.get("admin")
+    assert admin is not None and admin.role == "admin"
+    assert accounts.verify("admin", password)
+    assert main(["ensure-planner", "--db", store.location]) == 0
     assert capsys.readouterr().out == ""  # nothing printed, nothing changed
-    assert Accounts(path).verify("planner", password)
+    assert accounts.verify("admin", password)
+
+
+def test_the_old_planners_file_is_imported_once_and_its_passwords_still_work(
+    store: Store, tmp_path: Path,
+) -> None:
+    from argon2 import PasswordHasher
+
+    path = tmp_path / "planners.toml"
+    path.write_text(f'[planners."dana"]\nhash = "{PasswordHasher().hash("old-password")}"\n'
+                    'created_at = "2025-01-01T00:00:00"\n', encoding="utf-8")
+    assert import_planners_file(store, path) == ["dana"]
+    dana = Accounts(store).get("dana")
+    assert dana is not None and (dana.role, dana.regions) == ("planner", ("000000",))
+    assert Accounts(store).verify("dana", "old-password")
+    assert import_planners_file(store, path) == []  # once: the store holds accounts now

@@ -117,7 +117,7 @@ def test_hover_traces_every_figure_to_its_source_and_upload(store):
                                   "upload_id"].iloc[0])
     fig = F.trajectory_chart(snap, "info_consumption_scale", "en")
     hover = " ".join(trace(fig, "Actual").hovertext)
-    assert f"Upload #{upload} (published_actuals.csv, by system)" in hover
+    assert f"Upload #{upload} (published_actuals.csv)" in hover  # no account name
     assert "CRI report 2018-08-17" in hover          # where the 2017 figure was published
 
 

@@ -19,9 +19,8 @@ def _settle(page: object) -> None:
 
 
 def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store, tmp_path):
-    planners = tmp_path / "planners.toml"
-    Accounts(planners).add("alice", "correct horse")
-    with serve_app(store.path, env={"INDICATORS_PLANNERS": str(planners)}) as url, \
+    Accounts(store).add("alice", "correct horse")
+    with serve_app(store.path) as url, \
             browser_page(1280, 900) as page:
         page.goto(f"{url}/data-upload?lang=zh")
         page.wait_for_selector("text=此操作需要规划人员登录")

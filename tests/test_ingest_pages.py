@@ -18,9 +18,7 @@ LOGIN_FORM_SUBMIT = "FormSubmitter:planner_login_form-登录"
 @pytest.fixture
 def app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         dashboard: StartDashboard) -> AppTest:
-    planners = tmp_path / "planners.toml"
-    Accounts(planners).add("alice", "correct horse")
-    monkeypatch.setenv("INDICATORS_PLANNERS", str(planners))
+    Accounts(store).add("alice", "correct horse")
     return dashboard(store.path, lang=None)
 
 
@@ -70,9 +68,9 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
 def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
     app: AppTest, store: Store,
 ) -> None:
-    before = store.dump()
     app.switch_page("pages/upload.py").run()
     _login(app)
+    before = store.dump()  # after the login, which the audit log records
     data = (FIXTURES / "unknown_region.csv").read_bytes()
     app.file_uploader[0].set_value(("bad.csv", data, "text/csv")).run()
     assert "发现 1 个问题" in app.error[0].value

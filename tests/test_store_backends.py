@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from indicators.cli import main
-from indicators.store import Store
+from indicators.store import SCHEMA_VERSION, Store
 from indicators.store import _verified as verified_locations
 from indicators.store.transfer import content_hash
 from tests.conftest import drop_pg_store, new_pg_store
@@ -40,7 +40,7 @@ def test_both_backends_build_the_same_tables_and_columns_from_one_definition(
             on_pg = pcon.execute(query).fetchall()
         assert on_pg == on_duckdb
         assert ("actuals", "upload_id") in on_pg and ("live_actuals", "value") in on_pg
-        assert pg.schema_version() == store.schema_version() == 1
+        assert pg.schema_version() == store.schema_version() == SCHEMA_VERSION
     finally:
         drop_pg_store(pg_server, pg)
 
@@ -153,7 +153,7 @@ def test_a_store_of_an_unknown_schema_version_is_refused_and_nothing_is_written(
             assert proc.returncode == 1, (argv, proc.stderr)
             assert proc.stderr.strip() == (
                 f"error: {target.label} has schema version 99, newer than this program "
-                "knows (1); upgrade the program"), argv
+                f"knows ({SCHEMA_VERSION}); upgrade the program"), argv
         assert target.dump() == before
     finally:
         if on == "postgresql":

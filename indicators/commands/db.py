@@ -7,10 +7,11 @@ import json
 import math
 from datetime import date
 
+from ..auth import import_planners_file, planners_path
 from ..build import build_database
 from ..catalog import NATIONAL
 from ..metrics import assess_all
-from ..store import Store
+from ..store import SCHEMA_VERSION, Store
 from . import add_db_option
 
 STATUS_KEYS = (
@@ -39,8 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_init_db(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.if_absent and store.exists():
-        # `make run` comes here first: a damaged file stops it with what to do (exit 1).
+        # `make run` comes here first: a damaged file stops it with what to do (exit 1);
+        # an older schema is upgraded (all or nothing), keeping every figure.
+        if store.upgrade():
+            print(f"{store.label} upgraded to schema v{SCHEMA_VERSION}")
         store.check()
+        _import_planners(store)
         print(f"{store.label} exists; left as it is")
         return 0
     report = build_database(store)
@@ -48,7 +53,13 @@ def cmd_init_db(args: argparse.Namespace) -> int:
           f"{report.tasks} tasks")
     for up in report.seeded:
         print(f"  loaded {up.file_name}: {up.rows_new} figures (upload {up.id})")
+    _import_planners(store)
     return 0
+
+
+def _import_planners(store: Store) -> None:
+    for name in import_planners_file(store):
+        print(f"  imported planner account {name!r} from {planners_path()}")
 
 
 def _clean(value: object) -> object:

@@ -19,6 +19,7 @@ from ..i18n import LANGS, Lang
 from . import add_db_option
 
 if TYPE_CHECKING:
+    from ..auth import Account
     from ..store import Store, Upload
 
 # The ingest machinery (pandas, pyarrow, DuckDB) is imported by the commands that run, not
@@ -87,6 +88,21 @@ def _describe(upload: Upload) -> str:
             f"{upload.created_at:%Y-%m-%d %H:%M}, {upload.user_name})")
 
 
+def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | None:
+    """Who the command line writes as. With review on, NAME must be an account that may
+    upload; with review off it runs with the server owner's rights, whatever NAME is (a known
+    account keeps its regions). None: refused, the reason printed."""
+    from ..auth import Accounts
+
+    user = cli_user(given)
+    account = Accounts(store).get(user)
+    if store.review_mode()[1] and (account is None or not account.may_upload):
+        print(f"refused: review is on, so --user must name an enabled planner or admin "
+              f"account; {user!r} is not one", file=sys.stderr)
+        return None
+    return user, account
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ..ingest.worker import prestart
 
@@ -104,6 +120,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..ingest.display import ignored_table, read_details
     from ..ingest.read import max_upload_bytes
     from ..ingest.report import format_table
+    from ..ingest.scope import outside_scope
     from ..ingest.worker import check_file_bounded
 
     lang: Lang = args.lang
@@ -111,6 +128,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
     store = _open(args.db)
+    from ..auth import Accounts
+
+    # A dry run stores nothing, so anyone may check a file (a known account's regions apply).
+    who = ((cli_user(args.user), Accounts(store).get(cli_user(args.user))) if args.dry_run
+           else uploader(store, args.user))
+    if who is None:
+        return 1
+    user, account = who
     options = Options(layout=args.layout, sheet=args.sheet, encoding=args.encoding,
                       region=args.region, indicator=args.indicator,
                       shares_as_fractions=args.shares_as_fractions,
@@ -127,6 +152,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
         checked = check_file_bounded(args.file.read_bytes(), args.file.name, store.catalog(),
                                      options)
+    if account is not None:
+        checked = outside_scope(checked, account.regions, store.catalog(), user)
     info = checked.info
     if info is not None:
         how = "detected" if info.encoding_detected else "chosen"
@@ -162,7 +189,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("dry run: nothing was stored")
         return 0
     try:
-        up = commit(store, checked, user=cli_user(args.user), note=args.note,
+        up = commit(store, checked, user=user, note=args.note,
                     allow_duplicate=args.allow_duplicate)
     except DuplicateUpload as exc:
         print(f"refused: the same file was already uploaded as {_describe(exc.upload)}; "
@@ -170,20 +197,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     print(f"stored as upload {up.id}: {up.rows_new} new, {up.rows_changed} changed, "
           f"{up.rows_unchanged} unchanged")
+    if up.state == "submitted":
+        print(f"submitted for review: officials see it once a reviewer approves upload {up.id}")
     return 0
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
     store = _open(args.db)
+    who = uploader(store, args.user)
+    if who is None:
+        return 1
+    from ..ingest.scope import covers_all
+
     target = store.upload(args.upload_id)
-    up = store.undo_upload(args.upload_id, user=cli_user(args.user), note=args.note)
+    account = who[1]
+    if account is not None and not covers_all(
+            account.regions, set(store.upload_rows(args.upload_id)["region_code"])):
+        print(f"refused: upload {args.upload_id} holds figures outside the regions of "
+              f"{account.name!r}", file=sys.stderr)
+        return 1
+    up = store.undo_upload(args.upload_id, user=who[0], note=args.note)
+    if up.state == "submitted":
+        print(f"undo of {_describe(target)} submitted for review as upload {up.id}")
+        return 0
     print(f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
           "the values they replaced are current again")
     return 0
 
 
 UPLOAD_COLUMNS = ("id", "kind", "file_name", "sha256", "user_name", "created_at", "rows_total",
-                  "rows_new", "rows_changed", "rows_unchanged", "undoes", "undone_by")
+                  "rows_new", "rows_changed", "rows_unchanged", "undoes", "undone_by", "state")
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:

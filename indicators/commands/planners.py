@@ -1,32 +1,34 @@
-"""add-planner and ensure-planner: the accounts allowed to write."""
+"""add-planner and ensure-planner: the accounts allowed to write, review and manage."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
-from pathlib import Path
 
-from ..auth import FIRST_PLANNER, Accounts, AuthError, ensure_first_planner
-
-
-def _add_planners_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--planners", type=Path, default=None,
-                   help="accounts file (default: $INDICATORS_PLANNERS or data/planners.toml)")
+from ..auth import FIRST_ADMIN, ROLES, Accounts, AuthError, ensure_first_admin
+from ..store import Store
+from . import add_db_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("add-planner", help="create a planner account (prompts for a password)")
+    p = sub.add_parser("add-planner",
+                       help="create an account (planner, reviewer or admin); prompts for a "
+                            "password")
     p.add_argument("name")
+    p.add_argument("--role", choices=ROLES, default="planner")
+    p.add_argument("--region", action="append", default=[], metavar="CODE",
+                   help="GB/T 2260 code the account may write (repeat; default national)")
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")
-    p.add_argument("--replace", action="store_true", help="set a new password for NAME")
-    _add_planners_option(p)
+    p.add_argument("--replace", action="store_true",
+                   help="set a new password, role and regions for NAME")
+    add_db_option(p)
     p.set_defaults(func=cmd_add_planner)
 
     p = sub.add_parser("ensure-planner",
-                       help=f"create the account {FIRST_PLANNER!r} if there is no account yet")
-    _add_planners_option(p)
+                       help=f"create the admin account {FIRST_ADMIN!r} if there is no account")
+    add_db_option(p)
     p.set_defaults(func=cmd_ensure_planner)
 
 
@@ -38,26 +40,28 @@ def cmd_add_planner(args: argparse.Namespace) -> int:
         if getpass.getpass("again: ") != password:
             print("error: the passwords differ", file=sys.stderr)
             return 1
-    accounts = Accounts(args.planners)
+    accounts = Accounts(Store(args.db))
     try:
-        accounts.add(args.name, password, replace=args.replace)
+        account = accounts.add(args.name, password, role=args.role, regions=args.region,
+                               replace=args.replace, by=f"cli:{getpass.getuser()}")
     except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"planner {args.name!r} saved in {accounts.path}")
+    print(f"{account.role} {account.name!r} (regions {', '.join(account.regions)}) saved in "
+          f"{accounts.store.label}")
     return 0
 
 
 def cmd_ensure_planner(args: argparse.Namespace) -> int:
-    accounts = Accounts(args.planners)
-    password = ensure_first_planner(accounts)
+    accounts = Accounts(Store(args.db))
+    password = ensure_first_admin(accounts)
     if password is None:
         return 0
     # Shown once, like a notebook server's token; only its hash is kept.
     print("=" * 64)
-    print(f"  created planner account {FIRST_PLANNER!r} in {accounts.path}")
+    print(f"  created admin account {FIRST_ADMIN!r} in {accounts.store.label}")
     print(f"  password: {password}")
     print("  (shown once; change it with: python -m indicators add-planner "
-          f"{FIRST_PLANNER} --replace)")
+          f"{FIRST_ADMIN} --role admin --replace)")
     print("=" * 64)
     return 0

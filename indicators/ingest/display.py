@@ -152,12 +152,18 @@ def _unit(unit: object, lang: Lang) -> str:
     return _(f"unit.{unit}", lang) if has_label(f"unit.{unit}") else unit
 
 
-def uploads_table(uploads: Iterable[Upload], lang: Lang) -> pd.DataFrame:
-    """The history: one row per upload, form edit or undo, newest first."""
+def uploads_table(uploads: Iterable[Upload], lang: Lang, *,
+                  show_users: bool = True) -> pd.DataFrame:
+    """The history: one row per upload, form edit or undo, newest first. Visitors get no
+    account names (`show_users=False`): they would hand a guesser the login names."""
     records = []
     for u in uploads:
         state = ""
-        if u.undone_by is not None:
+        if u.state == "submitted":
+            state = _("review.state.submitted", lang)
+        elif u.state == "rejected":
+            state = _("review.state.rejected", lang, reason=u.reason or "")
+        elif u.undone_by is not None:
             state = _("history.undone_by", lang, id=u.undone_by)
         elif u.undoes is not None:
             state = _("history.undoes", lang, id=u.undoes)
@@ -165,7 +171,8 @@ def uploads_table(uploads: Iterable[Upload], lang: Lang) -> pd.DataFrame:
             _("history.col.id", lang): u.id,
             _("history.col.kind", lang): _(f"history.kind.{u.kind}", lang),
             _("history.col.file", lang): u.file_name or "",
-            _("history.col.user", lang): u.user_name,
+            **({_("history.col.user", lang): u.user_name,
+                _("history.col.reviewer", lang): u.reviewer or ""} if show_users else {}),
             _("history.col.when", lang): f"{u.created_at:%Y-%m-%d %H:%M:%S}",
             _("history.col.state", lang): state,
             _("history.col.rows", lang): u.rows_total,
@@ -193,9 +200,10 @@ def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.Da
     })
 
 
-def figure_history_table(history: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def figure_history_table(history: pd.DataFrame, lang: Lang, *,
+                         show_users: bool = True) -> pd.DataFrame:
     """Every version of one figure, newest first: which upload wrote it, and is it live."""
-    return pd.DataFrame({
+    table = pd.DataFrame({
         _("ingest.col.figure", lang): [figure_text(v, q) for v, q in
                                       zip(history["value"], history["qualifier"],
                                           strict=True)],
@@ -210,6 +218,7 @@ def figure_history_table(history: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         _("history.col.state", lang): [_(f"history.state.{s}", lang)
                                         for s in figure_states(history["undone"])],
     })
+    return table if show_users else table.drop(columns=[_("history.col.user", lang)])
 
 
 def figure_states(undone: Iterable[bool]) -> list[str]:

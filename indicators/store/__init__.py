@@ -49,6 +49,7 @@ from .schema import (
     SNAPSHOT_READ,
     TABLES,
     TABLES_BY_NAME,
+    UNPUBLISHED,
     arrow_schema,
     render,
     reset_sequence,
@@ -99,6 +100,9 @@ class Upload:
     undoes: int | None
     note: str | None
     undone_by: int | None = None
+    state: str = "published"  # submitted | published | rejected
+    reviewer: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,15 @@ class Store:
         row = _one(con.execute("SELECT value FROM meta WHERE key = 'schema_version'"))
         return int(row[0]) if row else 0
 
+    def upgrade(self) -> bool:
+        """Migrate a store of an older schema version; whether it was one."""
+        with self.engine.connect() as con:
+            version = self._schema_version(con)
+        if 0 < version < SCHEMA_VERSION:
+            self.migrate()
+            return True
+        return False
+
     def migrate(self) -> int:
         """Create or upgrade the schema, all or nothing; the same steps on every backend."""
         newest = max(MIGRATIONS)
@@ -331,11 +344,20 @@ class Store:
         self,
         indicator_ids: list[str] | None = None,
         region_codes: list[str] | None = None,
+        *,
+        as_if_published: list[int] | None = None,
     ) -> pd.DataFrame:
+        """Published figures; `as_if_published` adds pending uploads (the reviewers' and
+        planners' preview)."""
         # Filters go inside, before the window: with 10 M county rows this is the difference
         # between ~3 s and ~0.1 s (DuckDB does not push them through the view's window).
-        where, params = ["a.upload_id NOT IN (SELECT undoes FROM uploads "
-                         "WHERE undoes IS NOT NULL)"], []
+        hidden = UNPUBLISHED
+        params: list[Any] = []
+        if as_if_published:
+            hidden = f"SELECT upload_id FROM ({UNPUBLISHED}) h WHERE NOT (upload_id = ANY(?))"
+            params = [[int(i) for i in as_if_published]] * 2
+        where = [f"a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL "
+                 f"AND id NOT IN ({hidden}))", f"a.upload_id NOT IN ({hidden})"]
         if indicator_ids is not None:
             where.append("a.indicator_id = ANY(?)")
             params.append(list(indicator_ids))
@@ -361,11 +383,13 @@ class Store:
         """Every version of one figure, newest first, with whether it is live."""
         with self.connect() as con:
             return con.execute(
-                """SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
+                f"""SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
                           u.kind, u.file_name, u.user_name, u.created_at,
-                          a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL)
-                              AS undone
+                          a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
+                                          AND id NOT IN ({UNPUBLISHED})) AS undone,
+                          coalesce(r.state, 'published') AS review_state
                    FROM actuals a JOIN uploads u ON u.id = a.upload_id
+                   LEFT JOIN reviews r ON r.upload_id = a.upload_id
                    WHERE a.indicator_id = ? AND a.region_code = ? AND a.period = ?
                    ORDER BY a.id DESC""",
                 [indicator_id, region_code, period],
@@ -379,9 +403,12 @@ class Store:
             ))
             period = newest[0] if newest else None
             last = con.execute(
-                "SELECT max(created_at) FROM uploads WHERE kind <> 'seed'"
+                "SELECT max(created_at) FROM uploads WHERE kind <> 'seed' "
+                f"AND id NOT IN ({UNPUBLISHED})"
             ).fetchall()[0][0]
-            seeded = con.execute("SELECT max(created_at) FROM uploads").fetchall()[0][0]
+            seeded = con.execute(
+                f"SELECT max(created_at) FROM uploads WHERE id NOT IN ({UNPUBLISHED})"
+            ).fetchall()[0][0]
         return {"newest_period": period, "last_upload_at": last or seeded}
 
     # --- actuals: writes ----------------------------------------------------------------
@@ -404,7 +431,9 @@ class Store:
         with self.connect() as con:
             ids = con.execute(
                 "SELECT id FROM uploads WHERE sha256 = ? AND kind IN ('file', 'seed') "
-                "AND id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL) "
+                "AND id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL "
+                "AND id NOT IN (SELECT upload_id FROM reviews WHERE state = 'rejected')) "
+                "AND id NOT IN (SELECT upload_id FROM reviews WHERE state = 'rejected') "
                 "ORDER BY id DESC LIMIT 1",
                 [sha256],
             ).fetchall()
@@ -455,6 +484,9 @@ class Store:
             )
             con.execute("DROP VIEW classified")
             con.unregister("incoming")
+            self._submitted(con, upload_id, kind, user,
+                            f"{file_name or kind}: {counts.get('new', 0)} new, "
+                            f"{counts.get('changed', 0)} changed")
             self._bump(con)
         return self.upload(upload_id)
 
@@ -462,8 +494,10 @@ class Store:
         """Hide an upload's rows; the values they replaced become current again."""
         with self.transaction() as con:
             self._lock_writes(con)
+            # A rejected undo undid nothing; a pending one stops a second undo being filed.
             row = _one(con.execute(
-                "SELECT kind, (SELECT count(*) FROM uploads WHERE undoes = ?) "
+                "SELECT kind, (SELECT count(*) FROM uploads WHERE undoes = ? AND id NOT IN "
+                "(SELECT upload_id FROM reviews WHERE state = 'rejected')) "
                 "FROM uploads WHERE id = ?",
                 [upload_id, upload_id],
             ))
@@ -482,14 +516,17 @@ class Store:
                 """INSERT INTO uploads VALUES (?, 'undo', NULL, NULL, ?, ?, ?, 0, 0, 0, ?, ?)""",
                 [undo_id, user, datetime.now(), n, upload_id, note],
             )
+            self._submitted(con, undo_id, "undo", user, f"undo of upload {upload_id}")
             self._bump(con)
         return self.upload(undo_id)
 
     # --- uploads ------------------------------------------------------------------------
 
     _UPLOAD_SELECT = """
-        SELECT u.*, (SELECT max(x.id) FROM uploads x WHERE x.undoes = u.id) AS undone_by
-        FROM uploads u"""
+        SELECT u.*, (SELECT max(x.id) FROM uploads x WHERE x.undoes = u.id AND x.id NOT IN
+                     (SELECT upload_id FROM reviews WHERE state = 'rejected')) AS undone_by,
+               coalesce(r.state, 'published') AS state, r.reviewer, r.reason
+        FROM uploads u LEFT JOIN reviews r ON r.upload_id = u.id"""
 
     def upload(self, upload_id: int) -> Upload:
         with self.connect() as con:
@@ -532,6 +569,7 @@ class Store:
                 "INSERT INTO status_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [new_id, subject_type, subject_id, status, note, evidence, user, datetime.now()],
             )
+            self._audit(con, user, "status", f"{subject_type} {subject_id}", status)
             self._bump(con)
         return int(new_id)
 
@@ -553,6 +591,138 @@ class Store:
                    WHERE subject_type = ? AND subject_id = ? ORDER BY id DESC""",
                 [subject_type, subject_id],
             ).df()
+
+    # --- review: submitted uploads wait for a reviewer ---------------------------------
+
+    @staticmethod
+    def _review_on(con: Any) -> bool:
+        row = _one(con.execute("SELECT value FROM meta WHERE key = 'review'"))
+        if row is not None and row[0] in ("on", "off"):
+            return bool(row[0] == "on")
+        # Default: a one-person deployment (no account or one) publishes at once.
+        n = con.execute("SELECT count(*) FROM accounts WHERE NOT disabled").fetchall()[0][0]
+        return int(n) > 1
+
+    def review_mode(self) -> tuple[str, bool]:
+        """The setting (on, off, auto) and whether review is on now."""
+        with self.connect() as con:
+            row = _one(con.execute("SELECT value FROM meta WHERE key = 'review'"))
+            return (row[0] if row else "auto"), self._review_on(con)
+
+    def set_review_mode(self, mode: str, *, user: str) -> None:
+        if mode not in ("on", "off", "auto"):
+            raise StoreError(f"review mode is on, off or auto, not {mode!r}")
+        with self.transaction() as con:
+            con.execute("DELETE FROM meta WHERE key = 'review'")
+            if mode != "auto":
+                con.execute("INSERT INTO meta VALUES ('review', ?)", [mode])
+            self._audit(con, user, "review_mode", None, mode)
+
+    def _submitted(self, con: Any, upload_id: int, kind: str, user: str, detail: str) -> None:
+        """A new upload waits for review when review is on; seeds are the shipped data."""
+        if kind == "seed":
+            return
+        if self._review_on(con):
+            con.execute("INSERT INTO reviews VALUES (?, 'submitted', NULL, NULL, NULL)",
+                        [upload_id])
+            self._audit(con, user, "submit" if kind != "undo" else "undo",
+                        f"upload {upload_id}", detail)
+        else:
+            self._audit(con, user, "publish" if kind != "undo" else "undo",
+                        f"upload {upload_id}", detail)
+
+    def submitted_uploads(self) -> list[Upload]:
+        return [u for u in self.uploads() if u.state == "submitted"]
+
+    def decide(self, upload_id: int, *, approve: bool, reviewer: str,
+               reason: str | None = None) -> Upload:
+        """Publish or reject a submitted upload (who may is decided in ``indicators.review``)."""
+        with self.transaction() as con:
+            self._lock_writes(con)
+            row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?",
+                                   [upload_id]))
+            if row is None or row[0] != "submitted":
+                raise StoreError(f"upload {upload_id} is not waiting for review")
+            state = "published" if approve else "rejected"
+            con.execute(
+                "UPDATE reviews SET state = ?, reviewer = ?, decided_at = ?, reason = ? "
+                "WHERE upload_id = ?", [state, reviewer, datetime.now(), reason, upload_id])
+            self._audit(con, reviewer, "approve" if approve else "reject",
+                        f"upload {upload_id}", reason)
+            self._bump(con)
+        return self.upload(upload_id)
+
+    # --- accounts -----------------------------------------------------------------------
+
+    _ACCOUNT_COLUMNS = "name, hash, role, regions, disabled, created_at, updated_at"
+
+    def accounts(self) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            cur = con.execute(f"SELECT {self._ACCOUNT_COLUMNS} FROM accounts ORDER BY name")
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def put_account(self, name: str, *, hash: str, role: str, regions: str,
+                    replace: bool, user: str, action: str) -> None:
+        """Create an account, or (with `replace`) set its password, role and regions."""
+        now = datetime.now()
+        with self.transaction() as con:
+            held = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [name]))
+            if held and held[0] and not replace:
+                raise StoreError(f"account {name!r} exists already")
+            if held and held[0]:
+                con.execute("UPDATE accounts SET hash = ?, role = ?, regions = ?, "
+                            "updated_at = ? WHERE name = ?", [hash, role, regions, now, name])
+            else:
+                con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, false, ?, ?)",
+                            [name, hash, role, regions, now, now])
+            self._audit(con, user, action, name, f"role {role}, regions {regions}")
+
+    def update_account(self, name: str, *, user: str, action: str,
+                       **values: object) -> None:
+        """Change some of hash, role, regions, disabled."""
+        allowed = {"hash", "role", "regions", "disabled"}
+        if not values or set(values) - allowed:
+            raise StoreError(f"an account has only {sorted(allowed)}")
+        sets = ", ".join(f"{k} = ?" for k in values)
+        with self.transaction() as con:
+            n = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [name]))
+            if not n or not n[0]:
+                raise StoreError(f"no account {name!r}")
+            con.execute(f"UPDATE accounts SET {sets}, updated_at = ? WHERE name = ?",
+                        [*values.values(), datetime.now(), name])
+            shown = {k: v for k, v in values.items() if k != "hash"}
+            self._audit(con, user, action, name,
+                        ", ".join(f"{k} {v}" for k, v in shown.items()) or None)
+
+    # --- audit log (append-only) ----------------------------------------------------------
+
+    @staticmethod
+    def _audit(con: Any, user: str | None, action: str, subject: str | None,
+               detail: str | None, client: str | None = None) -> None:
+        con.execute(
+            "INSERT INTO audit_log VALUES (nextval('audit_id'), ?, ?, ?, ?, ?, ?)",
+            [datetime.now(), user, action, subject, detail, client])
+
+    def audit(self, user: str | None, action: str, subject: str | None = None,
+              detail: str | None = None, client: str | None = None) -> None:
+        with self.transaction() as con:
+            self._audit(con, user, action, subject, detail, client)
+
+    def last_logout(self, name: str) -> datetime | None:
+        """When `name` last logged out: sessions started before it are over (every tab, every
+        replica)."""
+        with self.connect() as con:
+            row = _one(con.execute(
+                "SELECT max(created_at) FROM audit_log WHERE action = 'logout' "
+                "AND user_name = ?", [name]))
+            return row[0] if row else None
+
+    def audit_log(self) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(
+                "SELECT id, created_at, user_name, action, subject, detail, client FROM audit_log "
+                "ORDER BY id DESC").df()
 
     # --- for tests and support ----------------------------------------------------------
 

@@ -17,7 +17,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,31 @@ STATUS_UPDATES = Table("status_updates", _cols(
     "status str NOT NULL, note str, evidence str,"
     "user_name str NOT NULL, created_at timestamp NOT NULL"))
 META = Table("meta", _cols("key str PRIMARY KEY, value str"))
+# v2: accounts live in the store, so every replica shares them; regions is a comma-separated
+# list of GB/T 2260 codes ("000000" = national: every region).
+ACCOUNTS = Table("accounts", _cols(
+    "name str PRIMARY KEY, hash str NOT NULL, role str NOT NULL, regions str NOT NULL,"
+    "disabled bool NOT NULL, created_at timestamp NOT NULL, updated_at timestamp NOT NULL"))
+# An upload with no row here is published (everything before v2, and all with review off).
+REVIEWS = Table("reviews", _cols(
+    "upload_id bigint PRIMARY KEY, state str NOT NULL, reviewer str, decided_at timestamp,"
+    "reason str"))
+# Append-only: the store has no statement that updates or deletes it.
+AUDIT_LOG = Table("audit_log", _cols(
+    "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
+    "subject str, detail str, client str"))
 
-# Every table, in the order a restore fills them. Backups and copies go through this list.
-TABLES: tuple[Table, ...] = (
+_V1_TABLES: tuple[Table, ...] = (
     *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
     UPLOADS, ACTUALS, STATUS_UPDATES, META,
 )
+# Every table, in the order a restore fills them. Backups and copies go through this list.
+TABLES: tuple[Table, ...] = (*_V1_TABLES, ACCOUNTS, REVIEWS, AUDIT_LOG)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # Sequence name -> (table, column) whose max it must stay above.
 SEQUENCES = {"upload_id": ("uploads", "id"), "actual_id": ("actuals", "id"),
-             "status_id": ("status_updates", "id")}
+             "status_id": ("status_updates", "id"), "audit_id": ("audit_log", "id")}
 
 
 def create_table(table: Table, dialect: str) -> str:
@@ -124,10 +138,28 @@ _LIVE_ACTUALS = """CREATE VIEW live_actuals AS
     SELECT a.* FROM actuals a
     WHERE a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL)"""
 
+# Uploads waiting for review or rejected: their rows are not shown, and an undo among them
+# hides nothing yet.
+UNPUBLISHED = "SELECT upload_id FROM reviews WHERE state <> 'published'"
+_LIVE_PUBLISHED = f"""CREATE VIEW live_actuals AS
+    SELECT a.* FROM actuals a
+    WHERE a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
+                              AND id NOT IN ({UNPUBLISHED}))
+      AND a.upload_id NOT IN ({UNPUBLISHED})"""
+_CURRENT_ACTUALS = {
+    DUCKDB: """CREATE VIEW current_actuals AS
+        SELECT * FROM live_actuals
+        QUALIFY row_number() OVER (
+            PARTITION BY indicator_id, region_code, period ORDER BY id DESC) = 1""",
+    POSTGRESQL: """CREATE VIEW current_actuals AS
+        SELECT DISTINCT ON (indicator_id, region_code, period) * FROM live_actuals
+        ORDER BY indicator_id, region_code, period, id DESC""",
+}
+
 # Each migration moves the schema from version N-1 to N; never edit one that has shipped.
 MIGRATIONS: dict[int, list[Statement]] = {
     1: [
-        *({d: create_table(t, d) for d in DIALECTS} for t in TABLES),
+        *({d: create_table(t, d) for d in DIALECTS} for t in _V1_TABLES),
         "CREATE SEQUENCE upload_id START 1",
         "CREATE SEQUENCE actual_id START 1",
         "CREATE SEQUENCE status_id START 1",
@@ -142,6 +174,14 @@ MIGRATIONS: dict[int, list[Statement]] = {
                 SELECT DISTINCT ON (indicator_id, region_code, period) * FROM live_actuals
                 ORDER BY indicator_id, region_code, period, id DESC""",
         },
+    ],
+    2: [
+        *({d: create_table(t, d) for d in DIALECTS} for t in (ACCOUNTS, REVIEWS, AUDIT_LOG)),
+        "CREATE SEQUENCE audit_id START 1",
+        "DROP VIEW current_actuals",
+        "DROP VIEW live_actuals",
+        _LIVE_PUBLISHED,
+        _CURRENT_ACTUALS,
     ],
 }
 

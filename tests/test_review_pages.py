@@ -1,0 +1,183 @@
+"""Roles and review in the app (AppTest): a provincial planner refused another province's
+row, submit → approve → an official sees the figure, and nothing an anonymous visitor can
+reach writes anything."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from indicators.auth import Accounts, Session
+from indicators.review import decide
+from indicators.store import Store
+from pages.auth_ui import AuthKeys
+from tests.test_views_pages import open_page, page_text, start
+
+PASSWORD = "long enough"
+WRITE_KEYS = {"upload.commit", "edit.commit", "edit.check", "history.undo", "review.approve",
+              "review.reject", "views.status.submit"}
+
+
+def _team(store: Store) -> None:
+    accounts = Accounts(store)
+    accounts.add("gd", PASSWORD, regions=["440000"])
+    accounts.add("nat", PASSWORD)
+    accounts.add("rev", PASSWORD, role="reviewer")
+    accounts.add("boss", PASSWORD, role="admin")
+
+
+def _as(at: AppTest, name: str) -> None:
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session(name, now, now, "t")
+
+
+def _upload(at: AppTest, text: str) -> None:
+    open_page(at, "data-upload")
+    data = ("指标,地区,时期,数值\n" + text).encode("utf-8")
+    at.file_uploader[0].set_value(("in.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+
+
+def test_every_page_url_without_login_writes_nothing(dashboard, monkeypatch, store: Store) -> None:
+    _team(store)
+    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
+                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
+                           "unit": "万亿元", "source": None, "note": None}])
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    decide(store, up.id, "rev", approve=True)
+    before = store.dump()
+    at = start(dashboard, store.path)
+    for path in list(at.pages):
+        open_page(at, path)
+        # no write control is drawn for a visitor (the login form is no write)
+        keys = {b.key for b in at.button}
+        assert not keys & WRITE_KEYS and not any(str(k).startswith("accounts.") for k in keys)
+        assert len(at.file_uploader) == 0, path
+    assert store.dump() == before
+    text = page_text(open_page(at, "upload-history"))
+    assert "nat.csv" in text
+    for name in ("gd", "nat", "rev", "boss"):  # no account name for a visitor
+        assert f" {name} " not in f" {text} ".replace("\n", " ")
+
+
+def test_a_provincial_planner_is_refused_another_provinces_row(dashboard, monkeypatch,
+                                                               store: Store) -> None:
+    _team(store)
+    at = start(dashboard, store.path)
+    _as(at, "gd")
+    before = store.dump()
+    _upload(at, "行政村通光纤比例,广东,2020,99.5\n行政村通光纤比例,广西,2020,99.1\n")
+    assert "发现 1 个问题" in at.error[0].value
+    table = at.dataframe[0].value
+    assert list(table.iloc[0])[:3] == [3, "地区/region", "广西壮族自治区"]
+    assert "不在账户 gd 可填报的地区内(广东省)" in table.iloc[0]["问题"]
+    assert not [b for b in at.button if b.key == "upload.commit"]
+    assert store.dump() == before
+
+
+def test_submit_then_approve_then_an_official_sees_the_figure(dashboard, monkeypatch,
+                                                              store: Store) -> None:
+    _team(store)
+    at = start(dashboard, store.path)
+    _as(at, "gd")
+    _upload(at, "行政村通光纤比例,广东,2020,99.5\n")
+    at.button(key="upload.commit").click().run()
+    assert not at.exception
+    assert any("已提交审核" in i.value for i in at.info)
+    up = store.uploads()[0]
+    assert (up.user_name, up.state) == ("gd", "submitted")
+    assert store.current_actuals(region_codes=["440000"]).empty  # not shown yet
+
+    reviewer = start(dashboard, store.path)
+    _as(reviewer, "rev")
+    open_page(reviewer, "review")
+    preview = reviewer.dataframe[1].value
+    assert list(preview.iloc[0])[2:4] == ["–", "99.5 (2020)"]
+    reviewer.button(key="review.approve").click().run()
+    assert not reviewer.exception
+    assert any(f"上传 #{up.id} 已批准" in s.value for s in reviewer.success)
+    assert list(store.current_actuals(region_codes=["440000"])["value"]) == [99.5]
+
+    official = start(dashboard, store.path, region="440000")
+    open_page(official, "upload-history")
+    assert "in.csv" in official.dataframe[0].value.to_string()
+
+
+def test_the_uploader_cannot_approve_their_own_upload_and_a_rejection_needs_a_reason(dashboard,
+    monkeypatch, store: Store,
+) -> None:
+    _team(store)
+    at = start(dashboard, store.path)
+    _as(at, "boss")
+    _upload(at, "信息消费规模,全国,2022,7.3\n")
+    at.button(key="upload.commit").click().run()
+    open_page(at, "review")
+    assert not [b for b in at.button if b.key == "review.approve"]
+    reviewer = start(dashboard, store.path)
+    _as(reviewer, "rev")
+    open_page(reviewer, "review")
+    reviewer.button(key="review.reject").click().run()
+    assert "请填写退回原因" in reviewer.error[0].value
+    reviewer.text_input(key="review.reason").set_value("单位应为万亿元")
+    reviewer.button(key="review.reject").click().run()
+    up = store.uploads()[0]
+    assert (up.state, up.reason) == ("rejected", "单位应为万亿元")
+    open_page(at, "upload-history")
+    assert "已退回:单位应为万亿元" in at.dataframe[0].value.to_string()
+
+
+def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(dashboard,
+    monkeypatch, store: Store,
+) -> None:
+    _team(store)
+    at = start(dashboard, store.path)
+    _as(at, "boss")
+    open_page(at, "accounts")
+    at.text_input(key="accounts.new.name").set_value("gx")
+    at.multiselect(key="accounts.new.regions").set_value(["450000"])
+    at.button(key="FormSubmitter:accounts.new.form-创建账户").click().run()
+    assert not at.exception
+    assert any("只显示这一次" in i.value for i in at.info)
+    password = at.code[0].value
+    gx = Accounts(store).get("gx")
+    assert gx is not None and (gx.role, gx.regions) == ("planner", ("450000",))
+    assert Accounts(store).verify("gx", password)
+    assert store.audit_log().iloc[0]["action"] == "account_add"
+    # a planner is no admin
+    _as(at, "gd")
+    open_page(at, "accounts")
+    assert "此页面需要管理员账户" in at.warning[0].value
+
+
+def test_logging_out_in_one_tab_ends_the_session_in_the_other(dashboard, monkeypatch,
+                                                             store: Store) -> None:
+    _team(store)
+    tabs = [start(dashboard, store.path), start(dashboard, store.path)]
+    for tab in tabs:
+        _as(tab, "nat")
+        open_page(tab, "data-upload")
+        assert len(tab.file_uploader) == 1
+    tabs[0].button(key=AuthKeys.LOGOUT).click().run()
+    assert len(tabs[0].file_uploader) == 0
+    tabs[1].run()
+    assert len(tabs[1].file_uploader) == 0
+    assert "此操作需要规划人员登录" in tabs[1].info[0].value
+    assert store.audit_log().iloc[0]["action"] == "logout"
+
+
+def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(dashboard, monkeypatch,
+                                                                store: Store) -> None:
+    _team(store)
+    figures = store.counts()["actuals"]
+    at = start(dashboard, store.path)
+    _as(at, "boss")
+    open_page(at, "accounts")
+    at.button(key="accounts.catalog").click().run()
+    assert not at.exception
+    assert any("目录已重新载入:18 个目标" in s.value for s in at.success)
+    assert store.counts()["actuals"] == figures
+    entry = store.audit_log().iloc[0]
+    assert (entry["user_name"], entry["action"], entry["detail"]) == (
+        "boss", "catalog_reload", "18 targets")
