@@ -3,8 +3,9 @@
 Accounts live in the store (table ``accounts``), so every app replica shares them on DuckDB
 and on PostgreSQL; each holds an argon2id hash (argon2-cffi salts each hash itself), a role
 and the regions it may write. Failed logins are slowed per account and client address with a
-growing delay (no hard lock a stranger could use against the real planner), and a login
-session expires after a spell of inactivity and after an absolute lifetime.
+growing delay, counted in the store so every replica shares them (no hard lock a stranger
+could use against the real planner), and a login session expires after a spell of
+inactivity and after an absolute lifetime.
 
 Roles: ``planner`` uploads and corrects figures for its regions; ``reviewer`` approves or
 rejects submitted uploads; ``admin`` manages accounts and may do both (a one-person
@@ -16,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable
@@ -45,6 +45,8 @@ FREE_FAILURES = 3  # per account from one client
 FREE_FAILURES_CLIENT = 10  # per client over all accounts (password spraying)
 FIRST_DELAY_S = 2.0
 MAX_DELAY_S = 15 * 60
+FREE_FAILURES_ACCOUNT = 20  # per account over all clients (many addresses, one name)
+MAX_DELAY_ACCOUNT_S = 60.0  # ... slowed, but the real planner never waits more than this
 FAILURE_MEMORY_S = 60 * 60  # failures older than this are forgotten
 
 _hasher = PasswordHasher()
@@ -233,49 +235,44 @@ def _delay(failures: int, free: int) -> float:
     return float(min(MAX_DELAY_S, FIRST_DELAY_S * 2 ** (failures - free)))
 
 
-@dataclass
 class LoginLimiter:
-    """Failed logins per (account, client) and per client; one per server process
-    (Streamlit runs sessions as threads).
+    """Failed logins counted in the store, so every replica (and every process) shares them:
+    a guesser spread over replicas behind a proxy is slowed as if there were one.
 
-    Keyed on the client as well as the name, so guesses from a stranger's browser slow that
-    browser, not the real planner at another address; the per-client count slows one address
-    trying many names.
+    Three counts, each with its own growing delay: per account from one client (the
+    stranger's browser waits, not the real planner at another address), per client over all
+    accounts (one address trying many names), and per account from anywhere (many addresses
+    guessing one password) with a low ceiling, so the real planner is at worst delayed a
+    minute, never locked out.
     """
 
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[tuple[str, str], list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
-        kept = [t for t in self._failures.get(key, []) if now - t < FAILURE_MEMORY_S]
-        self._failures[key] = kept
-        return kept
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
 
     def retry_after(self, name: str, client: str = "") -> float:
         """Seconds until `name` may try again from `client`; 0 when it may try now."""
         now = self.clock()
-        with self._lock:
-            waits = []
-            for key, free in (((name.casefold(), client), FREE_FAILURES),
-                              (("", client), FREE_FAILURES_CLIENT)):
-                recent = self._recent(key, now)
-                if recent:
-                    waits.append(recent[-1] + _delay(len(recent), free) - now)
-            return max(0.0, *waits) if waits else 0.0
+        seen = self.store.login_failures(_key(name), client, now - FAILURE_MEMORY_S)
+        waits = [0.0]
+        for which, free, ceiling in (("pair", FREE_FAILURES, MAX_DELAY_S),
+                                     ("client", FREE_FAILURES_CLIENT, MAX_DELAY_S),
+                                     ("account", FREE_FAILURES_ACCOUNT, MAX_DELAY_ACCOUNT_S)):
+            count, last = seen[which]
+            if count and last is not None:
+                waits.append(last + min(ceiling, _delay(count, free)) - now)
+        return max(waits)
 
     def failed(self, name: str, client: str = "") -> None:
         now = self.clock()
-        with self._lock:
-            for key in ((name.casefold(), client), ("", client)):
-                self._recent(key, now).append(now)
+        self.store.record_login_failure(_key(name), client, now, now - FAILURE_MEMORY_S)
 
     def succeeded(self, name: str, client: str = "") -> None:
-        with self._lock:
-            self._failures.pop((name.casefold(), client), None)
+        self.store.clear_login_failures(_key(name), client)
 
 
-LIMITER = LoginLimiter()
+def _key(name: str) -> str:
+    return name.strip().casefold()[:64]
 
 
 class LoginRefused(AuthError):
@@ -305,12 +302,14 @@ def login(
     password: str,
     *,
     client: str = "",
-    limiter: LoginLimiter = LIMITER,
+    limiter: LoginLimiter | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Session:
     """A new session, or LoginRefused ("wait" while slowed down, else "wrong"). Both
     outcomes go to the audit log, with the client address."""
     name = name.strip()
+    if limiter is None:
+        limiter = LoginLimiter(accounts.store, clock)
     wait = limiter.retry_after(name, client)
     if wait > 0:
         raise LoginRefused("wait", wait)

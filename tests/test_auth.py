@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from indicators.auth import (
+    FAILURE_MEMORY_S,
     FIRST_DELAY_S,
     FREE_FAILURES,
+    FREE_FAILURES_ACCOUNT,
     FREE_FAILURES_CLIENT,
     IDLE_TIMEOUT_S,
+    MAX_DELAY_ACCOUNT_S,
     MAX_SESSION_S,
     Account,
     Accounts,
@@ -102,7 +105,7 @@ def test_a_stranger_guessing_slows_that_browser_not_the_real_planner(
 ) -> None:
     accounts.add("alice", "correct horse")
     clock = Clock()
-    limiter = LoginLimiter(clock=clock)
+    limiter = LoginLimiter(accounts.store, clock)
     for _ in range(FREE_FAILURES):
         with pytest.raises(LoginRefused) as exc:
             login(accounts, "alice", "guess", client="6.6.6.6", limiter=limiter, clock=clock)
@@ -126,9 +129,9 @@ def test_a_stranger_guessing_slows_that_browser_not_the_real_planner(
     assert log.iloc[0]["action"] == "login" and log.iloc[0]["client"] == "10.0.0.5"
 
 
-def test_one_address_trying_many_names_is_slowed_too() -> None:
+def test_one_address_trying_many_names_is_slowed_too(store: Store) -> None:
     clock = Clock()
-    limiter = LoginLimiter(clock=clock)
+    limiter = LoginLimiter(store, clock)
     for i in range(FREE_FAILURES_CLIENT):
         assert limiter.retry_after(f"name{i}", "6.6.6.6") == 0
         limiter.failed(f"name{i}", "6.6.6.6")
@@ -136,10 +139,40 @@ def test_one_address_trying_many_names_is_slowed_too() -> None:
     assert limiter.retry_after("someone-else", "10.0.0.5") == 0
 
 
+def test_failures_seen_by_one_replica_slow_the_guesser_on_another(store: Store) -> None:
+    clock = Clock()
+    # Two replicas: two processes' worth of Store objects on one database.
+    first, second = LoginLimiter(Store(store.location), clock), LoginLimiter(
+        Store(store.location), clock)
+    for _ in range(FREE_FAILURES):
+        first.failed("Alice", "6.6.6.6")
+    assert second.retry_after("alice", "6.6.6.6") == FIRST_DELAY_S
+    second.failed("alice", "6.6.6.6")
+    assert first.retry_after("ALICE", "6.6.6.6") == 2 * FIRST_DELAY_S
+    # an hour later the failures are forgotten, and a new one prunes them from the table
+    clock.now += FAILURE_MEMORY_S + 1
+    assert first.retry_after("alice", "6.6.6.6") == 0
+    first.failed("bob", "7.7.7.7")
+    assert [r for r in store.dump()["login_failures"]] == [("bob", "7.7.7.7", clock.now)]
+
+
+def test_many_addresses_guessing_one_account_wait_a_minute_at_most(store: Store) -> None:
+    clock = Clock()
+    limiter = LoginLimiter(store, clock)
+    for i in range(FREE_FAILURES_ACCOUNT + 5):
+        limiter.failed("alice", f"10.1.0.{i}")  # one guess per address: no pair count grows
+    # 25 failures, 20 free: 2 s doubled five times is 64 s, capped at the minute.
+    assert limiter.retry_after("alice", "10.9.9.9") == MAX_DELAY_ACCOUNT_S
+    clock.now += MAX_DELAY_ACCOUNT_S
+    assert limiter.retry_after("alice", "10.9.9.9") == 0
+    assert limiter.retry_after("bob", "10.9.9.9") == 0
+
+
 def test_sessions_expire_when_idle_and_after_a_working_day(accounts: Accounts) -> None:
     accounts.add("alice", "correct horse")
     clock = Clock()
-    session = login(accounts, "alice", "correct horse", limiter=LoginLimiter(), clock=clock)
+    session = login(accounts, "alice", "correct horse", limiter=LoginLimiter(accounts.store),
+                    clock=clock)
     assert session.alive(clock.now + IDLE_TIMEOUT_S - 1)
     assert not session.alive(clock.now + IDLE_TIMEOUT_S + 1)
     busy = session

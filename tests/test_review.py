@@ -12,7 +12,7 @@ from indicators import store as store_module
 from indicators.auth import Accounts
 from indicators.cli import main
 from indicators.commands.db import status_rows
-from indicators.store import Store
+from indicators.store import SCHEMA_VERSION, Store
 from indicators.store.schema import MIGRATIONS
 
 BOTH_BACKENDS = True
@@ -202,7 +202,7 @@ def test_init_db_upgrades_a_version_1_store_and_keeps_every_figure(
                         encoding="utf-8")
     monkeypatch.setenv("INDICATORS_PLANNERS", str(planners))
     assert main(["init-db", "--if-absent", "--db", v1.location]) == 0
-    assert v1.schema_version() == 2
+    assert v1.schema_version() == SCHEMA_VERSION
     assert list(v1.current_actuals()["value"]) == [6.8]
     assert Accounts(v1).verify("old", PASSWORD)
 

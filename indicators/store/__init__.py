@@ -695,6 +695,41 @@ class Store:
             self._audit(con, user, action, name,
                         ", ".join(f"{k} {v}" for k, v in shown.items()) or None)
 
+    # --- failed logins (shared by every replica) ------------------------------------------
+
+    def login_failures(self, account: str, client: str, since: float
+                       ) -> dict[str, tuple[int, float | None]]:
+        """Failures since `since` (epoch seconds): count and latest, for this account from
+        this client ("pair"), from this client over all accounts ("client") and for this
+        account from anywhere ("account")."""
+        with self.connect() as con:
+            row = _one(con.execute(
+                """SELECT count(*) FILTER (WHERE account = ? AND client = ?),
+                          max(failed_at) FILTER (WHERE account = ? AND client = ?),
+                          count(*) FILTER (WHERE client = ?),
+                          max(failed_at) FILTER (WHERE client = ?),
+                          count(*) FILTER (WHERE account = ?),
+                          max(failed_at) FILTER (WHERE account = ?)
+                   FROM login_failures WHERE failed_at > ? AND (account = ? OR client = ?)""",
+                [account, client, account, client, client, client, account, account,
+                 since, account, client]))
+        assert row is not None
+        return {"pair": (int(row[0]), row[1]), "client": (int(row[2]), row[3]),
+                "account": (int(row[4]), row[5])}
+
+    def record_login_failure(self, account: str, client: str, at: float,
+                             forget_before: float) -> None:
+        """One more failure; failures too old to count are pruned on the way."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM login_failures WHERE failed_at <= ?", [forget_before])
+            con.execute("INSERT INTO login_failures VALUES (?, ?, ?)", [account, client, at])
+
+    def clear_login_failures(self, account: str, client: str) -> None:
+        """A good password from this client: its failures on this account are forgiven."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM login_failures WHERE account = ? AND client = ?",
+                        [account, client])
+
     # --- audit log (append-only) ----------------------------------------------------------
 
     @staticmethod

@@ -17,7 +17,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,13 @@ AUDIT_LOG = Table("audit_log", _cols(
     "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
     "subject str, detail str, client str"))
 
+# v3: failed logins, shared by every replica so guessing is slowed wherever it lands.
+# `failed_at` is seconds since the epoch (the login's clock); rows older than an hour are
+# pruned. Transient:
+# not in backups or copies (TABLES), which carry what the deployment cannot lose.
+LOGIN_FAILURES = Table("login_failures", _cols(
+    "account str NOT NULL, client str NOT NULL, failed_at float NOT NULL"))
+
 _V1_TABLES: tuple[Table, ...] = (
     *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
     UPLOADS, ACTUALS, STATUS_UPDATES, META,
@@ -114,6 +121,9 @@ _V1_TABLES: tuple[Table, ...] = (
 # Every table, in the order a restore fills them. Backups and copies go through this list.
 TABLES: tuple[Table, ...] = (*_V1_TABLES, ACCOUNTS, REVIEWS, AUDIT_LOG)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+# The schema version that added a table (absent: version 1): a backup made before it has no
+# file for it, and restores it empty, as the migration that added it would have.
+TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2}
 
 # Sequence name -> (table, column) whose max it must stay above.
 SEQUENCES = {"upload_id": ("uploads", "id"), "actual_id": ("actuals", "id"),
@@ -182,6 +192,10 @@ MIGRATIONS: dict[int, list[Statement]] = {
         "DROP VIEW live_actuals",
         _LIVE_PUBLISHED,
         _CURRENT_ACTUALS,
+    ],
+    3: [
+        {d: create_table(LOGIN_FAILURES, d) for d in DIALECTS},
+        "CREATE INDEX login_failures_client ON login_failures (client, failed_at)",
     ],
 }
 
