@@ -9,7 +9,7 @@ import streamlit.components.v1 as components
 
 from indicators.i18n import _
 from indicators.store import StoreError
-from pages import registry
+from pages import preview, registry
 from pages.common import lang as current_lang
 from pages.common import language_switch, store_error
 
@@ -29,6 +29,7 @@ with st.sidebar:
 # expanded: Streamlit's own "View N more" link is English-only; show every page instead.
 page = st.navigation(registry.build(lang), expanded=True)
 try:
+    preview.banner(lang)  # a planner's or reviewer's preview: said on every page
     page.run()
 except StoreError as exc:
     # A damaged, read-only or missing database, or a full disk: one line saying what to

@@ -37,6 +37,8 @@ class Card:
     arrow_label: str
     detail: str | None  # the verdict spelt out, or the pace behind the trend word
     has_data: bool
+    # In a preview: "Pending (upload #N, not published): 2023, 2024"; else None.
+    pending: str | None = None
 
 
 def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
@@ -63,7 +65,18 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
         arrow_label="" if closed else _(f"views.trend.{direction}", lang),
         detail=status_detail(p, lang),
         has_data=p.latest_value is not None,
+        pending=pending_text(snap, [t.id, *([t.derived_from] if t.derived_from else [])],
+                            region_code, lang),
     )
+
+
+def pending_text(snap: Snapshot, indicator_ids: list[str], region_code: str, lang: Lang
+                 ) -> str | None:
+    """Which of these figures a preview shows before they are published, or None."""
+    periods = snap.pending_periods(indicator_ids, region_code)
+    if snap.preview is None or not periods:
+        return None
+    return _("preview.card", lang, id=snap.preview, periods=", ".join(periods))
 
 
 def headline_cards(snap: Snapshot, lang: Lang) -> list[Card]:

@@ -236,6 +236,20 @@ def _path(start_t: float, start: float, end_t: float, end: float, compound: bool
     return [date_of_t(t) for t in ts], ys
 
 
+# A preview's pending points: an open ring round the point, in a colour no status uses.
+PENDING_COLOUR = "#D81B60"
+
+
+def _pending_trace(snap: Snapshot, xs: list, ys: list, lang: Lang) -> go.Scatter:
+    """Rings round the points a preview shows before they are published (legend: which
+    upload)."""
+    return go.Scatter(
+        x=xs, y=ys, mode="markers", hoverinfo="name",
+        marker={"symbol": "circle-open", "size": 20, "color": PENDING_COLOUR,
+                "line": {"width": 3}},
+        name=_("preview.fig.pending", lang, id=snap.preview))
+
+
 def trajectory_chart(
     snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL,
     *, years: tuple[int, int] | None = None,
@@ -279,6 +293,11 @@ def trajectory_chart(
         line={"color": ACTUAL_COLOUR, "width": 3}, marker={"size": 8},
         hovertext=hover, hoverinfo="text",
     ))
+    pending = set(snap.pending_periods([target.id, drawn_id], region_code))
+    if pending:
+        marked = [pt for pt in p.series if pt.period in pending]
+        fig.add_trace(_pending_trace(snap, [period_date(pt.period) for pt in marked],
+                                     [pt.value for pt in marked], lang))
     T = float(target.target_year)
     goal = p.target_value
     if goal is not None and target.kind == "growth_rate":
@@ -490,6 +509,14 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
+    pending = snap.pending_regions(target_id)
+    if target.derived_from:
+        pending |= snap.pending_regions(target.derived_from)
+    marked = [p for p in ranked if p.region_code in pending]
+    if marked:
+        fig.add_trace(_pending_trace(
+            snap, [(p.gap if by_gap else p.latest_value) for p in marked],
+            [snap.catalog.regions[p.region_code].name(lang) for p in marked], lang))
     return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
                   height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=60,
                   subtitle=_("views.fig.regions.subtitle" if by_gap

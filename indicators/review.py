@@ -42,3 +42,12 @@ def decide(store: Store, upload_id: int, reviewer: str, *, approve: bool,
         raise ReviewRefused("a rejection needs a reason the planner can act on")
     return store.decide(upload_id, approve=approve, reviewer=account.name,
                         reason=(reason or "").strip() or None)
+
+
+def may_preview(account: Account | None, upload: Upload | None) -> bool:
+    """Whether `account` may see the dashboard as if `upload` were published: a reviewer any
+    submitted upload, a planner its own (a province's unpublished figures are not another
+    province's planner's to see). Officials, with no account, never."""
+    if account is None or account.disabled or upload is None or upload.state != "submitted":
+        return False
+    return account.may_review or (account.may_upload and upload.user_name == account.name)

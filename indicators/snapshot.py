@@ -1,7 +1,9 @@
 """One consistent read of the store for a page run: catalog, current actuals, metrics.
 
 Views cache a Snapshot on (database path, data version), so a rerun that changed nothing
-costs one tiny query.
+costs one tiny query. A preview snapshot is "published + upload N": the figures as they will
+be once a reviewer approves that submitted upload, with the points it changes named, so the
+views can mark them (only for signed-in planners and reviewers: see pages/preview.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 from .catalog import NATIONAL, Catalog
 from .metrics import Progress, assess_all, assess_regions
 from .periods import parse_period
-from .store import Store
+from .store import Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,22 @@ class Snapshot:
     summary: dict[str, Any]
     statuses: pd.DataFrame  # current task / checklist statuses
     as_of: date
+    # The submitted upload shown as if published, and the (indicator, region, period) keys
+    # whose figure it sets or (an undo) takes back; None and empty for the published view.
+    preview: int | None = None
+    pending: frozenset[tuple[str, str, str]] = frozenset()
+
+    def pending_periods(self, indicator_ids: list[str] | tuple[str, ...],
+                        region_code: str) -> list[str]:
+        """Periods of these indicators' figures in `region_code` that are not published yet
+        (sorted); empty outside a preview."""
+        if not self.pending:
+            return []
+        return sorted({p for i, r, p in self.pending
+                       if r == region_code and i in indicator_ids})
+
+    def pending_regions(self, indicator_id: str) -> set[str]:
+        return {r for i, r, _p in self.pending if i == indicator_id}
 
     def regional(self, target_id: str) -> list[Progress]:
         return assess_regions(self.catalog, self.catalog.targets[target_id], self.actuals,
@@ -43,12 +61,26 @@ class Snapshot:
         return min(years), max(years)
 
 
-def load_snapshot(store: Store, as_of: date | None = None) -> Snapshot:
+def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None
+                  ) -> Snapshot:
+    """The published figures; with `preview`, published + that submitted upload."""
     as_of = as_of or date.today()
     catalog = store.catalog()
     # Counties can be millions of rows; the views show national and provincial figures.
     top = [r.code for r in catalog.regions.values() if r.level in ("national", "province")]
-    actuals = store.current_actuals(region_codes=top)
+    pending: frozenset[tuple[str, str, str]] = frozenset()
+    if preview is not None:
+        upload = store.upload(preview)
+        if upload.state != "submitted":
+            raise StoreError(f"upload {preview} is {upload.state}, not waiting for review")
+        # An undo's pending points are the figures it takes back.
+        shown = upload.undoes if upload.kind == "undo" and upload.undoes else upload.id
+        rows = store.upload_rows(shown)
+        rows = rows[rows["region_code"].isin(top)]
+        pending = frozenset(zip(rows["indicator_id"], rows["region_code"], rows["period"],
+                                strict=True))
+    actuals = store.current_actuals(
+        region_codes=top, as_if_published=[preview] if preview is not None else None)
     national = {p.target_id: p for p in assess_all(
         catalog, actuals[actuals["region_code"] == NATIONAL], as_of=as_of)}
     statuses = pd.concat(
@@ -56,4 +88,5 @@ def load_snapshot(store: Store, as_of: date | None = None) -> Snapshot:
          store.current_statuses("target").assign(subject_type="target")],
         ignore_index=True,
     )
-    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of)
+    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of, preview,
+                    pending)

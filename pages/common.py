@@ -23,7 +23,8 @@ class Keys:
     """Session-state and query-string keys, named once."""
 
     LANG = "lang"
-    # (store, data version, day) this run reads; derived results are cached on it.
+    # (store, data version, day, previewed upload) this run reads; derived results are
+    # cached on it.
     DATA_KEY = "views.data_key"
 
 
@@ -40,9 +41,10 @@ def today() -> date:
 # copy it on every rerun. Callers treat the snapshot as read-only. Keyed on the day as well
 # as the data: verdicts turn with the calendar (a target year ends on 31 December), so a
 # running server must not keep last year's words until someone writes.
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _snapshot(db_path: str, data_version: int, as_of: date) -> Snapshot:
-    return load_snapshot(Store(db_path), as_of=as_of)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _snapshot(db_path: str, data_version: int, as_of: date, preview: int | None = None
+              ) -> Snapshot:
+    return load_snapshot(Store(db_path), as_of=as_of, preview=preview)
 
 
 _stamps: dict[str, tuple[tuple, int]] = {}
@@ -82,11 +84,19 @@ def data_version(s: Store) -> int:
     return version
 
 
+def _data_key(s: Store) -> tuple[str, int, date, int | None]:
+    """What this run shows: the published figures, or (a signed-in planner's or reviewer's
+    preview) published + one submitted upload."""
+    from pages.preview import active  # it needs this module's store()
+
+    return (s.location, data_version(s), today(), active())
+
+
 def snapshot() -> Snapshot:
     """The data for this run, recomputed only when something was written."""
     s = store()
     try:
-        key = (s.location, data_version(s), today())
+        key = _data_key(s)
         st.session_state[Keys.DATA_KEY] = key
         return _snapshot(*key)
     except StoreError as exc:
@@ -112,7 +122,7 @@ def catalog_or_none() -> Catalog | None:
     """The catalog for building navigation, or None before the database exists."""
     s = store()
     try:
-        key = (s.location, data_version(s), today())
+        key = _data_key(s)
         st.session_state[Keys.DATA_KEY] = key
         return _snapshot(*key).catalog
     except StoreError:
@@ -124,9 +134,10 @@ _BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
-def _derived(db_path: str, data_version: int, as_of: date, name: str, args: tuple,
-             kwargs: tuple) -> Any:
-    return _BUILDERS[name](_snapshot(db_path, data_version, as_of), *args, **dict(kwargs))
+def _derived(db_path: str, data_version: int, as_of: date, preview: int | None, name: str,
+             args: tuple, kwargs: tuple) -> Any:
+    return _BUILDERS[name](_snapshot(db_path, data_version, as_of, preview), *args,
+                           **dict(kwargs))
 
 
 def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -139,8 +150,9 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     _BUILDERS[name] = fn
     if Keys.DATA_KEY not in st.session_state:
         snapshot()
-    db_path, version, as_of = st.session_state[Keys.DATA_KEY]
-    return _derived(db_path, version, as_of, name, args, tuple(sorted(kwargs.items())))
+    db_path, version, as_of, preview = st.session_state[Keys.DATA_KEY]
+    return _derived(db_path, version, as_of, preview, name, args,
+                    tuple(sorted(kwargs.items())))
 
 
 def as_of_line(lg: Lang) -> str:

@@ -48,6 +48,8 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
         st.info(_("views.no_regional_target", lg,
                   region=snap.catalog.regions[region].name(lg)))
     c = derived(target_card, t.id, lg, region)
+    if c.pending:  # a preview: some of this target's figures are not published yet
+        st.warning(c.pending, icon=":material/pending:")
     if region != NATIONAL and not c.has_data:
         st.info(_("views.region_no_figures", lg, region=snap.catalog.regions[region].name(lg)))
     period = f" ({c.period})" if c.period else ""

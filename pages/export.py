@@ -23,8 +23,9 @@ class PackKeys:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _pack(_snap: Snapshot, db_path: str, data_version: int, pack_lang: Lang, fmt: PackFormat,
-          day: str) -> bytes:
-    # Keyed on the data version and the day (the cover carries the date), not the snapshot.
+          preview: int | None, day: str) -> bytes:
+    # Keyed on the data version and the day (the cover carries the date), not the snapshot;
+    # and on the previewed upload, so an official is never handed a preview's pack.
     return build_pack(_snap, pack_lang, fmt)
 
 
@@ -44,7 +45,8 @@ def render() -> None:
     fmt = c2.radio(_("pack.format", lg), PACK_FORMATS, horizontal=True,
                    format_func=lambda f: _(f"pack.format.{f}", lg), key=PackKeys.FORMAT)
     s = store()
-    request = (s.location, s.data_version(), pack_lang, fmt, date.today().isoformat())
+    request = (s.location, s.data_version(), pack_lang, fmt, snap.preview,
+               date.today().isoformat())
     if st.button(_("pack.button", lg), type="primary", key=PackKeys.BUILD,
                  icon=":material/picture_as_pdf:"):
         with st.spinner(_("pack.building", lg)):

@@ -38,6 +38,8 @@ def card(c: Card, lg: Lang) -> None:
         st.markdown("  \n".join(lines), unsafe_allow_html=True)
         if c.detail:
             st.caption(c.detail)
+        if c.pending:  # a preview: this card's figure is not published yet
+            st.markdown(f":red[**{c.pending}**]")
         if c.has_data:
             # Inline SVG, not a plotly chart: the cards paint before plotly.js loads.
             st.markdown(derived(sparkline_svg, c.target_id, lg), unsafe_allow_html=True)

@@ -30,6 +30,12 @@ def render() -> None:
                                   st, lambda t: cat.targets[t].name(lg))
     metric = view_state.tile_metric_filter(cat, lg)
     view_state.publish(cat, ViewKeys.TARGET, ViewKeys.TILE_METRIC)
+    pending = snap.pending_regions(target_id)
+    if pending:  # a preview: these provinces' figures are not published yet
+        sep = "、" if lg == "zh" else ", "
+        st.warning(_("preview.regions", lg, id=snap.preview, regions=sep.join(
+            cat.regions[r].name(lg) for r in sorted(pending) if r in cat.regions)),
+            icon=":material/pending:")
     left, right = st.columns(2)
     with left:
         show_chart(derived(tile_map, target_id, lg, metric), f"tiles-{target_id}", lg)

@@ -13,6 +13,7 @@ from indicators.ingest.display import upload_rows_table
 from indicators.metrics import assess_all
 from indicators.review import ReviewRefused, decide, may_decide
 from indicators.store import Store, StoreBusy, StoreError, Upload
+from pages import preview
 from pages.auth_ui import require_account
 from pages.common import lang, snapshot, store
 
@@ -23,6 +24,7 @@ class ReviewKeys:
     APPROVE = "review.approve"
     REJECT = "review.reject"
     DONE = "review.done"
+    PREVIEW = "review.preview"
     AUDIT_CSV = "review.audit_csv"
 
 
@@ -66,9 +68,12 @@ def as_if_published(s: Store, catalog: Catalog, upload: Upload, lg: Lang) -> pd.
     return pd.DataFrame(out)
 
 
-def _queue(lg: Lang, s: Store, me: str) -> None:
+def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
     st.subheader(_("review.queue", lg))
     pending = s.submitted_uploads()
+    if not reviewer:  # a planner previews its own uploads, and decides nothing
+        st.caption(_("preview.own_only", lg))
+        pending = [u for u in pending if u.user_name == me]
     if not pending:
         st.caption(_("review.none", lg))
         return
@@ -84,6 +89,9 @@ def _queue(lg: Lang, s: Store, me: str) -> None:
                  width="stretch")
     st.markdown(f"**{_('review.preview', lg)}**")
     st.dataframe(as_if_published(s, catalog, chosen, lg), hide_index=True, width="stretch")
+    if preview.active() != chosen.id:
+        st.button(_("preview.start", lg, id=chosen.id), on_click=preview.start,
+                  args=(chosen.id,), key=ReviewKeys.PREVIEW, icon=":material/visibility:")
     account = require_account(lg)
     if not may_decide(account, chosen):
         st.caption(_("review.own", lg))
@@ -135,7 +143,7 @@ def render() -> None:
     account = require_account(lg)
     if account is None:
         return
-    if not account.may_review:
+    if not (account.may_review or account.may_upload):
         st.warning(_("auth.not_a_reviewer", lg))
         return
     done = st.session_state.pop(ReviewKeys.DONE, None)
@@ -145,8 +153,9 @@ def render() -> None:
     setting, on = s.review_mode()
     st.caption(_("review.mode_now", lg, mode=_(f"review.mode.{setting}", lg),
                  state=_("review.on" if on else "review.off", lg)))
-    _queue(lg, s, account.name)
-    _audit(lg, s)
+    _queue(lg, s, account.name, account.may_review)
+    if account.may_review:
+        _audit(lg, s)
 
 
 render()

@@ -79,3 +79,50 @@ def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
             page.wait_for_selector("text=广东.csv", state="attached")
             page.wait_for_selector("text=99.5", state="attached")
             assert "gd" not in page.inner_text("body").split()  # no account names
+
+
+def test_a_reviewer_previews_the_dashboard_with_a_pending_upload_and_an_official_does_not(
+    store: Store,
+) -> None:
+    import pandas as pd
+
+    accounts = Accounts(store)
+    accounts.add("nat", PASSWORD)
+    accounts.add("rev", PASSWORD, role="reviewer")
+    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
+                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
+                           "unit": "万亿元", "source": None, "note": None}])
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    banner = f"text=预览:上传 #{up.id} 尚未发布"
+    pending = f"text=待发布(上传 #{up.id},尚未批准):2022"
+    with serve_app(store.path) as url:
+        with browser_page(1280, 900) as page:
+            page.goto(f"{url}/review?lang=zh")
+            _settle(page)
+            _login(page, "rev")
+            page.get_by_role("button", name=f"预览批准后的仪表板(上传 #{up.id})").click()
+            page.wait_for_selector(banner)
+            # moving between pages inside the app keeps the session, and the preview
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            nav.get_by_role("link", name="总览").click()
+            page.wait_for_selector(banner)
+            page.wait_for_selector(pending)
+            page.wait_for_selector("text=7.3 万亿元")
+            _settle(page)
+            screenshot(page, "preview-overview-zh")
+            nav.get_by_role("link", name="信息消费规模与带动").click()
+            page.wait_for_selector(banner)
+            page.wait_for_selector(pending)
+            page.wait_for_selector(f"text=待发布:上传 #{up.id}")  # the ring's legend entry
+            _settle(page)
+            screenshot(page, "preview-domain-zh")
+            page.get_by_role("button", name="退出预览").click()
+            page.wait_for_selector(banner, state="detached")
+            page.wait_for_selector(pending, state="detached")
+
+        with browser_page(1280, 900) as page:  # an official: no login, no preview
+            page.goto(f"{url}/?lang=zh")
+            page.wait_for_selector("text=6.8 万亿元")
+            _settle(page)
+            body = page.inner_text("body")
+            assert "预览" not in body and "待发布" not in body and "7.3 万亿元" not in body

@@ -4,6 +4,7 @@ reach writes anything."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pandas as pd
@@ -181,3 +182,72 @@ def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(dashboard, monke
     entry = store.audit_log().iloc[0]
     assert (entry["user_name"], entry["action"], entry["detail"]) == (
         "boss", "catalog_reload", "18 targets")
+
+
+def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_it(
+    dashboard, monkeypatch, store: Store,
+) -> None:
+    _team(store)
+    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
+                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
+                           "unit": "万亿元", "source": None, "note": None}])
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    pending = f"待发布(上传 #{up.id},尚未批准):2022"
+
+    reviewer = start(dashboard, store.path)
+    _as(reviewer, "rev")
+    open_page(reviewer, "review")
+    reviewer.button(key="review.preview").click().run()
+    assert reviewer.session_state["preview.upload"] == up.id
+    # (the banner is drawn by dashboard.py around every page: the browser test sees it)
+    open_page(reviewer, "overview")
+    assert pending in page_text(reviewer)
+    assert "7.3 万亿元" in page_text(reviewer)  # the card shows the pending figure
+    open_page(reviewer, "domain-scale")
+    assert any(w.value == pending for w in reviewer.warning)
+    chart = json.loads(reviewer.get("plotly_chart")[1].proto.spec)  # trajectory, after bullet
+    rings = [t for t in chart["data"] if t.get("name") == f"待发布:上传 #{up.id}"]
+    assert [p["y"] for p in rings] == [[7.3]]
+
+    official = start(dashboard, store.path)
+    for forged in (False, True):
+        if forged:  # a preview choice smuggled into a session without an account
+            official.session_state["preview.upload"] = up.id
+        for path in ("overview", "domain-scale"):
+            open_page(official, path)
+            text = page_text(official) + "".join(w.value for w in official.warning)
+            assert "预览" not in text and "待发布" not in text, (path, forged)
+        open_page(official, "overview")
+        assert "6.8 万亿元" in page_text(official) and "7.3 万亿元" not in page_text(official)
+
+    # approved: the preview ends by itself; the figure is now published for everyone
+    open_page(reviewer, "review")
+    reviewer.button(key="review.approve").click().run()
+    open_page(reviewer, "overview")
+    assert "preview.upload" not in reviewer.session_state
+    assert pending not in page_text(reviewer) and "7.3 万亿元" in page_text(reviewer)
+
+
+def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
+    dashboard, monkeypatch, store: Store,
+) -> None:
+    _team(store)
+    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
+                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
+                           "unit": "万亿元", "source": None, "note": None}])
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    nat = start(dashboard, store.path)
+    _as(nat, "nat")
+    open_page(nat, "review")
+    assert not [b for b in nat.button if b.key in ("review.approve", "review.reject")]
+    nat.button(key="review.preview").click().run()
+    open_page(nat, "overview")
+    assert f"待发布(上传 #{up.id},尚未批准):2022" in page_text(nat)
+    gd = start(dashboard, store.path)
+    _as(gd, "gd")
+    open_page(gd, "review")
+    assert "没有待审核的上传" in page_text(gd)
+    gd.session_state["preview.upload"] = up.id  # not its upload: refused on the next run
+    open_page(gd, "overview")
+    assert "7.3 万亿元" not in page_text(gd) and "待发布" not in page_text(gd)
+    assert "preview.upload" not in gd.session_state

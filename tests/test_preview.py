@@ -1,0 +1,93 @@
+"""Preview "as if published": the snapshot layer gives published + one submitted upload with
+its pending points named; only a signed-in planner (its own) or reviewer may see it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.auth import Account, Accounts
+from indicators.cards import target_card
+from indicators.figures import trajectory_chart
+from indicators.review import decide, may_preview
+from indicators.snapshot import load_snapshot
+from indicators.store import Store, StoreError
+from tests.conftest import AS_OF
+
+PASSWORD = "long enough"
+
+
+def _submit(store: Store, value: float = 7.3, period: str = "2022", user: str = "nat"):
+    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
+                           "period": period, "t": float(period), "value": value,
+                           "qualifier": None, "unit": "万亿元", "source": None, "note": None}])
+    return store.write_actuals(frame, kind="file", user=user, file_name="nat.csv")
+
+
+@pytest.fixture
+def team(store: Store) -> Store:
+    accounts = Accounts(store)
+    accounts.add("nat", PASSWORD)
+    accounts.add("gd", PASSWORD, regions=["440000"])
+    accounts.add("rev", PASSWORD, role="reviewer")
+    return store
+
+
+def test_a_preview_snapshot_is_published_plus_the_upload_with_its_points_named(team: Store
+                                                                              ) -> None:
+    up = _submit(team)
+    assert up.state == "submitted"
+    published = load_snapshot(team, as_of=AS_OF)
+    preview = load_snapshot(team, as_of=AS_OF, preview=up.id)
+    # published: 6.8 for 2021 is the latest; the preview adds 7.3 for 2022
+    assert published.national["info_consumption_scale"].latest_value == 6.8
+    assert published.preview is None and published.pending == frozenset()
+    assert preview.national["info_consumption_scale"].latest_value == 7.3
+    assert preview.pending == {("info_consumption_scale", "000000", "2022")}
+    assert preview.pending_periods(["info_consumption_scale"], "000000") == ["2022"]
+    assert preview.pending_periods(["info_consumption_scale"], "440000") == []
+
+    assert target_card(published, "info_consumption_scale", "en").pending is None
+    card = target_card(preview, "info_consumption_scale", "en")
+    assert card.pending == f"Pending (upload #{up.id}, not published): 2022"
+
+    fig = trajectory_chart(preview, "info_consumption_scale", "en")
+    rings = [t for t in fig.data if t.name == f"Pending: upload #{up.id}"]
+    assert len(rings) == 1 and list(rings[0].y) == [7.3]
+    assert not [t for t in trajectory_chart(published, "info_consumption_scale", "en").data
+                if str(t.name).startswith("Pending")]
+
+
+def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> None:
+    first = _submit(team)
+    decide(team, first.id, "rev", approve=True)
+    undo = team.undo_upload(first.id, user="nat")
+    assert undo.state == "submitted"
+    assert load_snapshot(team, as_of=AS_OF).national["info_consumption_scale"
+                                                     ].latest_value == 7.3
+    preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
+    assert preview.national["info_consumption_scale"].latest_value == 6.8
+    assert preview.pending == {("info_consumption_scale", "000000", "2022")}
+
+
+def test_only_a_submitted_upload_can_be_previewed(team: Store) -> None:
+    up = _submit(team)
+    decide(team, up.id, "rev", approve=True)
+    with pytest.raises(StoreError, match=f"upload {up.id} is published"):
+        load_snapshot(team, as_of=AS_OF, preview=up.id)
+
+
+def test_reviewers_preview_any_submitted_upload_planners_their_own_officials_none(
+    team: Store,
+) -> None:
+    up = _submit(team)
+    accounts = Accounts(team)
+    nat, gd, rev = (accounts.get(n) for n in ("nat", "gd", "rev"))
+    assert may_preview(rev, up) and may_preview(nat, up)
+    assert not may_preview(gd, up)  # another planner's upload
+    assert not may_preview(None, up)  # an official
+    assert rev is not None
+    off = Account(rev.name, rev.role, rev.regions, disabled=True)
+    assert not may_preview(off, up)
+    decide(team, up.id, "rev", approve=True)
+    assert not may_preview(rev, team.upload(up.id))  # decided: nothing left to preview
