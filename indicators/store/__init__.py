@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -29,7 +29,8 @@ import pyarrow as pa
 
 from ..catalog import Catalog
 from ..paths import default_db_location
-from .engines import DuckEngine, PgEngine, is_url
+from .digest import ContentHash
+from .engines import DuckEngine, PgEngine, append_rows, arrow_batches, is_url
 from .errors import (
     NotInitialised,
     StoreBusy,
@@ -53,6 +54,7 @@ from .schema import (
     arrow_schema,
     render,
     reset_sequence,
+    sorted_select,
 )
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTUAL_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "Diff", "NotInitialised", "Store",
     "StoreBusy", "StoreCorrupt", "StoreDiskFull", "StoreError", "StoreReadOnly",
-    "StoreUnavailable", "Upload", "sha256_of",
+    "StoreUnavailable", "TableReader", "Upload", "sha256_of",
 ]
 
 ACTUAL_COLUMNS = (
@@ -143,6 +145,49 @@ def _value(cur: Any) -> Any:
     if row is None:
         raise StoreError("expected one row, the query returned none")
     return row[0]
+
+
+# Rows per batch when a whole table moves (backup, restore, copy-store): memory stays bounded
+# by a batch, whatever the size of the store.
+BATCH_ROWS = 50_000
+
+
+class TableReader:
+    """Tables of one snapshot, read in batches (see ``Store.reading``)."""
+
+    def __init__(self, con: Any, dialect: str) -> None:
+        self.con = con
+        self.dialect = dialect
+
+    @staticmethod
+    def _content_filter(name: str) -> str:
+        # The data-version counter is a cache key, not content.
+        return "key <> 'data_version'" if name == "meta" else ""
+
+    def count(self, name: str, *, content: bool = False) -> int:
+        where = self._content_filter(name) if content else ""
+        return int(_value(self.con.execute(
+            f"SELECT count(*) FROM {name}{' WHERE ' + where if where else ''}")))
+
+    def batches(self, name: str, *, content: bool = False, size: int | None = None
+                ) -> Iterator[pa.RecordBatch]:
+        """The table's rows, sorted by value (the content hash's order), typed by the
+        schema; with `content`, without the data-version counter."""
+        table = TABLES_BY_NAME[name]
+        schema = arrow_schema(table)
+        query = sorted_select(table, self.dialect,
+                              self._content_filter(name) if content else "")
+        for batch in arrow_batches(self.con, query, size or BATCH_ROWS):
+            yield batch.cast(schema)
+
+    def content_hash(self, names: Sequence[str]) -> str:
+        digest = ContentHash()
+        for table in TABLES:
+            if table.name in names:
+                for _batch in digest.table(table.name, self.count(table.name, content=True),
+                                           self.batches(table.name, content=True)):
+                    pass
+        return digest.hexdigest()
 
 
 # Locations whose schema version this process has checked (once each, not on every read).
@@ -783,27 +828,41 @@ class Store:
             return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
                     for t in TABLES_BY_NAME}
 
-    # --- whole-store transfer (backup, restore, copy-store) ------------------------------
+    # --- whole-store transfer (backup, restore, copy-store), streamed ------------------
 
-    def read_tables(self) -> dict[str, pa.Table]:
-        """Every table as Arrow, typed by the schema, all from one consistent snapshot."""
+    @contextmanager
+    def reading(self) -> Iterator[TableReader]:
+        """Every table readable in batches, all from one consistent snapshot, while planners
+        go on writing."""
         with self.engine.transaction() as con:
             snapshot_read = SNAPSHOT_READ[self.dialect]
             if snapshot_read:
                 con.execute(snapshot_read)
             self._verify(con)
-            out = {}
-            for table in TABLES:
-                cols = ", ".join(table.names)
-                got = con.sql(f"SELECT {cols} FROM {table.name}").to_arrow_table()
-                out[table.name] = got.cast(arrow_schema(table))
-            return out
+            yield TableReader(con, self.dialect)
 
-    def replace_tables(self, tables: dict[str, pa.Table], *, replace: bool = False) -> None:
-        """Make this store hold exactly `tables` (a whole store), in one transaction.
+    def read_tables(self) -> dict[str, pa.Table]:
+        """Every table as one Arrow table (small stores and tests; transfers stream)."""
+        with self.reading() as reader:
+            return {t.name: pa.Table.from_batches(list(reader.batches(t.name)),
+                                                  schema=arrow_schema(t)) for t in TABLES}
 
-        Refuses a store that already holds uploads unless `replace`; the data version moves
-        past both the old and the restored one, so every app replica reloads.
+    def content_hash(self) -> str:
+        with self.reading() as reader:
+            return reader.content_hash([t.name for t in TABLES])
+
+    def replace_tables(
+        self, tables: Mapping[str, pa.Table | Iterable[pa.RecordBatch]], *,
+        replace: bool = False, content_sha256: str | None = None,
+        hashed: Sequence[str] | None = None,
+    ) -> str:
+        """Make this store hold exactly `tables` (a whole store; a table not given is left
+        empty), streamed in batches, in one transaction; returns the content hash of what it
+        now holds, over the `hashed` tables (default: all).
+
+        Refuses a store that already holds uploads unless `replace`; with `content_sha256`,
+        a result that hashes differently is rolled back. The data version moves past both
+        the old and the restored one, so every app replica reloads.
         """
         self.migrate()
         with self.transaction() as con:
@@ -816,22 +875,29 @@ class Store:
             old_version = int(_value(con.execute(
                 "SELECT value FROM meta WHERE key = 'data_version'")))
             for table in TABLES:
-                incoming = tables[table.name].select(table.names).cast(arrow_schema(table))
                 con.execute(f"DELETE FROM {table.name}")
-                con.register("incoming_rows", incoming)
-                cols = ", ".join(table.names)
-                con.execute(
-                    f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM incoming_rows")
-                con.unregister("incoming_rows")
-            restored = int(_value(con.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'")))
-            con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'",
-                        [str(max(old_version, restored) + 1)])
+                given = tables.get(table.name, ())
+                batches = given.to_batches() if isinstance(given, pa.Table) else given
+                schema = arrow_schema(table)
+                for batch in batches:
+                    rows = pa.Table.from_batches([batch]).select(table.names).cast(schema)
+                    append_rows(con, table.name, rows)
+            restored = _one(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
+            new_version = str(max(old_version, int(restored[0]) if restored else 0) + 1)
+            con.execute("DELETE FROM meta WHERE key = 'data_version'")
+            con.execute("INSERT INTO meta VALUES ('data_version', ?)", [new_version])
             for sequence, (table_name, column) in SEQUENCES.items():
                 top = con.execute(
                     f"SELECT coalesce(max({column}), 0) FROM {table_name}").fetchall()[0][0]
                 for statement in reset_sequence(sequence, int(top) + 1, self.dialect):
                     con.execute(statement).fetchall()
+            got = TableReader(con, self.dialect).content_hash(
+                list(hashed) if hashed is not None else [t.name for t in TABLES])
+            if content_sha256 is not None and got != content_sha256:
+                raise StoreError(
+                    f"the rows written to {self.label} hash to {got[:12]}…, not "
+                    f"{content_sha256[:12]}… as their source; nothing was written")
+        return got
 
     # --- planners' data entry (ingest) --------------------------------------------------
 

@@ -308,6 +308,40 @@ class PgConnection:
     def unregister(self, name: str) -> None:
         self.conn.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def arrow_batches(self, sql: str, size: int) -> Iterator[pa.Table]:
+        """A query's rows in slices of `size` through a server-side cursor: a table larger
+        than memory streams (must run inside a transaction, as every connection here does)."""
+        with self.conn.cursor(name="indicators_stream") as cur:
+            cur.itersize = size
+            cur.execute(sql)
+            while True:
+                rows = cur.fetchmany(size)
+                if not rows:
+                    break
+                yield arrow_from(cur.description, rows)
+
+
+def arrow_batches(con: Any, sql: str, size: int) -> Iterator[pa.RecordBatch]:
+    """A query's rows as Arrow record batches of at most `size` rows, never all at once."""
+    if isinstance(con, PgConnection):
+        for table in con.arrow_batches(sql, size):
+            yield from table.to_batches()
+    else:
+        yield from con.sql(sql).to_arrow_reader(size)
+
+
+def append_rows(con: Any, table_name: str, batch: pa.Table) -> None:
+    """Append a batch to a table: COPY straight in on PostgreSQL, a registered view on DuckDB."""
+    if isinstance(con, PgConnection):
+        con.copy_in(table_name, batch)
+        return
+    cols = ", ".join(batch.column_names)
+    con.register("incoming_rows", batch)
+    try:
+        con.execute(f"INSERT INTO {table_name} ({cols}) SELECT {cols} FROM incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
 
 _pools: dict[str, Any] = {}
 _pools_guard = threading.Lock()

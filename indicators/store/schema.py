@@ -224,5 +224,17 @@ SNAPSHOT_READ = {
     DUCKDB: None,
     POSTGRESQL: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
 }
+# Rows in one order on every backend, for the content hash: text by bytes (PostgreSQL would
+# otherwise sort by its locale's collation), nulls last.
+TEXT_ORDER = {DUCKDB: "", POSTGRESQL: ' COLLATE "C"'}
+
+
+def sorted_select(table: Table, dialect: str, where: str = "") -> str:
+    order = ", ".join(f"{c.name}{TEXT_ORDER[dialect] if c.type == 'str' else ''} NULLS LAST"
+                      for c in table.columns)
+    return (f"SELECT {', '.join(table.names)} FROM {table.name}"
+            f"{' WHERE ' + where if where else ''} ORDER BY {order}")
+
+
 # Two `init-db` at once (two replicas starting) must not both create the tables.
 LOCK_SCHEMA = {DUCKDB: None, POSTGRESQL: "SELECT pg_advisory_xact_lock(74210011)"}

@@ -1,15 +1,22 @@
 """Whole-store moves: backup (Parquet per table + a manifest with sha256), restore, and
 copy-store between backends. No SQL here: the store reads and replaces its tables.
 
-A content hash, computed the same way on every backend, proves a copy or a restore holds
-what the source held: rows sorted by value (not by a server's collation), every table in
-schema order, the data-version counter left out (it is a cache key, not content).
+Every move streams: tables go through in record batches (``store.BATCH_ROWS`` rows), a
+Parquet writer per table, so a store larger than memory can be backed up, restored and
+copied. A content hash (``digest.py``), computed the same way on every backend while the rows
+pass, proves a copy or a restore holds what the source held; a restore or copy whose result
+hashes differently is rolled back.
+
+A backup of an older schema version is restored by upgrading it: the tables added since were
+empty then (no accounts: review off, every upload published) and are restored empty; a
+backup of a newer version than this program knows is refused, naming both versions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import SCHEMA_VERSION, Store, StoreError
-from .schema import TABLES
+from . import BATCH_ROWS, SCHEMA_VERSION, Store, StoreError, TableReader
+from .digest import ContentHash
+from .schema import TABLE_SINCE, TABLES, TABLES_BY_NAME, arrow_schema
 
 FORMAT = "indicators-backup"
 FORMAT_VERSION = 1
@@ -33,15 +41,14 @@ def _content_rows(name: str, table: pa.Table) -> pa.Table:
 
 
 def content_hash(tables: dict[str, pa.Table]) -> str:
-    h = hashlib.sha256()
+    """The content hash of whole tables in memory (the same as a store's, streamed)."""
+    digest = ContentHash()
     for spec in TABLES:
-        rows = _content_rows(spec.name, tables[spec.name])
-        h.update(f"\x00{spec.name}:{rows.num_rows}\x00".encode())
-        for batch in rows.to_batches(max_chunksize=100_000):
-            for column in batch.columns:
-                h.update(json.dumps(column.to_pylist(), default=str,
-                                    ensure_ascii=False).encode())
-    return h.hexdigest()
+        if spec.name in tables:
+            rows = _content_rows(spec.name, tables[spec.name])
+            for _batch in digest.table(spec.name, rows.num_rows, rows.to_batches()):
+                pass
+    return digest.hexdigest()
 
 
 def counts_of(tables: dict[str, pa.Table]) -> dict[str, int]:
@@ -68,30 +75,35 @@ def _file_sha256(path: Path) -> str:
 
 
 def backup(store: Store, out: Path) -> dict[str, object]:
-    """Write every table to OUT/<table>.parquet and then the manifest (last, so a backup
-    cut short has none and is not taken for a whole one)."""
+    """Write every table to OUT/<table>.parquet, batch by batch, and then the manifest (last,
+    so a backup cut short has none and is not taken for a whole one)."""
     if out.exists() and any(out.iterdir()):
         raise StoreError(f"{out} is not empty; choose a new folder for the backup")
-    tables = store.read_tables()
     out.mkdir(parents=True, exist_ok=True)
     entries = {}
-    for spec in TABLES:
-        path = out / f"{spec.name}.parquet"
-        pq.write_table(tables[spec.name], path)
-        entries[spec.name] = {"file": path.name, "rows": tables[spec.name].num_rows,
-                              "sha256": _file_sha256(path)}
+    digest = ContentHash()
+    with store.reading() as reader:
+        for spec in TABLES:
+            path = out / f"{spec.name}.parquet"
+            rows = 0
+            with pq.ParquetWriter(path, arrow_schema(spec)) as writer:
+                for batch in _hashed(digest, reader, spec.name, reader.count(spec.name)):
+                    writer.write_batch(batch)  # one row group per batch: bounded memory
+                    rows += batch.num_rows
+            entries[spec.name] = {"file": path.name, "rows": rows,
+                                  "sha256": _file_sha256(path)}
     manifest = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
         "created_at": datetime.now().isoformat(timespec="seconds"), "source": store.label,
-        "content_sha256": content_hash(tables), "tables": entries,
+        "content_sha256": digest.hexdigest(), "tables": entries,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
                                 encoding="utf-8")
     return manifest
 
 
-def read_backup(folder: Path) -> tuple[dict[str, object], dict[str, pa.Table]]:
-    """The manifest and the tables, each file checked against its sha256 first."""
+def read_manifest(folder: Path) -> dict[str, object]:
+    """The manifest, with every file it names checked against its sha256 (streamed)."""
     path = folder / MANIFEST
     if not path.is_file():
         raise StoreError(f"{folder} has no {MANIFEST}: not a backup, or one cut short")
@@ -101,34 +113,70 @@ def read_backup(folder: Path) -> tuple[dict[str, object], dict[str, pa.Table]]:
         raise StoreError(f"{path} cannot be read: {exc}") from exc
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise StoreError(f"{path} is not a backup this program can read")
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
         raise StoreError(
-            f"the backup has schema version {manifest.get('schema_version')}; this program "
-            f"knows {SCHEMA_VERSION}")
-    tables = {}
+            f"the backup has schema version {version}; this program knows versions 1 to "
+            f"{SCHEMA_VERSION}: restore it with a newer program")
     for spec in TABLES:
         entry = manifest["tables"].get(spec.name)
         if entry is None:
+            if TABLE_SINCE.get(spec.name, 1) > version:
+                continue  # added after the backup was made: restored empty
             raise StoreError(f"the backup lacks the table {spec.name}")
         file = folder / entry["file"]
         if not file.is_file() or _file_sha256(file) != entry["sha256"]:
             raise StoreError(f"{file.name} is missing or damaged (its sha256 does not match "
                              "the manifest); nothing was restored")
-        tables[spec.name] = pq.read_table(file)
-    if content_hash(tables) != manifest["content_sha256"]:
-        raise StoreError("the backup's content does not match its manifest; nothing was "
-                         "restored")
-    return manifest, tables
+    return manifest
+
+
+def _file_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    yield from pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)
 
 
 def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
-    manifest, tables = read_backup(folder)
-    store.replace_tables(tables, replace=replace)
-    return Moved(counts_of(tables), str(manifest["content_sha256"]),
-                 content_hash(store.read_tables()))
+    manifest = read_manifest(folder)
+    entries = manifest["tables"]
+    assert isinstance(entries, dict)
+    expected = str(manifest["content_sha256"])
+    try:
+        got = store.replace_tables(
+            {name: _file_batches(folder / e["file"]) for name, e in entries.items()},
+            replace=replace, content_sha256=expected, hashed=list(entries))
+    except StoreError as exc:
+        if "hash to" in str(exc):
+            raise StoreError("the backup's content does not match its manifest; nothing "
+                             "was restored") from exc
+        raise
+    return Moved({spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
+                  for spec in TABLES}, expected, got)
 
 
 def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
-    tables = source.read_tables()
-    target.replace_tables(tables, replace=replace)
-    return Moved(counts_of(tables), content_hash(tables), content_hash(target.read_tables()))
+    """Stream every table from one snapshot of `source` into `target` (one transaction),
+    hashing the rows as they pass; the target's hash is taken before it commits."""
+    digest = ContentHash()
+    counts: dict[str, int] = {}
+    with source.reading() as reader:
+        streams = {}
+        for spec in TABLES:
+            counts[spec.name] = reader.count(spec.name)
+            streams[spec.name] = _hashed(digest, reader, spec.name, counts[spec.name])
+        got = target.replace_tables(streams, replace=replace)
+    return Moved(counts, digest.hexdigest(), got)
+
+
+def _hashed(digest: ContentHash, reader: TableReader, name: str, num_rows: int
+            ) -> Iterator[pa.RecordBatch]:
+    """The table's batches; the content hash sees them as they pass (meta, a few rows,
+    without its version counter)."""
+    if name != "meta":
+        yield from digest.table(name, num_rows, reader.batches(name))
+        return
+    meta = pa.Table.from_batches(list(reader.batches("meta")),
+                                 schema=arrow_schema(TABLES_BY_NAME["meta"]))
+    yield from meta.to_batches()
+    content = _content_rows("meta", meta)
+    for _b in digest.table("meta", content.num_rows, content.to_batches()):
+        pass
