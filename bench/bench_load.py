@@ -1,22 +1,27 @@
 """Many people at once: N headless browser sessions open the overview and a domain page.
 
-    .venv/bin/python bench/bench_load.py [--sessions 20] [--timeout 240]
+    .venv/bin/python bench/bench_load.py [--sessions 20] [--ramp 10] [--timeout 300]
+                                         [--budget 1500]
 
 Two set-ups, each on the real catalog and published figures:
   * one replica on DuckDB (the default, one machine);
   * two replicas on one PostgreSQL store (a throwaway server started here, stopped at the
     end), sessions spread over them as sticky sessions behind a proxy would be.
 Every session is its own browser context (its own Streamlit session) in one headless
-Chromium; all start together. For each page the time to first chart is measured: from
-navigation until the first plotly chart has drawn. Errors (a page with no chart, a Streamlit
-exception, a time-out) are counted. Everything runs on 127.0.0.1 and stops by itself:
-each page has a time limit, and the whole run is bounded by --timeout per set-up.
+Chromium; they arrive spread over --ramp seconds (people do not click in the same
+millisecond). For each page the time to first chart is measured: from navigation until the
+first plotly chart has drawn. Errors (a page with no chart, a Streamlit exception, a
+time-out) are counted. Everything runs on 127.0.0.1 and stops by itself: each page has a
+time limit, each set-up --timeout, and the whole run --budget. When fewer than half the
+pages of a set-up drew a chart, it is run again with half the sessions (while the budget
+lasts), so the output says what the machine bore, with the load average as the reason.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -61,8 +66,14 @@ async def _session(browser: object, base: str, page_timeout: float,
         await context.close()
 
 
+async def _arrive(delay: float, browser: object, base: str, page_timeout: float,
+                  times: list[float], errors: list[str]) -> None:
+    await asyncio.sleep(delay)
+    await _session(browser, base, page_timeout, times, errors)
+
+
 async def _load(urls: list[str], sessions: int, page_timeout: float,
-                total_timeout: float) -> tuple[list[float], list[str], float]:
+                total_timeout: float, ramp: float) -> tuple[list[float], list[str], float]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -75,7 +86,8 @@ async def _load(urls: list[str], sessions: int, page_timeout: float,
             await asyncio.gather(*(_session(browser, u, page_timeout, [], []) for u in urls))
             start = time.monotonic()
             tasks = [asyncio.create_task(
-                _session(browser, urls[i % len(urls)], page_timeout, times, errors))
+                _arrive(ramp * i / sessions, browser, urls[i % len(urls)], page_timeout,
+                        times, errors))
                 for i in range(sessions)]
             _, pending = await asyncio.wait(tasks, timeout=total_timeout)
             for task in pending:
@@ -96,16 +108,42 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def report(name: str, times: list[float], errors: list[str], wall: float, n: int) -> None:
+def _load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def report(name: str, times: list[float], errors: list[str], wall: float, n: int,
+           load: str) -> None:
     expected = n * len(PAGES)
     if times:
-        print(f"{name:<28} {n:>3} sessions  {len(times):>3}/{expected} pages  "
-              f"median {statistics.median(times):5.2f} s  p95 {_p95(times):5.2f} s  "
-              f"errors {len(errors)}  wall {wall:5.1f} s")
+        print(f"{name:<24} {n:>3} sessions  {len(times):>3}/{expected} pages  "
+              f"median {statistics.median(times):5.1f} s  p95 {_p95(times):5.1f} s  "
+              f"errors {len(errors)}  wall {wall:5.1f} s  load {load}", flush=True)
     else:
-        print(f"{name:<28} {n:>3} sessions  no page drew a chart; errors {len(errors)}")
+        print(f"{name:<24} {n:>3} sessions  no page drew a chart; errors {len(errors)}  "
+              f"load {load}", flush=True)
     for e in sorted(set(errors))[:5]:
-        print(f"    {e}")
+        print(f"    {errors.count(e)} x {e}", flush=True)
+
+
+def run_setup(name: str, location: str, count: int, sessions: int,
+              args: argparse.Namespace, deadline: float) -> None:
+    """Run a set-up; halve the sessions while fewer than half the pages drew a chart."""
+    n = sessions
+    while n >= 1:
+        with replicas(location, count) as urls:
+            before = _load_average()
+            times, errors, wall = asyncio.run(
+                _load(urls, n, args.page_timeout, args.timeout, args.ramp))
+        report(name, times, errors, wall, n, f"{before} -> {_load_average()}")
+        if len(times) * 2 >= n * len(PAGES):
+            return
+        if n == 1 or time.monotonic() + args.timeout + 60 > deadline:
+            print(f"    (stopped: {'budget spent' if n > 1 else 'one session is the floor'};"
+                  f" {os.cpu_count()} cores, load average {_load_average()})", flush=True)
+            return
+        n //= 2
+        print(f"    fewer than half the pages drew a chart: trying {n} sessions", flush=True)
 
 
 @contextmanager
@@ -117,9 +155,13 @@ def replicas(location: str, count: int) -> Iterator[list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--ramp", type=float, default=10,
+                        help="seconds over which the sessions arrive")
     parser.add_argument("--page-timeout", type=float, default=120)
     parser.add_argument("--timeout", type=float, default=300, help="per set-up, seconds")
+    parser.add_argument("--budget", type=float, default=1500, help="whole run, seconds")
     args = parser.parse_args()
+    deadline = time.monotonic() + args.budget
 
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
         duck = str(Path(tmp) / "bench.duckdb")
@@ -132,13 +174,11 @@ def main() -> int:
             build_database(Store(pg))
             dispose(pg)
             print(f"time to first chart, overview then a domain page, {args.sessions} "
-                  "concurrent browser sessions (2 cores shared by app, database, browser)")
+                  f"browser sessions arriving over {args.ramp:g} s ({os.cpu_count()} cores "
+                  "shared by app, database, browser)", flush=True)
             for name, location, count in (("DuckDB, 1 replica", duck, 1),
                                           ("PostgreSQL, 2 replicas", pg, 2)):
-                with replicas(location, count) as urls:
-                    times, errors, wall = asyncio.run(
-                        _load(urls, args.sessions, args.page_timeout, args.timeout))
-                report(name, times, errors, wall, args.sessions)
+                run_setup(name, location, count, args.sessions, args, deadline)
         finally:
             stop_server(server)
     return 0

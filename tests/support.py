@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -36,12 +37,16 @@ def free_port() -> int:
 def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL."""
     port = free_port()
+    # The server's output goes to a file, not a pipe: nobody reads a pipe while the app runs,
+    # and once its 64 KB buffer fills (a warning per page run, many sessions) the server
+    # blocks on its next log line and every page hangs.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "serve.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -54,7 +59,8 @@ def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[s
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                log.seek(0)
+                out = log.read().decode(errors="replace")
                 raise RuntimeError(f"streamlit did not start:\n{out}")
             time.sleep(0.3)
         yield url
@@ -64,6 +70,7 @@ def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[s
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextmanager
