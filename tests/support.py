@@ -40,37 +40,36 @@ def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[s
     # The server's output goes to a file, not a pipe: nobody reads a pipe while the app runs,
     # and once its 64 KB buffer fills (a warning per page run, many sessions) the server
     # blocks on its next log line and every page hangs.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "serve.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                out = log.read().decode(errors="replace")
-                raise RuntimeError(f"streamlit did not start:\n{out}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "serve.py"),
+             "--server.address", "127.0.0.1", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    out = log.read().decode(errors="replace")
+                    raise RuntimeError(f"streamlit did not start:\n{out}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @contextmanager
