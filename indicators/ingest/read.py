@@ -217,7 +217,8 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
         raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})], info)
     table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
     # One search of the bytes spares a regex over every cell of a file with none.
-    invisible = any(ch.encode() in utf8 for ch in _INVISIBLE_CHARS)
+    # (A file of plain ASCII, checked at memory speed, has none.)
+    invisible = not utf8.isascii() and any(ch.encode() in utf8 for ch in _INVISIBLE_CHARS)
     return _split_header(table, np.arange(1, table.num_rows + 1), info, [],
                          invisible=invisible)
 
