@@ -2,11 +2,14 @@
 
 A file repeats a few dozen names, periods, units and qualifiers. Each distinct text is
 resolved once in Python, by the catalog's own matching (OpenCC, NFKC, aliases), into a small
-lookup table; numbers written plainly (nearly all of a big file) are cast in SQL, the rest
-("约5", ">98", "4.5万亿元") parsed once per distinct text. One DuckDB query over the rows
-(an Arrow table, read without a copy) then joins the lookups, converts units, and evaluates
-every rule of ``rules.RULES``, in parallel and without a Python object per row. Only the
-first `limit` broken rows are materialised for the problem table; the rest are counted.
+lookup table; the rows reach those answers as Arrow dictionary columns (the row's code into
+the column's distinct texts, the lookup as the dictionary), so no join and no copy is made.
+Numbers written plainly (nearly all of a big file) are cast in one pass, the rest ("约5",
+">98", "4.5万亿元") parsed once per distinct text; a figure given twice is found by counting
+one integer per (indicator, region, period). One DuckDB query over the rows then converts
+units and evaluates every rule of ``rules.RULES``, in parallel and without a Python object
+per row. Only the first `limit` broken rows are materialised for the problem table; the
+rest are counted.
 
 The DuckDB here is an in-memory scratch database, never the store's file: the store (and
 whatever backend it has) sees only rows that passed.
@@ -341,29 +344,35 @@ def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray
     """Per row, the first row (position and Excel row) giving the same (indicator, region,
     period), where that figure is given more than once; null elsewhere."""
     n = len(excel_row)
+    none = pa.nulls(n, pa.int64())
+    sizes = [int(ks[f].max(initial=-1)) + 1 for f in ("indicator", "region", "period")]
+    rows = np.flatnonzero((ks["indicator"] >= 0) & (ks["region"] >= 0) & (ks["period"] >= 0))
+    if not rows.size:
+        return none, none
+    # One integer per figure: a figure given twice is an integer seen twice.
+    figure = ((ks["indicator"][rows] * sizes[1] + ks["region"][rows]) * sizes[2]
+              + ks["period"][rows])
+    if sizes[0] * sizes[1] * sizes[2] <= 1 << 22:  # a count per possible figure, no sort
+        counts = np.bincount(figure)
+        if counts.max() < 2:
+            return none, none
+        repeated = counts[figure] > 1
+        rows, figure = rows[repeated], figure[repeated]
+    order = np.argsort(figure, kind="stable")  # within a figure, file order
+    ordered = figure[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    starts = np.flatnonzero(new)
+    sizes_of = np.diff(np.r_[starts, len(ordered)])
+    if sizes_of.max(initial=0) < 2:
+        return none, none
+    group = np.cumsum(new) - 1
+    in_order = rows[order]
     first_rn = np.full(n, -1, dtype=np.int64)
     first_row = np.zeros(n, dtype=np.int64)
-    sizes = [int(ks[f].max(initial=-1)) + 1 for f in ("region", "period")]
-    valid = (ks["indicator"] >= 0) & (ks["region"] >= 0) & (ks["period"] >= 0)
-    rows = np.flatnonzero(valid)
-    if rows.size:
-        # One integer per figure: grouping it finds every figure given twice.
-        figure = ((ks["indicator"][rows] * sizes[0] + ks["region"][rows]) * sizes[1]
-                  + ks["period"][rows])
-        space = (int(ks["indicator"].max()) + 1) * sizes[0] * sizes[1]
-        _present, combo = _distinct_combos(figure, space)
-        counts = np.bincount(combo)
-        if counts.max() > 1:
-            repeated = counts[combo] > 1
-            rows, combo = rows[repeated], combo[repeated]
-            order = np.argsort(combo, kind="stable")  # within a figure, file order
-            sorted_combo = combo[order]
-            starts = np.flatnonzero(np.r_[True, sorted_combo[1:] != sorted_combo[:-1]])
-            group = np.cumsum(np.r_[True, sorted_combo[1:] != sorted_combo[:-1]]) - 1
-            in_order = rows[order]
-            first_rn[in_order] = in_order[starts][group]
-            first_row[in_order] = np.minimum.reduceat(excel_row[in_order], starts)[group]
+    first_rn[in_order] = in_order[starts][group]
+    first_row[in_order] = np.minimum.reduceat(excel_row[in_order], starts)[group]
     missing = first_rn < 0
+    # A figure given once is its own first: no rule reads that as a duplicate.
     return (pa.array(first_rn, pa.int64(), mask=missing),
             pa.array(first_row, pa.int64(), mask=missing))
 
