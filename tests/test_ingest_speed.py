@@ -98,3 +98,27 @@ def test_rows_read_in_many_blocks_are_handed_back_in_file_order(catalog: Catalog
     assert result.n_failures == 0 and result.rows is not None
     assert result.rows.column("excel_row").to_pylist() == list(range(2, n + 2))
     assert result.rows.column("value").to_pylist() == [(i % 900) / 10 + 5 for i in range(n)]
+
+
+def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_each(
+) -> None:
+    # 3,000 indicators x 2,000 regions x 2 periods: more possible figures than the counting
+    # shortcut takes, so the rows are sorted instead. Rows 1 and 3 repeat row 0; row 4
+    # repeats row 2; the others are given once.
+    import numpy as np
+
+    from indicators.ingest.resolve import _duplicates
+
+    ks = {"indicator": np.array([2999, 2999, 5, 2999, 5, 5, -1]),
+          "region": np.array([1999, 1999, 1999, 1999, 1999, 1, 0]),
+          "period": np.array([1, 1, 1, 1, 1, 0, 0])}
+    excel_row = np.array([10, 11, 12, 13, 14, 15, 16])
+    first_rn, first_row = _duplicates(ks, excel_row)
+    rn = list(range(7))
+    # A row is refused as a duplicate where rn > first_rn.
+    assert [f is not None and r > f for r, f in zip(rn, first_rn.to_pylist(), strict=True)] == [
+        False, True, False, True, True, False, False]
+    assert first_rn.to_pylist()[1] == first_rn.to_pylist()[3] == 0
+    assert first_rn.to_pylist()[4] == 2
+    assert first_row.to_pylist()[3] == 10 and first_row.to_pylist()[4] == 12
+    assert first_rn.to_pylist()[6] is None  # an unknown indicator is no figure

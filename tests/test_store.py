@@ -155,3 +155,31 @@ def test_a_database_held_by_another_process_is_reported_busy(store):
         holder.kill()
         holder.wait()
     assert Store(store.path).data_version() >= 0
+
+
+def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(store):
+    # Arrow-typed batches reach PostgreSQL as CSV: every text must come back unchanged,
+    # an empty text stays empty and a missing one stays missing, ids as dictionary columns.
+    import pyarrow as pa
+
+    sources = ['a,b', 'say "hi"', "line\nbreak", "", None]
+    table = pa.table({
+        "indicator_id": pa.array(["fibre_village_share"] * 5).dictionary_encode(),
+        "region_code": pa.array(["110000"] * 5).dictionary_encode(),
+        "period": pa.array(["2001", "2002", "2003", "2004", "2005"]),
+        "t": pa.array([2001.0, 2002.0, 2003.0, 2004.0, 2005.0]),
+        "value": pa.array([0.1, 98.25, -0.0, 1e-7, 50.0]),
+        "qualifier": pa.array([None, "约", None, ">", None], pa.string()),
+        "unit": pa.array(["%"] * 5).dictionary_encode(),
+        "source": pa.array(sources, pa.string()),
+        "note": pa.array([None, "n", None, None, "x,y"], pa.string()),
+    })
+    up = store.write_actuals(table, kind="file", user="t")
+    got = store.upload_rows(up.id)
+    assert up.rows_new == 5
+    assert list(got["period"]) == ["2001", "2002", "2003", "2004", "2005"]
+    assert list(got["value"]) == [0.1, 98.25, 0.0, 1e-7, 50.0]
+    assert [None if pd.isna(s) else s for s in got["source"]] == sources
+    assert [None if pd.isna(q) else q for q in got["qualifier"]] == [None, "约", None, ">", None]
+    assert [None if pd.isna(n) else n for n in got["note"]] == [None, "n", None, None, "x,y"]
+    assert set(got["indicator_id"]) == {"fibre_village_share"}

@@ -174,7 +174,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 1
     pv = preview(store, checked)
     print(f"preview: {pv.new} new, {pv.changed} changed, {pv.unchanged} unchanged "
-          f"({len(checked.rows)} rows)")
+          f"({checked.table.num_rows} rows)")
     changed = pv.rows[pv.rows["change"] == "changed"]
     for rec in changed.head(SHOWN_CHANGES).itertuples(index=False):
         old = f"{rec.old_qualifier or ''}{rec.old_value:g}"

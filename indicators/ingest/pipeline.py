@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,9 @@ class Checked:
 
     file_name: str | None
     sha256: str | None
-    rows: pd.DataFrame  # ACTUAL_COLUMNS + excel_row
+    # ACTUAL_COLUMNS + excel_row (+ sheet): what preview and commit hand the store as it is,
+    # ids, periods and units as dictionary columns; `rows` is the same as a frame.
+    table: pa.Table
     problems: list[Problem] = field(default_factory=list)
     n_problems: int = 0  # all of them; `problems` holds at most MAX_REPORTED
     info: ReadInfo | None = None
@@ -60,10 +63,16 @@ class Checked:
     def ok(self) -> bool:
         return self.n_problems == 0
 
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The checked rows as a frame, made when asked for: a million-row ingest never
+        needs one."""
+        return _frame(self.table)
+
     @classmethod
     def rejected(cls, file_name: str | None, sha: str | None, problems: list[Problem],
                  info: ReadInfo | None = None) -> Checked:
-        empty = pd.DataFrame(columns=[*ACTUAL_COLUMNS, "excel_row"])
+        empty = ACTUAL_SCHEMA.append(pa.field("excel_row", pa.int64())).empty_table()
         return cls(file_name, sha, empty, problems[:MAX_REPORTED], len(problems), info)
 
 
@@ -180,7 +189,7 @@ def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
         out.layout, out.side, out.shape = long.layout, long.side, shape
         return out
     assert result.rows is not None
-    return Checked(file_name, sha256, _frame(result.rows), [], 0, raw.info, long.layout,
+    return Checked(file_name, sha256, result.rows, [], 0, raw.info, long.layout,
                    long.side, shape)
 
 
@@ -269,7 +278,9 @@ def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Option
         out.sheets = reads
         return out
     layouts = {c.layout for _n, c in parts}
-    return Checked(file_name, sha, rows, [], 0, info,
+    table = pa.Table.from_pandas(rows.loc[:, [*ACTUAL_COLUMNS, "excel_row", "sheet"]],
+                                 preserve_index=False)
+    return Checked(file_name, sha, table, [], 0, info,
                    layouts.pop() if len(layouts) == 1 else None, None, None, reads)
 
 
@@ -317,20 +328,18 @@ def _problem(long: LongTable, row: dict[str, Any], code: str, catalog: Catalog) 
 # --- preview and commit ----------------------------------------------------------------------
 
 
-def arrow_rows(rows: pd.DataFrame) -> pa.Table:
-    """The rows as the store takes them (Categoricals decoded to plain strings)."""
-    table = pa.Table.from_pandas(rows.loc[:, list(ACTUAL_COLUMNS)], preserve_index=False)
-    return table.cast(ACTUAL_SCHEMA)
+def arrow_rows(checked: Checked) -> pa.Table:
+    """The rows as the store takes them: no pandas on the way, and dictionary columns kept
+    (both backends read them; a million ids are never spelled out)."""
+    return checked.table.select(list(ACTUAL_COLUMNS))
 
 
 def preview(store: Store, checked: Checked) -> Preview:
     """What committing would do: rows new, changed (old -> new) and unchanged."""
     if not checked.ok:
         raise Rejected(checked.problems)
-    table = arrow_rows(checked.rows).append_column(
-        "excel_row", pa.array(checked.rows["excel_row"].to_numpy(), pa.int64()))
-    if "sheet" in checked.rows.columns:
-        table = table.append_column("sheet", pa.array(checked.rows["sheet"], pa.string()))
+    extra = [c for c in ("excel_row", "sheet") if c in checked.table.column_names]
+    table = checked.table.select([*ACTUAL_COLUMNS, *extra])
     counts, rows = store.diff_preview(table, limit=PREVIEW_LIMIT)
     duplicate = store.find_upload_by_sha(checked.sha256) if checked.sha256 else None
     return Preview(counts, rows, duplicate)
@@ -352,7 +361,7 @@ def commit(
         earlier = store.find_upload_by_sha(checked.sha256)
         if earlier is not None:
             raise DuplicateUpload(earlier)
-    return store.write_actuals(arrow_rows(checked.rows), kind=kind, user=user,
+    return store.write_actuals(arrow_rows(checked), kind=kind, user=user,
                                file_name=checked.file_name, sha256=checked.sha256, note=note)
 
 

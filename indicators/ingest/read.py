@@ -97,7 +97,9 @@ def read_table(
     if len(data) > max_bytes:
         raise Rejected([Problem("too_large", params={
             "size": f"{len(data) / 1024 / 1024:.1f}", "limit": f"{max_bytes / 1024 / 1024:g}"})])
-    if not data.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+    blank = b" \t\r\n\x00" + codecs.BOM_UTF8
+    # The first KiB decides for nearly every file; only a blank start costs a whole copy.
+    if not data[:1024].strip(blank) and not data.strip(blank):
         raise Rejected([Problem("empty_file")])
     if file_name.lower().endswith(".xls") and not is_xlsx(data, file_name):
         raise Rejected([Problem("xls_unsupported")])
@@ -170,14 +172,30 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
     except LookupError as exc:
         raise Rejected([Problem("undecodable", params={"encoding": encoding})]) from exc
     _header_line(data, codec, max_columns)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise Rejected([Problem("undecodable", params={
-            "encoding": codec, "offset": exc.start})]) from exc
-    text = text.lstrip("\ufeff")
-    utf8 = data if codec in ("utf_8", "utf-8") else text.encode("utf-8")
-    lines = [ln for ln in text[:MAX_HEADER_BYTES].splitlines() if ln.strip()]
+
+    def decoded(part: bytes) -> str:
+        try:
+            return part.decode(codec).lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise Rejected([Problem("undecodable", params={
+                "encoding": codec, "offset": exc.start})]) from exc
+
+    if codec in ("utf_8", "utf-8"):
+        # UTF-8 goes to Arrow as it is, and Arrow checks every byte of it: no decoded copy
+        # of a 50 MB file is made unless the plain reader below needs one.
+        utf8, text = data, None
+        head = data[:MAX_HEADER_BYTES]
+        if len(data) > MAX_HEADER_BYTES and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]  # never cut inside a character
+        head_text = decoded(head)
+    else:
+        text = decoded(data)
+        utf8, head_text = text.encode("utf-8"), text[:MAX_HEADER_BYTES]
+
+    def whole() -> str:
+        return text if text is not None else decoded(data)
+
+    lines = [ln for ln in head_text.splitlines() if ln.strip()]
     first_line = lines[0] if lines else ""
     # Over several lines: a yearbook's title line above the header has no delimiter at all.
     delimiter = sniff_delimiter("\n".join(lines[:30]))
@@ -207,17 +225,19 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
         )
     except pa.ArrowInvalid:
         # Shapes the fast reader declines (a lone header with no line end, a cell across
-        # a block boundary): the plain reader takes them, or says where they break.
-        return _read_csv_python(text, delimiter, info)
+        # a block boundary, bytes that are not UTF-8): the plain reader takes them, or
+        # says where they break.
+        return _read_csv_python(whole(), delimiter, info)
     if ragged:
         # Rows with more or fewer cells than the header: the fast reader cannot say where
         # they are, so read again cell by cell to give Excel row numbers.
-        return _read_csv_python(text, delimiter, info)
+        return _read_csv_python(whole(), delimiter, info)
     if table.num_rows > MAX_ROWS + 1:
         raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})], info)
     table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
     # One search of the bytes spares a regex over every cell of a file with none.
-    invisible = any(ch.encode() in utf8 for ch in _INVISIBLE_CHARS)
+    # (A file of plain ASCII, checked at memory speed, has none.)
+    invisible = not utf8.isascii() and any(ch.encode() in utf8 for ch in _INVISIBLE_CHARS)
     return _split_header(table, np.arange(1, table.num_rows + 1), info, [],
                          invisible=invisible)
 

@@ -2,11 +2,14 @@
 
 A file repeats a few dozen names, periods, units and qualifiers. Each distinct text is
 resolved once in Python, by the catalog's own matching (OpenCC, NFKC, aliases), into a small
-lookup table; numbers written plainly (nearly all of a big file) are cast in SQL, the rest
-("约5", ">98", "4.5万亿元") parsed once per distinct text. One DuckDB query over the rows
-(an Arrow table, read without a copy) then joins the lookups, converts units, and evaluates
-every rule of ``rules.RULES``, in parallel and without a Python object per row. Only the
-first `limit` broken rows are materialised for the problem table; the rest are counted.
+lookup table; the rows reach those answers as Arrow dictionary columns (the row's code into
+the column's distinct texts, the lookup as the dictionary), so no join and no copy is made.
+Numbers written plainly (nearly all of a big file) are cast in one pass, the rest ("约5",
+">98", "4.5万亿元") parsed once per distinct text; a figure given twice is found by counting
+one integer per (indicator, region, period). One DuckDB query over the rows then converts
+units and evaluates every rule of ``rules.RULES``, in parallel and without a Python object
+per row. Only the first `limit` broken rows are materialised for the problem table; the
+rest are counted.
 
 The DuckDB here is an in-memory scratch database, never the store's file: the store (and
 whatever backend it has) sees only rows that passed.
@@ -57,18 +60,6 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _keep(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    """A lookup as a table of the scratch database: with its size known, the planner
-    builds each join's hash table on the lookup, never on the million rows."""
-    con.register("lookup", table)
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM lookup")
-    con.unregister("lookup")
-
-
-def _texts(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
-    return [r[0] for r in con.execute(sql).fetchall()]
-
-
 def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
             schema: dict[str, pa.DataType], keyed: str | None = None) -> pa.Table:
     """Each distinct text's answers; with `keyed`, also `k`, a small integer per distinct
@@ -90,102 +81,104 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
                shares_as_fractions: bool, limit: int) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS)."""
     n = table.num_rows
-    cols = {c: table.column(c) for c in ("excel_row", "value")}
-    # Repeated texts become integer codes here (Arrow's hash, one pass a column), so every
-    # join below compares integers, not a million strings.
+    # Repeated texts become integer codes here (Arrow's hash, one pass a column); each
+    # distinct text is resolved once, and its answers reach the rows as Arrow dictionary
+    # columns over those codes: a "join" that copies nothing.
     texts: dict[str, list[str]] = {}
+    codes: dict[str, np.ndarray] = {}
     for c in ("indicator", "region", "period", "unit", "qualifier"):
         encoded = pc.dictionary_encode(table.column(c).combine_chunks())
         texts[c] = encoded.dictionary.to_pylist()
-        cols[c] = encoded.indices
+        codes[c] = encoded.indices.to_numpy().astype(np.int32, copy=False)
+    stored: dict[str, pa.Array | pa.ChunkedArray] = {}
     for c in ("source", "note"):  # stored trimmed; an empty cell is no text
         trimmed = pc.utf8_trim_whitespace(table.column(c))
-        cols[c] = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
-    cols["rn"] = pa.array(np.arange(n, dtype=np.int64))
-    rows = pa.table(cols)
+        stored[c] = pc.if_else(pc.equal(trimmed, ""), None, trimmed)
+    excel_row = table.column("excel_row").to_numpy()
+    ind = {t: match_indicator(catalog, t) for t in texts["indicator"]}
+    units = sorted({t.unit for t in catalog.targets.values()})
+
+    def indicator_of(text: str) -> dict[str, Any]:
+        target = catalog.targets.get(ind[text] or "")
+        found = bounds.for_target(target) if target else None
+        return {"id": ind[text], "blank": not text.strip(),
+                "kind": target.kind if target else None,
+                "unit": target.unit if target else None,
+                "unit_k": units.index(target.unit) if target else None,
+                "low": found.low if found else None, "high": found.high if found else None}
+
+    def period_of(text: str) -> dict[str, Any]:
+        try:
+            p = parse_period(text)
+        except PeriodError:
+            return {"label": None, "t": None, "after_today": False, "year": None,
+                    "blank": not text.strip()}
+        return {"label": p.label, "t": p.t, "after_today": p.end > today, "year": p.year,
+                "blank": False}
+
+    def qualifier_of(text: str) -> dict[str, Any]:
+        stored = _QUALIFIERS.get(key(text)) if text.strip() else None
+        return {"q": stored, "bad": bool(text.strip()) and stored is None}
+
+    maps = {
+        "indicator": _lookup(texts["indicator"], indicator_of, {
+            "id": pa.string(), "blank": pa.bool_(), "kind": pa.string(), "unit": pa.string(),
+            "unit_k": pa.int32(), "low": pa.float64(), "high": pa.float64()}, keyed="id"),
+        "region": _lookup(texts["region"],
+                          lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
+                          {"code": pa.string(), "blank": pa.bool_()}, keyed="code"),
+        "period": _lookup(texts["period"], period_of, {
+            "label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
+            "year": pa.int64(), "blank": pa.bool_()}, keyed="label"),
+        "qualifier": _lookup(texts["qualifier"], qualifier_of,
+                             {"q": pa.string(), "bad": pa.bool_()}),
+    }
+
+    def of(field: str, column: str) -> pa.DictionaryArray:
+        """Each row's answer for its text: the lookup column as the dictionary."""
+        return pa.DictionaryArray.from_arrays(pa.array(codes[field], pa.int32()),
+                                              maps[field].column(column).combine_chunks())
+
+    values = _values(table.column("value").combine_chunks())
+    ks = {f: _k_of_rows(maps[f], codes[f]) for f in ("indicator", "region", "period")}
+    units_of = _unit_lookup(texts, codes, values, ind, catalog)
+    first_rn, first_row = _duplicates(ks, excel_row)
+    columns: dict[str, Any] = {
+        "rn": pa.array(np.arange(n, dtype=np.int64)), "excel_row": excel_row,
+        "source": stored["source"], "note": stored["note"],
+        "indicator_id": of("indicator", "id"), "indicator_k": of("indicator", "k"),
+        "blank_indicator": of("indicator", "blank"),
+        "region_code": of("region", "code"), "region_k": of("region", "k"),
+        "blank_region": of("region", "blank"),
+        "period": of("period", "label"), "period_k": of("period", "k"), "t": of("period", "t"),
+        "after_today": of("period", "after_today"), "period_year": of("period", "year"),
+        "blank_period": of("period", "blank"),
+        "column_qualifier": of("qualifier", "q"), "qualifier_bad": of("qualifier", "bad"),
+        "factor": units_of("factor"), "written_unit_status": units_of("status"),
+        "kind": of("indicator", "kind"), "unit": of("indicator", "unit"),
+        "unit_k": of("indicator", "unit_k"), "plausible_low": of("indicator", "low"),
+        "plausible_high": of("indicator", "high"),
+        "first_rn": first_rn, "first_row": first_row, **values.columns,
+    }
     con = connect()
     try:
-        con.register("long", rows)
-        ind = {t: match_indicator(catalog, t) for t in texts["indicator"]}
-        units = sorted({t.unit for t in catalog.targets.values()})
-
-        def indicator_of(text: str) -> dict[str, Any]:
-            target = catalog.targets.get(ind[text] or "")
-            found = bounds.for_target(target) if target else None
-            return {"id": ind[text], "blank": not text.strip(),
-                    "kind": target.kind if target else None,
-                    "unit": target.unit if target else None,
-                    "unit_k": units.index(target.unit) if target else None,
-                    "low": found.low if found else None, "high": found.high if found else None}
-
-        _keep(con, "ind_map", _lookup(texts["indicator"], indicator_of, {
-            "id": pa.string(), "blank": pa.bool_(), "kind": pa.string(), "unit": pa.string(),
-            "unit_k": pa.int32(), "low": pa.float64(), "high": pa.float64()}, keyed="id"))
-        _keep(con, "reg_map", _lookup(
-            texts["region"],
-            lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
-            {"code": pa.string(), "blank": pa.bool_()}, keyed="code"))
-
-        def period_of(text: str) -> dict[str, Any]:
-            try:
-                p = parse_period(text)
-            except PeriodError:
-                return {"label": None, "t": None, "after_today": False, "year": None,
-                        "blank": not text.strip()}
-            return {"label": p.label, "t": p.t, "after_today": p.end > today, "year": p.year,
-                    "blank": False}
-
-        _keep(con, "per_map", _lookup(
-            texts["period"], period_of,
-            {"label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
-             "year": pa.int64(), "blank": pa.bool_()}, keyed="label"))
-
-        def qualifier_of(text: str) -> dict[str, Any]:
-            stored = _QUALIFIERS.get(key(text)) if text.strip() else None
-            return {"q": stored, "bad": bool(text.strip()) and stored is None}
-
-        _keep(con, "q_map", _lookup(texts["qualifier"], qualifier_of,
-                                    {"q": pa.string(), "bad": pa.bool_()}))
-
-        def value_of(text: str) -> dict[str, Any]:
-            cell = parse_value(text)
-            unit = "%" if cell.percent else cell.unit
-            return {"number": cell.value, "qualifier": cell.qualifier, "percent": cell.percent,
-                    "cell_unit": unit or "", "blank": not text.strip()}
-
-        # Only cells that are not plain numbers: "约5", ">98", "98%", "", "n/a".
-        _keep(con, "val_map", _lookup(
-            _texts(con, "SELECT DISTINCT value FROM long "
-                        f"WHERE NOT regexp_matches(value, '{_PLAIN_SQL}')"),
-            value_of, {"number": pa.float64(), "qualifier": pa.string(),
-                       "percent": pa.bool_(), "cell_unit": pa.string(), "blank": pa.bool_()}))
-        _keep(con, "unit_map", _unit_map(con, ind, texts, catalog))
-        # One BIGINT per (indicator, region, period): grouping it finds every figure given
-        # twice without a window over the whole, wide relation.
-        sizes = [con.execute(f"SELECT count(DISTINCT k) + 1 FROM {m}").fetchall()[0][0]
-                 for m in ("reg_map", "per_map")]
-        figure = f"(i.k * {sizes[0]} + g.k) * {sizes[1]} + p.k"
-        con.execute(_DUPLICATES_SQL.format(figure=figure))
+        con.register("checked_rows", pa.table(columns))
         con.execute(_CHECK_SQL.format(
-            figure=figure, as_fractions="true" if shares_as_fractions else "false",
+            number=values.sql, as_fractions="true" if shares_as_fractions else "false",
             first=bounds.first_year, last=bounds.last_year(today)))
-        # One pass gives the rows and, per row, how many rules it breaks; nothing of the
-        # whole relation is kept in the scratch database. Ids, periods, units and
-        # qualifiers leave as small integer codes into the lookups (-1: none), not as a
-        # million strings each: the rows are then Arrow dictionary columns.
+        # One pass gives, per row, how many rules it breaks, the number in the catalog unit
+        # and the qualifier as a small code (-1: none); nothing is kept in the scratch
+        # database, and without a join the rows come back in file order.
         qualifiers = sorted(set(_QUALIFIERS.values()))
         listed = "[" + ", ".join(f"'{q}'" for q in qualifiers) + "]"
-        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken,
-                          indicator_k, region_k, period_k, unit_k,
-                          coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k,
-                          t, value, excel_row
+        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken, value,
+                          coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k
                           FROM valued""").to_arrow_table()
-        n_broken = out.column("n_broken")
-        n_failures = int(pc.sum(n_broken).as_py() or 0)
+        n_broken = out.column("n_broken").to_numpy()
+        n_failures = int(n_broken.sum())
         rn = out.column("rn").to_numpy()
         if n_failures:
-            shown = np.sort(rn[np.asarray(pc.greater(n_broken, 0).to_numpy(
-                zero_copy_only=False), dtype=bool)])[:limit]
+            shown = np.sort(rn[n_broken > 0])[:limit]
             del out
             con.register("shown", pa.table({"rn": pa.array(shown, pa.int64())}))
             # Only these rows are worked out in full, however many are broken.
@@ -195,52 +188,136 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Outcome(n_failures, failing, None)
-
-        def in_file_order(column: str, dtype: type) -> np.ndarray:
-            # Parallel joins may hand rows back out of file order; `rn` says where each
-            # belongs, so putting them back is one scatter, not a sort. Every value is
-            # set: a row that passed has its ids, period, unit and number.
-            values = out.column(column).to_numpy().astype(dtype, copy=False)
-            placed = np.empty_like(values)
-            placed[rn] = values
-            return placed
-
-        def texts_of(lookup: str, value: str) -> list[str]:
-            return _texts(con, f"SELECT {value} FROM {lookup} WHERE k IS NOT NULL "
-                               f"GROUP BY k, {value} ORDER BY k")
-
-        def decoded(codes: np.ndarray, dictionary: list[str]) -> pa.DictionaryArray:
-            return pa.DictionaryArray.from_arrays(
-                pa.array(codes, pa.int32(), mask=codes < 0), pa.array(dictionary, pa.string()))
-
-        return Outcome(0, [], pa.table({
-            "indicator_id": decoded(in_file_order("indicator_k", np.int32),
-                                    texts_of("ind_map", "id")),
-            "region_code": decoded(in_file_order("region_k", np.int32),
-                                   texts_of("reg_map", "code")),
-            "period": decoded(in_file_order("period_k", np.int32), texts_of("per_map", "label")),
-            "t": in_file_order("t", np.float64), "value": in_file_order("value", np.float64),
-            "qualifier": decoded(in_file_order("qualifier_k", np.int32), qualifiers),
-            "unit": decoded(in_file_order("unit_k", np.int32), units),
-            "source": rows.column("source"), "note": rows.column("note"),
-            "excel_row": in_file_order("excel_row", np.int64),
-        }))
     finally:
         con.close()
+    in_order = bool((rn == np.arange(n)).all())
+
+    def in_file_order(column: str, dtype: type) -> np.ndarray:
+        # A scan hands rows back in order; should a parallel plan not, `rn` says where
+        # each belongs, and putting them back is one scatter, not a sort.
+        got = out.column(column).to_numpy().astype(dtype, copy=False)
+        if in_order:
+            return got
+        placed = np.empty_like(got)
+        placed[rn] = got
+        return placed
+
+    def decoded(k: np.ndarray, lookup: pa.Table, column: str) -> pa.DictionaryArray:
+        # k numbers the distinct answers in sorted order (see _lookup).
+        dictionary = sorted({v for v in lookup.column(column).to_pylist() if v is not None})
+        return pa.DictionaryArray.from_arrays(pa.array(k.astype(np.int32), mask=k < 0),
+                                              pa.array(dictionary, pa.string()))
+
+    unit_k = np.asarray(maps["indicator"].column("unit_k").fill_null(-1).to_numpy(),
+                        dtype=np.int32)[codes["indicator"]]
+    t = np.asarray(maps["period"].column("t").fill_null(np.nan).to_numpy(),
+                   dtype=np.float64)[codes["period"]]
+    qualifier_k = in_file_order("qualifier_k", np.int32)
+    return Outcome(0, [], pa.table({
+        "indicator_id": decoded(ks["indicator"], maps["indicator"], "id"),
+        "region_code": decoded(ks["region"], maps["region"], "code"),
+        "period": decoded(ks["period"], maps["period"], "label"),
+        "t": t, "value": in_file_order("value", np.float64),
+        "qualifier": pa.DictionaryArray.from_arrays(
+            pa.array(qualifier_k, pa.int32(), mask=qualifier_k < 0),
+            pa.array(qualifiers, pa.string())),
+        "unit": pa.DictionaryArray.from_arrays(pa.array(unit_k, pa.int32(), mask=unit_k < 0),
+                                               pa.array(units, pa.string())),
+        "source": stored["source"], "note": stored["note"], "excel_row": excel_row,
+    }))
 
 
-def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
-              texts: dict[str, list[str]], catalog: Catalog) -> pa.Table:
+def _k_of_rows(lookup: pa.Table, codes: np.ndarray) -> np.ndarray:
+    """Each row's `k` (its distinct answer's number; -1: none), as int64."""
+    k = np.asarray(lookup.column("k").fill_null(-1).to_numpy(), dtype=np.int64)
+    return k[codes]
+
+
+@dataclass(frozen=True)
+class _Values:
+    """The value column: numbers per row, and what the rules need of each cell."""
+
+    columns: dict[str, Any]  # added to the rows the rules read
+    sql: str  # raw_number, blank_value, percent, cell_qualifier: SQL over those columns
+    cell_units: list[str]  # the units written in cells; "" first
+    cell_unit_code: np.ndarray  # per row, its position in `cell_units`
+
+
+def _values(col: pa.Array) -> _Values:
+    """Plain numbers (nearly every cell of a big file) are cast at once; the rest ("约5",
+    ">98", "98%", "", "n/a") parsed once per distinct text."""
+    n = len(col)
+    plain = None
+    if not col.null_count:
+        try:
+            plain = pc.cast(col, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            plain = None
+    if plain is not None and bool(pc.all(pc.is_finite(plain)).as_py() or n == 0):
+        # Arrow's number grammar is PLAIN_NUMBER without the spaces: every cell is plain.
+        return _Values({"plain_number": plain},
+                       "plain_number AS raw_number, false AS blank_value, false AS percent, "
+                       "NULL::VARCHAR AS cell_qualifier", [""], np.zeros(n, np.int32))
+    special = pc.invert(pc.match_substring_regex(col, PLAIN_NUMBER))
+    distinct = pc.unique(col.filter(special))
+
+    def value_of(text: str) -> dict[str, Any]:
+        cell = parse_value(text)
+        unit = "%" if cell.percent else cell.unit
+        return {"number": cell.value, "qualifier": cell.qualifier, "percent": cell.percent,
+                "cell_unit": unit or "", "blank": not text.strip(), "found": True}
+
+    val_map = _lookup(distinct.to_pylist(), value_of, {
+        "number": pa.float64(), "qualifier": pa.string(), "percent": pa.bool_(),
+        "cell_unit": pa.string(), "blank": pa.bool_(), "found": pa.bool_()})
+    # A plain cell is in no lookup: its index is null, and so is every answer below.
+    idx = pc.index_in(col, value_set=distinct)
+
+    def of(column: str) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(idx, val_map.column(column).combine_chunks())
+
+    cell_units = ["", *sorted({u for u in val_map.column("cell_unit").to_pylist() if u})]
+    per_text = np.array([cell_units.index(u) for u in val_map.column("cell_unit").to_pylist()]
+                        + [0], dtype=np.int32)
+    row_unit = per_text[np.asarray(idx.fill_null(len(distinct)).to_numpy(), dtype=np.int64)]
+    return _Values(
+        {"value_text": col, "val_found": of("found"), "val_number": of("number"),
+         "val_qualifier": of("qualifier"), "val_percent": of("percent"),
+         "val_blank": of("blank")},
+        "CASE WHEN val_found THEN val_number ELSE TRY_CAST(value_text AS DOUBLE) END "
+        "AS raw_number, coalesce(val_blank, false) AS blank_value, "
+        "coalesce(val_percent, false) AS percent, val_qualifier AS cell_qualifier",
+        cell_units, row_unit)
+
+
+def _distinct_combos(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a small-integer key and each row's position among them."""
+    if space <= 1 << 22:  # a count per possible key: no sort of a million rows
+        present = np.flatnonzero(np.bincount(key, minlength=space))
+        dense = np.full(space, -1, dtype=np.int32)
+        dense[present] = np.arange(len(present), dtype=np.int32)
+        return present, dense[key]
+    present, inverse = np.unique(key, return_inverse=True)
+    return present, inverse.astype(np.int32)
+
+
+def _unit_lookup(texts: dict[str, list[str]], codes: dict[str, np.ndarray], values: _Values,
+                 ind: dict[str, str | None], catalog: Catalog
+                 ) -> Callable[[str], pa.DictionaryArray]:
     """Factor into the catalog unit and status, per (indicator text, unit column text, unit
     written in the cell); status ok | unknown | mismatch | conflict (the cell and the unit
     column disagree) | fraction."""
-    combos = con.execute(
-        "SELECT DISTINCT l.indicator, l.unit, coalesce(v.cell_unit, '') FROM long l "
-        "LEFT JOIN val_map v ON l.value = v.text").fetchall()
+    n_unit, n_cell = len(texts["unit"]), len(values.cell_units)
+    key_ = ((codes["indicator"].astype(np.int64) * n_unit + codes["unit"]) * n_cell
+            + values.cell_unit_code)
+    present, row_combo = _distinct_combos(key_, len(texts["indicator"]) * n_unit * n_cell)
     factors: list[float | None] = []
     statuses: list[str] = []
-    for ind_code, unit_code, cell in combos:
+    for combo in present.tolist():
+        rest, cell_code = divmod(combo, n_cell)
+        ind_code, unit_code = divmod(rest, n_unit)
         ind_text, unit_text = texts["indicator"][ind_code], texts["unit"][unit_code]
+        cell = values.cell_units[cell_code]
         tid = ind.get(ind_text)
         catalog_unit = catalog.targets[tid].unit if tid in catalog.targets else None
         factor: float | None = None
@@ -256,53 +333,55 @@ def _unit_map(con: duckdb.DuckDBPyConnection, ind: dict[str, str | None],
                 factor, status = res.factor, res.status
         factors.append(factor)
         statuses.append(status)
-    return pa.table({
-        "indicator": pa.array([c[0] for c in combos], pa.int32()),
-        "unit": pa.array([c[1] for c in combos], pa.int32()),
-        "cell_unit": pa.array([c[2] for c in combos], pa.string()),
-        "factor": pa.array(factors, pa.float64()),
-        "status": pa.array(statuses, pa.string()),
-    })
+    answers = {"factor": pa.array(factors, pa.float64()),
+               "status": pa.array(statuses, pa.string())}
+    indices = pa.array(row_combo, pa.int32())
+    return lambda column: pa.DictionaryArray.from_arrays(indices, answers[column])
 
 
-_DUPLICATES_SQL = """
-CREATE TEMP TABLE duplicates AS
-SELECT {figure} AS figure, min(l.rn) AS first_rn, min(l.excel_row) AS first_row
-FROM long l
-JOIN ind_map i ON l.indicator = i.c
-JOIN reg_map g ON l.region = g.c
-JOIN per_map p ON l.period = p.c
-WHERE i.k IS NOT NULL AND g.k IS NOT NULL AND p.k IS NOT NULL
-GROUP BY 1 HAVING count(*) > 1
-"""
+def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray
+                ) -> tuple[pa.Array, pa.Array]:
+    """Per row, the first row (position and Excel row) giving the same (indicator, region,
+    period), where that figure is given more than once; null elsewhere."""
+    n = len(excel_row)
+    none = pa.nulls(n, pa.int64())
+    sizes = [int(ks[f].max(initial=-1)) + 1 for f in ("indicator", "region", "period")]
+    rows = np.flatnonzero((ks["indicator"] >= 0) & (ks["region"] >= 0) & (ks["period"] >= 0))
+    if not rows.size:
+        return none, none
+    # One integer per figure: a figure given twice is an integer seen twice.
+    figure = ((ks["indicator"][rows] * sizes[1] + ks["region"][rows]) * sizes[2]
+              + ks["period"][rows])
+    if sizes[0] * sizes[1] * sizes[2] <= 1 << 22:  # a count per possible figure, no sort
+        counts = np.bincount(figure)
+        if counts.max() < 2:
+            return none, none
+        repeated = counts[figure] > 1
+        rows, figure = rows[repeated], figure[repeated]
+    order = np.argsort(figure, kind="stable")  # within a figure, file order
+    ordered = figure[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    starts = np.flatnonzero(new)
+    sizes_of = np.diff(np.r_[starts, len(ordered)])
+    if sizes_of.max(initial=0) < 2:
+        return none, none
+    group = np.cumsum(new) - 1
+    in_order = rows[order]
+    first_rn = np.full(n, -1, dtype=np.int64)
+    first_row = np.zeros(n, dtype=np.int64)
+    first_rn[in_order] = in_order[starts][group]
+    first_row[in_order] = np.minimum.reduceat(excel_row[in_order], starts)[group]
+    missing = first_rn < 0
+    # A figure given once is its own first: no rule reads that as a duplicate.
+    return (pa.array(first_rn, pa.int64(), mask=missing),
+            pa.array(first_row, pa.int64(), mask=missing))
+
 
 # Doubles stay finite: "1e999" is not a number, and NaN would compare above every bound.
 _CHECK_SQL = """
 CREATE TEMP VIEW valued AS
 WITH joined AS (
-    SELECT l.rn, l.excel_row, l.source, l.note,
-           i.id AS indicator_id, i.k AS indicator_k, i.blank AS blank_indicator,
-           g.code AS region_code, g.k AS region_k, g.blank AS blank_region,
-           p.label AS period, p.k AS period_k, p.t, p.after_today, p.year AS period_year,
-           p.blank AS blank_period,
-           coalesce(v.blank, false) AS blank_value,
-           CASE WHEN v.text IS NOT NULL THEN v.number
-                ELSE TRY_CAST(l.value AS DOUBLE) END AS raw_number,
-           coalesce(v.percent, false) AS percent,
-           v.qualifier AS cell_qualifier, q.q AS column_qualifier,
-           coalesce(q.bad, false) AS qualifier_bad,
-           u.factor, u.status AS written_unit_status,
-           i.kind, i.unit, i.unit_k, i.low AS plausible_low, i.high AS plausible_high,
-           d.first_rn, d.first_row
-    FROM long l
-    LEFT JOIN ind_map i ON l.indicator = i.c
-    LEFT JOIN reg_map g ON l.region = g.c
-    LEFT JOIN per_map p ON l.period = p.c
-    LEFT JOIN val_map v ON l.value = v.text
-    LEFT JOIN q_map q ON l.qualifier = q.c
-    LEFT JOIN unit_map u ON l.indicator = u.indicator AND l.unit = u.unit
-         AND coalesce(v.cell_unit, '') = u.cell_unit
-    LEFT JOIN duplicates d ON d.figure = {figure}
+    SELECT *, {number} FROM checked_rows
 ), numbers AS (
     SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
 ), fractions AS (

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -910,19 +911,27 @@ class Store:
         `rows` has ACTUAL_COLUMNS plus `excel_row`; the frame adds old_value, old_qualifier,
         old_upload_id and change, like ``diff``.
         """
+        incoming = rows.append_column("_pos", pa.array(np.arange(rows.num_rows)))
         with self.connect() as con:
-            con.register("incoming", rows)
-            con.execute("CREATE TEMP TABLE previewed AS " + _CLASSIFIED)
+            con.register("incoming", incoming)
+            for table in ("previewed", "shown"):  # left by a call that failed midway
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            # Only each row's position and change are kept (two narrow columns, not a
+            # million rows of text); the rows shown are then classified again in full.
+            con.execute("CREATE TEMP TABLE previewed AS SELECT _pos, excel_row, change "
+                        f"FROM ({_CLASSIFIED}) classified")
             counts = dict(con.execute(
                 "SELECT change, count(*) FROM previewed GROUP BY change").fetchall())
+            con.execute("CREATE TEMP TABLE shown (_pos BIGINT)")
+            for change in counts:
+                con.execute(
+                    """INSERT INTO shown SELECT _pos FROM previewed WHERE change = ?
+                       ORDER BY excel_row, _pos LIMIT ?""", [change, limit])
             sample = con.execute(
-                """SELECT * FROM (
-                       SELECT *, row_number() OVER (PARTITION BY change ORDER BY excel_row)
-                           AS _rank
-                       FROM previewed) p
-                   WHERE _rank <= ? ORDER BY excel_row""",
-                [limit],
-            ).df().drop(columns=["_rank"])
-            con.execute("DROP TABLE previewed")  # a pooled connection outlives this call
+                f"""{_CLASSIFIED} WHERE i._pos IN (SELECT _pos FROM shown)
+                    ORDER BY i.excel_row, i._pos""").df().drop(columns=["_pos"])
+            # A pooled connection outlives this call.
+            con.execute("DROP TABLE previewed")
+            con.execute("DROP TABLE shown")
             con.unregister("incoming")
         return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, sample
