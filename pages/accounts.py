@@ -18,7 +18,6 @@ class AccountKeys:
     NEW_NAME = "accounts.new.name"
     NEW_ROLE = "accounts.new.role"
     NEW_REGIONS = "accounts.new.regions"
-    CREATE = "accounts.create"
     CHOOSE = "accounts.choose"
     ROLE = "accounts.role"
     REGIONS = "accounts.regions"

@@ -144,7 +144,10 @@ def test_task_status_keeps_its_history(store):
     now = store.current_statuses("task").set_index("subject_id")
     assert now.loc["t2017_12", "status"] == "done"
     assert now.loc["t2017_12", "user_name"] == "bob"
-    assert list(store.status_history("task", "t2017_12")["status"]) == ["done", "in_progress"]
+    log = store.audit_log()
+    changes = log[(log["action"] == "status") & (log["subject"] == "task t2017_12")]
+    assert changes[["user_name", "detail"]].values.tolist() == [["bob", "done"],
+                                                                ["alice", "in_progress"]]
 
 
 def test_a_database_held_by_another_process_is_reported_busy(store):

@@ -545,14 +545,6 @@ class Store:
                 [subject_type],
             ).df()
 
-    def status_history(self, subject_type: str, subject_id: str) -> pd.DataFrame:
-        with self.connect() as con:
-            return con.execute(
-                """SELECT status, note, evidence, user_name, created_at FROM status_updates
-                   WHERE subject_type = ? AND subject_id = ? ORDER BY id DESC""",
-                [subject_type, subject_id],
-            ).df()
-
     # --- review: submitted uploads wait for a reviewer ---------------------------------
 
     @staticmethod
