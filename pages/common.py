@@ -151,6 +151,13 @@ def as_of_line(lg: Lang) -> str:
              when=f"{when:%Y-%m-%d %H:%M}" if when else "–")
 
 
+def page_header(title: str, caption: str, lg: Lang) -> None:
+    """A data view's head: its title, what it shows, and the 'data as of' line."""
+    st.title(title)
+    st.caption(caption)
+    st.caption(as_of_line(lg))
+
+
 def chip(colour: str, label: str) -> str:
     """A coloured square with the status name written next to it (never colour alone)."""
     # nowrap: on a phone a legend line may break between entries, never inside one.
