@@ -50,7 +50,7 @@ _stamps_lock = threading.Lock()
 
 
 def _file_stamp(path: str) -> tuple:
-    out = []
+    out: list[tuple[int, int] | None] = []
     for p in (path, f"{path}.wal"):
         try:
             st_ = os.stat(p)

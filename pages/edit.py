@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from indicators.i18n import Lang, _
@@ -24,7 +26,7 @@ class EditKeys:
     DONE = "edit.done"
 
 
-def _column_config(lg: Lang) -> dict[str, object]:
+def _column_config(lg: Lang) -> dict[str, Any]:
     return {
         "period": st.column_config.TextColumn(_("ingest.col.period", lg),
                                               help=_("edit.period.help", lg)),
@@ -53,9 +55,11 @@ def render() -> None:
                if account is None or account.covers(r.code)}
     c1, c2 = st.columns(2)
     indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
-                             format_func=targets.get, key=EditKeys.INDICATOR)
-    region = c2.selectbox(_("ingest.col.region", lg), list(regions), format_func=regions.get,
-                          key=EditKeys.REGION)
+                             format_func=targets.__getitem__, key=EditKeys.INDICATOR)
+    region = c2.selectbox(_("ingest.col.region", lg), list(regions),
+                          format_func=regions.__getitem__, key=EditKeys.REGION)
+    if indicator is None or region is None:  # no target, or no region this account covers
+        return
     original = editor_frame(s.current_actuals([indicator], [region]), indicator, region)
     edited = st.data_editor(original, num_rows="add", hide_index=True, width="stretch",
                             column_config=_column_config(lg),

@@ -49,7 +49,7 @@ def render() -> None:
     view_state.publish(cat, ViewKeys.DOCUMENT, ViewKeys.DEPARTMENT, ViewKeys.ROLE,
                        ViewKeys.TASK_STATUS)
 
-    rows = filter_tasks(derived(task_rows, lg), department_id=department, role=role,
+    rows = filter_tasks(derived(task_rows, lg), department_id=department, role=role or "any",
                         statuses=statuses, document_id=document)
     st.markdown(_("views.tasks.count", lg, n=len(rows)))
     table = tasks_table(snap, lg, rows)

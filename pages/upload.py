@@ -86,11 +86,11 @@ def _options(lg: Lang, data: bytes, name: str) -> Options:
         regions = {"": _("upload.none", lg)} | {
             r.code: r.name(lg) for r in catalog.regions.values()}
         region = c1.selectbox(_("upload.region", lg), list(regions), key=UploadKeys.REGION,
-                              format_func=regions.get, help=_("upload.region.help", lg))
+                              format_func=regions.__getitem__, help=_("upload.region.help", lg))
         indicators = {"": _("upload.none", lg)} | {
             t.id: t.name(lg) for t in catalog.targets.values() if t.quantitative}
         indicator = c2.selectbox(_("upload.indicator", lg), list(indicators),
-                                 key=UploadKeys.INDICATOR, format_func=indicators.get,
+                                 key=UploadKeys.INDICATOR, format_func=indicators.__getitem__,
                                  help=_("upload.indicator.help", lg))
         fractions = st.checkbox(_("upload.fractions", lg), key=UploadKeys.FRACTIONS)
     return Options(layout=layout, sheet=sheet, encoding=None if encoding == "auto" else encoding,
