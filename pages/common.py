@@ -145,10 +145,7 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def as_of_line(lg: Lang) -> str:
     """'Data as of <newest period>; last upload <time>' (or 'no data')."""
-    s = snapshot().summary
-    when = s["last_upload_at"]
-    return _("overview.as_of", lg, period=s["newest_period"] or _("views.no_data", lg),
-             when=f"{when:%Y-%m-%d %H:%M}" if when else "–")
+    return snapshot().as_of_line(lg)
 
 
 def page_header(title: str, caption: str, lg: Lang) -> None:
