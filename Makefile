@@ -53,12 +53,14 @@ run: $(VENV)/.installed system-deps
 test: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy indicators
+	$(PY) -m mypy pages dashboard.py serve.py
 	$(PY) -m pytest
 
 # The inner loop: lint, types and every test but the browser ones.
 test-fast: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy indicators
+	$(PY) -m mypy pages dashboard.py serve.py
 	$(PY) -m pytest -q -m "not browser"
 
 constraints: $(VENV)/.installed-test

@@ -1,22 +1,22 @@
 """Build (or refresh) the database from ``data/``: schema, catalog, shipped actuals.
 
 Idempotent: the catalog tables are replaced, the shipped actuals are loaded once (recognised
-by their sha256), and actuals that planners uploaded are never touched.
+by their sha256), and actuals that planners uploaded are never touched. The shipped figures
+go through the upload checks (``ingest/published.py``): a bad row stops the build, naming
+row, column and reason, before anything is written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
-from .catalog import NATIONAL, Catalog, load_catalog
+from .catalog import Catalog, load_catalog
+from .ingest.pipeline import Checked, commit
+from .ingest.published import check_published
+from .ingest.report import Problem, Rejected
 from .paths import ACTUALS_DIR, CATALOG_DIR
-from .periods import parse_period
-from .sources import citation
 from .store import Store, Upload, sha256_of
 
 SEED_USER = "system"
@@ -30,51 +30,37 @@ class BuildReport:
     seeded: list[Upload]
 
 
-def read_published_actuals(data: bytes) -> pd.DataFrame:
-    """The shipped reference file: one published national figure per row, with its citation."""
-    rows = []
-    for rec in csv.DictReader(io.StringIO(data.decode("utf-8-sig"))):
-        period = parse_period(rec["period"])
-        region = rec["region"].strip()
-        region = NATIONAL if region.lower() in ("national", "全国") else region
-        # Stored in Chinese; sources.source_text gives the English the file carries.
-        source = citation(rec["publisher"], rec.get("where_found"), "zh")
-        rows.append({
-            "indicator_id": rec["indicator_id"].strip(),
-            "region_code": region,
-            "period": period.label,
-            "t": period.t,
-            "value": float(rec["value"]),
-            "qualifier": rec.get("qualifier") or None,
-            "unit": rec["unit"].strip(),
-            "source": source,
-            "note": rec.get("quote") or None,
-        })
-    return pd.DataFrame(rows)
+class ShippedDataRejected(Rejected):
+    """A shipped figures file breaks an upload rule; nothing of the build was written."""
+
+    def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.file_name = file_name
 
 
 def build_database(
     store: Store,
     catalog_dir: Path = CATALOG_DIR,
-    actuals_dir: Path = ACTUALS_DIR,
+    actuals_dir: Path | None = None,
     *,
     catalog: Catalog | None = None,
+    today: date | None = None,
 ) -> BuildReport:
     catalog = catalog or load_catalog(catalog_dir)
     version = store.migrate()
-    store.load_catalog(catalog)
-    seeded = []
-    for path in sorted(actuals_dir.glob("*.csv")):
+    # Every file still to load is checked before the catalog or any figure is written.
+    pending: list[Checked] = []
+    for path in sorted((actuals_dir or ACTUALS_DIR).glob("*.csv")):
         data = path.read_bytes()
-        sha = sha256_of(data)
-        if store.find_upload_by_sha(sha) is not None:
+        if store.find_upload_by_sha(sha256_of(data)) is not None:
             continue
-        frame = read_published_actuals(data)
-        unknown = set(frame["indicator_id"]) - set(catalog.targets)
-        if unknown:
-            raise ValueError(f"{path.name}: unknown indicator ids {sorted(unknown)}")
-        seeded.append(store.write_actuals(
-            frame, kind="seed", user=SEED_USER, file_name=path.name, sha256=sha,
-            note="published figures shipped with the dashboard",
-        ))
+        checked = check_published(data, path.name, catalog, today=today)
+        if not checked.ok:
+            raise ShippedDataRejected(path.name, checked.problems)
+        pending.append(checked)
+    store.load_catalog(catalog)
+    seeded = [commit(store, checked, user=SEED_USER, kind="seed",
+                     note="published figures shipped with the dashboard")
+              for checked in pending]
     return BuildReport(version, len(catalog.targets), len(catalog.tasks), seeded)
+

@@ -10,13 +10,13 @@ import csv
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
+from .i18n import Lang
 from .paths import CATALOG_DIR
 
-Lang = Literal["zh", "en"]
 KINDS = ("level", "share", "count", "growth_rate", "milestone", "qualitative")
 QUANTITATIVE_KINDS = ("level", "share", "count", "growth_rate", "milestone")
 NATIONAL = "000000"
@@ -28,6 +28,21 @@ class CatalogError(ValueError):
 
 def _pick(obj: Any, lang: Lang, stem: str = "name") -> str:
     return getattr(obj, f"{stem}_en") if lang == "en" else getattr(obj, f"{stem}_hans")
+
+
+class Named:
+    """A catalog entry named in Simplified and Traditional Chinese and in English.
+
+    Not a dataclass: each entry declares the three fields in its own column order (the store's
+    tables follow it); this holds only the one way a name is shown.
+    """
+
+    name_hans: str
+    name_hant: str
+    name_en: str
+
+    def name(self, lang: Lang) -> str:
+        return self.name_en if lang == "en" else self.name_hans
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,7 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Domain:
+class Domain(Named):
     id: str
     document_id: str
     kind: str  # key_area | grouping | action
@@ -59,12 +74,9 @@ class Domain:
     name_hant: str
     name_en: str
 
-    def name(self, lang: Lang) -> str:
-        return _pick(self, lang)
-
 
 @dataclass(frozen=True)
-class Target:
+class Target(Named):
     id: str
     document_id: str
     domain_id: str
@@ -88,9 +100,6 @@ class Target:
     headline: bool = False
     sort: int = 0
 
-    def name(self, lang: Lang) -> str:
-        return _pick(self, lang)
-
     @property
     def quantitative(self) -> bool:
         return self.kind in QUANTITATIVE_KINDS
@@ -101,7 +110,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Region:
+class Region(Named):
     code: str
     level: str
     parent_code: str | None
@@ -114,19 +123,17 @@ class Region:
     tile_col: int | None = None
 
     def name(self, lang: Lang) -> str:
+        # A province is shown by its short name (广东, not 广东省) in Chinese.
         return self.name_en if lang == "en" else self.short_hans
 
 
 @dataclass(frozen=True)
-class Department:
+class Department(Named):
     id: str
     name_hant: str
     name_hans: str
     name_en: str
     short_en: str = ""
-
-    def name(self, lang: Lang) -> str:
-        return _pick(self, lang)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .catalog import NATIONAL, Catalog
+from .i18n import Lang, _
 from .metrics import Progress, assess_all, assess_regions
 from .periods import parse_period
 from .store import Store, StoreError
@@ -59,6 +60,15 @@ class Snapshot:
         years |= {t.target_year for t in targets}
         years.add(self.as_of.year)
         return min(years), max(years)
+
+    def as_of_line(self, lang: Lang, *, clock: bool = True) -> str:
+        """'Data as of <newest period>; last upload <when>', the one wording of the pages
+        and the pack (the pack, printed, gives the day without the time)."""
+        when = self.summary.get("last_upload_at")
+        return _("overview.as_of", lang,
+                 period=self.summary.get("newest_period") or _("views.no_data", lang),
+                 when=f"{when:%Y-%m-%d %H:%M}" if when and clock
+                 else f"{when:%Y-%m-%d}" if when else "–")
 
 
 def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None

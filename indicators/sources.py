@@ -3,7 +3,8 @@
 The store keeps one source text per figure (what a planner typed, or the Chinese citation
 of a shipped figure). ``data/actuals/*.csv`` give each shipped citation in English too, so
 an English page names the Economic Daily rather than 经济日报. A source with no English
-rendering (a planner's own text) is shown as written.
+rendering (a planner's own text) is shown as written. The files also keep each citation's URL
+and date accessed, listed on the method page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from .i18n import Lang
+from .i18n import Lang, _
 from .paths import ACTUALS_DIR
 
 
@@ -25,14 +26,32 @@ def citation(publisher: str, where_found: str | None, lang: Lang) -> str:
 
 
 @cache
+def _shipped(actuals_dir: Path = ACTUALS_DIR) -> tuple[dict[str, str], ...]:
+    """The rows of the shipped figures files (checked by init-db through the upload rules)."""
+    return tuple(rec for path in sorted(actuals_dir.glob("*.csv"))
+                 for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+
+
+@cache
 def _english(actuals_dir: Path = ACTUALS_DIR) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for path in sorted(actuals_dir.glob("*.csv")):
-        for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()):
-            if rec.get("publisher_en"):
-                out[citation(rec["publisher"], rec.get("where_found"), "zh")] = citation(
-                    rec["publisher_en"], rec.get("where_found_en"), "en")
-    return out
+    return {citation(rec["publisher"], rec.get("where_found"), "zh"):
+            citation(rec["publisher_en"], rec.get("where_found_en"), "en")
+            for rec in _shipped(actuals_dir) if rec.get("publisher_en")}
+
+
+def shipped_citations(lang: Lang, actuals_dir: Path = ACTUALS_DIR) -> list[str]:
+    """Each publication behind the shipped figures once, with its URL and date accessed
+    where the file records them: 'MIIT (briefing): https://… (accessed 2026-11-30)'."""
+    lines: dict[str, None] = {}
+    for rec in _shipped(actuals_dir):
+        shown = (citation(rec["publisher_en"], rec.get("where_found_en"), "en")
+                 if lang == "en" and rec.get("publisher_en")
+                 else citation(rec["publisher"], rec.get("where_found"), "zh"))
+        # init-db refuses a URL without its date accessed, so a link always has one.
+        url, accessed = (rec.get("url") or "").strip(), (rec.get("accessed") or "").strip()
+        key = "views.method.shipped.linked" if url else "views.method.shipped.unlinked"
+        lines.setdefault(_(key, lang, source=shown, url=url, accessed=accessed))
+    return list(lines)
 
 
 def source_text(source: str, lang: Lang) -> str:

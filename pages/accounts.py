@@ -18,7 +18,6 @@ class AccountKeys:
     NEW_NAME = "accounts.new.name"
     NEW_ROLE = "accounts.new.role"
     NEW_REGIONS = "accounts.new.regions"
-    CREATE = "accounts.create"
     CHOOSE = "accounts.choose"
     ROLE = "accounts.role"
     REGIONS = "accounts.regions"
@@ -54,7 +53,7 @@ def _create(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
         role = st.selectbox(_("accounts.col.role", lg), ROLES, key=AccountKeys.NEW_ROLE,
                             format_func=lambda r: _(f"auth.role.{r}", lg))
         regions = st.multiselect(_("accounts.col.regions", lg), list(names),
-                                 default=[NATIONAL], format_func=names.get,
+                                 default=[NATIONAL], format_func=names.__getitem__,
                                  key=AccountKeys.NEW_REGIONS)
         submitted = st.form_submit_button(_("accounts.create", lg))
     if not submitted:
@@ -82,7 +81,7 @@ def _change(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
                         key=f"{AccountKeys.ROLE}.{name}")
     regions = st.multiselect(_("accounts.col.regions", lg), list(names),
                              default=[c for c in account.regions if c in names],
-                             format_func=names.get, key=f"{AccountKeys.REGIONS}.{name}")
+                             format_func=names.__getitem__, key=f"{AccountKeys.REGIONS}.{name}")
     c1, c2, c3 = st.columns(3)
     message, password = None, None
     try:

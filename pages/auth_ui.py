@@ -39,11 +39,6 @@ def current_account() -> Account | None:
     return account
 
 
-def current_planner() -> str | None:
-    account = current_account()
-    return account.name if account is not None else None
-
-
 def client_address() -> str:
     """The browser's address, for slowing down password guessing per client."""
     try:

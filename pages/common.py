@@ -52,7 +52,7 @@ _stamps_lock = threading.Lock()
 
 
 def _file_stamp(path: str) -> tuple:
-    out = []
+    out: list[tuple[int, int] | None] = []
     for p in (path, f"{path}.wal"):
         try:
             st_ = os.stat(p)
@@ -157,10 +157,14 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 def as_of_line(lg: Lang) -> str:
     """'Data as of <newest period>; last upload <time>' (or 'no data')."""
-    s = snapshot().summary
-    when = s["last_upload_at"]
-    return _("overview.as_of", lg, period=s["newest_period"] or _("views.no_data", lg),
-             when=f"{when:%Y-%m-%d %H:%M}" if when else "–")
+    return snapshot().as_of_line(lg)
+
+
+def page_header(title: str, caption: str, lg: Lang) -> None:
+    """A data view's head: its title, what it shows, and the 'data as of' line."""
+    st.title(title)
+    st.caption(caption)
+    st.caption(as_of_line(lg))
 
 
 def chip(colour: str, label: str) -> str:

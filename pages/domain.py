@@ -22,7 +22,7 @@ from indicators.taskboard import filter_tasks, task_rows
 from indicators.wording import quote_text
 from pages import view_state
 from pages.chart_view import show_chart
-from pages.common import as_of_line, chip, derived, lang, readable, snapshot
+from pages.common import chip, derived, lang, page_header, readable, snapshot
 from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
@@ -114,10 +114,9 @@ def render(domain_id: str) -> None:
             metric = view_state.tile_metric_filter(cat, lg)
         view_state.publish(cat, ViewKeys.REGION, ViewKeys.YEARS, ViewKeys.TILE_METRIC)
 
-    st.title(domain.name(lg))
-    st.caption(_("views.domain.caption", lg, document=doc.number(lg), title=doc.title(lg),
-                 clause=clause_text(domain.clause, lg)))
-    st.caption(as_of_line(lg))
+    page_header(domain.name(lg), _("views.domain.caption", lg, document=doc.number(lg),
+                                   title=doc.title(lg), clause=clause_text(domain.clause, lg)),
+                lg)
     milestones = [t for t in targets if t.kind == "milestone"]
     goals = [t for t in targets if t.kind == "qualitative"]
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from indicators.i18n import Lang, _
-from indicators.ingest import Checked, Options, check_records, commit, preview, problems_frame
-from indicators.ingest.display import preview_table
+from indicators.ingest import Checked, Options, check_records
 from indicators.ingest.edits import edited_records, editor_frame, quantitative_targets
-from indicators.store import StoreBusy
 from pages.auth_ui import current_account, require_planner
+from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from pages.common import lang, snapshot, store
 
 
@@ -21,10 +22,11 @@ class EditKeys:
     CHECKED = "edit.checked"  # (records, Checked) of the last check
     NOTE = "edit.note"
     COMMIT = "edit.commit"
+    AGAIN = "edit.again"  # never shown: a form's rows have no file to repeat
     DONE = "edit.done"
 
 
-def _column_config(lg: Lang) -> dict[str, object]:
+def _column_config(lg: Lang) -> dict[str, Any]:
     return {
         "period": st.column_config.TextColumn(_("ingest.col.period", lg),
                                               help=_("edit.period.help", lg)),
@@ -43,12 +45,7 @@ def render() -> None:
     user = require_planner(lg)
     if user is None:
         return
-    done = st.session_state.pop(EditKeys.DONE, None)
-    if done is not None:
-        st.success(_("edit.stored", lg, id=done.id, new=done.rows_new,
-                     changed=done.rows_changed))
-        if done.state == "submitted":
-            st.info(_("review.submitted", lg, id=done.id))
+    show_stored(lg, st.session_state.pop(EditKeys.DONE, None), "edit.stored")
     s = store()
     catalog = snapshot().catalog
     targets = {i: catalog.targets[i].name(lg) for i in quantitative_targets(catalog)}
@@ -58,9 +55,11 @@ def render() -> None:
                if account is None or account.covers(r.code)}
     c1, c2 = st.columns(2)
     indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
-                             format_func=targets.get, key=EditKeys.INDICATOR)
-    region = c2.selectbox(_("ingest.col.region", lg), list(regions), format_func=regions.get,
-                          key=EditKeys.REGION)
+                             format_func=targets.__getitem__, key=EditKeys.INDICATOR)
+    region = c2.selectbox(_("ingest.col.region", lg), list(regions),
+                          format_func=regions.__getitem__, key=EditKeys.REGION)
+    if indicator is None or region is None:  # no target, or no region this account covers
+        return
     original = editor_frame(s.current_actuals([indicator], [region]), indicator, region)
     edited = st.data_editor(original, num_rows="add", hide_index=True, width="stretch",
                             column_config=_column_config(lg),
@@ -80,30 +79,12 @@ def render() -> None:
 
 def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     if not checked.ok:
-        st.error(_("edit.rejected", lg, n=checked.n_problems))
-        st.dataframe(problems_frame(checked.problems, lg), hide_index=True, width="stretch")
+        show_problems(lg, checked, "edit.rejected")
         return
-    s = store()
-    try:
-        pv = preview(s, checked)
-    except StoreBusy:
-        st.warning(_("upload.busy", lg))
-        return
-    catalog = snapshot().catalog
-    for change in ("changed", "new"):
-        table = preview_table(pv, catalog, lg, change)
-        if len(table):
-            st.markdown(f"**{_(f'upload.{change}', lg)}**")
-            st.dataframe(table.drop(columns=[_("ingest.col.row", lg)]), hide_index=True,
-                         width="stretch")
-    note = st.text_input(_("upload.note", lg), key=EditKeys.NOTE)
-    if not st.button(_("edit.confirm", lg, n=pv.new + pv.changed), type="primary",
-                     disabled=pv.new + pv.changed == 0, key=EditKeys.COMMIT):
-        return
-    try:
-        up = commit(s, checked, user=user, kind="form", note=note.strip() or None)
-    except StoreBusy:
-        st.warning(_("upload.busy", lg))
+    up = preview_and_commit(lg, checked, user, CommitKeys(
+        note=EditKeys.NOTE, commit=EditKeys.COMMIT, again=EditKeys.AGAIN,
+        confirm="edit.confirm", kind="form"))
+    if up is None:
         return
     st.session_state[EditKeys.DONE] = up
     st.session_state.pop(EditKeys.CHECKED, None)

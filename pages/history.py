@@ -81,15 +81,15 @@ def _trace(lg: Lang, show_users: bool) -> None:
                if t.id in set(current["indicator_id"])}
     c1, c2, c3 = st.columns(3)
     indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
-                             format_func=targets.get, key=HistoryKeys.TRACE_INDICATOR)
+                             format_func=targets.__getitem__, key=HistoryKeys.TRACE_INDICATOR)
     mine = current[current["indicator_id"] == indicator]
     regions = {code: catalog.regions[code].name(lg) if code in catalog.regions else code
                for code in dict.fromkeys(mine["region_code"])}
-    region = c2.selectbox(_("ingest.col.region", lg), list(regions), format_func=regions.get,
-                          key=HistoryKeys.TRACE_REGION)
+    region = c2.selectbox(_("ingest.col.region", lg), list(regions),
+                          format_func=regions.__getitem__, key=HistoryKeys.TRACE_REGION)
     periods = list(mine[mine["region_code"] == region]["period"])
     period = c3.selectbox(_("ingest.col.period", lg), periods, key=HistoryKeys.TRACE_PERIOD)
-    if period is None:
+    if indicator is None or region is None or period is None:
         return
     history = s.actual_history(indicator, region, period)
     # Versions waiting for review (or rejected) are not figures yet: the review page has them.
@@ -122,7 +122,7 @@ def render() -> None:
         chosen = by_id[chosen_id]
         if chosen.sha256:
             st.caption(f"SHA-256 {chosen.sha256}")
-        shown = chosen.undoes if chosen.kind == "undo" else chosen.id
+        shown = chosen.undoes if chosen.kind == "undo" and chosen.undoes else chosen.id
         st.markdown(_("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
                       lg, id=shown))
         st.dataframe(upload_rows_table(s.upload_rows(shown), snapshot().catalog, lg),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators.i18n import _
 from indicators.method import citations, sections
+from indicators.sources import shipped_citations
 from pages.common import lang, snapshot
 
 
@@ -21,6 +22,9 @@ def render() -> None:
             st.latex(formula)
     st.subheader(_("views.method.sources", lg))
     for cite in citations(snap.catalog, lg):
+        st.markdown(f"- {cite}")
+    st.subheader(_("views.method.shipped", lg))
+    for cite in shipped_citations(lg):
         st.markdown(f"- {cite}")
 
 

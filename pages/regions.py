@@ -10,7 +10,7 @@ from indicators.regional import targets_with_provinces
 from indicators.tables import regions_table, status_cell_styles
 from pages import view_state
 from pages.chart_view import show_chart
-from pages.common import as_of_line, derived, lang, readable, snapshot
+from pages.common import derived, lang, page_header, readable, snapshot
 from pages.downloads import table_downloads
 from pages.view_state import ViewKeys
 
@@ -19,9 +19,7 @@ def render() -> None:
     lg = lang()
     snap = snapshot()
     cat = snap.catalog
-    st.title(_("views.regions.title", lg))
-    st.caption(_("views.regions.caption", lg))
-    st.caption(as_of_line(lg))
+    page_header(_("views.regions.title", lg), _("views.regions.caption", lg), lg)
     ids = derived(targets_with_provinces)
     if not ids:
         st.info(_("views.regions.none", lg))

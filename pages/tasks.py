@@ -17,7 +17,7 @@ from indicators.taskboard import (
 )
 from pages import view_state
 from pages.chart_view import show_chart
-from pages.common import as_of_line, derived, lang, snapshot
+from pages.common import derived, lang, page_header, snapshot
 from pages.downloads import table_downloads
 from pages.status_form import status_form
 from pages.view_state import ViewKeys
@@ -29,9 +29,7 @@ def render() -> None:
     lg = lang()
     snap = snapshot()
     cat = snap.catalog
-    st.title(_("views.tasks.title", lg))
-    st.caption(_("views.tasks.caption", lg))
-    st.caption(as_of_line(lg))
+    page_header(_("views.tasks.title", lg), _("views.tasks.caption", lg), lg)
 
     docs = [ALL, *sorted(cat.documents, key=lambda d: cat.documents[d].date, reverse=True)]
     deps = [ALL, *derived(departments_involved)]
@@ -51,7 +49,7 @@ def render() -> None:
     view_state.publish(cat, ViewKeys.DOCUMENT, ViewKeys.DEPARTMENT, ViewKeys.ROLE,
                        ViewKeys.TASK_STATUS)
 
-    rows = filter_tasks(derived(task_rows, lg), department_id=department, role=role,
+    rows = filter_tasks(derived(task_rows, lg), department_id=department, role=role or "any",
                         statuses=statuses, document_id=document)
     st.markdown(_("views.tasks.count", lg, n=len(rows)))
     table = tasks_table(snap, lg, rows)

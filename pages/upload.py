@@ -6,21 +6,14 @@ import hashlib
 
 import streamlit as st
 
-from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 from indicators.ingest import (
     Checked,
-    DuplicateUpload,
     Options,
-    Rejected,
-    commit,
-    preview,
-    problems_frame,
 )
 from indicators.ingest.display import (
     encoding_name,
     ignored_table,
-    preview_table,
     read_details,
     read_summary,
     sheet_choice,
@@ -31,8 +24,8 @@ from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
 from indicators.snapshot import Snapshot
-from indicators.store import StoreBusy
 from pages.auth_ui import current_account, require_planner
+from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from pages.common import derived, lang, snapshot, store
 
 ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
@@ -93,11 +86,11 @@ def _options(lg: Lang, data: bytes, name: str) -> Options:
         regions = {"": _("upload.none", lg)} | {
             r.code: r.name(lg) for r in catalog.regions.values()}
         region = c1.selectbox(_("upload.region", lg), list(regions), key=UploadKeys.REGION,
-                              format_func=regions.get, help=_("upload.region.help", lg))
+                              format_func=regions.__getitem__, help=_("upload.region.help", lg))
         indicators = {"": _("upload.none", lg)} | {
             t.id: t.name(lg) for t in catalog.targets.values() if t.quantitative}
         indicator = c2.selectbox(_("upload.indicator", lg), list(indicators),
-                                 key=UploadKeys.INDICATOR, format_func=indicators.get,
+                                 key=UploadKeys.INDICATOR, format_func=indicators.__getitem__,
                                  help=_("upload.indicator.help", lg))
         fractions = st.checkbox(_("upload.fractions", lg), key=UploadKeys.FRACTIONS)
     return Options(layout=layout, sheet=sheet, encoding=None if encoding == "auto" else encoding,
@@ -128,15 +121,6 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
     return checked
 
 
-def _show_done(lg: Lang) -> None:
-    done = st.session_state.pop(UploadKeys.DONE, None)
-    if done is not None:
-        st.success(_("upload.stored", lg, id=done.id, new=done.rows_new,
-                     changed=done.rows_changed, unchanged=done.rows_unchanged))
-        if done.state == "submitted":
-            st.info(_("review.submitted", lg, id=done.id))
-
-
 def render() -> None:
     lg = lang()
     st.title(_("upload.title", lg))
@@ -145,7 +129,7 @@ def render() -> None:
     user = require_planner(lg)
     if user is None:
         return
-    _show_done(lg)
+    show_stored(lg, st.session_state.pop(UploadKeys.DONE, None), "upload.stored")
     limit_mb = max_upload_bytes() / 1024 / 1024
     round_ = st.session_state.get(UploadKeys.ROUND, 0)
     file = st.file_uploader(_("upload.file", lg, limit=f"{limit_mb:g}"),
@@ -175,11 +159,7 @@ def render() -> None:
         st.info(_("upload.read_as", lg, summary=summary))
     _how_read(lg, checked)
     if not checked.ok:
-        st.error(_("upload.rejected", lg, n=checked.n_problems))
-        _grid(problems_frame(checked.problems, lg, snapshot().catalog), lg)
-        if checked.n_problems > len(checked.problems):
-            st.caption(_("upload.more_problems", lg,
-                         n=checked.n_problems - len(checked.problems)))
+        show_problems(lg, checked, "upload.rejected")
         return
     _preview_and_commit(lg, checked, user)
 
@@ -197,57 +177,11 @@ def _how_read(lg: Lang, checked: Checked) -> None:
             st.dataframe(ignored, hide_index=True, width="stretch")
 
 
-def _grid(frame: object, lg: Lang) -> None:
-    """A table, or a sentence in the page's language where Streamlit would print 'empty'."""
-    if getattr(frame, "empty", False):
-        st.caption(_("upload.no_rows", lg))
-    else:
-        st.dataframe(frame, hide_index=True, width="stretch")
-
-
 def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
-    s = store()
-    try:
-        pv = preview(s, checked)
-    except StoreBusy:
-        st.warning(_("upload.busy", lg))
-        return
-    except Rejected:
-        return
-    st.subheader(_("upload.preview", lg))
-    c1, c2, c3 = st.columns(3)
-    c1.metric(_("upload.new", lg), f"{pv.new:,}")
-    c2.metric(_("upload.changed", lg), f"{pv.changed:,}")
-    c3.metric(_("upload.unchanged", lg), f"{pv.unchanged:,}")
-    catalog = snapshot().catalog
-    # Tabs with rows only, new first: the preview opens where the rows are.
-    changes = [c for c in ("new", "changed", "unchanged") if pv.counts[c]]
-    tabs = st.tabs([_(f"upload.{c}", lg) for c in changes]) if changes else []
-    for tab, change in zip(tabs, changes, strict=True):
-        with tab:
-            _grid(preview_table(pv, catalog, lg, change), lg)
-    again = False
-    if pv.duplicate_of is not None:
-        d = pv.duplicate_of
-        st.warning(_("upload.duplicate", lg, id=d.id, user=for_markdown(d.user_name),
-                     when=f"{d.created_at:%Y-%m-%d %H:%M}"))
-        again = st.checkbox(_("upload.again", lg), key=UploadKeys.AGAIN)
-    note = st.text_input(_("upload.note", lg), key=UploadKeys.NOTE)
-    if pv.new + pv.changed == 0:
-        st.info(_("upload.nothing_new", lg))
-    disabled = pv.duplicate_of is not None and not again
-    if not st.button(_("upload.confirm", lg, n=pv.new + pv.changed), type="primary",
-                     disabled=disabled, key=UploadKeys.COMMIT):
-        return
-    try:
-        up = commit(s, checked, user=user, note=note.strip() or None, allow_duplicate=again)
-    except StoreBusy:
-        st.warning(_("upload.busy", lg))
-        return
-    except DuplicateUpload as exc:
-        st.warning(_("upload.duplicate", lg, id=exc.upload.id,
-                     user=for_markdown(exc.upload.user_name),
-                     when=f"{exc.upload.created_at:%Y-%m-%d %H:%M}"))
+    up = preview_and_commit(lg, checked, user, CommitKeys(
+        note=UploadKeys.NOTE, commit=UploadKeys.COMMIT, again=UploadKeys.AGAIN,
+        confirm="upload.confirm"))
+    if up is None:
         return
     st.session_state[UploadKeys.DONE] = up
     st.session_state.pop(UploadKeys.CHECKED, None)

@@ -8,6 +8,7 @@ The query string is rewritten on every run of a view, because switching pages cl
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -76,7 +77,7 @@ def _codecs(catalog: Catalog) -> dict[str, _Codec]:
     }
 
 
-def value(catalog: Catalog, name: str) -> object:
+def value(catalog: Catalog, name: str) -> Any:
     """The filter's value: from this session, else the URL, else its default."""
     key = ViewKeys.state(name)
     if key not in st.session_state:

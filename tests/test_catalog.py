@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from indicators.catalog import KINDS
+from indicators.catalog import KINDS, Region
 from indicators.paths import SOURCES_DIR
 
 REQUIRED = {
@@ -84,3 +86,15 @@ def test_regions_are_national_plus_31_provinces_with_gbt2260_codes(catalog):
     assert catalog.regions["450000"].short_hans == "广西"
     assert catalog.regions["450000"].name_hant == "廣西壯族自治區"
     assert all(r.code.endswith("0000") and r.parent_code == "000000" for r in provinces)
+
+
+def test_named_entries_show_simplified_chinese_or_english_and_provinces_their_short_name(
+        catalog):
+    assert catalog.targets["fibre_village_share"].name("zh") == "行政村通光纤比例"
+    assert catalog.departments["miit"].name("en").startswith("Ministry of Industry")
+    guangdong = catalog.regions["440000"]
+    assert (guangdong.name("zh"), guangdong.name("en")) == ("广东", "Guangdong")
+    # The store's tables follow each class's own field order, which the mixin leaves alone.
+    assert [f.name for f in fields(Region)][:8] == [
+        "code", "level", "parent_code", "name_hans", "name_hant", "short_hans", "short_hant",
+        "name_en"]

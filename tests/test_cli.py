@@ -93,7 +93,7 @@ def _top_modules_after(argv: list[str]) -> set[str]:
 
 def test_ingest_help_loads_neither_chart_export_nor_database_libraries():
     loaded = _top_modules_after(["ingest", "--help"])
-    assert not loaded & {*HEAVY, "pandas", "pyarrow", "duckdb", "numpy", "pandera"}
+    assert not loaded & {*HEAVY, "pandas", "pyarrow", "duckdb", "numpy"}
 
 
 def test_an_ingest_loads_no_chart_export_or_web_library(store):

@@ -8,11 +8,19 @@ import sys
 import textwrap
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from indicators.build import build_database
 from indicators.periods import parse_period
-from indicators.store import SCHEMA_VERSION, NotInitialised, Store, StoreBusy, StoreError
+from indicators.store import (
+    ACTUAL_SCHEMA,
+    SCHEMA_VERSION,
+    NotInitialised,
+    Store,
+    StoreBusy,
+    StoreError,
+)
 
 BOTH_BACKENDS = True
 
@@ -96,16 +104,20 @@ def test_unchanged_rows_are_counted_but_not_written_again(store):
     assert store.upload_rows(again.id).empty
 
 
-def test_diff_classifies_new_changed_and_unchanged(store):
+def test_the_preview_classifies_new_changed_and_unchanged(store):
     store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5),
                              ("fibre_village_share", "440000", "2020", 99.0)),
                         kind="file", user="alice")
-    diff = store.diff(rows(("fibre_village_share", "450000", "2020", 97.5),
-                           ("fibre_village_share", "440000", "2020", 99.3),
-                           ("fibre_village_share", "430000", "2020", 96.0)))
-    assert list(diff.rows["change"]) == ["unchanged", "changed", "new"]
-    assert diff.rows["old_value"].iloc[1] == 99.0
-    assert (diff.new, diff.changed, diff.unchanged) == (1, 1, 1)
+    incoming = pa.Table.from_pandas(
+        rows(("fibre_village_share", "450000", "2020", 97.5),
+             ("fibre_village_share", "440000", "2020", 99.3),
+             ("fibre_village_share", "430000", "2020", 96.0)),
+        schema=ACTUAL_SCHEMA, preserve_index=False,
+    ).append_column("excel_row", pa.array([2, 3, 4], pa.int64()))
+    counts, preview = store.diff_preview(incoming)
+    assert list(preview["change"]) == ["unchanged", "changed", "new"]
+    assert preview["old_value"].iloc[1] == 99.0
+    assert counts == {"new": 1, "changed": 1, "unchanged": 1}
 
 
 def test_a_failed_write_leaves_every_table_as_it_was(store):
@@ -132,7 +144,10 @@ def test_task_status_keeps_its_history(store):
     now = store.current_statuses("task").set_index("subject_id")
     assert now.loc["t2017_12", "status"] == "done"
     assert now.loc["t2017_12", "user_name"] == "bob"
-    assert list(store.status_history("task", "t2017_12")["status"]) == ["done", "in_progress"]
+    log = store.audit_log()
+    changes = log[(log["action"] == "status") & (log["subject"] == "task t2017_12")]
+    assert changes[["user_name", "detail"]].values.tolist() == [["bob", "done"],
+                                                                ["alice", "in_progress"]]
 
 
 def test_a_database_held_by_another_process_is_reported_busy(store):

@@ -212,3 +212,12 @@ def test_a_year_range_outside_the_data_in_the_url_is_ignored(dashboard, monkeypa
     at = open_page(start(dashboard, store.path, years="2010-2020"), "domain-scale")
     assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2013, 2025)
     assert "years" not in at.query_params
+
+
+def test_the_method_page_lists_the_shipped_sources_with_their_url_state(dashboard, store):
+    at = open_page(start(dashboard, store.path, lang="en"), "methodology")
+    text = page_text(at)
+    assert "Sources of the published figures shipped with the dashboard" in text
+    # The shipped file records no URL yet (the reference citations give none): said so.
+    assert "- MIIT and National Development and Reform Commission (CRI report 2018-08-17) — " \
+           "no URL recorded" in text

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from datetime import date
 
 from ..auth import import_planners_file, planners_path
-from ..build import build_database
+from ..build import ShippedDataRejected, build_database
 from ..catalog import NATIONAL
 from ..metrics import assess_all
 from ..store import SCHEMA_VERSION, Store
@@ -48,7 +49,15 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         _import_planners(store)
         print(f"{store.label} exists; left as it is")
         return 0
-    report = build_database(store)
+    try:
+        report = build_database(store)
+    except ShippedDataRejected as exc:
+        from ..ingest.report import format_table, problems_frame
+
+        print(f"error: {exc.file_name} breaks {len(exc.problems)} upload rule(s); nothing was "
+              "written. Fix these rows in data/actuals/ and run init-db again:", file=sys.stderr)
+        print(format_table(problems_frame(exc.problems, "en").fillna("")), file=sys.stderr)
+        return 1
     print(f"{store.label}: schema v{report.schema_version}, {report.targets} targets, "
           f"{report.tasks} tasks")
     for up in report.seeded:

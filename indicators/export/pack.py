@@ -61,12 +61,6 @@ def _latest_status(snap: Snapshot, subject_type: str, subject_id: str) -> str | 
     return None if rows.empty else str(rows.iloc[-1]["status"])
 
 
-def as_of_line(snap: Snapshot, lang: Lang) -> str:
-    s = snap.summary
-    when = f"{s['last_upload_at']:%Y-%m-%d}" if s.get("last_upload_at") else "–"
-    return _("pack.as_of", lang, period=s.get("newest_period") or "–", when=when)
-
-
 def _target_charts(snap: Snapshot, target: Target, lang: Lang) -> list[tuple[str, go.Figure]]:
     """The charts a quantitative target gets: where it stands, its path, and the provinces
     when the target applies to each province and some have figures."""
@@ -160,7 +154,7 @@ def pack_content(snap: Snapshot, lang: Lang, today: date | None = None) -> PackC
         if lang == "zh" else _("pack.kind", lang) + " · " + "; ".join(d.number(lang)
                                                                       for d in docs),
         generated=today or date.today(),
-        as_of=as_of_line(snap, lang),
+        as_of=snap.as_of_line(lang, clock=False),
         overview=overview,
         status_keys=keys,
         sections=[_section(snap, d, lang)

@@ -79,7 +79,6 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "备注", "说明", "remark", "remarks"),
 }
 ROLES = tuple(HEADER_ALIASES)
-REQUIRED_LONG = ("indicator", "region", "period", "value")
 
 _HEADER_INDEX = {key(alias): role for role, aliases in HEADER_ALIASES.items()
                  for alias in aliases}

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..catalog import Catalog, load_plausibility
-from ..store import ACTUAL_COLUMNS, Store, Upload, sha256_of
+from ..store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
 from .match import nearest_indicator, nearest_region
@@ -364,9 +364,3 @@ def commit(
     return store.write_actuals(arrow_rows(checked), kind=kind, user=user,
                                file_name=checked.file_name, sha256=checked.sha256, note=note)
 
-
-ACTUAL_SCHEMA = pa.schema([
-    ("indicator_id", pa.string()), ("region_code", pa.string()), ("period", pa.string()),
-    ("t", pa.float64()), ("value", pa.float64()), ("qualifier", pa.string()),
-    ("unit", pa.string()), ("source", pa.string()), ("note", pa.string()),
-])

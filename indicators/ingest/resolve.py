@@ -35,9 +35,6 @@ from .units import resolve_unit
 from .values import _PREFIXES, PLAIN_NUMBER, parse_value
 
 _QUALIFIERS = {key(w): s for w, s in _PREFIXES}
-# What the rows passed on to the store hold, besides excel_row.
-OUT_COLUMNS = ("indicator_id", "region_code", "period", "t", "value", "qualifier", "unit",
-               "source", "note")
 # Arrow's and DuckDB's regular expressions are both RE2: `PLAIN_NUMBER` means the same here.
 _PLAIN_SQL = PLAIN_NUMBER.replace("'", "''")
 
@@ -48,7 +45,7 @@ class Outcome:
 
     n_failures: int  # every (row, rule) broken
     failing: list[dict[str, Any]]  # the first broken rows, in file order, with `broken`
-    # OUT_COLUMNS + excel_row, in file order, when nothing is broken; ids, periods and
+    # store.ACTUAL_COLUMNS + excel_row, in file order, when nothing is broken; ids, periods and
     # units as dictionary columns
     rows: pa.Table | None
 

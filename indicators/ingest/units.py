@@ -56,7 +56,3 @@ def resolve_unit(written: str, catalog_unit: str) -> UnitResult:
 
 def is_known_unit(written: str) -> bool:
     return key(written) in _KNOWN
-
-
-def known_units() -> list[str]:
-    return [u for table in _FACTORS.values() for u in table]

@@ -2,8 +2,8 @@
 
 The number is stored with its qualifier kept beside it (">98" is 98 with qualifier ">"), so
 a figure published as a lower bound is never shown as exact. Plain numbers, nearly all of a
-big file, are parsed in one vectorised pass; only the rest go through the Python parser,
-once per distinct text.
+big file, are cast in SQL (``resolve.py``, by ``PLAIN_NUMBER``); only the rest go through the
+Python parser here, once per distinct text.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .units import is_known_unit
 
@@ -84,37 +82,3 @@ def parse_value(text: str) -> CellValue:
         return CellValue(None, qualifier)
     return CellValue(number, qualifier, percent, rest or None)
 
-
-@dataclass(frozen=True)
-class ParsedColumn:
-    value: np.ndarray  # float64, NaN where not a number
-    qualifier: np.ndarray  # object: str or None
-    percent: np.ndarray  # bool
-    unit: np.ndarray  # object: str or None
-    special: np.ndarray  # rows that were not plain numbers: only these can carry the above
-
-
-def parse_values(column: pa.ChunkedArray | pa.Array) -> ParsedColumn:
-    """Parse a whole column of cell texts."""
-    n = len(column)
-    plain = pc.match_substring_regex(column, PLAIN_NUMBER)
-    plain_np = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
-    values = np.full(n, np.nan)
-    if plain_np.any():
-        as_float = pc.cast(pc.if_else(plain, pc.utf8_trim_whitespace(column), None),
-                           pa.float64())
-        values = as_float.to_numpy(zero_copy_only=False).astype(float)
-        values[~plain_np] = np.nan
-    qualifier = np.full(n, None, dtype=object)
-    percent = np.zeros(n, dtype=bool)
-    unit = np.full(n, None, dtype=object)
-    rest = np.flatnonzero(~plain_np)
-    if rest.size:
-        texts = pc.take(column, pa.array(rest)).to_pylist()
-        parsed = {t: parse_value(t) for t in set(texts)}
-        for i, t in zip(rest, texts, strict=True):
-            cell = parsed[t]
-            values[i] = np.nan if cell.value is None else cell.value
-            qualifier[i], percent[i], unit[i] = cell.qualifier, cell.percent, cell.unit
-    values[~np.isfinite(values)] = np.nan
-    return ParsedColumn(values, qualifier, percent, unit, rest)

@@ -42,6 +42,8 @@ from .errors import (
     StoreUnavailable,
 )
 from .schema import (
+    ACTUAL_COLUMNS,
+    ACTUAL_SCHEMA,
     CATALOG_CLASSES,
     LOCK_SCHEMA,
     LOCK_WRITES,
@@ -62,20 +64,16 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 __all__ = [
-    "ACTUAL_COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "Diff", "NotInitialised", "Store",
+    "ACTUAL_COLUMNS", "ACTUAL_SCHEMA", "MIGRATIONS", "SCHEMA_VERSION", "NotInitialised", "Store",
     "StoreBusy", "StoreCorrupt", "StoreDiskFull", "StoreError", "StoreReadOnly",
     "StoreUnavailable", "TableReader", "Upload", "sha256_of",
 ]
 
-ACTUAL_COLUMNS = (
-    "indicator_id", "region_code", "period", "t", "value", "qualifier", "unit", "source", "note",
-)
-
 _CATALOG_TABLES = CATALOG_CLASSES
 
 
-# Incoming rows (a relation named `incoming`) against the current values: the preview, the
-# diff and the write all classify with this one query, so they cannot disagree.
+# Incoming rows (a relation named `incoming`) against the current values: the preview and
+# the write classify with this one query, so they cannot disagree.
 _CLASSIFIED = """
     SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
            c.upload_id AS old_upload_id,
@@ -106,28 +104,6 @@ class Upload:
     state: str = "published"  # submitted | published | rejected
     reviewer: str | None = None
     reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Diff:
-    """How an incoming batch compares with what is stored (the upload preview)."""
-
-    rows: pd.DataFrame  # incoming rows + old_value, old_qualifier, change (new|changed|unchanged)
-
-    def count(self, change: str) -> int:
-        return int((self.rows["change"] == change).sum())
-
-    @property
-    def new(self) -> int:
-        return self.count("new")
-
-    @property
-    def changed(self) -> int:
-        return self.count("changed")
-
-    @property
-    def unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 def sha256_of(data: bytes) -> str:
@@ -459,20 +435,6 @@ class Store:
 
     # --- actuals: writes ----------------------------------------------------------------
 
-    def diff(self, rows: pd.DataFrame | pa.Table) -> Diff:
-        """Compare incoming rows (ACTUAL_COLUMNS) with the current values, for the preview."""
-        if isinstance(rows, pa.Table):  # big uploads: no pandas round trip on the way in
-            incoming = rows.append_column("_row", pa.array(range(rows.num_rows), pa.int64()))
-        else:
-            incoming = rows.reset_index(drop=True).copy()
-            incoming["_row"] = range(len(incoming))
-        with self.connect() as con:
-            con.register("incoming", incoming)
-            out = con.execute(
-                _CLASSIFIED + " ORDER BY i._row"
-            ).df()
-        return Diff(out.drop(columns=["_row"]))
-
     def find_upload_by_sha(self, sha256: str) -> Upload | None:
         with self.connect() as con:
             ids = con.execute(
@@ -517,8 +479,7 @@ class Store:
             keep = "WHERE change <> 'unchanged'" if skip_unchanged else ""
             con.execute(
                 f"""INSERT INTO actuals
-                    SELECT nextval('actual_id'), indicator_id, region_code, period, t, value,
-                           qualifier, unit, source, note, ?
+                    SELECT nextval('actual_id'), {", ".join(ACTUAL_COLUMNS)}, ?
                     FROM classified {keep}""",
                 [upload_id],
             )
@@ -628,14 +589,6 @@ class Store:
                        FROM status_updates WHERE subject_type = ?) s
                    WHERE _rank = 1""",
                 [subject_type],
-            ).df()
-
-    def status_history(self, subject_type: str, subject_id: str) -> pd.DataFrame:
-        with self.connect() as con:
-            return con.execute(
-                """SELECT status, note, evidence, user_name, created_at FROM status_updates
-                   WHERE subject_type = ? AND subject_id = ? ORDER BY id DESC""",
-                [subject_type, subject_id],
             ).df()
 
     # --- review: submitted uploads wait for a reviewer ---------------------------------
@@ -909,7 +862,7 @@ class Store:
         `limit` rows of each change (new / changed / unchanged) in file order.
 
         `rows` has ACTUAL_COLUMNS plus `excel_row`; the frame adds old_value, old_qualifier,
-        old_upload_id and change, like ``diff``.
+        old_upload_id and change (new | changed | unchanged).
         """
         incoming = rows.append_column("_pos", pa.array(np.arange(rows.num_rows)))
         with self.connect() as con:

@@ -450,8 +450,3 @@ def dispose(url: str) -> None:
         pool = _pools.pop(url, None)
     if pool is not None:
         pool.close()
-
-
-def dispose_all() -> None:
-    for url in list(_pools):
-        dispose(url)

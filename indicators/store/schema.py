@@ -84,10 +84,15 @@ UPLOADS = Table("uploads", _cols(
     "rows_total int NOT NULL DEFAULT 0, rows_new int NOT NULL DEFAULT 0,"
     "rows_changed int NOT NULL DEFAULT 0, rows_unchanged int NOT NULL DEFAULT 0,"
     "undoes bigint, note str"))
-ACTUALS = Table("actuals", _cols(
-    "id bigint NOT NULL, indicator_id str NOT NULL, region_code str NOT NULL,"
+# One figure as an upload carries it: the actuals table, the column list every writer selects
+# and the Arrow schema of validated rows are all derived from this one definition.
+ACTUAL_FIELDS = _cols(
+    "indicator_id str NOT NULL, region_code str NOT NULL,"
     "period str NOT NULL, t float NOT NULL, value float NOT NULL,"
-    "qualifier str, unit str NOT NULL, source str, note str, upload_id bigint NOT NULL"))
+    "qualifier str, unit str NOT NULL, source str, note str")
+ACTUAL_COLUMNS = tuple(c.name for c in ACTUAL_FIELDS)
+ACTUALS = Table("actuals", (Column("id", "bigint", "NOT NULL"), *ACTUAL_FIELDS,
+                            Column("upload_id", "bigint", "NOT NULL")))
 STATUS_UPDATES = Table("status_updates", _cols(
     "id bigint PRIMARY KEY, subject_type str NOT NULL, subject_id str NOT NULL,"
     "status str NOT NULL, note str, evidence str,"
@@ -139,6 +144,9 @@ def create_table(table: Table, dialect: str) -> str:
 
 def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([(c.name, ARROW_TYPES[c.type]) for c in table.columns])
+
+
+ACTUAL_SCHEMA = arrow_schema(Table("incoming", ACTUAL_FIELDS))
 
 
 # A statement is either the same for every dialect or a {dialect: sql} mapping.
