@@ -93,9 +93,9 @@ async def view(context: object, url: str) -> dict[str, float]:
         ws.on("framereceived", lambda payload: sent.__setitem__("ws", sent["ws"] + len(payload)))
 
     async def body_size(resp: object) -> None:
-        with contextlib.suppress(Exception):  # redirects and cached answers have no body
-            if resp.status == 200:
-                sent["http"] += len(await resp.body())
+        with contextlib.suppress(Exception):  # an aborted request has no sizes
+            # Bytes received: zero for what came from the browser's cache.
+            sent["http"] += (await resp.request.sizes())["responseBodySize"]
 
     pending: list[asyncio.Task] = []
     page.on("websocket", on_ws)
