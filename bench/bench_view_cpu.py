@@ -94,8 +94,8 @@ async def view(context: object, url: str) -> dict[str, float]:
 
     async def body_size(resp: object) -> None:
         with contextlib.suppress(Exception):  # an aborted request has no sizes
-            # Bytes received: zero for what came from the browser's cache.
-            sent["http"] += (await resp.request.sizes())["responseBodySize"]
+            # Bytes received: none (-1) for what came from the browser's cache.
+            sent["http"] += max(0, (await resp.request.sizes())["responseBodySize"])
 
     pending: list[asyncio.Task] = []
     page.on("websocket", on_ws)
