@@ -16,15 +16,24 @@ import streamlit as st
 
 from indicators.chart_parts import on_screen
 from indicators.i18n import Lang
+from pages.common import memo_on
 from pages.downloads import figure_downloads
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
 
 
+def _copy_and_texts(fig: go.Figure) -> tuple[go.Figure | None, dict[str, str]]:
+    screen, texts = on_screen(fig)
+    return (None if screen is fig else screen), texts
+
+
 def show_chart(fig: go.Figure, name: str, lg: Lang, *, downloads: bool = True) -> None:
     """``fig`` (a finished figure) with its texts as page text, then its downloads.
     ``name`` is unique on the page: the chart's key and the download file stem."""
-    screen, texts = on_screen(fig)
+    # Copying the figure validates every property (~15 ms): done once per figure. A figure
+    # without page texts is shown as it is (None here, so the memo does not hold it).
+    copy, texts = memo_on(fig, "on_screen", lambda: _copy_and_texts(fig))
+    screen = fig if copy is None else copy
     if texts.get("title"):
         st.markdown(f"<div role='heading' aria-level='4' style='font-weight:600;"
                     f"font-size:1.05rem;margin-bottom:-0.4rem'>{escape(texts['title'])}</div>",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -153,6 +154,41 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     db_path, version, as_of, preview = st.session_state[Keys.DATA_KEY]
     return _derived(db_path, version, as_of, preview, name, args,
                     tuple(sorted(kwargs.items())))
+
+
+_memo: dict[tuple[int, Hashable], tuple[weakref.ref, Any]] = {}
+# Re-entrant: a weak reference's callback may run inside a locked section (a collection
+# triggered there) on the same thread.
+_memo_lock = threading.RLock()
+
+
+def _forget(key: int) -> None:
+    with _memo_lock:
+        for k in [k for k in _memo if k[0] == key]:
+            del _memo[k]
+
+
+def memo_on(obj: Any, what: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered while ``obj`` lives, for every session.
+
+    For what a page derives from a shared cached object on each run (a figure's on-screen
+    copy and its JSON): the figures come from ``derived``, so every session passes the
+    same object and the work is done once per data version instead of once per view.
+    ``obj`` must not be modified after the first call, as ``derived`` results never are,
+    and the value must not refer to ``obj`` (it would never be collected).
+    """
+    oid = id(obj)
+    key = (oid, what)
+    with _memo_lock:
+        hit = _memo.get(key)
+    if hit is not None and hit[0]() is obj:
+        return hit[1]
+    value = compute()
+    # The entry goes when obj is collected, before its id can be reused.
+    ref = weakref.ref(obj, lambda _r: _forget(oid))
+    with _memo_lock:
+        _memo[key] = (ref, value)
+    return value
 
 
 def as_of_line(lg: Lang) -> str:

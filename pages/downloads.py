@@ -17,6 +17,7 @@ import streamlit as st
 from indicators.export import data as export_data
 from indicators.export import static
 from indicators.i18n import Lang, _
+from pages.common import memo_on
 
 
 class ExportKeys:
@@ -55,7 +56,8 @@ def figure_downloads(fig: go.Figure, name: str, lang: Lang) -> None:
 
     ``name`` is the file-name stem and must be unique on the page (e.g. ``"bullet-T01"``).
     """
-    fig_json = fig.to_json()
+    # The JSON and the plotted data are worked out once per figure, not on every view.
+    fig_json = memo_on(fig, "json", fig.to_json)
     stem = safe_name(name)
     with st.popover(_("dl.figure.button", lang), icon=":material/download:"):
         preset = st.radio(
@@ -69,10 +71,11 @@ def figure_downloads(fig: go.Figure, name: str, lang: Lang) -> None:
                 file_name=f"{stem}-{preset}.{fmt}", mime=static.MIME[fmt],
                 key=ExportKeys.of(name, fmt), on_click="ignore", width="stretch",
             )
-        df = export_data.figure_data(fig, lang)
+        df = memo_on(fig, ("data", lang), lambda: export_data.figure_data(fig, lang))
         if not df.empty:
             st.caption(_("dl.figure.data", lang))
-            _data_buttons(df, f"{name}-data", lang, notes=export_data.figure_notes(fig))
+            _data_buttons(df, f"{name}-data", lang,
+                          notes=memo_on(fig, "notes", lambda: export_data.figure_notes(fig)))
 
 
 def table_downloads(df: pd.DataFrame, name: str, lang: Lang) -> None:
