@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import NATIONAL, Catalog, load_catalog
+from .catalog import NATIONAL, Catalog, CatalogError, load_catalog
 from .paths import ACTUALS_DIR, CATALOG_DIR
 from .periods import parse_period
 from .sources import citation
@@ -33,7 +33,11 @@ class BuildReport:
 def read_published_actuals(data: bytes) -> pd.DataFrame:
     """The shipped reference file: one published national figure per row, with its citation."""
     rows = []
-    for rec in csv.DictReader(io.StringIO(data.decode("utf-8-sig"))):
+    for n, rec in enumerate(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))), start=2):
+        # An English page shows each quote with its rendering: a row cannot drop it.
+        if (rec.get("quote") or "").strip() and not (rec.get("quote_en") or "").strip():
+            raise CatalogError(f"row {n} ({rec.get('indicator_id')} {rec.get('period')}): "
+                               "column quote_en (the English rendering of quote) is empty")
         period = parse_period(rec["period"])
         region = rec["region"].strip()
         region = NATIONAL if region.lower() in ("national", "全国") else region
@@ -69,7 +73,10 @@ def build_database(
         sha = sha256_of(data)
         if store.find_upload_by_sha(sha) is not None:
             continue
-        frame = read_published_actuals(data)
+        try:
+            frame = read_published_actuals(data)
+        except CatalogError as exc:
+            raise CatalogError(f"{path.name} {exc}") from exc
         unknown = set(frame["indicator_id"]) - set(catalog.targets)
         if unknown:
             raise ValueError(f"{path.name}: unknown indicator ids {sorted(unknown)}")

@@ -60,3 +60,36 @@ def test_english_targets_table_writes_about_not_yue(store):
     table = targets_table(load_snapshot(store, as_of=date(2026, 11, 23)), "en")
     latest = dict(zip(table["id"], table["Latest actual"], strict=True))
     assert latest["village_info_station_coverage"] == "about 34"
+
+
+def test_every_shipped_figure_quote_has_an_english_rendering():
+    import csv
+
+    from indicators.paths import ACTUALS_DIR
+
+    rows = list(csv.DictReader((ACTUALS_DIR / "published_actuals.csv").open(encoding="utf-8")))
+    assert len(rows) == 12
+    for r in rows:
+        assert r["quote"].strip() and r["quote_en"].strip(), r
+        assert not CJK.search(r["quote_en"]), r["quote_en"]
+
+
+def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row_and_column(
+        tmp_path):
+    from indicators.build import build_database
+    from indicators.catalog import CatalogError
+    from indicators.paths import ACTUALS_DIR
+    from indicators.store import Store
+
+    lines = (ACTUALS_DIR / "published_actuals.csv").read_text(encoding="utf-8").splitlines()
+    # row 3 of the file (2014) ends with its rendering: cut it off
+    head, _, _ = lines[2].rpartition(",")
+    lines[2] = head + ","
+    (tmp_path / "actuals").mkdir()
+    (tmp_path / "actuals" / "published_actuals.csv").write_text("\n".join(lines) + "\n",
+                                                                 encoding="utf-8")
+    store = Store(tmp_path / "x.duckdb")
+    with pytest.raises(CatalogError, match=r"published_actuals\.csv row 3 \(info_consumption_"
+                                           r"scale 2014\): column quote_en .* is empty"):
+        build_database(store, actuals_dir=tmp_path / "actuals")
+    assert store.current_actuals().empty   # nothing of the file was stored

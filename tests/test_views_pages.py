@@ -212,3 +212,16 @@ def test_a_year_range_outside_the_data_in_the_url_is_ignored(dashboard, monkeypa
     at = open_page(start(dashboard, store.path, years="2010-2020"), "domain-scale")
     assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2013, 2025)
     assert "years" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
+        dashboard, store, lang):
+    at = open_page(start(dashboard, store.path, lang=lang), "domain-rural_access")
+    captions = [c.value for c in at.caption]
+    if lang == "en":
+        assert ("Text (Guofa [2017] No. 40, Section 3 (13)) in English: “By 2020, connect 98% "
+                "of administrative villages to optical fibre” · Original: “到2020年實現98%的"
+                "行政村通光纖”") in captions
+    else:
+        assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions

@@ -17,7 +17,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,11 @@ CATALOG_CLASSES: dict[str, type] = {
 }
 
 
-def _from_dataclass(name: str, cls: type) -> Table:
+def _from_dataclass(name: str, cls: type, skip: tuple[str, ...] = ()) -> Table:
     cols = []
     for f in fields(cls):
+        if f.name in skip:
+            continue
         base = str(f.type).split("|")[0].strip()
         cols.append(Column(f.name, base if base in ARROW_TYPES else "str"))
     return Table(name, tuple(cols))
@@ -107,12 +109,17 @@ AUDIT_LOG = Table("audit_log", _cols(
     "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
     "subject str, detail str, client str"))
 
+# Catalog columns a later migration adds (version 1 created the tables without them).
+_ADDED_LATER = {"targets": ("quote_en",)}  # v3: the English rendering of each quote
+
 _V1_TABLES: tuple[Table, ...] = (
-    *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
+    *(_from_dataclass(n, c, _ADDED_LATER.get(n, ())) for n, c in CATALOG_CLASSES.items()),
     UPLOADS, ACTUALS, STATUS_UPDATES, META,
 )
 # Every table, in the order a restore fills them. Backups and copies go through this list.
-TABLES: tuple[Table, ...] = (*_V1_TABLES, ACCOUNTS, REVIEWS, AUDIT_LOG)
+TABLES: tuple[Table, ...] = (
+    *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
+    UPLOADS, ACTUALS, STATUS_UPDATES, META, ACCOUNTS, REVIEWS, AUDIT_LOG)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # Sequence name -> (table, column) whose max it must stay above.
@@ -183,6 +190,8 @@ MIGRATIONS: dict[int, list[Statement]] = {
         _LIVE_PUBLISHED,
         _CURRENT_ACTUALS,
     ],
+    # Filled when the catalog is (re)loaded, as init-db does after every upgrade.
+    3: ["ALTER TABLE targets ADD COLUMN quote_en VARCHAR"],
 }
 
 
