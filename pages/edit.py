@@ -61,7 +61,7 @@ def render() -> None:
                              format_func=targets.get, key=EditKeys.INDICATOR)
     region = c2.selectbox(_("ingest.col.region", lg), list(regions), format_func=regions.get,
                           key=EditKeys.REGION)
-    original = editor_frame(s.current_actuals([indicator], [region]), indicator, region)
+    original = editor_frame(s.current_actuals([indicator], [region]), indicator, region, lg)
     edited = st.data_editor(original, num_rows="add", hide_index=True, width="stretch",
                             column_config=_column_config(lg),
                             key=f"{EditKeys.EDITOR}.{indicator}.{region}")
