@@ -93,3 +93,26 @@ def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row
                                            r"scale 2014\): column quote_en .* is empty"):
         build_database(store, actuals_dir=tmp_path / "actuals")
     assert store.current_actuals().empty   # nothing of the file was stored
+
+
+def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its_rendering(
+        store):
+    from indicators.ingest.display import upload_rows_table
+    from indicators.sources import note_text
+
+    seed = store.uploads()[-1]
+    table = upload_rows_table(store.upload_rows(seed.id), store.catalog(), "en")
+    first = table.iloc[0]
+    assert (first["Period"], first["Source"]) == (
+        "2013", "Ministry of Industry and Information Technology (MIIT) (reposted release)")
+    assert first["Note"] == (
+        "“Nationwide, the overall scale of information consumption reached 2.2 trillion yuan, "
+        "up 28% on the previous year” · Original: “全国信息消费整体规模达到2.2万亿元,比上年增长28%”")
+    for row in table.itertuples(index=False):
+        for cell in row:
+            # greedy: an original may quote within itself (“十三五”)
+            assert not CJK.search(re.sub(r"“.*”", "", str(cell))), row
+    # a planner's own note is theirs: shown as written, in either language
+    assert note_text("省统计局口径", "en") == "省统计局口径"
+    assert note_text("全国信息消费整体规模达到2.2万亿元,比上年增长28%", "zh") == (
+        "全国信息消费整体规模达到2.2万亿元,比上年增长28%")
