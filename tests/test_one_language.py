@@ -107,7 +107,8 @@ def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its
         "2013", "Ministry of Industry and Information Technology (MIIT) (reposted release)")
     assert first["Note"] == (
         "“Nationwide, the overall scale of information consumption reached 2.2 trillion yuan, "
-        "up 28% on the previous year” · Original: “全国信息消费整体规模达到2.2万亿元,比上年增长28%”")
+        "up 28% on the previous year” · Original: "
+        "“全国信息消费整体规模达到2.2万亿元,比上年增长28%”")
     for row in table.itertuples(index=False):
         for cell in row:
             # greedy: an original may quote within itself (“十三五”)
