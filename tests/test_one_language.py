@@ -117,3 +117,17 @@ def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its
     assert note_text("省统计局口径", "en") == "省统计局口径"
     assert note_text("全国信息消费整体规模达到2.2万亿元,比上年增长28%", "zh") == (
         "全国信息消费整体规模达到2.2万亿元,比上年增长28%")
+
+
+@pytest.mark.parametrize(("lang", "task", "goal"), [("zh", "进行中", "已完成"),
+                                                    ("en", "In progress", "Done")])
+def test_a_reported_status_reads_in_the_packs_language(store, lang, task, goal):
+    from indicators.export.pack import pack_content
+
+    store.set_status("task", "ip_01", "in_progress", user="nat")
+    store.set_status("target", "ip_2018_economy", "done", user="nat")
+    sections = {s.domain.id: s for s in pack_content(load_snapshot(store), lang).sections}
+    assert sections["ip_entrepreneurship"].tasks[0].status == task
+    goals = {i.text: i.status for i in sections["ip_goals"].checklist}
+    name = store.catalog().targets["ip_2018_economy"].name(lang)
+    assert goals[name] == goal

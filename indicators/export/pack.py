@@ -47,7 +47,7 @@ PACK_MIME: dict[str, str] = {
 def _status_label(status: str | None, lang: Lang) -> str:
     if not status:
         return _("pack.no_status", lang)
-    for key in (f"task_status.{status}", f"checklist.{status}", f"status.{status}"):
+    for key in (f"views.task_status.{status}", f"checklist.{status}", f"status.{status}"):
         if has_label(key):
             return _(key, lang)
     return status
