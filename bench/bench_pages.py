@@ -55,6 +55,7 @@ def bench_catalog() -> Catalog:
         targets[tid] = Target(
             id=tid, document_id="guofa_2017_40", domain_id=BENCH_DOMAINS[i % len(BENCH_DOMAINS)],
             clause="bench", quote="synthetic benchmark indicator",
+            quote_en="synthetic benchmark indicator",
             name_hans=f"基准测试指标{i:02d}", name_hant=f"基準測試指標{i:02d}",
             name_en=f"Benchmark indicator {i:02d}", kind="share" if share else "level",
             unit="%" if share else "万亿元", target_value=90.0 if share else 20.0,

@@ -81,7 +81,8 @@ class Target(Named):
     document_id: str
     domain_id: str
     clause: str
-    quote: str
+    quote: str  # verbatim, in the published Traditional characters
+    quote_en: str  # an English rendering, shown beside the original on English pages
     name_hans: str
     name_hant: str
     name_en: str
@@ -313,9 +314,16 @@ def check_catalog(c: Catalog) -> None:
             problems.append(f"target {t.id}: baseline_value and baseline_period go together")
         if t.direction not in ("increase", "decrease"):
             problems.append(f"target {t.id}: direction must be increase or decrease")
+        # An English page shows every quoted original with its rendering: an edit must not
+        # drop one.
+        if t.quote.strip() and not (t.quote_en or "").strip():
+            problems.append(f"target {t.id}: quote_en (the English rendering of the quote) "
+                            "is missing")
     for task in c.tasks.values():
         if task.domain_id not in c.domains:
             problems.append(f"task {task.id}: unknown domain {task.domain_id!r}")
+        if not task.text_en.strip():
+            problems.append(f"task {task.id}: text_en (the English rendering) is missing")
     for td in c.task_departments:
         if td.task_id not in c.tasks:
             problems.append(f"task_departments: unknown task {td.task_id!r}")

@@ -59,9 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # Imported only now: a command starts without the database driver (see COMMANDS),
         # and a StoreError was raised from an imported store.
+        from .catalog import CatalogError
         from .store import StoreError
 
-        if isinstance(exc, StoreError):
+        # A catalog or shipped data file an editor broke: its own message names the place.
+        if isinstance(exc, StoreError | CatalogError):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         if os.environ.get("INDICATORS_DEBUG"):

@@ -225,15 +225,20 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
                   x_title=x_title)
 
 
-def _path(start_t: float, start: float, end_t: float, end: float, compound: bool
-          ) -> tuple[list[date], list[float]]:
+def _path(start_t: float, start: float, end_t: float, end: float, compound: bool,
+          start_x: date | None = None) -> tuple[list[date], list[float]]:
+    """A line from a figure to the target year; ``start_x`` is the figure's own date, so the
+    line leaves the point it starts from (a month's t maps back to a date a day off)."""
     steps = max(2, int((end_t - start_t) * 4) + 1)
     ts = [start_t + (end_t - start_t) * i / (steps - 1) for i in range(steps)]
     if compound and start > 0 and end > 0:
         ys = [start * (end / start) ** ((t - start_t) / (end_t - start_t)) for t in ts]
     else:
         ys = [start + (end - start) * (t - start_t) / (end_t - start_t) for t in ts]
-    return [date_of_t(t) for t in ts], ys
+    xs = [date_of_t(t) for t in ts]
+    if start_x is not None:
+        xs[0] = start_x
+    return xs, ys
 
 
 # A preview's pending points: an open ring round the point, in a colour no status uses.
@@ -311,7 +316,8 @@ def trajectory_chart(
         t0 = parse_period(p.baseline_period).t
         # A start that already meets the target needs no path (it would run backwards).
         if T > t0 and not p.met_at_baseline:
-            xs, ys = _path(t0, p.baseline_value, T, goal, p.method == "compound")
+            xs, ys = _path(t0, p.baseline_value, T, goal, p.method == "compound",
+                           period_date(p.baseline_period))
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines",
                 name=_("views.fig.series.required", lang, start=p.baseline_period),
@@ -338,7 +344,8 @@ def trajectory_chart(
             and target.kind != "growth_rate":
         end = p.projected_value if p.method == "compound" else p.projected_linear
         if end is not None:
-            xs, ys = _path(latest.t, latest.value, T, end, p.method == "compound")
+            xs, ys = _path(latest.t, latest.value, T, end, p.method == "compound",
+                           period_date(latest.period))
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines",
                 name=_("views.fig.series.projection", lang, year=target.target_year,
@@ -363,12 +370,15 @@ def trajectory_chart(
             marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
             name=_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
                    year=target.target_year),
-            hoverinfo="name",
+            # At the year's end, often the axis' right edge: drawn whole, not cut in half.
+            hoverinfo="name", cliponaxis=False,
         ))
     year_end = date_of_t(T).isoformat()
     fig.add_shape(type="line", x0=year_end, x1=year_end, yref="paper", y0=0, y1=1,
                   line={"color": TARGET_COLOUR, "width": 1, "dash": "dot"})
-    fig.add_annotation(x=year_end, y=1, yref="paper", yanchor="bottom", showarrow=False,
+    # Left of the line: inside the target year's band, and inside the plot at its edge.
+    fig.add_annotation(x=year_end, y=1, yref="paper", yanchor="bottom", xanchor="right",
+                       showarrow=False,
                        text=_("views.fig.target_year", lang, year=target.target_year),
                        font={"size": 11, "color": MUTED})
     first = min(parse_period(pt.period).year for pt in p.series)
@@ -687,10 +697,13 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         if p.first_met_period:
             done.setdefault(p.status, []).append((t, p.first_met_period))
     fig.add_trace(go.Scatter(
-        x=due_x, y=names, mode="markers", name=_("views.fig.milestone.deadline", lang),
+        # Labelled "due by the end of 2020" on the chart: the diamond sits on the year's
+        # last day, at the gridline, and must not be read as 2021.
+        x=due_x, y=names, mode="markers+text", text=due_text, textposition="bottom center",
+        name=_("views.fig.milestone.deadline", lang),
         marker={"symbol": "diamond-open", "size": 16, "color": TARGET_COLOUR,
                 "line": {"width": 2}},
-        hovertext=due_text, hoverinfo="text",
+        hovertext=due_text, hoverinfo="text", cliponaxis=False,
     ))
     for key, group in done.items():
         label = _(f"status.{key}", lang)
@@ -715,8 +728,11 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         fig.add_trace(go.Scatter(
             x=[date(t.target_year, 12, 31) for t in targets
                if not progress_at(snap, t.id).first_met_period],
-            y=pending, mode="text", text=[_("views.fig.milestone.pending", lang)] * len(pending),
-            textposition="bottom center", name=_("views.fig.milestone.pending", lang),
+            y=pending, mode="markers+text",
+            text=[_("views.fig.milestone.pending", lang)] * len(pending),
+            # An unseen marker the deadline's size, so the word clears the diamond.
+            marker={"size": 16, "color": "rgba(0,0,0,0)"},
+            textposition="top center", name=_("views.fig.milestone.pending", lang),
             hoverinfo="skip",
         ))
     as_of = snap.as_of.isoformat()
@@ -728,10 +744,13 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
     first_year = min([t.target_year for t in targets]
                      + [period_date(p).year for p in (progress_at(snap, t.id).first_met_period
                                                       for t in targets) if p]) - 1
-    fig.update_xaxes(type="date", range=[date(first_year, 1, 1).isoformat(),
-                                         date(max(snap.as_of.year, max(
-                                             t.target_year for t in targets)) + 1, 6,
-                                             30).isoformat()])
+    last_year = max(snap.as_of.year, *(t.target_year for t in targets))
+    # Year bands as on the trajectories: a deadline "by the end of 2020" is the right edge
+    # of the 2020 band, not a point under a "2021" tick.
+    # Half a year past the last band: room for the labels of a deadline at its edge.
+    fig.update_xaxes(range=[date(first_year, 1, 1).isoformat(),
+                            date(last_year + 1, 6, 30).isoformat()])
+    year_end_ticks(fig, first_year, last_year)
     fig.update_yaxes(categoryorder="array", categoryarray=names)
     return finish(fig, title=title, source=source_line(snap, targets, lang),
                   height=150 + 60 * len(targets), lang=lang,

@@ -57,3 +57,22 @@ def shipped_citations(lang: Lang, actuals_dir: Path = ACTUALS_DIR) -> list[str]:
 def source_text(source: str, lang: Lang) -> str:
     """A stored source text in ``lang`` where the shipped data give a translation."""
     return _english().get(source, source) if lang == "en" else source
+
+
+@cache
+def _quotes_en(actuals_dir: Path = ACTUALS_DIR) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in sorted(actuals_dir.glob("*.csv")):
+        for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()):
+            if rec.get("quote") and rec.get("quote_en"):
+                out[rec["quote"].strip()] = rec["quote_en"].strip()
+    return out
+
+
+def note_text(note: str, lang: Lang) -> str:
+    """A stored figure's note in ``lang``: a shipped figure's quote reads in English on an
+    English page with the original beside it; a planner's own note is shown as written."""
+    english = _quotes_en().get(note.strip()) if lang == "en" else None
+    if english is None:
+        return note
+    return _("views.quote.note", lang, quote=english, original=note.strip())

@@ -121,9 +121,9 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
                                    f"{clause_text(t.clause, lang)}",
             _("views.col.quote", lang): quote_text(t, lang),
         })
-        if lang == "zh":
-            # The verbatim (Traditional) original stays beside the Simplified reading.
-            out[-1][_("views.col.quote_original", lang)] = t.quote
+        # The verbatim (Traditional) original stays beside the Simplified reading or the
+        # English rendering.
+        out[-1][_("views.col.quote_original", lang)] = t.quote
     return pd.DataFrame(out)
 
 

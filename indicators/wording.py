@@ -150,6 +150,19 @@ def _t2s() -> opencc.OpenCC:
 
 
 def quote_text(target: Target, lang: Lang) -> str:
-    """The document's own words; the catalog keeps them in traditional characters, so a
-    Simplified Chinese page shows them converted (the English page shows the original)."""
-    return _t2s().convert(target.quote) if lang == "zh" else target.quote
+    """The document's words in the page's language: the catalog keeps them in traditional
+    characters, so a Simplified Chinese page shows them converted and an English page the
+    catalog's English rendering (the original itself beside it: ``target.quote``)."""
+    if lang == "zh":
+        return _t2s().convert(target.quote)
+    # A store migrated but not yet reloaded has no rendering: the original, rather than none.
+    return target.quote_en or target.quote
+
+
+def quote_caption(target: Target, document: str, clause: str, lang: Lang) -> str:
+    """The quote under a target's heading; in English the rendering, then the original."""
+    if lang == "en" and target.quote_en:
+        return _("views.quote.rendered", lang, document=document, clause=clause,
+                 quote=target.quote_en, original=target.quote)
+    return _("views.quote", lang, document=document, clause=clause,
+             quote=quote_text(target, lang))

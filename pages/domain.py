@@ -19,7 +19,7 @@ from indicators.regional import provinces_with_figures
 from indicators.snapshot import Snapshot
 from indicators.tables import checklist_table, regions_table, status_cell_styles, tasks_table
 from indicators.taskboard import filter_tasks, task_rows
-from indicators.wording import quote_text
+from indicators.wording import quote_caption
 from pages import view_state
 from pages.chart_view import show_chart
 from pages.common import chip, derived, lang, page_header, readable, snapshot
@@ -42,8 +42,7 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
                    years: tuple[int, int] | None, metric: str) -> None:
     doc = snap.catalog.documents[t.document_id]
     st.subheader(t.name(lg))
-    st.caption(_("views.quote", lg, document=doc.number(lg), clause=clause_text(t.clause, lg),
-                 quote=quote_text(t, lg)))
+    st.caption(quote_caption(t, doc.number(lg), clause_text(t.clause, lg), lg))
     if region != NATIONAL and not t.regional:
         st.info(_("views.no_regional_target", lg,
                   region=snap.catalog.regions[region].name(lg)))

@@ -60,7 +60,7 @@ def render() -> None:
                           format_func=regions.__getitem__, key=EditKeys.REGION)
     if indicator is None or region is None:  # no target, or no region this account covers
         return
-    original = editor_frame(s.current_actuals([indicator], [region]), indicator, region)
+    original = editor_frame(s.current_actuals([indicator], [region]), indicator, region, lg)
     edited = st.data_editor(original, num_rows="add", hide_index=True, width="stretch",
                             column_config=_column_config(lg),
                             key=f"{EditKeys.EDITOR}.{indicator}.{region}")

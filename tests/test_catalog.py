@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import re
+import shutil
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
-from indicators.catalog import KINDS, Region
-from indicators.paths import SOURCES_DIR
+from indicators.catalog import KINDS, CatalogError, Region, load_catalog
+from indicators.paths import CATALOG_DIR, SOURCES_DIR
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 REQUIRED = {
     # id: (kind, target value, target year, unit)
@@ -98,3 +104,52 @@ def test_named_entries_show_simplified_chinese_or_english_and_provinces_their_sh
     assert [f.name for f in fields(Region)][:8] == [
         "code", "level", "parent_code", "name_hans", "name_hant", "short_hans", "short_hant",
         "name_en"]
+
+
+def _catalog_copy(tmp_path: Path) -> Path:
+    directory = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, directory)
+    return directory
+
+
+def test_every_quote_has_an_english_rendering_that_is_not_the_original(catalog):
+    for t in catalog.targets.values():
+        assert t.quote_en.strip() and not CJK.search(t.quote_en), t.id
+    assert catalog.targets["fibre_village_share"].quote_en == (
+        "By 2020, connect 98% of administrative villages to optical fibre")
+
+
+def test_a_target_whose_english_rendering_was_dropped_is_refused_by_name(tmp_path):
+    directory = _catalog_copy(tmp_path)
+    path = directory / "targets.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # drop the rendering of the fourth target (fibre_village_share) only
+    renderings = [i for i, line in enumerate(lines) if line.startswith("  quote_en:")]
+    del lines[renderings[3]]
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"targets\.yaml #4 \(fibre_village_share\).*quote_en"):
+        load_catalog(directory)
+
+
+def test_an_empty_english_rendering_is_refused_as_missing(tmp_path):
+    directory = _catalog_copy(tmp_path)
+    path = directory / "targets.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('  quote_en: "Marked results are achieved in raising network speeds '
+                        'and lowering charges"', '  quote_en: ""')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"target speed_up_fee_cut: quote_en .* is missing"):
+        load_catalog(directory)
+
+
+def test_a_task_without_its_english_text_is_refused_by_name(tmp_path):
+    directory = _catalog_copy(tmp_path)
+    path = directory / "tasks.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    rows[0]["text_en"] = " "
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(CatalogError, match=r"task t2017_01: text_en .* is missing"):
+        load_catalog(directory)

@@ -43,3 +43,39 @@ def test_the_xlsx_template_lists_the_indicators_and_regions_it_accepts(store: St
     assert "info_consumption_scale" in ids
     assert "infra_world_leading" not in ids  # qualitative: takes no figures
     assert wb["地区 regions"].max_row == 1 + len(store.catalog().regions)
+
+
+def test_template_units_are_written_in_chinese_and_listed_in_both_languages(
+    store: Store,
+) -> None:
+    catalog, current = store.catalog(), store.current_actuals()
+    rows = list(csv.reader(io.StringIO(template_csv(catalog, current).decode("utf-8-sig"))))
+    # the 5G launch (catalog unit "event") is among the newest figures: its unit reads 事件
+    assert ["5G启动商用", "全国", "2019-10-31", "1", "事件"] in [r[:5] for r in rows]
+    assert {r[4] for r in rows[1:]} <= {"万亿元", "%", "个", "事件"}
+    wb = load_workbook(io.BytesIO(template_xlsx(catalog, current)))
+    listed = {r[0]: r[3:5] for r in wb["指标 indicators"].iter_rows(min_row=2, values_only=True)}
+    assert listed["5g_commercial_launch"] == ("事件", "event")
+    assert listed["skills_training_projects"] == ("个", "projects")
+    assert listed["info_consumption_scale"] == ("万亿元", "trillion yuan")
+
+
+def test_the_edit_form_shows_units_in_the_page_language_and_reads_them_back(
+    store: Store,
+) -> None:
+    from indicators.ingest import check_records
+    from indicators.ingest.edits import edited_records, editor_frame
+
+    current = store.current_actuals()
+    assert list(editor_frame(current, "5g_commercial_launch", "000000", "zh")["unit"]) == [
+        "事件"]
+    en = editor_frame(current, "info_consumption_scale", "000000", "en")
+    assert set(en["unit"]) == {"trillion yuan"}
+    # left as shown, nothing is an edit; a changed figure in the shown unit is valid
+    assert edited_records(en, en.copy(), "info_consumption_scale", "000000") == ([], [])
+    edited = en.copy()
+    edited.loc[len(en) - 1, "value"] = "6.9"
+    records, numbers = edited_records(en, edited, "info_consumption_scale", "000000")
+    checked = check_records(records, store.catalog(), row_numbers=numbers)
+    assert checked.ok, [(p.code, p.value) for p in checked.problems]
+    assert list(checked.rows["value"]) == [6.9]

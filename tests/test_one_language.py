@@ -60,3 +60,74 @@ def test_english_targets_table_writes_about_not_yue(store):
     table = targets_table(load_snapshot(store, as_of=date(2026, 11, 23)), "en")
     latest = dict(zip(table["id"], table["Latest actual"], strict=True))
     assert latest["village_info_station_coverage"] == "about 34"
+
+
+def test_every_shipped_figure_quote_has_an_english_rendering():
+    import csv
+
+    from indicators.paths import ACTUALS_DIR
+
+    rows = list(csv.DictReader((ACTUALS_DIR / "published_actuals.csv").open(encoding="utf-8")))
+    assert len(rows) == 12
+    for r in rows:
+        assert r["quote"].strip() and r["quote_en"].strip(), r
+        assert not CJK.search(r["quote_en"]), r["quote_en"]
+
+
+def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row_and_column(
+        tmp_path):
+    from indicators.build import build_database
+    from indicators.catalog import CatalogError
+    from indicators.paths import ACTUALS_DIR
+    from indicators.store import Store
+
+    lines = (ACTUALS_DIR / "published_actuals.csv").read_text(encoding="utf-8").splitlines()
+    # row 3 of the file (2014) ends with its rendering: cut it off
+    head, _, _ = lines[2].rpartition(",")
+    lines[2] = head + ","
+    (tmp_path / "actuals").mkdir()
+    (tmp_path / "actuals" / "published_actuals.csv").write_text("\n".join(lines) + "\n",
+                                                                 encoding="utf-8")
+    store = Store(tmp_path / "x.duckdb")
+    with pytest.raises(CatalogError, match=r"published_actuals\.csv row 3 \(info_consumption_"
+                                           r"scale 2014\): column quote_en .* is empty"):
+        build_database(store, actuals_dir=tmp_path / "actuals")
+    assert store.current_actuals().empty   # nothing of the file was stored
+
+
+def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its_rendering(
+        store):
+    from indicators.ingest.display import upload_rows_table
+    from indicators.sources import note_text
+
+    seed = store.uploads()[-1]
+    table = upload_rows_table(store.upload_rows(seed.id), store.catalog(), "en")
+    first = table.iloc[0]
+    assert (first["Period"], first["Source"]) == (
+        "2013", "Ministry of Industry and Information Technology (MIIT) (reposted release)")
+    assert first["Note"] == (
+        "“Nationwide, the overall scale of information consumption reached 2.2 trillion yuan, "
+        "up 28% on the previous year” · Original: "
+        "“全国信息消费整体规模达到2.2万亿元,比上年增长28%”")
+    for row in table.itertuples(index=False):
+        for cell in row:
+            # greedy: an original may quote within itself (“十三五”)
+            assert not CJK.search(re.sub(r"“.*”", "", str(cell))), row
+    # a planner's own note is theirs: shown as written, in either language
+    assert note_text("省统计局口径", "en") == "省统计局口径"
+    assert note_text("全国信息消费整体规模达到2.2万亿元,比上年增长28%", "zh") == (
+        "全国信息消费整体规模达到2.2万亿元,比上年增长28%")
+
+
+@pytest.mark.parametrize(("lang", "task", "goal"), [("zh", "进行中", "已完成"),
+                                                    ("en", "In progress", "Done")])
+def test_a_reported_status_reads_in_the_packs_language(store, lang, task, goal):
+    from indicators.export.pack import pack_content
+
+    store.set_status("task", "ip_01", "in_progress", user="nat")
+    store.set_status("target", "ip_2018_economy", "done", user="nat")
+    sections = {s.domain.id: s for s in pack_content(load_snapshot(store), lang).sections}
+    assert sections["ip_entrepreneurship"].tasks[0].status == task
+    goals = {i.text: i.status for i in sections["ip_goals"].checklist}
+    name = store.catalog().targets["ip_2018_economy"].name(lang)
+    assert goals[name] == goal

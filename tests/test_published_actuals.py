@@ -15,9 +15,10 @@ from indicators.sources import shipped_citations
 from indicators.store import Store
 
 HEADER = ("indicator_id,region,period,value,qualifier,unit,publisher,where_found,publisher_en,"
-          "where_found_en,quote,url,accessed")
+          "where_found_en,quote,quote_en,url,accessed")
 GOOD = ("fibre_village_share,national,2019-08,98,>,%,人民日报,转载文章,People's Daily,"
-        "reposted article,行政村通光纤比例超过98%,https://example.org/a?b=1,2026-11-01")
+        "reposted article,行政村通光纤比例超过98%,Over 98% of villages have fibre,"
+        "https://example.org/a?b=1,2026-11-01")
 TODAY = date(2026, 11, 30)
 
 
@@ -60,9 +61,16 @@ def test_bad_urls_and_dates_accessed_are_named_by_row_and_column(catalog):
     bad = [b.replace("2019-08", f"20{15 + i}") for i, b in enumerate(bad)]
     checked = check_published(("\n".join([HEADER, *bad]) + "\n").encode(), "x.csv", catalog,
                               today=TODAY)
-    assert found(checked) == {(2, "L · url", "bad_url"), (3, "M · accessed", "accessed_missing"),
-                              (4, "M · accessed", "future_accessed"),
-                              (5, "M · accessed", "bad_accessed")}
+    assert found(checked) == {(2, "M · url", "bad_url"), (3, "N · accessed", "accessed_missing"),
+                              (4, "N · accessed", "future_accessed"),
+                              (5, "N · accessed", "bad_accessed")}
+
+
+def test_a_quote_without_its_english_rendering_is_named_by_row_and_column(catalog):
+    row = GOOD.replace("Over 98% of villages have fibre", " ")
+    checked = check_published(f"{HEADER}\n{GOOD}\n{row.replace('2019-08', '2020')}\n".encode(),
+                              "x.csv", catalog, today=TODAY)
+    assert found(checked) == {(3, "L · quote_en", "quote_en_missing")}
 
 
 def test_a_formula_in_a_provenance_column_is_refused(catalog):

@@ -204,6 +204,9 @@ def test_init_db_upgrades_a_version_1_store_and_keeps_every_figure(
     assert main(["init-db", "--if-absent", "--db", v1.location]) == 0
     assert v1.schema_version() == SCHEMA_VERSION
     assert list(v1.current_actuals()["value"]) == [6.8]
+    # v3's column is filled from the catalog files on the way
+    assert v1.catalog().targets["related_output"].quote_en == (
+        "driving output in related fields to 15 trillion yuan")
     assert Accounts(v1).verify("old", PASSWORD)
 
 

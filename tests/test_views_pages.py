@@ -221,3 +221,16 @@ def test_the_method_page_lists_the_shipped_sources_with_their_url_state(dashboar
     # The shipped file records no URL yet (the reference citations give none): said so.
     assert "- MIIT and National Development and Reform Commission (CRI report 2018-08-17) — " \
            "no URL recorded" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
+        dashboard, store, lang):
+    at = open_page(start(dashboard, store.path, lang=lang), "domain-rural_access")
+    captions = [c.value for c in at.caption]
+    if lang == "en":
+        assert ("Text (Guofa [2017] No. 40, Section 3 (13)) in English: “By 2020, connect 98% "
+                "of administrative villages to optical fibre” · Original: “到2020年實現98%的"
+                "行政村通光纖”") in captions
+    else:
+        assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions

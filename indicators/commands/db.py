@@ -10,7 +10,7 @@ from datetime import date
 
 from ..auth import import_planners_file, planners_path
 from ..build import ShippedDataRejected, build_database
-from ..catalog import NATIONAL
+from ..catalog import NATIONAL, load_catalog
 from ..metrics import assess_all
 from ..store import SCHEMA_VERSION, Store
 from . import add_db_option
@@ -44,7 +44,10 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         # `make run` comes here first: a damaged file stops it with what to do (exit 1);
         # an older schema is upgraded (all or nothing), keeping every figure.
         if store.upgrade():
-            print(f"{store.label} upgraded to schema v{SCHEMA_VERSION}")
+            # A new version may add catalog columns (v4: each quote's English rendering),
+            # filled from the files; figures and statuses are kept.
+            store.load_catalog(load_catalog())
+            print(f"{store.label} upgraded to schema v{SCHEMA_VERSION}; catalog reloaded")
         store.check()
         _import_planners(store)
         print(f"{store.label} exists; left as it is")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..store import Store
+from ..store import SCHEMA_VERSION, Store
 from ..store.transfer import Moved, backup, copy_store, restore
 from . import add_db_option
 
@@ -62,4 +62,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     store = Store(args.db)
     moved = restore(args.folder, store, replace=args.replace)
+    if moved.ok and moved.schema_version < SCHEMA_VERSION:
+        # Columns a later version added to the catalog (v4: the quotes' English renderings)
+        # are filled from the files, as init-db does after an upgrade.
+        from ..catalog import load_catalog
+
+        store.load_catalog(load_catalog())
     return _report(moved, f"restored {args.folder} into {store.label}")

@@ -31,6 +31,7 @@ class ChecklistItem:
     text: str
     status: str
     lead: str = ""
+    evidence: str = ""  # the planner's own words: drawn as text under the item's text
 
 
 @dataclass(frozen=True)

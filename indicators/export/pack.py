@@ -47,7 +47,7 @@ PACK_MIME: dict[str, str] = {
 def _status_label(status: str | None, lang: Lang) -> str:
     if not status:
         return _("pack.no_status", lang)
-    for key in (f"task_status.{status}", f"checklist.{status}", f"status.{status}"):
+    for key in (f"views.task_status.{status}", f"checklist.{status}", f"status.{status}"):
         if has_label(key):
             return _(key, lang)
     return status
@@ -59,6 +59,22 @@ def _latest_status(snap: Snapshot, subject_type: str, subject_id: str) -> str | 
         return None
     rows = s[(s["subject_type"] == subject_type) & (s["subject_id"] == subject_id)]
     return None if rows.empty else str(rows.iloc[-1]["status"])
+
+
+def _latest_evidence(snap: Snapshot, subject_type: str, subject_id: str) -> str:
+    """What the planner wrote with the latest status (evidence, else the note), as typed:
+    the renderers draw it as text, never as markup."""
+    s = snap.statuses
+    if s.empty:
+        return ""
+    rows = s[(s["subject_type"] == subject_type) & (s["subject_id"] == subject_id)]
+    if rows.empty:
+        return ""
+    for col in ("evidence", "note"):
+        value = rows.iloc[-1].get(col)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def _target_charts(snap: Snapshot, target: Target, lang: Lang) -> list[tuple[str, go.Figure]]:
@@ -95,7 +111,8 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
             charts += _target_charts(snap, t, lang)
     checklist = [
         ChecklistItem(clause_text(t.clause, lang), t.name(lang),
-                      _status_label(_latest_status(snap, "target", t.id), lang))
+                      _status_label(_latest_status(snap, "target", t.id), lang),
+                      evidence=_latest_evidence(snap, "target", t.id))
         for t in targets if not t.quantitative
     ]
     tasks: list[ChecklistItem] = []
@@ -109,7 +126,8 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
                     else f" {_('pack.and_others', lang)}"
             tasks.append(ChecklistItem(
                 clause_text(task.clause, lang), task.text(lang),
-                _status_label(_latest_status(snap, "task", task.id), lang), lead))
+                _status_label(_latest_status(snap, "task", task.id), lang), lead,
+                evidence=_latest_evidence(snap, "task", task.id)))
     doc = cat.documents[domain.document_id]
     return DomainSection(
         domain=domain, heading=domain.name(lang),

@@ -52,7 +52,8 @@ PAGE = landscape(A4)
 MARGIN = 14 * mm
 CHART_PRESET = "slide"
 INK = colors.HexColor("#1f2d3d")
-MUTED = colors.HexColor("#5b6b7b")
+MUTED_HEX = "#5b6b7b"
+MUTED = colors.HexColor(MUTED_HEX)
 HEADING_ROOM = 40 * mm
 
 
@@ -120,7 +121,8 @@ def _light(hex_colour: str) -> colors.Color:
 
 def _table(rows: Sequence[Sequence[object]], widths: list[float], st: dict[str, ParagraphStyle],
            row_colours: list[str | None] | None = None, colour_col: int = -1) -> Table:
-    data = [[_p(v, st["small"]) for v in row] for row in rows]
+    data = [[v if isinstance(v, Flowable) else _p(v, st["small"]) for v in row]
+            for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
@@ -169,9 +171,19 @@ def _checklist_table(items: list[ChecklistItem], lang: Lang, st: dict[str, Parag
         head.append(_("pack.col.lead", lang))
     head.append(_("pack.col.status", lang))
     share = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
-    rows = [head] + [[i.clause, i.text, *([i.lead] if with_lead else []), i.status]
-                     for i in items]
+    rows = [head] + [[i.clause, _item_text(i, lang, st), *([i.lead] if with_lead else []),
+                      i.status] for i in items]
     return _table(rows, [s * width for s in share], st)
+
+
+def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -> Paragraph:
+    """The item, and under it the planner's evidence: escaped, so a typed tag is shown, not
+    read as Paragraph markup (a link, a font, a broken table)."""
+    text = escape(item.text)
+    if item.evidence:
+        text += (f'<br/><font color="{MUTED_HEX}">'
+                 f'{escape(_("views.col.evidence", lang))}: {escape(item.evidence)}</font>')
+    return Paragraph(text, st["small"])
 
 
 def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:

@@ -155,8 +155,10 @@ def _checklist_slides(prs: Deck, s: DomainSection, lang: Lang, title_key: str,
     shares = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
     for chunk in _chunks(items, TASK_ROWS_PER_SLIDE):
         slide = _slide(prs, s.heading, f"{s.subheading} · {_(title_key, lang)}")
-        rows = [head] + [[i.clause, i.text, *([i.lead] if with_lead else []), i.status]
-                         for i in chunk]
+        # The planner's evidence under the item: a run of plain text, never interpreted.
+        rows = [head] + [[i.clause, i.text + (f"\n{_('views.col.evidence', lang)}: "
+                                               f"{i.evidence}" if i.evidence else ""),
+                          *([i.lead] if with_lead else []), i.status] for i in chunk]
         _table(slide, rows, shares, top=TITLE_H + Inches(0.35), size=11)
 
 

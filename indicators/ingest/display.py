@@ -12,18 +12,22 @@ import pandas as pd
 
 from ..catalog import Catalog
 from ..escape import for_markdown
+from ..formatting import qualifier_text
 from ..i18n import Lang, _, has_label
+from ..sources import note_text, source_text
 from ..store import Upload
 from .pipeline import ALL_SHEETS, Checked, Preview
 from .shape import Shape
 
 
-def figure_text(value: float | str | None, qualifier: object = None) -> str:
-    """A stored figure as published: 98 with qualifier ">" is ">98"."""
+def figure_text(value: float | str | None, qualifier: object = None,
+                lang: Lang | None = None) -> str:
+    """A stored figure as published: 98 with qualifier ">" is ">98"; with ``lang``, a word
+    qualifier in that language ("about 5" on an English page), which uploads read back."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     q = qualifier if isinstance(qualifier, str) else ""
-    return f"{q}{float(value):g}"
+    return f"{qualifier_text(q, lang) if q else ''}{float(value):g}"
 
 
 def read_summary(checked: Checked, lang: Lang) -> str:
@@ -192,11 +196,13 @@ def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.Da
         _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
         _("ingest.col.region", lang): rows["region_code"].map(regions),
         _("ingest.col.period", lang): rows["period"],
-        _("ingest.col.figure", lang): [figure_text(v, q) for v, q in
+        _("ingest.col.figure", lang): [figure_text(v, q, lang) for v, q in
                                       zip(rows["value"], rows["qualifier"], strict=True)],
         _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
-        _("ingest.col.source", lang): rows["source"].fillna(""),
-        _("ingest.col.note", lang): rows["note"].fillna(""),
+        # Shipped figures carry their citation and quote in English too.
+        _("ingest.col.source", lang): rows["source"].fillna("").map(
+            lambda v: source_text(v, lang)),
+        _("ingest.col.note", lang): rows["note"].fillna("").map(lambda v: note_text(v, lang)),
     })
 
 

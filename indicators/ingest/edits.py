@@ -11,21 +11,24 @@ from typing import Any
 
 import pandas as pd
 
-from ..catalog import Catalog
+from ..catalog import Catalog, Lang
+from ..formatting import unit_label
 from .display import figure_text
 
 EDIT_COLUMNS = ("period", "value", "unit", "source", "note")
 
 
-def editor_frame(current: pd.DataFrame, indicator_id: str, region_code: str) -> pd.DataFrame:
-    """Current figures of one indicator and region, oldest first, every cell as text."""
+def editor_frame(current: pd.DataFrame, indicator_id: str, region_code: str,
+                 lang: Lang = "zh") -> pd.DataFrame:
+    """Current figures of one indicator and region, oldest first, every cell as text; the
+    unit in the page's language (事件 / event), which an edit reads back either way."""
     rows = current[(current["indicator_id"] == indicator_id)
                    & (current["region_code"] == region_code)].sort_values("t")
     return pd.DataFrame({
         "period": rows["period"].astype(str),
         "value": [figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"],
                                                       strict=True)],
-        "unit": rows["unit"].astype(str),
+        "unit": [unit_label(str(u), lang) for u in rows["unit"]],
         "source": rows["source"].fillna("").astype(str),
         "note": rows["note"].fillna("").astype(str),
     }).reset_index(drop=True)

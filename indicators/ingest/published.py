@@ -24,10 +24,10 @@ from .pipeline import Checked, Options, check_raw
 from .read import RawTable, read_table
 from .report import Problem, Rejected, column_label
 
-PUBLISHER, WHERE_FOUND, QUOTE, URL, ACCESSED = (
-    "publisher", "where_found", "quote", "url", "accessed")
+PUBLISHER, WHERE_FOUND, QUOTE, QUOTE_EN, URL, ACCESSED = (
+    "publisher", "where_found", "quote", "quote_en", "url", "accessed")
 # Kept in the file beside the figure, not stored with it (sources.py reads them to show).
-PROVENANCE = (WHERE_FOUND, "publisher_en", "where_found_en", "quote_en", URL, ACCESSED)
+PROVENANCE = (WHERE_FOUND, "publisher_en", "where_found_en", QUOTE_EN, URL, ACCESSED)
 REQUIRED = ("indicator_id", "region", "period", "value", "unit", PUBLISHER, QUOTE)
 # The stored role of a provenance column that the reader knows as a long-format field.
 # "publisher/source" is read as `source` and still names the file's own column.
@@ -48,7 +48,8 @@ def check_published(data: bytes, file_name: str, catalog: Catalog, *,
     where = {h.strip(): i for i, h in enumerate(raw.headers)}
     problems = [Problem("missing_column", excel_row=1, params={"role": name, "expected": name})
                 for name in REQUIRED if name not in where]
-    problems += _formulas(raw, where) + _provenance_problems(raw, where, today)
+    problems += (_formulas(raw, where) + _provenance_problems(raw, where, today)
+                 + _renderings_missing(raw, where))
     if problems:
         return Checked.rejected(file_name, sha, problems, raw.info)
     checked = check_raw(_as_long(raw, where), catalog, Options(layout="long", today=today),
@@ -103,6 +104,19 @@ def _provenance_problems(raw: RawTable, where: dict[str, int], today: date) -> l
                      else ACCESSED)
             out.append(Problem("accessed_missing", excel_row=row, column=label, value=""))
     return out
+
+
+def _renderings_missing(raw: RawTable, where: dict[str, int]) -> list[Problem]:
+    """An English page shows each quote with its rendering: a row cannot drop it."""
+    if QUOTE not in where:
+        return []
+    quotes = _cells(raw, where[QUOTE])
+    renderings = _cells(raw, where[QUOTE_EN]) if QUOTE_EN in where else [""] * raw.n_rows
+    label = column_label(where[QUOTE_EN], QUOTE_EN) if QUOTE_EN in where else QUOTE_EN
+    return [Problem("quote_en_missing", excel_row=int(raw.excel_rows[pos]), column=label,
+                    value="")
+            for pos, (quote, english) in enumerate(zip(quotes, renderings, strict=True))
+            if quote.strip() and not english.strip()]
 
 
 def _date_problem(text: str, today: date) -> str | None:

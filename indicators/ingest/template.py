@@ -13,6 +13,7 @@ import io
 import pandas as pd
 
 from ..catalog import NATIONAL, Catalog
+from ..formatting import unit_label
 
 HEADERS = ("指标/indicator", "地区/region", "时期/period", "数值/value", "单位/unit",
            "来源/source", "备注/note")
@@ -37,8 +38,10 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
         region = catalog.regions.get(rec.region_code)
         region_name = "全国" if rec.region_code == NATIONAL else (
             region.short_hans if region else rec.region_code)
+        # Written as the rest of the row is, in Chinese ("事件", not the catalog's "event");
+        # the upload reads either language's unit back.
         rows.append([target.name_hans, region_name, rec.period,
-                     _qualified(rec.value, rec.qualifier), rec.unit,
+                     _qualified(rec.value, rec.qualifier), unit_label(rec.unit, "zh"),
                      rec.source if isinstance(rec.source, str) else "", ""])
         if len(rows) == n:
             break
@@ -73,10 +76,12 @@ def template_xlsx(catalog: Catalog, current: pd.DataFrame) -> bytes:
         for c in r:
             c.number_format = "@"
     lists = wb.create_sheet("指标 indicators")
-    lists.append(["id", "名称", "English", "单位/unit", "类型/kind"])
+    # Names and units in both languages, side by side; an upload accepts either.
+    lists.append(["id", "名称", "English", "单位", "unit", "类型/kind"])
     for t in catalog.targets.values():
         if t.quantitative:
-            lists.append([t.id, t.name_hans, t.name_en, t.unit, t.kind])
+            lists.append([t.id, t.name_hans, t.name_en, unit_label(t.unit, "zh"),
+                          unit_label(t.unit, "en"), t.kind])
     regions = wb.create_sheet("地区 regions")
     regions.append(["代码/code", "名称", "简称", "English"])
     for reg in catalog.regions.values():

@@ -167,6 +167,15 @@ class TableReader:
         return digest.hexdigest()
 
 
+def _with_columns(rows: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`rows` in the table's column order; a column a later schema version added (absent
+    from an older backup) comes in empty, as the migration that added it left it."""
+    for field in schema:
+        if field.name not in rows.column_names:
+            rows = rows.append_column(field.name, pa.nulls(rows.num_rows, field.type))
+    return rows.select(schema.names).cast(schema)
+
+
 # Locations whose schema version this process has checked (once each, not on every read).
 _verified: set[str] = set()
 _verified_guard = threading.Lock()
@@ -834,7 +843,7 @@ class Store:
                 batches = given.to_batches() if isinstance(given, pa.Table) else given
                 schema = arrow_schema(table)
                 for batch in batches:
-                    rows = pa.Table.from_batches([batch]).select(table.names).cast(schema)
+                    rows = _with_columns(pa.Table.from_batches([batch]), schema)
                     append_rows(con, table.name, rows)
             restored = _one(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
             new_version = str(max(old_version, int(restored[0]) if restored else 0) + 1)

@@ -17,7 +17,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,11 @@ CATALOG_CLASSES: dict[str, type] = {
 }
 
 
-def _from_dataclass(name: str, cls: type) -> Table:
+def _from_dataclass(name: str, cls: type, skip: tuple[str, ...] = ()) -> Table:
     cols = []
     for f in fields(cls):
+        if f.name in skip:
+            continue
         base = str(f.type).split("|")[0].strip()
         cols.append(Column(f.name, base if base in ARROW_TYPES else "str"))
     return Table(name, tuple(cols))
@@ -119,12 +121,17 @@ AUDIT_LOG = Table("audit_log", _cols(
 LOGIN_FAILURES = Table("login_failures", _cols(
     "account str NOT NULL, client str NOT NULL, failed_at float NOT NULL"))
 
+# Catalog columns a later migration adds (version 1 created the tables without them).
+_ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each quote
+
 _V1_TABLES: tuple[Table, ...] = (
-    *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
+    *(_from_dataclass(n, c, _ADDED_LATER.get(n, ())) for n, c in CATALOG_CLASSES.items()),
     UPLOADS, ACTUALS, STATUS_UPDATES, META,
 )
 # Every table, in the order a restore fills them. Backups and copies go through this list.
-TABLES: tuple[Table, ...] = (*_V1_TABLES, ACCOUNTS, REVIEWS, AUDIT_LOG)
+TABLES: tuple[Table, ...] = (
+    *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
+    UPLOADS, ACTUALS, STATUS_UPDATES, META, ACCOUNTS, REVIEWS, AUDIT_LOG)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 # The schema version that added a table (absent: version 1): a backup made before it has no
 # file for it, and restores it empty, as the migration that added it would have.
@@ -205,6 +212,8 @@ MIGRATIONS: dict[int, list[Statement]] = {
         {d: create_table(LOGIN_FAILURES, d) for d in DIALECTS},
         "CREATE INDEX login_failures_client ON login_failures (client, failed_at)",
     ],
+    # Filled when the catalog is (re)loaded, as init-db does after every upgrade.
+    4: ["ALTER TABLE targets ADD COLUMN quote_en VARCHAR"],
 }
 
 

@@ -60,6 +60,8 @@ class Moved:
     counts: dict[str, int]
     source_hash: str
     target_hash: str
+    # The schema version the rows were written under (a backup's may be older).
+    schema_version: int = SCHEMA_VERSION
 
     @property
     def ok(self) -> bool:
@@ -150,7 +152,7 @@ def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
                              "was restored") from exc
         raise
     return Moved({spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
-                  for spec in TABLES}, expected, got)
+                  for spec in TABLES}, expected, got, int(str(manifest["schema_version"])))
 
 
 def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
