@@ -106,12 +106,9 @@ def test_the_pptx_pack_puts_the_evidence_in_a_plain_run_with_no_hyperlink(store)
 
 def test_a_rejection_reason_is_listed_as_typed_in_the_history(store):
     store.set_review_mode("on", user="boss")
-    from indicators.build import read_published_actuals
+    from tests.test_store import rows
 
-    frame = read_published_actuals(
-        "indicator_id,region,period,value,qualifier,unit,publisher,where_found,publisher_en,"
-        "where_found_en,quote,quote_en\n"
-        "info_consumption_scale,national,2022,7,,万亿元,p,w,p,w,,\n".encode())
+    frame = rows(("info_consumption_scale", "000000", "2022", 7.0))
     up = store.write_actuals(frame, kind="file", user="nat", file_name="a.csv", sha256="s",
                              note=None)
     store.decide(up.id, approve=False, reviewer="rev", reason=HOSTILE)
