@@ -138,7 +138,7 @@ def run_setup(name: str, location: str, count: int, sessions: int,
         report(name, times, errors, wall, n, f"{before} -> {_load_average()}")
         if len(times) * 2 >= n * len(PAGES):
             return
-        if n == 1 or time.monotonic() + args.timeout + 60 > deadline:
+        if n == 1 or time.monotonic() + args.timeout > deadline:
             print(f"    (stopped: {'budget spent' if n > 1 else 'one session is the floor'};"
                   f" {os.cpu_count()} cores, load average {_load_average()})", flush=True)
             return
