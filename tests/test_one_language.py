@@ -76,22 +76,26 @@ def test_every_shipped_figure_quote_has_an_english_rendering():
 
 def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row_and_column(
         tmp_path):
-    from indicators.build import build_database
-    from indicators.catalog import CatalogError
+    import csv
+
+    from indicators.build import ShippedDataRejected, build_database
     from indicators.paths import ACTUALS_DIR
     from indicators.store import Store
 
-    lines = (ACTUALS_DIR / "published_actuals.csv").read_text(encoding="utf-8").splitlines()
-    # row 3 of the file (2014) ends with its rendering: cut it off
-    head, _, _ = lines[2].rpartition(",")
-    lines[2] = head + ","
+    with (ACTUALS_DIR / "published_actuals.csv").open(encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    records[1]["quote_en"] = ""  # row 3 of the file (2014)
     (tmp_path / "actuals").mkdir()
-    (tmp_path / "actuals" / "published_actuals.csv").write_text("\n".join(lines) + "\n",
-                                                                 encoding="utf-8")
+    with (tmp_path / "actuals" / "published_actuals.csv").open(
+            "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
     store = Store(tmp_path / "x.duckdb")
-    with pytest.raises(CatalogError, match=r"published_actuals\.csv row 3 \(info_consumption_"
-                                           r"scale 2014\): column quote_en .* is empty"):
+    with pytest.raises(ShippedDataRejected) as caught:
         build_database(store, actuals_dir=tmp_path / "actuals")
+    assert [(p.excel_row, p.column, p.code) for p in caught.value.problems] == [
+        (3, "L · quote_en", "quote_en_missing")]
     assert store.current_actuals().empty   # nothing of the file was stored
 
 
