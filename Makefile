@@ -52,6 +52,7 @@ run: $(VENV)/.installed system-deps
 
 test: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy indicators
 	$(PY) -m mypy pages dashboard.py serve.py
 	$(PY) -m pytest
@@ -59,6 +60,7 @@ test: $(VENV)/.installed-test system-deps-test
 # The inner loop: lint, types and every test but the browser ones.
 test-fast: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy indicators
 	$(PY) -m mypy pages dashboard.py serve.py
 	$(PY) -m pytest -q -m "not browser"

@@ -25,7 +25,9 @@ with st.sidebar:
         f"d.documentElement.lang = '{'zh-CN' if lang == 'zh' else 'en'}';"
         "const skip = d.querySelector('[data-testid=\"stSkipToContent\"]');"
         f"if (skip) skip.textContent = {json.dumps(_('app.skip_to_content', lang))};"
-        "</script>", height=0)
+        "</script>",
+        height=0,
+    )
 # expanded: Streamlit's own "View N more" link is English-only; show every page instead.
 page = st.navigation(registry.build(lang), expanded=True)
 try:

@@ -28,6 +28,11 @@ def upload_limit_option(argv: list[str]) -> list[str]:
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     args = sys.argv[1:]
-    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("dashboard.py")), *args,
-                *upload_limit_option(args)]
+    sys.argv = [
+        "streamlit",
+        "run",
+        str(Path(__file__).with_name("dashboard.py")),
+        *args,
+        *upload_limit_option(args),
+    ]
     sys.exit(cli.main())

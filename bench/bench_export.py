@@ -45,8 +45,10 @@ def main() -> int:
         warm = _timed("PNG warm (another figure)", lambda: figure_bytes(warm_fig, "png"))
         _timed("PNG cached (same figure again)", lambda: figure_bytes(warm_fig, "png"))
         for lang, fmt in (("zh", "pdf"), ("en", "pptx")):
-            _timed(f"briefing pack, full catalog, {lang} {fmt}",
-                   lambda lang=lang, fmt=fmt: build_pack(snap, lang, fmt))
+            _timed(
+                f"briefing pack, full catalog, {lang} {fmt}",
+                lambda lang=lang, fmt=fmt: build_pack(snap, lang, fmt),
+            )
     print("warm PNG under 1 s:", "yes" if warm < 1 else "NO")
     return 0 if warm < 1 else 1
 

@@ -48,11 +48,13 @@ def one_run(url: str) -> dict[str, float]:
     sent = {"ws": 0, "http": 0}
     first_frame: list[float] = []
     with browser_page(1440, 900) as page:
+
         def on_ws(ws: object) -> None:
             def frame(payload: bytes | str) -> None:
                 if not first_frame:
                     first_frame.append(time.perf_counter())
                 sent["ws"] += len(payload)
+
             ws.on("framereceived", frame)
 
         def on_response(resp: object) -> None:
@@ -69,13 +71,18 @@ def one_run(url: str) -> dict[str, float]:
         card = time.perf_counter()
         page.wait_for_selector(".js-plotly-plot .main-svg")
         chart = time.perf_counter()
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         charts = time.perf_counter()
         card_dom = page.evaluate("window.__marks.card") / 1000
-    return {"card_dom": card_dom, "ws_first": (first_frame[0] if first_frame else charts) - start,
-            "card": card - start, "chart": chart - start, "charts": charts - start,
-            "ws_kb": sent["ws"] / 1024, "http_kb": sent["http"] / 1024}
+    return {
+        "card_dom": card_dom,
+        "ws_first": (first_frame[0] if first_frame else charts) - start,
+        "card": card - start,
+        "chart": chart - start,
+        "charts": charts - start,
+        "ws_kb": sent["ws"] / 1024,
+        "http_kb": sent["http"] / 1024,
+    }
 
 
 def main() -> int:
@@ -87,15 +94,21 @@ def main() -> int:
             build_database(Store(db))
         started = time.perf_counter()
         with serve_app(db) as url:
-            print(f"server up in {time.perf_counter() - started:.2f} s; "
-                  f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-            print(f"{'load':<5}{'1st ws msg':>11}{'card in DOM':>12}{'1st card':>10}"
-                  f"{'1st chart':>11}{'run done':>12}{'ws KB':>9}{'http KB':>9}")
+            print(
+                f"server up in {time.perf_counter() - started:.2f} s; "
+                f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}"
+            )
+            print(
+                f"{'load':<5}{'1st ws msg':>11}{'card in DOM':>12}{'1st card':>10}"
+                f"{'1st chart':>11}{'run done':>12}{'ws KB':>9}{'http KB':>9}"
+            )
             for i in range(1, RUNS + 1):
                 r = one_run(url)
-                print(f"{i:<5}{r['ws_first']:>10.2f}s{r['card_dom']:>11.2f}s{r['card']:>9.2f}s"
-                      f"{r['chart']:>10.2f}s{r['charts']:>11.2f}s{r['ws_kb']:>9.0f}"
-                      f"{r['http_kb']:>9.0f}")
+                print(
+                    f"{i:<5}{r['ws_first']:>10.2f}s{r['card_dom']:>11.2f}s{r['card']:>9.2f}s"
+                    f"{r['chart']:>10.2f}s{r['charts']:>11.2f}s{r['ws_kb']:>9.0f}"
+                    f"{r['http_kb']:>9.0f}"
+                )
             print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     return 0
 

@@ -48,9 +48,13 @@ def _peak_rss_while(fn):  # type: ignore[no-untyped-def]
 
 
 # Catalog indicators with values inside their plausible range, written as planners do.
-_REAL = (("信息消费规模", "万亿元", 5.0), ("信息消费规模年均增速", "%", 10.0),
-         ("拉动相关领域产出", "万亿元", 8.0), ("行政村通光纤比例", "%", 90.0),
-         ("村级信息服务站覆盖率", "%", 80.0))
+_REAL = (
+    ("信息消费规模", "万亿元", 5.0),
+    ("信息消费规模年均增速", "%", 10.0),
+    ("拉动相关领域产出", "万亿元", 8.0),
+    ("行政村通光纤比例", "%", 90.0),
+    ("村级信息服务站覆盖率", "%", 80.0),
+)
 
 
 def _real_rows(limit: int) -> bytes:
@@ -62,10 +66,11 @@ def _real_rows(limit: int) -> bytes:
     first = date(2000, 1, 1)
     keys = len(_REAL) * len(regions)
     days = [(first + timedelta(days=d)).isoformat() for d in range(limit // 45 // keys)]
-    rows = [f"{name},{regions[i % len(regions)]},{days[i // keys]},{base + i % 50 / 10},{unit},"
-            "bench,"
-            for i in range(len(days) * keys)
-            for name, unit, base in [_REAL[i // len(regions) % len(_REAL)]]]
+    rows = [
+        f"{name},{regions[i % len(regions)]},{days[i // keys]},{base + i % 50 / 10},{unit},bench,"
+        for i in range(len(days) * keys)
+        for name, unit, base in [_REAL[i // len(regions) % len(_REAL)]]
+    ]
     data = H.csv(rows)
     return data[: data.rindex(b"\n", 0, limit) + 1]
 
@@ -73,17 +78,26 @@ def _real_rows(limit: int) -> bytes:
 def main() -> None:
     catalog = load_catalog()
     cases = [
-        ("xlsx dimension A1:XFD1048576, one cell at the bottom", "dim.xlsx",
-         H.xlsx_dimension_bomb()),
+        (
+            "xlsx dimension A1:XFD1048576, one cell at the bottom",
+            "dim.xlsx",
+            H.xlsx_dimension_bomb(),
+        ),
         ("xlsx sheet XML inflating to 1.87 GB", "bomb.xlsx", H.xlsx_zip_bomb(1870)),
         ("xlsx billion laughs", "laughs.xlsx", H.xlsx_with_doctype()),
-        ("csv 9.9 MB, 1,000,000 columns on one line", "wide.csv",
-         H.csv_wide_header(1_000_000)[: int(9.9 * 1024 * 1024)]),
+        (
+            "csv 9.9 MB, 1,000,000 columns on one line",
+            "wide.csv",
+            H.csv_wide_header(1_000_000)[: int(9.9 * 1024 * 1024)],
+        ),
         ("csv one line, no final newline", "one.csv", H.csv_one_line_no_newline()),
         ("csv of valid rows up to the 50 MB limit (accepted)", "real.csv", None),
         # The problem report's worst case: 699,999 rows repeating the first, all refused.
-        ("csv 700,000 rows, one figure repeated (refused)", "dup.csv",
-         H.csv(["信息消费规模,全国,2019,5.1,万亿元,bench,"] * 700_000)),
+        (
+            "csv 700,000 rows, one figure repeated (refused)",
+            "dup.csv",
+            H.csv(["信息消费规模,全国,2019,5.1,万亿元,bench,"] * 700_000),
+        ),
     ]
     print(f"{'file':56} {'MB':>6} {'answer':28} {'s':>6} {'peak MB':>8}")
     worst_s = worst_mb = 0.0
@@ -92,14 +106,20 @@ def main() -> None:
             data = _real_rows(Options().max_bytes)
         started = time.perf_counter()
         checked, peak = _peak_rss_while(
-            lambda d=data, n=name: check_file_bounded(d, n, catalog, Options()))
+            lambda d=data, n=name: check_file_bounded(d, n, catalog, Options())
+        )
         secs = time.perf_counter() - started
-        answer = (f"accepted, {len(checked.table):,} rows" if checked.ok
-                  else f"refused: {checked.problems[0].code}")
+        answer = (
+            f"accepted, {len(checked.table):,} rows"
+            if checked.ok
+            else f"refused: {checked.problems[0].code}"
+        )
         print(f"{label:56} {len(data) / 1024 / 1024:6.1f} {answer:28} {secs:6.2f} {peak:8.0f}")
         worst_s, worst_mb = max(worst_s, secs), max(worst_mb, peak)
-    print(f"worst: {worst_s:.1f} s, {worst_mb:.0f} MB peak worker RSS "
-          f"(aim: 15 s, 600 MB; {os.cpu_count()} cores)")
+    print(
+        f"worst: {worst_s:.1f} s, {worst_mb:.0f} MB peak worker RSS "
+        f"(aim: 15 s, 600 MB; {os.cpu_count()} cores)"
+    )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,17 @@ def make_file(path: Path, rows: int) -> None:
     val = np.round(lo + rng.random(rows) * (hi - lo), 2)
     whole = np.array([INDICATORS[i][2] for i in ind])
     val[whole] = np.floor(val[whole])
-    frame = pd.DataFrame({"indicator": ind, "region": reg, "period": per, "value": val,
-                          "unit": "", "source": "bench", "note": ""})
+    frame = pd.DataFrame(
+        {
+            "indicator": ind,
+            "region": reg,
+            "period": per,
+            "value": val,
+            "unit": "",
+            "source": "bench",
+            "note": "",
+        }
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False)
 
@@ -106,8 +115,9 @@ def _tree_rss_mb(root: int) -> float:
 def run_process(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak memory (MB of PSS over the process tree, sampled every 10 ms)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     peak = 0.0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_mb(proc.pid))
@@ -127,14 +137,28 @@ def whole_processes(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
             tmpdir = Path(tmp)
             build_database(Store(tmpdir / "ours.duckdb"), actuals_dir=tmpdir / "none")
             runs = {
-                "read_csv": [sys.executable, "-c",
-                             "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
-                             "con.execute(\"CREATE TABLE t AS SELECT * FROM read_csv('\" "
-                             "+ sys.argv[2] + \"')\"); con.close()",
-                             str(tmpdir / "a.duckdb"), str(path)],
-                "ours": [sys.executable, "-m", "indicators", "ingest", str(path),
-                         "--db", str(tmpdir / "ours.duckdb"), "--max-mb", "200",
-                         "--user", "bench"],
+                "read_csv": [
+                    sys.executable,
+                    "-c",
+                    "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+                    'con.execute("CREATE TABLE t AS SELECT * FROM read_csv(\'" '
+                    '+ sys.argv[2] + "\')"); con.close()',
+                    str(tmpdir / "a.duckdb"),
+                    str(path),
+                ],
+                "ours": [
+                    sys.executable,
+                    "-m",
+                    "indicators",
+                    "ingest",
+                    str(path),
+                    "--db",
+                    str(tmpdir / "ours.duckdb"),
+                    "--max-mb",
+                    "200",
+                    "--user",
+                    "bench",
+                ],
             }
             for name, cmd in runs.items():
                 took, peak = run_process(cmd, env)
@@ -165,10 +189,18 @@ def timed(fn, name: str = "") -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="runs of each; the best is reported (the machine may be shared)")
-    ap.add_argument("--process-rows", type=int, default=61_000,
-                    help="rows of the file ingested as a whole process (0: skip)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each; the best is reported (the machine may be shared)",
+    )
+    ap.add_argument(
+        "--process-rows",
+        type=int,
+        default=61_000,
+        help="rows of the file ingested as a whole process (0: skip)",
+    )
     ap.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL runs")
     args = ap.parse_args()
     path = OUT / f"long_{args.rows}.csv"
@@ -201,8 +233,12 @@ def main() -> int:
             def ours(store: Store = store, catalog=catalog, run=run) -> None:
                 t0 = time.perf_counter()
                 data = path.read_bytes()
-                checked = check_file(data, path.name, catalog,
-                                     Options(max_bytes=len(data) + 1, today=date(2026, 1, 1)))
+                checked = check_file(
+                    data,
+                    path.name,
+                    catalog,
+                    Options(max_bytes=len(data) + 1, today=date(2026, 1, 1)),
+                )
                 assert checked.ok, checked.problems[:5]
                 t1 = time.perf_counter()
                 pv = preview(store, checked)
@@ -221,15 +257,21 @@ def main() -> int:
                         stages = dict(run)
     in_process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     a, b, c = best["a"], best["b"], best["ours"]
-    print(f"ingest benchmark: {args.rows:,} rows, {size_mb:.1f} MB long-format CSV, "
-          f"best of {args.repeat}")
+    print(
+        f"ingest benchmark: {args.rows:,} rows, {size_mb:.1f} MB long-format CSV, "
+        f"best of {args.repeat}"
+    )
     print(f"  (a) DuckDB read_csv into a table     {a:7.2f} s")
     print(f"  (b) pandas read_csv + to_sql SQLite  {b:7.2f} s")
-    print(f"  ours: parse+validate+diff+commit     {c:7.2f} s   "
-          + "  ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
+    print(
+        f"  ours: parse+validate+diff+commit     {c:7.2f} s   "
+        + "  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+    )
     print(f"  ours / (a) = {c / a:.2f}x (aim <= 1.5x);  (b) / ours = {b / c:.1f}x")
-    print(f"  CPU seconds (all threads) of those runs: (a) {CPU['a']:.2f}  (b) {CPU['b']:.2f}  "
-          f"ours {CPU['ours']:.2f}  ours / (a) = {CPU['ours'] / CPU['a']:.2f}x")
+    print(
+        f"  CPU seconds (all threads) of those runs: (a) {CPU['a']:.2f}  (b) {CPU['b']:.2f}  "
+        f"ours {CPU['ours']:.2f}  ours / (a) = {CPU['ours'] / CPU['a']:.2f}x"
+    )
     print(f"  peak RSS of this benchmark process (all three, in turn): {in_process_peak:.0f} MB")
     print(f"  load average at the end: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     if not args.no_pg:
@@ -241,17 +283,35 @@ def main() -> int:
         make_file(small, args.process_rows)
     procs = whole_processes(small, args.repeat)
     _took, big_peak = run_process(
-        [sys.executable, "-m", "indicators", "ingest", str(path), "--user", "bench",
-         "--max-mb", "200", "--db", str(_built(OUT / "rss.duckdb"))],
-        dict(os.environ, INDICATORS_UPLOAD_SECONDS="600"))
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "ingest",
+            str(path),
+            "--user",
+            "bench",
+            "--max-mb",
+            "200",
+            "--db",
+            str(_built(OUT / "rss.duckdb")),
+        ],
+        dict(os.environ, INDICATORS_UPLOAD_SECONDS="600"),
+    )
     (ta, pa_), (to, po) = procs["read_csv"], procs["ours"]
-    print(f"whole processes, {args.process_rows:,}-row file "
-          f"({small.stat().st_size / 1e6:.1f} MB), best of {args.repeat}:")
+    print(
+        f"whole processes, {args.process_rows:,}-row file "
+        f"({small.stat().st_size / 1e6:.1f} MB), best of {args.repeat}:"
+    )
     print(f"  python -c duckdb read_csv           {ta:7.2f} s  peak PSS {pa_:5.0f} MB")
-    print(f"  python -m indicators ingest         {to:7.2f} s  peak PSS {po:5.0f} MB   "
-          f"ours / read_csv = {to / ta:.2f}x")
-    print(f"  {args.rows:,}-row ingest as a process: peak {big_peak:.0f} MB "
-          "(PSS of the process tree: command, fork server, worker; aim < 1024 MB)")
+    print(
+        f"  python -m indicators ingest         {to:7.2f} s  peak PSS {po:5.0f} MB   "
+        f"ours / read_csv = {to / ta:.2f}x"
+    )
+    print(
+        f"  {args.rows:,}-row ingest as a process: peak {big_peak:.0f} MB "
+        "(PSS of the process tree: command, fork server, worker; aim < 1024 MB)"
+    )
     return 0
 
 
@@ -261,6 +321,7 @@ def postgresql(path: Path, rows: int, repeat: int) -> None:
         import psycopg
 
         from tests.pgserver import start_server, stop_server
+
         server = start_server()
     except (ImportError, RuntimeError) as exc:
         print(f"PostgreSQL: not measured ({str(exc).splitlines()[0]})")
@@ -282,11 +343,15 @@ def postgresql(path: Path, rows: int, repeat: int) -> None:
             def copy(url: str = url) -> None:
                 # A baseline, not app code: the server parses the CSV into a table.
                 with psycopg.connect(url) as con, con.cursor() as cur:
-                    cur.execute("CREATE TABLE raw (indicator text, region text, "
-                                "period text, value double precision, unit text, "
-                                "source text, note text)")
-                    with cur.copy("COPY raw FROM STDIN (FORMAT csv, HEADER true)") as cp, \
-                            open(path, "rb") as fh:
+                    cur.execute(
+                        "CREATE TABLE raw (indicator text, region text, "
+                        "period text, value double precision, unit text, "
+                        "source text, note text)"
+                    )
+                    with (
+                        cur.copy("COPY raw FROM STDIN (FORMAT csv, HEADER true)") as cp,
+                        open(path, "rb") as fh,
+                    ):
                         while block := fh.read(1 << 20):
                             cp.write(block)
 
@@ -295,15 +360,18 @@ def postgresql(path: Path, rows: int, repeat: int) -> None:
             def ours(store: Store = store, catalog=catalog, run=run) -> None:
                 t0 = time.perf_counter()
                 data = path.read_bytes()
-                checked = check_file(data, path.name, catalog,
-                                     Options(max_bytes=len(data) + 1, today=date(2026, 1, 1)))
+                checked = check_file(
+                    data,
+                    path.name,
+                    catalog,
+                    Options(max_bytes=len(data) + 1, today=date(2026, 1, 1)),
+                )
                 assert checked.ok, checked.problems[:5]
                 t1 = time.perf_counter()
                 assert preview(store, checked).new == rows
                 t2 = time.perf_counter()
                 assert commit(store, checked, user="bench").rows_new == rows
-                run.update(parse_validate=t1 - t0, diff=t2 - t1,
-                           commit=time.perf_counter() - t2)
+                run.update(parse_validate=t1 - t0, diff=t2 - t1, commit=time.perf_counter() - t2)
 
             for key, fn in (("copy", copy), ("ours", ours)):
                 took = timed(fn, "pg_" + key)
@@ -317,10 +385,14 @@ def postgresql(path: Path, rows: int, repeat: int) -> None:
     a, c = best["copy"], best["ours"]
     print(f"PostgreSQL store, same file, best of {repeat}:")
     print(f"  (a') COPY FROM STDIN (csv) into a table {a:7.2f} s")
-    print(f"  ours: parse+validate+diff+commit     {c:7.2f} s   "
-          + "  ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
-    print(f"  ours / (a') = {c / a:.2f}x;  CPU seconds of this process: COPY "
-          f"{CPU['pg_copy']:.2f} (the server's are not counted), ours {CPU['pg_ours']:.2f}")
+    print(
+        f"  ours: parse+validate+diff+commit     {c:7.2f} s   "
+        + "  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+    )
+    print(
+        f"  ours / (a') = {c / a:.2f}x;  CPU seconds of this process: COPY "
+        f"{CPU['pg_copy']:.2f} (the server's are not counted), ours {CPU['pg_ours']:.2f}"
+    )
 
 
 def _built(db: Path) -> Path:

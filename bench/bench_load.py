@@ -45,8 +45,9 @@ PAGES = ("/?lang=en", "/domain-scale?lang=en")
 CHART = ".js-plotly-plot .main-svg"
 
 
-async def _session(browser: object, base: str, page_timeout: float,
-                   times: list[float], errors: list[str]) -> None:
+async def _session(
+    browser: object, base: str, page_timeout: float, times: list[float], errors: list[str]
+) -> None:
     """Open each page in turn; results go into the shared lists as they come, so a run cut
     off by the overall limit still reports what finished."""
     context = await browser.new_context(viewport={"width": 1280, "height": 720})
@@ -66,29 +67,46 @@ async def _session(browser: object, base: str, page_timeout: float,
         await context.close()
 
 
-async def _arrive(delay: float, browser: object, base: str, page_timeout: float,
-                  times: list[float], errors: list[str]) -> None:
+async def _arrive(
+    delay: float,
+    browser: object,
+    base: str,
+    page_timeout: float,
+    times: list[float],
+    errors: list[str],
+) -> None:
     await asyncio.sleep(delay)
     await _session(browser, base, page_timeout, times, errors)
 
 
-async def _load(urls: list[str], sessions: int, page_timeout: float,
-                total_timeout: float, ramp: float) -> tuple[list[float], list[str], float]:
+async def _load(
+    urls: list[str], sessions: int, page_timeout: float, total_timeout: float, ramp: float
+) -> tuple[list[float], list[str], float]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
     errors: list[str] = []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                           args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             # Warm each replica once (first script run, imports), as a deployed app would be.
             await asyncio.gather(*(_session(browser, u, page_timeout, [], []) for u in urls))
             start = time.monotonic()
-            tasks = [asyncio.create_task(
-                _arrive(ramp * i / sessions, browser, urls[i % len(urls)], page_timeout,
-                        times, errors))
-                for i in range(sessions)]
+            tasks = [
+                asyncio.create_task(
+                    _arrive(
+                        ramp * i / sessions,
+                        browser,
+                        urls[i % len(urls)],
+                        page_timeout,
+                        times,
+                        errors,
+                    )
+                )
+                for i in range(sessions)
+            ]
             _, pending = await asyncio.wait(tasks, timeout=total_timeout)
             for task in pending:
                 task.cancel()
@@ -97,8 +115,9 @@ async def _load(urls: list[str], sessions: int, page_timeout: float,
             wall = time.monotonic() - start
         finally:
             await browser.close()
-    missing = sessions * len(PAGES) - len(times) - len(
-        [e for e in errors if "exception shown" not in e])
+    missing = (
+        sessions * len(PAGES) - len(times) - len([e for e in errors if "exception shown" not in e])
+    )
     errors += [f"not done within {total_timeout:g} s"] * max(missing, 0)
     return times, errors, wall
 
@@ -112,35 +131,46 @@ def _load_average() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def report(name: str, times: list[float], errors: list[str], wall: float, n: int,
-           load: str) -> None:
+def report(
+    name: str, times: list[float], errors: list[str], wall: float, n: int, load: str
+) -> None:
     expected = n * len(PAGES)
     if times:
-        print(f"{name:<24} {n:>3} sessions  {len(times):>3}/{expected} pages  "
-              f"median {statistics.median(times):5.1f} s  p95 {_p95(times):5.1f} s  "
-              f"errors {len(errors)}  wall {wall:5.1f} s  load {load}", flush=True)
+        print(
+            f"{name:<24} {n:>3} sessions  {len(times):>3}/{expected} pages  "
+            f"median {statistics.median(times):5.1f} s  p95 {_p95(times):5.1f} s  "
+            f"errors {len(errors)}  wall {wall:5.1f} s  load {load}",
+            flush=True,
+        )
     else:
-        print(f"{name:<24} {n:>3} sessions  no page drew a chart; errors {len(errors)}  "
-              f"load {load}", flush=True)
+        print(
+            f"{name:<24} {n:>3} sessions  no page drew a chart; errors {len(errors)}  load {load}",
+            flush=True,
+        )
     for e in sorted(set(errors))[:5]:
         print(f"    {errors.count(e)} x {e}", flush=True)
 
 
-def run_setup(name: str, location: str, count: int, sessions: int,
-              args: argparse.Namespace, deadline: float) -> None:
+def run_setup(
+    name: str, location: str, count: int, sessions: int, args: argparse.Namespace, deadline: float
+) -> None:
     """Run a set-up; halve the sessions while fewer than half the pages drew a chart."""
     n = sessions
     while n >= 1:
         with replicas(location, count) as urls:
             before = _load_average()
             times, errors, wall = asyncio.run(
-                _load(urls, n, args.page_timeout, args.timeout, args.ramp))
+                _load(urls, n, args.page_timeout, args.timeout, args.ramp)
+            )
         report(name, times, errors, wall, n, f"{before} -> {_load_average()}")
         if len(times) * 2 >= n * len(PAGES):
             return
         if n == 1 or time.monotonic() + args.timeout > deadline:
-            print(f"    (stopped: {'budget spent' if n > 1 else 'one session is the floor'};"
-                  f" {os.cpu_count()} cores, load average {_load_average()})", flush=True)
+            print(
+                f"    (stopped: {'budget spent' if n > 1 else 'one session is the floor'};"
+                f" {os.cpu_count()} cores, load average {_load_average()})",
+                flush=True,
+            )
             return
         n //= 2
         print(f"    fewer than half the pages drew a chart: trying {n} sessions", flush=True)
@@ -155,12 +185,14 @@ def replicas(location: str, count: int) -> Iterator[list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--ramp", type=float, default=10,
-                        help="seconds over which the sessions arrive")
+    parser.add_argument(
+        "--ramp", type=float, default=10, help="seconds over which the sessions arrive"
+    )
     parser.add_argument("--page-timeout", type=float, default=120)
     parser.add_argument("--timeout", type=float, default=300, help="per set-up, seconds")
-    parser.add_argument("--budget", type=float, default=1500,
-                        help="whole run, seconds, shared by the two set-ups")
+    parser.add_argument(
+        "--budget", type=float, default=1500, help="whole run, seconds, shared by the two set-ups"
+    )
     args = parser.parse_args()
     deadline = time.monotonic() + args.budget
 
@@ -174,15 +206,17 @@ def main() -> int:
             pg = server.url("bench")
             build_database(Store(pg))
             dispose(pg)
-            print(f"time to first chart, overview then a domain page, {args.sessions} "
-                  f"browser sessions arriving over {args.ramp:g} s ({os.cpu_count()} cores "
-                  "shared by app, database, browser)", flush=True)
+            print(
+                f"time to first chart, overview then a domain page, {args.sessions} "
+                f"browser sessions arriving over {args.ramp:g} s ({os.cpu_count()} cores "
+                "shared by app, database, browser)",
+                flush=True,
+            )
             setups = (("DuckDB, 1 replica", duck, 1), ("PostgreSQL, 2 replicas", pg, 2))
             for i, (name, location, count) in enumerate(setups):
                 # each set-up gets its share of what is left of the budget
                 share = (deadline - time.monotonic()) / (len(setups) - i)
-                run_setup(name, location, count, args.sessions, args,
-                          time.monotonic() + share)
+                run_setup(name, location, count, args.sessions, args, time.monotonic() + share)
         finally:
             stop_server(server)
     return 0

@@ -109,30 +109,37 @@ async def view(context: object, url: str) -> dict[str, float]:
     chart = time.perf_counter() - start
     await page.wait_for_function(DONE, timeout=120_000)
     done = time.perf_counter() - start
-    marks = await page.evaluate(
-        "() => ({nav: performance.timeOrigin, ...window.__marks})")
+    marks = await page.evaluate("() => ({nav: performance.timeOrigin, ...window.__marks})")
     await asyncio.gather(*pending)
     await page.close()
-    return {"card_dom": marks.get("card", float("nan")) / 1000,
-            "chart_dom": marks.get("chart", float("nan")) / 1000,
-            "card": card, "chart": chart, "done": done,
-            "ws_kb": sent["ws"] / 1024, "http_kb": sent["http"] / 1024}
+    return {
+        "card_dom": marks.get("card", float("nan")) / 1000,
+        "chart_dom": marks.get("chart", float("nan")) / 1000,
+        "card": card,
+        "chart": chart,
+        "done": done,
+        "ws_kb": sent["ws"] / 1024,
+        "http_kb": sent["http"] / 1024,
+    }
 
 
-def report(label: str, pid: int, cpu0: float, results: list[dict[str, float]],
-           wall: float) -> None:
+def report(label: str, pid: int, cpu0: float, results: list[dict[str, float]], wall: float) -> None:
     n = len(results)
     cpu = cpu_seconds(pid) - cpu0
 
     def med(key: str) -> float:
         return statistics.median(r[key] for r in results)
 
-    print(f"{label:<28}{n:>3} views  server CPU {cpu / n:5.2f} s/view  wall {wall:6.1f} s  "
-          f"RSS {rss_mb(pid):4.0f} MB")
-    print(f"{'':<28}median: card in DOM {med('card_dom'):5.2f} s, seen {med('card'):5.2f} s; "
-          f"chart in DOM {med('chart_dom'):5.2f} s, seen {med('chart'):5.2f} s; "
-          f"run done {med('done'):5.2f} s; ws {med('ws_kb'):4.0f} KB, "
-          f"http {med('http_kb'):5.0f} KB")
+    print(
+        f"{label:<28}{n:>3} views  server CPU {cpu / n:5.2f} s/view  wall {wall:6.1f} s  "
+        f"RSS {rss_mb(pid):4.0f} MB"
+    )
+    print(
+        f"{'':<28}median: card in DOM {med('card_dom'):5.2f} s, seen {med('card'):5.2f} s; "
+        f"chart in DOM {med('chart_dom'):5.2f} s, seen {med('chart'):5.2f} s; "
+        f"run done {med('done'):5.2f} s; ws {med('ws_kb'):4.0f} KB, "
+        f"http {med('http_kb'):5.0f} KB"
+    )
 
 
 async def main_async(views: int, concurrent: int) -> None:
@@ -145,8 +152,9 @@ async def main_async(views: int, concurrent: int) -> None:
         with serve_app(db) as url:
             pid = server_pid(int(url.rsplit(":", 1)[1]))
             async with async_playwright() as pw:
-                browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                   args=CHROMIUM_ARGS)
+                browser = await pw.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
 
                 async def fresh() -> dict[str, float]:
                     context = await browser.new_context(viewport={"width": 1440, "height": 900})
@@ -172,8 +180,13 @@ async def main_async(views: int, concurrent: int) -> None:
 
                 cpu0, t0 = cpu_seconds(pid), time.perf_counter()
                 together = await asyncio.gather(*(fresh() for _ in range(concurrent)))
-                report(f"fresh browser, {concurrent} at once", pid, cpu0, together,
-                       time.perf_counter() - t0)
+                report(
+                    f"fresh browser, {concurrent} at once",
+                    pid,
+                    cpu0,
+                    together,
+                    time.perf_counter() - t0,
+                )
                 await browser.close()
         print(f"load average at end: {load_average()}")
 

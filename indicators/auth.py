@@ -114,8 +114,14 @@ class Accounts:
 
     def load(self) -> dict[str, Account]:
         return {
-            r["name"]: Account(r["name"], r["role"], tuple(r["regions"].split(",")),
-                               bool(r["disabled"]), r["created_at"], r["hash"])
+            r["name"]: Account(
+                r["name"],
+                r["role"],
+                tuple(r["regions"].split(",")),
+                bool(r["disabled"]),
+                r["created_at"],
+                r["hash"],
+            )
             for r in self.store.accounts()
         }
 
@@ -132,19 +138,32 @@ class Accounts:
         known = self.store.catalog().regions
         return ",".join(parse_regions(regions, known))
 
-    def add(self, name: str, password: str, *, role: str = "planner",
-            regions: Iterable[str] = (), replace: bool = False, by: str | None = None,
-            action: str = "account_add") -> Account:
+    def add(
+        self,
+        name: str,
+        password: str,
+        *,
+        role: str = "planner",
+        regions: Iterable[str] = (),
+        replace: bool = False,
+        by: str | None = None,
+        action: str = "account_add",
+    ) -> Account:
         if not NAME_PATTERN.match(name):
             raise AuthError("an account name is 1-64 letters, digits, '.', '_' or '-'")
         if role not in ROLES:
             raise AuthError(f"a role is one of {', '.join(ROLES)}, not {role!r}")
         _check_password(password)
         try:
-            self.store.put_account(name, hash=_hasher.hash(password), role=role,
-                                   regions=self._regions(regions), replace=replace,
-                                   user=by or name,
-                                   action="account_replace" if replace else action)
+            self.store.put_account(
+                name,
+                hash=_hasher.hash(password),
+                role=role,
+                regions=self._regions(regions),
+                replace=replace,
+                user=by or name,
+                action="account_replace" if replace else action,
+            )
         except StoreError as exc:
             if "exists already" in str(exc):
                 raise AuthError(f"account {name!r} exists already") from exc
@@ -154,8 +173,9 @@ class Accounts:
         return account
 
     def set_disabled(self, name: str, disabled: bool, *, by: str) -> None:
-        self._update(name, by, "account_disable" if disabled else "account_enable",
-                     disabled=disabled)
+        self._update(
+            name, by, "account_disable" if disabled else "account_enable", disabled=disabled
+        )
 
     def set_regions(self, name: str, regions: Iterable[str], *, by: str) -> None:
         self._update(name, by, "account_regions", regions=self._regions(regions))
@@ -205,8 +225,15 @@ def import_planners_file(store: Store, path: Path | None = None) -> list[str]:
     names = []
     for name, rec in sorted(data.get("planners", {}).items()):
         if NAME_PATTERN.match(name) and str(rec.get("hash", "")).startswith("$argon2"):
-            store.put_account(name, hash=str(rec["hash"]), role="planner", regions=NATIONAL,
-                              replace=False, user="init-db", action="account_import")
+            store.put_account(
+                name,
+                hash=str(rec["hash"]),
+                role="planner",
+                regions=NATIONAL,
+                replace=False,
+                user="init-db",
+                action="account_import",
+            )
             names.append(name)
     return names
 
@@ -255,9 +282,11 @@ class LoginLimiter:
         now = self.clock()
         seen = self.store.login_failures(_key(name), client, now - FAILURE_MEMORY_S)
         waits = [0.0]
-        for which, free, ceiling in (("pair", FREE_FAILURES, MAX_DELAY_S),
-                                     ("client", FREE_FAILURES_CLIENT, MAX_DELAY_S),
-                                     ("account", FREE_FAILURES_ACCOUNT, MAX_DELAY_ACCOUNT_S)):
+        for which, free, ceiling in (
+            ("pair", FREE_FAILURES, MAX_DELAY_S),
+            ("client", FREE_FAILURES_CLIENT, MAX_DELAY_S),
+            ("account", FREE_FAILURES_ACCOUNT, MAX_DELAY_ACCOUNT_S),
+        ):
             count, last = seen[which]
             if count and last is not None:
                 waits.append(last + min(ceiling, _delay(count, free)) - now)

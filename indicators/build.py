@@ -59,8 +59,14 @@ def build_database(
             raise ShippedDataRejected(path.name, checked.problems)
         pending.append(checked)
     store.load_catalog(catalog)
-    seeded = [commit(store, checked, user=SEED_USER, kind="seed",
-                     note="published figures shipped with the dashboard")
-              for checked in pending]
+    seeded = [
+        commit(
+            store,
+            checked,
+            user=SEED_USER,
+            kind="seed",
+            note="published figures shipped with the dashboard",
+        )
+        for checked in pending
+    ]
     return BuildReport(version, len(catalog.targets), len(catalog.tasks), seeded)
-

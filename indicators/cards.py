@@ -41,8 +41,7 @@ class Card:
     pending: str | None = None
 
 
-def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
-                ) -> Card:
+def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL) -> Card:
     """One target's card, nationally or for a province."""
     t = snap.catalog.targets[target_id]
     p = progress_at(snap, target_id, region_code)
@@ -55,23 +54,36 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
         value = _("views.words.happened_on", lang, period=p.first_met_period)
     else:
         value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier)
-    goal = target_text(t, lang) if p.target_value is not None or t.kind == "milestone" \
+    goal = (
+        target_text(t, lang)
+        if p.target_value is not None or t.kind == "milestone"
         else _("status.no_target", lang)
+    )
     return Card(
-        target_id=t.id, domain_id=t.domain_id, name=t.name(lang), value=value,
-        period=p.latest_period, target=goal, pct_achieved=pct_text(p),
-        gap=gap_text(p, lang), status=p.status, status_label=_(f"status.{p.status}", lang),
-        colour=STATUS_COLOURS[p.status], arrow="" if closed else ARROWS[direction],
+        target_id=t.id,
+        domain_id=t.domain_id,
+        name=t.name(lang),
+        value=value,
+        period=p.latest_period,
+        target=goal,
+        pct_achieved=pct_text(p),
+        gap=gap_text(p, lang),
+        status=p.status,
+        status_label=_(f"status.{p.status}", lang),
+        colour=STATUS_COLOURS[p.status],
+        arrow="" if closed else ARROWS[direction],
         arrow_label="" if closed else _(f"views.trend.{direction}", lang),
         detail=status_detail(p, lang),
         has_data=p.latest_value is not None,
-        pending=pending_text(snap, [t.id, *([t.derived_from] if t.derived_from else [])],
-                            region_code, lang),
+        pending=pending_text(
+            snap, [t.id, *([t.derived_from] if t.derived_from else [])], region_code, lang
+        ),
     )
 
 
-def pending_text(snap: Snapshot, indicator_ids: list[str], region_code: str, lang: Lang
-                 ) -> str | None:
+def pending_text(
+    snap: Snapshot, indicator_ids: list[str], region_code: str, lang: Lang
+) -> str | None:
     """Which of these figures a preview shows before they are published, or None."""
     periods = snap.pending_periods(indicator_ids, region_code)
     if snap.preview is None or not periods:
@@ -81,6 +93,8 @@ def pending_text(snap: Snapshot, indicator_ids: list[str], region_code: str, lan
 
 def headline_cards(snap: Snapshot, lang: Lang) -> list[Card]:
     """Cards for the catalog's headline targets that have a figure to track."""
-    return [target_card(snap, t.id, lang)
-            for t in sorted(snap.catalog.headline_targets, key=lambda t: t.sort)
-            if t.quantitative]
+    return [
+        target_card(snap, t.id, lang)
+        for t in sorted(snap.catalog.headline_targets, key=lambda t: t.sort)
+        if t.quantitative
+    ]

@@ -253,29 +253,44 @@ def _no_unknown_fields(cls: type, rows: list[dict[str, Any]], what: str) -> None
     for i, row in enumerate(rows):
         unknown = sorted(set(row) - known)
         if unknown:
-            raise CatalogError(f"{what} #{i + 1} ({row.get('id')}): unknown field(s) "
-                               f"{', '.join(unknown)}; the comparison is set by `direction`"
-                               " (increase: at or above the target; decrease: at or below)")
+            raise CatalogError(
+                f"{what} #{i + 1} ({row.get('id')}): unknown field(s) "
+                f"{', '.join(unknown)}; the comparison is set by `direction`"
+                " (increase: at or above the target; decrease: at or below)"
+            )
 
 
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
-    docs = [_coerce(Document, r, f"documents.yaml #{i + 1}")
-            for i, r in enumerate(_read_yaml(directory / "documents.yaml"))]
-    domains = [_coerce(Domain, r, f"domains.csv row {i + 2}")
-               for i, r in enumerate(_read_csv(directory / "domains.csv"))]
+    docs = [
+        _coerce(Document, r, f"documents.yaml #{i + 1}")
+        for i, r in enumerate(_read_yaml(directory / "documents.yaml"))
+    ]
+    domains = [
+        _coerce(Domain, r, f"domains.csv row {i + 2}")
+        for i, r in enumerate(_read_csv(directory / "domains.csv"))
+    ]
     raw_targets = _read_yaml(directory / "targets.yaml")
     _no_unknown_fields(Target, raw_targets, "targets.yaml")
-    targets = [_coerce(Target, {**r, "sort": i}, f"targets.yaml #{i + 1} ({r.get('id')})")
-               for i, r in enumerate(raw_targets)]
-    regions = [_coerce(Region, r, f"regions.csv row {i + 2}")
-               for i, r in enumerate(_read_csv(directory / "regions.csv"))]
-    departments = [_coerce(Department, r, f"departments.csv row {i + 2}")
-                   for i, r in enumerate(_read_csv(directory / "departments.csv"))]
-    and_others = {r["task_id"]: _BOOL[r["and_others"].strip().lower()]
-                  for r in _read_csv(directory / "task_and_others.csv")}
-    tasks = [_coerce(Task, {**r, "and_others": and_others.get(r["id"], False)},
-                     f"tasks.csv row {i + 2}")
-             for i, r in enumerate(_read_csv(directory / "tasks.csv"))]
+    targets = [
+        _coerce(Target, {**r, "sort": i}, f"targets.yaml #{i + 1} ({r.get('id')})")
+        for i, r in enumerate(raw_targets)
+    ]
+    regions = [
+        _coerce(Region, r, f"regions.csv row {i + 2}")
+        for i, r in enumerate(_read_csv(directory / "regions.csv"))
+    ]
+    departments = [
+        _coerce(Department, r, f"departments.csv row {i + 2}")
+        for i, r in enumerate(_read_csv(directory / "departments.csv"))
+    ]
+    and_others = {
+        r["task_id"]: _BOOL[r["and_others"].strip().lower()]
+        for r in _read_csv(directory / "task_and_others.csv")
+    }
+    tasks = [
+        _coerce(Task, {**r, "and_others": and_others.get(r["id"], False)}, f"tasks.csv row {i + 2}")
+        for i, r in enumerate(_read_csv(directory / "tasks.csv"))
+    ]
     task_departments = tuple(
         _coerce(TaskDepartment, r, f"task_departments.csv row {i + 2}")
         for i, r in enumerate(_read_csv(directory / "task_departments.csv"))
@@ -317,8 +332,9 @@ def check_catalog(c: Catalog) -> None:
         # An English page shows every quoted original with its rendering: an edit must not
         # drop one.
         if t.quote.strip() and not (t.quote_en or "").strip():
-            problems.append(f"target {t.id}: quote_en (the English rendering of the quote) "
-                            "is missing")
+            problems.append(
+                f"target {t.id}: quote_en (the English rendering of the quote) is missing"
+            )
     for task in c.tasks.values():
         if task.domain_id not in c.domains:
             problems.append(f"task {task.id}: unknown domain {task.domain_id!r}")
@@ -361,8 +377,9 @@ class Plausibility:
         return today.year + self.years_ahead
 
 
-def load_plausibility(directory: Path = CATALOG_DIR,
-                      targets: dict[str, Target] | None = None) -> Plausibility:
+def load_plausibility(
+    directory: Path = CATALOG_DIR, targets: dict[str, Target] | None = None
+) -> Plausibility:
     """``plausibility.csv``: scope (``period``, ``kind:KIND`` or a target id), low, high, why.
 
     Kept in its own file beside targets.yaml so bounds can be tuned without touching the

@@ -88,8 +88,12 @@ def _tokens(text: str) -> list[str]:
     # Latin words stay whole; every CJK character may end a line.
     out: list[str] = []
     for ch in text:
-        if out and not (text_width(ch) == 2 or ch == " " or out[-1].endswith(" ")
-                        or text_width(out[-1][-1]) == 2):
+        if out and not (
+            text_width(ch) == 2
+            or ch == " "
+            or out[-1].endswith(" ")
+            or text_width(out[-1][-1]) == 2
+        ):
             out[-1] += ch
         else:
             out.append(ch)
@@ -108,8 +112,9 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     if rows.empty:
         return _("views.fig.source.none", lang)
     ordered = rows.sort_values("t", ascending=False)["source"].dropna().astype(str)
-    names = list(dict.fromkeys(for_plotly(source_text(s.strip(), lang))
-                               for s in ordered if s.strip()))
+    names = list(
+        dict.fromkeys(for_plotly(source_text(s.strip(), lang)) for s in ordered if s.strip())
+    )
     if not names:
         # There are figures, only no publication named with them.
         return _("views.fig.source.unnamed", lang)
@@ -126,24 +131,43 @@ def newest_period(rows: pd.DataFrame) -> str | None:
 
 
 def source_line(
-    snap: Snapshot, targets: list[Target], lang: Lang, rows: pd.DataFrame | None = None,
-    *, source: str | None = None,
+    snap: Snapshot,
+    targets: list[Target],
+    lang: Lang,
+    rows: pd.DataFrame | None = None,
+    *,
+    source: str | None = None,
 ) -> str:
     """'Source: <publications>; target: <document, clause>. Data as of <period>'."""
     cat = snap.catalog
     if rows is None:
-        rows = pd.concat([target_rows(snap, t) for t in targets]) if targets else \
-            snap.actuals.iloc[0:0]
-    cites = list(dict.fromkeys(
-        _("views.fig.clause", lang, document=cat.documents[t.document_id].number(lang),
-          clause=clause_text(t.clause, lang))
-        for t in targets))
+        rows = (
+            pd.concat([target_rows(snap, t) for t in targets])
+            if targets
+            else snap.actuals.iloc[0:0]
+        )
+    cites = list(
+        dict.fromkeys(
+            _(
+                "views.fig.clause",
+                lang,
+                document=cat.documents[t.document_id].number(lang),
+                clause=clause_text(t.clause, lang),
+            )
+            for t in targets
+        )
+    )
     if rows.empty and source is None:
         # Nothing drawn, nothing to cite: only what the target is.
         return _("views.fig.source_line.target_only", lang, target="; ".join(cites) or "–")
     period = newest_period(rows) or snap.summary.get("newest_period") or "–"
-    return _("views.fig.source_line", lang, source=source or cited_sources(rows, lang),
-             target="; ".join(cites) or "–", period=period)
+    return _(
+        "views.fig.source_line",
+        lang,
+        source=source or cited_sources(rows, lang),
+        target="; ".join(cites) or "–",
+        period=period,
+    )
 
 
 def rows_drawn(rows: pd.DataFrame, periods: Iterable[str | None]) -> pd.DataFrame:
@@ -158,14 +182,19 @@ def hover_for_rows(rows: pd.DataFrame, lang: Lang, unit: str) -> list[str]:
     out = []
     for r in rows.itertuples():
         qualifier = r.qualifier if isinstance(r.qualifier, str) else None
-        out.append(_(
-            "views.fig.hover.actual", lang, period=r.period,
-            value=format_value(r.value, qualifier, lang),
-            unit=u, source=for_plotly(source_text(r.source, lang)) if r.source else "–",
-            upload=int(r.upload_id),
-            file=for_plotly(r.file_name) if isinstance(r.file_name, str) else "–",
-            user=for_plotly(r.user_name or "–"),
-        ))
+        out.append(
+            _(
+                "views.fig.hover.actual",
+                lang,
+                period=r.period,
+                value=format_value(r.value, qualifier, lang),
+                unit=u,
+                source=for_plotly(source_text(r.source, lang)) if r.source else "–",
+                upload=int(r.upload_id),
+                file=for_plotly(r.file_name) if isinstance(r.file_name, str) else "–",
+                user=for_plotly(r.user_name or "–"),
+            )
+        )
     return out
 
 
@@ -213,9 +242,17 @@ def _label_axis(fig: go.Figure) -> tuple[int, int]:
 
 
 def finish(
-    fig: go.Figure, *, title: str, source: str, height: int, lang: Lang,
-    x_title: str | None = None, y_title: str | None = None, legend: bool = True,
-    subtitle: str | None = None, width_chars: int = 100,
+    fig: go.Figure,
+    *,
+    title: str,
+    source: str,
+    height: int,
+    lang: Lang,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    legend: bool = True,
+    subtitle: str | None = None,
+    width_chars: int = 100,
 ) -> go.Figure:
     """Title, subtitle and legend stacked above the plot, the source line under it.
 
@@ -246,31 +283,59 @@ def finish(
     # The source starts at the figure's left edge, under the category labels, not at the
     # plot's edge (which long labels push far right).
     fig.add_annotation(
-        text=source_html, xref="paper", yref="paper", x=0, y=0, xanchor="left",
-        yanchor="top", yshift=-axis_px, xshift=-label_px, showarrow=False, align="left",
-        font={"size": 11, "color": MUTED}, name="source",
+        text=source_html,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-axis_px,
+        xshift=-label_px,
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": MUTED},
+        name="source",
     )
     fig.update_layout(
-        title={"text": title_html, "x": 0.01, "xanchor": "left", "xref": "container",
-               # plotly anchors a title's first line: lower it by the lines that follow.
-               "y": 1 - (10 + TITLE_LINE_PX * (n_title - 1)) / total, "yanchor": "top",
-               "yref": "container",
-               "font": {"size": 16, "color": INK},
-               "subtitle": {"text": sub_html, "font": {"size": 12, "color": MUTED}}},
+        title={
+            "text": title_html,
+            "x": 0.01,
+            "xanchor": "left",
+            "xref": "container",
+            # plotly anchors a title's first line: lower it by the lines that follow.
+            "y": 1 - (10 + TITLE_LINE_PX * (n_title - 1)) / total,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 16, "color": INK},
+            "subtitle": {"text": sub_html, "font": {"size": 12, "color": MUTED}},
+        },
         font={"family": FONT_FAMILY, "color": INK, "size": 12},
         height=total,
         margin={"l": 10 + label_px, "r": 24, "t": top, "b": bottom},
         showlegend=n_legend > 0,
         # Above the plot in paper coordinates: a legend placed in container coordinates
         # makes plotly push the plot sideways to make room for it.
-        legend={"orientation": "v", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom",
-                "yref": "paper", "tracegroupgap": 2, "font": {"size": 12}},
+        legend={
+            "orientation": "v",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+            "yref": "paper",
+            "tracegroupgap": 2,
+            "font": {"size": 12},
+        },
         hoverlabel={"font": {"family": FONT_FAMILY}},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        meta={"title": _plain(title), "subtitle": _plain(subtitle or ""),
-              "source": _plain(source), "header_px": 10 + title_px + sub_px,
-              "source_px": source_px},
+        meta={
+            "title": _plain(title),
+            "subtitle": _plain(subtitle or ""),
+            "source": _plain(source),
+            "header_px": 10 + title_px + sub_px,
+            "source_px": source_px,
+        },
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title, title_standoff=AXIS_STANDOFF)
@@ -315,15 +380,29 @@ def year_end_ticks(fig: go.Figure, first: int, last: int) -> None:
     by the band it is in.
     """
     step = 1 if last - first <= 12 else 2
-    fig.update_xaxes(type="date", tick0=f"{first}-01-01", dtick=f"M{12 * step}",
-                     tickformat="%Y", ticklabelmode="period", showgrid=True)
+    fig.update_xaxes(
+        type="date",
+        tick0=f"{first}-01-01",
+        dtick=f"M{12 * step}",
+        tickformat="%Y",
+        ticklabelmode="period",
+        showgrid=True,
+    )
 
 
-def no_data_figure(title: str, message: str, source: str, lang: Lang, height: int = 260
-                   ) -> go.Figure:
+def no_data_figure(
+    title: str, message: str, source: str, lang: Lang, height: int = 260
+) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5,
-                       showarrow=False, font={"size": 16, "color": MUTED})
+    fig.add_annotation(
+        text=message,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 16, "color": MUTED},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return finish(fig, title=title, source=source, height=height, lang=lang, legend=False)

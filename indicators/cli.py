@@ -24,15 +24,20 @@ COMMAND_MODULES = (
 # Which module registers each command: a command imports its own module only, so `ingest`
 # never loads plotly, reportlab or python-pptx (tests/test_cli.py checks this list).
 COMMANDS = {
-    "init-db": "indicators.commands.db", "status": "indicators.commands.db",
-    "ingest": "indicators.commands.ingest", "undo": "indicators.commands.ingest",
+    "init-db": "indicators.commands.db",
+    "status": "indicators.commands.db",
+    "ingest": "indicators.commands.ingest",
+    "undo": "indicators.commands.ingest",
     "uploads": "indicators.commands.ingest",
     "add-planner": "indicators.commands.planners",
     "ensure-planner": "indicators.commands.planners",
-    "export-figure": "indicators.commands.export", "export-pack": "indicators.commands.export",
-    "copy-store": "indicators.commands.transfer", "backup": "indicators.commands.transfer",
+    "export-figure": "indicators.commands.export",
+    "export-pack": "indicators.commands.export",
+    "copy-store": "indicators.commands.transfer",
+    "backup": "indicators.commands.transfer",
     "restore": "indicators.commands.transfer",
-    "review": "indicators.commands.review", "audit": "indicators.commands.review",
+    "review": "indicators.commands.review",
+    "audit": "indicators.commands.review",
 }
 
 
@@ -43,7 +48,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Track the targets of Guofa 2017 No. 40 and Guofa 2015 No. 40.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in ((COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES):
+    for name in (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -69,8 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("INDICATORS_DEBUG"):
             traceback.print_exc()
         first = (str(exc).splitlines() or [""])[0][:200]
-        print(f"internal error ({type(exc).__name__}: {first}); this is a bug, not your input. "
-              "Run again with INDICATORS_DEBUG=1 for the details.", file=sys.stderr)
+        print(
+            f"internal error ({type(exc).__name__}: {first}); this is a bug, not your input. "
+            "Run again with INDICATORS_DEBUG=1 for the details.",
+            file=sys.stderr,
+        )
         return INTERNAL_ERROR
 
 

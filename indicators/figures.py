@@ -46,9 +46,18 @@ from .taskboard import SHOWN_STATUSES, department_counts
 from .wording import pct_text, summary_line, value_with_unit
 
 __all__ = [
-    "FONT_FAMILY", "STATUS_COLOURS", "TASK_STATUS_COLOURS", "bullet_chart",
-    "department_summary", "milestone_timeline", "pct_achieved_bar", "regions_bar",
-    "sparkline", "tile_label", "tile_map", "trajectory_chart",
+    "FONT_FAMILY",
+    "STATUS_COLOURS",
+    "TASK_STATUS_COLOURS",
+    "bullet_chart",
+    "department_summary",
+    "milestone_timeline",
+    "pct_achieved_bar",
+    "regions_bar",
+    "sparkline",
+    "tile_label",
+    "tile_map",
+    "trajectory_chart",
 ]
 
 # The same palette for tasks, so "done" is the green of "achieved" everywhere.
@@ -89,21 +98,27 @@ def _text_colour(hex_colour: str) -> str:
     h = hex_colour.lstrip("#")
     if h.startswith("rgb"):
         return "#000000"
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
 
 
 def _rgb_to_hex(colour: str) -> str:
     if colour.startswith("#"):
         return colour
-    nums = [int(float(x)) for x in colour[colour.index("(") + 1:colour.index(")")].split(",")]
+    nums = [int(float(x)) for x in colour[colour.index("(") + 1 : colour.index(")")].split(",")]
     return "#" + "".join(f"{n:02X}" for n in nums[:3])
 
 
-def _no_data(snap: Snapshot, target: Target, title: str, lang: Lang, height: int = 240
-             ) -> go.Figure:
-    return no_data_figure(title, _("views.no_data", lang),
-                          source_line(snap, [target], lang, snap.actuals.iloc[0:0]), lang, height)
+def _no_data(
+    snap: Snapshot, target: Target, title: str, lang: Lang, height: int = 240
+) -> go.Figure:
+    return no_data_figure(
+        title,
+        _("views.no_data", lang),
+        source_line(snap, [target], lang, snap.actuals.iloc[0:0]),
+        lang,
+        height,
+    )
 
 
 # --- the whole set ------------------------------------------------------------------------
@@ -112,54 +127,79 @@ def _no_data(snap: Snapshot, target: Target, title: str, lang: Lang, height: int
 def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
     """% achieved of every quantitative target with figures, coloured by status."""
     cat = snap.catalog
-    items = [(cat.targets[tid], p) for tid, p in snap.national.items()
-             if p.pct_achieved is not None]
+    items = [
+        (cat.targets[tid], p) for tid, p in snap.national.items() if p.pct_achieved is not None
+    ]
     targets = [t for t, _p in items]
     title = _("fig.pct_achieved.title", lang)
     if not items:
-        return no_data_figure(title, _("views.no_data", lang),
-                              source_line(snap, list(cat.headline_targets), lang,
-                                          snap.actuals.iloc[0:0]), lang)
+        return no_data_figure(
+            title,
+            _("views.no_data", lang),
+            source_line(snap, list(cat.headline_targets), lang, snap.actuals.iloc[0:0]),
+            lang,
+        )
     fig = go.Figure()
     for status in DISPLAY_ORDER:
         group = [(t, p) for t, p in items if p.status == status]
         if not group:
             continue
-        fig.add_trace(go.Bar(
-            x=[min(p.pct_achieved or 0, 150) for _t, p in group],
-            y=[t.name(lang) for t, _p in group],
-            orientation="h", name=_(f"status.{status}", lang),
-            marker_color=STATUS_COLOURS[status],
-            text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
-            # Labels at the start of a long bar, past the end of a short one: never where
-            # the 100 % line crosses.
-            textposition=["inside" if (p.pct_achieved or 0) >= PCT_LABEL_INSIDE else "outside"
-                          for _t, p in group],
-            insidetextanchor="start", cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[min(p.pct_achieved or 0, 150) for _t, p in group],
+                y=[t.name(lang) for t, _p in group],
+                orientation="h",
+                name=_(f"status.{status}", lang),
+                marker_color=STATUS_COLOURS[status],
+                text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
+                # Labels at the start of a long bar, past the end of a short one: never where
+                # the 100 % line crosses.
+                textposition=[
+                    "inside" if (p.pct_achieved or 0) >= PCT_LABEL_INSIDE else "outside"
+                    for _t, p in group
+                ],
+                insidetextanchor="start",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{text}<extra></extra>",
+            )
+        )
     fig.add_vline(x=100, line_dash="dash", line_color=TARGET_COLOUR)
-    fig.add_annotation(x=100, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=_("fig.pct_achieved.line", lang),
-                       font={"size": 11, "color": MUTED})
-    fig.update_yaxes(categoryorder="array", categoryarray=[t.name(lang) for t in targets],
-                     autorange="reversed")
+    fig.add_annotation(
+        x=100,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=_("fig.pct_achieved.line", lang),
+        font={"size": 11, "color": MUTED},
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[t.name(lang) for t in targets], autorange="reversed"
+    )
     drawn = pd.concat([rows_drawn(target_rows(snap, t), [p.latest_period]) for t, p in items])
-    return finish(fig, title=title, source=source_line(snap, targets, lang, drawn),
-                  height=100 + 36 * len(items), lang=lang,
-                  x_title=_("col.pct_achieved", lang), legend=True)
+    return finish(
+        fig,
+        title=title,
+        source=source_line(snap, targets, lang, drawn),
+        height=100 + 36 * len(items),
+        lang=lang,
+        x_title=_("col.pct_achieved", lang),
+        legend=True,
+    )
 
 
 # --- one target ---------------------------------------------------------------------------
 
 
-def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
-                 ) -> go.Figure:
+def bullet_chart(
+    snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL
+) -> go.Figure:
     """Latest actual as a bar, against the target (black tick) and the baseline (grey tick)."""
     target = snap.catalog.targets[target_id]
     p = progress_at(snap, target_id, region_code)
-    title = _("views.fig.bullet.title", lang, name=target.name(lang)) + \
-        _region_suffix(snap, region_code, lang)
+    title = _("views.fig.bullet.title", lang, name=target.name(lang)) + _region_suffix(
+        snap, region_code, lang
+    )
     latest_value = p.latest_value
     if latest_value is None:
         return _no_data(snap, target, title, lang, 220)
@@ -182,51 +222,109 @@ def bullet_chart(snap: Snapshot, target_id: str, lang: Lang, region_code: str = 
     drawn = rows_drawn(rows, [p.latest_period])
     extent = max(abs(v) for v in (actual, goal or 0.0, base or 0.0)) * 1.18 or 1.0
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=[extent], y=[""], orientation="h", marker_color="#F1F1F1", width=0.8,
-        hoverinfo="skip", showlegend=False,
-    ))
-    fig.add_trace(go.Bar(
-        x=[actual], y=[""], orientation="h", width=0.4,
-        marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
-        name=_("views.fig.legend.latest", lang, value=actual_label,
-               period=p.latest_period or "–", status=status_name),
-        text=[f"{actual_label} · {status_name}"], cliponaxis=False,
-        # Inside a long bar, from its start: outside its end it runs off a phone screen.
-        textposition="inside" if abs(actual) >= 0.4 * extent else "outside",
-        insidetextanchor="start",
-        hovertext=hover or [actual_label], hoverinfo="text",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=[extent],
+            y=[""],
+            orientation="h",
+            marker_color="#F1F1F1",
+            width=0.8,
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=[actual],
+            y=[""],
+            orientation="h",
+            width=0.4,
+            marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
+            name=_(
+                "views.fig.legend.latest",
+                lang,
+                value=actual_label,
+                period=p.latest_period or "–",
+                status=status_name,
+            ),
+            text=[f"{actual_label} · {status_name}"],
+            cliponaxis=False,
+            # Inside a long bar, from its start: outside its end it runs off a phone screen.
+            textposition="inside" if abs(actual) >= 0.4 * extent else "outside",
+            insidetextanchor="start",
+            hovertext=hover or [actual_label],
+            hoverinfo="text",
+        )
+    )
     if goal is not None:
-        fig.add_trace(go.Scatter(
-            x=[goal], y=[""], mode="markers",
-            marker={"symbol": "line-ns", "size": 44, "line": {"width": 4,
-                                                               "color": TARGET_COLOUR}},
-            name=_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
-                   year=target.target_year),
-            hovertext=[_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
-                         year=target.target_year)], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[goal],
+                y=[""],
+                mode="markers",
+                marker={
+                    "symbol": "line-ns",
+                    "size": 44,
+                    "line": {"width": 4, "color": TARGET_COLOUR},
+                },
+                name=_(
+                    "views.fig.legend.target",
+                    lang,
+                    value=value_with_unit(goal, unit, lang),
+                    year=target.target_year,
+                ),
+                hovertext=[
+                    _(
+                        "views.fig.legend.target",
+                        lang,
+                        value=value_with_unit(goal, unit, lang),
+                        year=target.target_year,
+                    )
+                ],
+                hoverinfo="text",
+            )
+        )
     if base is not None and p.baseline_period:
         # The document's baseline, or else where the series starts (the first actual).
-        key = "views.fig.legend.baseline" if p.baseline_source == "catalog" \
+        key = (
+            "views.fig.legend.baseline"
+            if p.baseline_source == "catalog"
             else "views.fig.legend.start"
+        )
         label = _(key, lang, value=value_with_unit(base, unit, lang), period=p.baseline_period)
-        fig.add_trace(go.Scatter(
-            x=[base], y=[""], mode="markers",
-            marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": MUTED}},
-            name=label, hovertext=[label], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[base],
+                y=[""],
+                mode="markers",
+                marker={"symbol": "line-ns", "size": 30, "line": {"width": 3, "color": MUTED}},
+                name=label,
+                hovertext=[label],
+                hoverinfo="text",
+            )
+        )
     fig.update_layout(barmode="overlay", bargap=0.1)
     fig.update_xaxes(range=[min(0.0, actual * 1.1), extent])
     fig.update_yaxes(showticklabels=False, showgrid=False)
-    return finish(fig, title=title, subtitle=summary_line(p, lang),
-                  source=source_line(snap, [target], lang, drawn), height=190, lang=lang,
-                  x_title=x_title)
+    return finish(
+        fig,
+        title=title,
+        subtitle=summary_line(p, lang),
+        source=source_line(snap, [target], lang, drawn),
+        height=190,
+        lang=lang,
+        x_title=x_title,
+    )
 
 
-def _path(start_t: float, start: float, end_t: float, end: float, compound: bool,
-          start_x: date | None = None) -> tuple[list[date], list[float]]:
+def _path(
+    start_t: float,
+    start: float,
+    end_t: float,
+    end: float,
+    compound: bool,
+    start_x: date | None = None,
+) -> tuple[list[date], list[float]]:
     """A line from a figure to the target year; ``start_x`` is the figure's own date, so the
     line leaves the point it starts from (a month's t maps back to a date a day off)."""
     steps = max(2, int((end_t - start_t) * 4) + 1)
@@ -249,25 +347,34 @@ def _pending_trace(snap: Snapshot, xs: list, ys: list, lang: Lang) -> go.Scatter
     """Rings round the points a preview shows before they are published (legend: which
     upload)."""
     return go.Scatter(
-        x=xs, y=ys, mode="markers", hoverinfo="name",
-        marker={"symbol": "circle-open", "size": 20, "color": PENDING_COLOUR,
-                "line": {"width": 3}},
-        name=_("preview.fig.pending", lang, id=snap.preview))
+        x=xs,
+        y=ys,
+        mode="markers",
+        hoverinfo="name",
+        marker={"symbol": "circle-open", "size": 20, "color": PENDING_COLOUR, "line": {"width": 3}},
+        name=_("preview.fig.pending", lang, id=snap.preview),
+    )
 
 
 def trajectory_chart(
-    snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL,
-    *, years: tuple[int, int] | None = None,
+    snap: Snapshot,
+    target_id: str,
+    lang: Lang,
+    region_code: str = NATIONAL,
+    *,
+    years: tuple[int, int] | None = None,
 ) -> go.Figure:
     """Actuals, the path required to the target, and the current trend projected to it."""
     cat = snap.catalog
     target = cat.targets[target_id]
-    title = _("views.fig.trajectory.title", lang, name=target.name(lang)) + \
-        _region_suffix(snap, region_code, lang)
+    title = _("views.fig.trajectory.title", lang, name=target.name(lang)) + _region_suffix(
+        snap, region_code, lang
+    )
     if target.kind == "milestone":
         # An event has no path: its chart shows the deadline and when it happened.
-        title = _("views.fig.milestone.title", lang, name=target.name(lang)) + \
-            _region_suffix(snap, region_code, lang)
+        title = _("views.fig.milestone.title", lang, name=target.name(lang)) + _region_suffix(
+            snap, region_code, lang
+        )
         return _milestones(snap, [target], title, lang)
     p = progress_at(snap, target_id, region_code)
     rows = target_rows(snap, target, region_code)
@@ -279,108 +386,197 @@ def trajectory_chart(
     level = cat.targets[target.derived_from] if target.derived_from else None
     derived = level is not None and any(pt.derived for pt in p.series)
     drawn_id, drawn_unit = (level.id, level.unit) if derived and level else (target.id, unit)
-    hover_by_period = dict(zip(
-        rows.loc[rows["indicator_id"] == drawn_id, "period"],
-        hover_for_rows(rows[rows["indicator_id"] == drawn_id], lang, drawn_unit),
-        strict=True))
+    hover_by_period = dict(
+        zip(
+            rows.loc[rows["indicator_id"] == drawn_id, "period"],
+            hover_for_rows(rows[rows["indicator_id"] == drawn_id], lang, drawn_unit),
+            strict=True,
+        )
+    )
     hover = []
     for pt in p.series:
         line = value_with_unit(pt.value, unit, lang, pt.qualifier)
         if pt.derived and level is not None:
             base = level
-            line = _("views.fig.hover.derived", lang, period=pt.period, value=f"{pt.value:.2f}",
-                     base=base.baseline_period, level=base.name(lang))
+            line = _(
+                "views.fig.hover.derived",
+                lang,
+                period=pt.period,
+                value=f"{pt.value:.2f}",
+                base=base.baseline_period,
+                level=base.name(lang),
+            )
         hover.append(f"{line}<br>{hover_by_period.get(pt.period, '')}")
     series_name = _("views.fig.series.derived" if derived else "views.fig.series.actual", lang)
-    fig.add_trace(go.Scatter(
-        x=[period_date(pt.period) for pt in p.series], y=[pt.value for pt in p.series],
-        mode="lines+markers", name=series_name,
-        line={"color": ACTUAL_COLOUR, "width": 3}, marker={"size": 8},
-        hovertext=hover, hoverinfo="text",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[period_date(pt.period) for pt in p.series],
+            y=[pt.value for pt in p.series],
+            mode="lines+markers",
+            name=series_name,
+            line={"color": ACTUAL_COLOUR, "width": 3},
+            marker={"size": 8},
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
     pending = set(snap.pending_periods([target.id, drawn_id], region_code))
     if pending:
         marked = [pt for pt in p.series if pt.period in pending]
-        fig.add_trace(_pending_trace(snap, [period_date(pt.period) for pt in marked],
-                                     [pt.value for pt in marked], lang))
+        fig.add_trace(
+            _pending_trace(
+                snap, [period_date(pt.period) for pt in marked], [pt.value for pt in marked], lang
+            )
+        )
     T = float(target.target_year)
     goal = p.target_value
     if goal is not None and target.kind == "growth_rate":
         start = p.series[0]
-        fig.add_trace(go.Scatter(
-            x=[period_date(start.period), date_of_t(T)], y=[goal, goal], mode="lines",
-            name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
-            line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2}, hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[period_date(start.period), date_of_t(T)],
+                y=[goal, goal],
+                mode="lines",
+                name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
+                line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
     elif goal is not None and p.baseline_period is not None and p.baseline_value is not None:
         t0 = parse_period(p.baseline_period).t
         # A start that already meets the target needs no path (it would run backwards).
         if T > t0 and not p.met_at_baseline:
-            xs, ys = _path(t0, p.baseline_value, T, goal, p.method == "compound",
-                           period_date(p.baseline_period))
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines",
-                name=_("views.fig.series.required", lang, start=p.baseline_period),
-                line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
-                hovertemplate="%{y:.3g}<extra></extra>",
-            ))
+            xs, ys = _path(
+                t0,
+                p.baseline_value,
+                T,
+                goal,
+                p.method == "compound",
+                period_date(p.baseline_period),
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=_("views.fig.series.required", lang, start=p.baseline_period),
+                    line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
+                    hovertemplate="%{y:.3g}<extra></extra>",
+                )
+            )
         elif p.met_at_baseline:
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="markers", marker={"opacity": 0}, hoverinfo="skip",
-                name=_("views.fig.series.already_met", lang, start=p.baseline_period),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"opacity": 0},
+                    hoverinfo="skip",
+                    name=_("views.fig.series.already_met", lang, start=p.baseline_period),
+                )
+            )
         if p.baseline_source == "catalog":
-            fig.add_trace(go.Scatter(
-                x=[period_date(p.baseline_period)], y=[p.baseline_value], mode="markers",
-                marker={"symbol": "square-open", "size": 11, "color": MUTED,
-                        "line": {"width": 2}},
-                name=_("views.fig.legend.baseline", lang,
-                       value=value_with_unit(p.baseline_value, unit, lang),
-                       period=p.baseline_period),
-                hoverinfo="name",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[period_date(p.baseline_period)],
+                    y=[p.baseline_value],
+                    mode="markers",
+                    marker={
+                        "symbol": "square-open",
+                        "size": 11,
+                        "color": MUTED,
+                        "line": {"width": 2},
+                    },
+                    name=_(
+                        "views.fig.legend.baseline",
+                        lang,
+                        value=value_with_unit(p.baseline_value, unit, lang),
+                        period=p.baseline_period,
+                    ),
+                    hoverinfo="name",
+                )
+            )
     latest = p.series[-1]
-    if goal is not None and not p.target_year_passed and latest.t < T \
-            and target.kind != "growth_rate":
+    if (
+        goal is not None
+        and not p.target_year_passed
+        and latest.t < T
+        and target.kind != "growth_rate"
+    ):
         end = p.projected_value if p.method == "compound" else p.projected_linear
         if end is not None:
-            xs, ys = _path(latest.t, latest.value, T, end, p.method == "compound",
-                           period_date(latest.period))
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines",
-                name=_("views.fig.series.projection", lang, year=target.target_year,
-                       value=value_with_unit(round(end, 3), unit, lang)),
-                line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 3},
-                hovertemplate="%{y:.3g}<extra></extra>",
-            ))
+            xs, ys = _path(
+                latest.t, latest.value, T, end, p.method == "compound", period_date(latest.period)
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=_(
+                        "views.fig.series.projection",
+                        lang,
+                        year=target.target_year,
+                        value=value_with_unit(round(end, 3), unit, lang),
+                    ),
+                    line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 3},
+                    hovertemplate="%{y:.3g}<extra></extra>",
+                )
+            )
     if derived:
         # The directly published year-on-year figures, as context beside the derived average.
         reported = rows[rows["indicator_id"] == target.id]
         if not reported.empty:
-            fig.add_trace(go.Scatter(
-                x=[period_date(x) for x in reported["period"]], y=list(reported["value"]),
-                mode="markers", marker={"symbol": "diamond", "size": 11,
-                                        "color": REPORTED_COLOUR},
-                name=_("views.fig.series.reported", lang),
-                hovertext=hover_for_rows(reported, lang, unit), hoverinfo="text",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[period_date(x) for x in reported["period"]],
+                    y=list(reported["value"]),
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 11, "color": REPORTED_COLOUR},
+                    name=_("views.fig.series.reported", lang),
+                    hovertext=hover_for_rows(reported, lang, unit),
+                    hoverinfo="text",
+                )
+            )
     if goal is not None:
-        fig.add_trace(go.Scatter(
-            x=[date_of_t(T)], y=[goal], mode="markers",
-            marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
-            name=_("views.fig.legend.target", lang, value=value_with_unit(goal, unit, lang),
-                   year=target.target_year),
-            # At the year's end, often the axis' right edge: drawn whole, not cut in half.
-            hoverinfo="name", cliponaxis=False,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[date_of_t(T)],
+                y=[goal],
+                mode="markers",
+                marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
+                name=_(
+                    "views.fig.legend.target",
+                    lang,
+                    value=value_with_unit(goal, unit, lang),
+                    year=target.target_year,
+                ),
+                # At the year's end, often the axis' right edge: drawn whole, not cut in half.
+                hoverinfo="name",
+                cliponaxis=False,
+            )
+        )
     year_end = date_of_t(T).isoformat()
-    fig.add_shape(type="line", x0=year_end, x1=year_end, yref="paper", y0=0, y1=1,
-                  line={"color": TARGET_COLOUR, "width": 1, "dash": "dot"})
+    fig.add_shape(
+        type="line",
+        x0=year_end,
+        x1=year_end,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line={"color": TARGET_COLOUR, "width": 1, "dash": "dot"},
+    )
     # Left of the line: inside the target year's band, and inside the plot at its edge.
-    fig.add_annotation(x=year_end, y=1, yref="paper", yanchor="bottom", xanchor="right",
-                       showarrow=False,
-                       text=_("views.fig.target_year", lang, year=target.target_year),
-                       font={"size": 11, "color": MUTED})
+    fig.add_annotation(
+        x=year_end,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        xanchor="right",
+        showarrow=False,
+        text=_("views.fig.target_year", lang, year=target.target_year),
+        font={"size": 11, "color": MUTED},
+    )
     first = min(parse_period(pt.period).year for pt in p.series)
     if p.baseline_period:
         first = min(first, parse_period(p.baseline_period).year)
@@ -390,9 +586,16 @@ def trajectory_chart(
     # Whole years, so every year's band is complete and labelled.
     fig.update_xaxes(range=[date(first, 1, 1).isoformat(), date(last + 1, 1, 1).isoformat()])
     year_end_ticks(fig, first, last)
-    return finish(fig, title=title, subtitle=summary_line(p, lang),
-                  source=source_line(snap, [target], lang, rows), height=360, lang=lang,
-                  x_title=_("views.fig.axis.period", lang), y_title=_axis_title(target, lang))
+    return finish(
+        fig,
+        title=title,
+        subtitle=summary_line(p, lang),
+        source=source_line(snap, [target], lang, rows),
+        height=360,
+        lang=lang,
+        x_title=_("views.fig.axis.period", lang),
+        y_title=_axis_title(target, lang),
+    )
 
 
 def sparkline(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
@@ -402,31 +605,43 @@ def sparkline(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     fig = go.Figure()
     pts = p.series
     if pts:
-        fig.add_trace(go.Scatter(
-            x=[period_date(pt.period) for pt in pts], y=[pt.value for pt in pts],
-            mode="lines+markers", line={"color": ACTUAL_COLOUR, "width": 2},
-            marker={"size": [4] * (len(pts) - 1) + [8],
-                    "color": [ACTUAL_COLOUR] * (len(pts) - 1) + [STATUS_COLOURS[p.status]]},
-            name=_("views.fig.series.actual", lang),
-            hovertext=[pt.period + ": " + value_with_unit(pt.value, target.unit, lang,
-                                                          pt.qualifier) for pt in pts],
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[period_date(pt.period) for pt in pts],
+                y=[pt.value for pt in pts],
+                mode="lines+markers",
+                line={"color": ACTUAL_COLOUR, "width": 2},
+                marker={
+                    "size": [4] * (len(pts) - 1) + [8],
+                    "color": [ACTUAL_COLOUR] * (len(pts) - 1) + [STATUS_COLOURS[p.status]],
+                },
+                name=_("views.fig.series.actual", lang),
+                hovertext=[
+                    pt.period + ": " + value_with_unit(pt.value, target.unit, lang, pt.qualifier)
+                    for pt in pts
+                ],
+                hoverinfo="text",
+            )
+        )
     if p.target_value is not None and target.kind != "milestone":
-        fig.add_hline(y=p.target_value, line={"color": TARGET_COLOUR, "dash": "dash",
-                                              "width": 1})
+        fig.add_hline(y=p.target_value, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(
-        height=70, margin={"l": 2, "r": 2, "t": 2, "b": 2}, showlegend=False,
-        font={"family": FONT_FAMILY}, plot_bgcolor="white", paper_bgcolor="white",
+        height=70,
+        margin={"l": 2, "r": 2, "t": 2, "b": 2},
+        showlegend=False,
+        font={"family": FONT_FAMILY},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
         title={"text": ""},
     )
     return fig
 
 
-def sparkline_svg(snap: Snapshot, target_id: str, lang: Lang, width: int = 240,
-                  height: int = 56) -> str:
+def sparkline_svg(
+    snap: Snapshot, target_id: str, lang: Lang, width: int = 240, height: int = 56
+) -> str:
     """The card's sparkline as a small inline SVG: the series, the latest point in its
     status colour, the target as a dashed line. Plain SVG rather than a plotly chart, so
     a card paints before plotly.js (some 4 MB) has loaded; ``role="img"`` with a label
@@ -450,19 +665,33 @@ def sparkline_svg(snap: Snapshot, target_id: str, lang: Lang, width: int = 240,
 
     line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in pts)
     last_t, last_v = pts[-1]
-    label = _("views.card.sparkline", lang, name=target.name(lang), first=p.series[0].period,
-              last=p.series[-1].period, n=len(pts))
-    parts = [f'<svg role="img" aria-label="{html.escape(label, quote=True)}" '
-             f'viewBox="0 0 {width} {height}" width="100%" height="{height}" '
-             f'preserveAspectRatio="none" style="display:block">']
+    label = _(
+        "views.card.sparkline",
+        lang,
+        name=target.name(lang),
+        first=p.series[0].period,
+        last=p.series[-1].period,
+        n=len(pts),
+    )
+    parts = [
+        f'<svg role="img" aria-label="{html.escape(label, quote=True)}" '
+        f'viewBox="0 0 {width} {height}" width="100%" height="{height}" '
+        f'preserveAspectRatio="none" style="display:block">'
+    ]
     if goal is not None:
-        parts.append(f'<line x1="0" x2="{width}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" '
-                     f'stroke="{TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3" '
-                     'vector-effect="non-scaling-stroke"/>')
-    parts.append(f'<polyline points="{line}" fill="none" stroke="{ACTUAL_COLOUR}" '
-                 'stroke-width="2" vector-effect="non-scaling-stroke"/>')
-    parts.append(f'<circle cx="{x(last_t):.1f}" cy="{y(last_v):.1f}" r="4" '
-                 f'fill="{STATUS_COLOURS.get(p.status, ACTUAL_COLOUR)}" stroke="#333"/>')
+        parts.append(
+            f'<line x1="0" x2="{width}" y1="{y(goal):.1f}" y2="{y(goal):.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1" stroke-dasharray="4 3" '
+            'vector-effect="non-scaling-stroke"/>'
+        )
+    parts.append(
+        f'<polyline points="{line}" fill="none" stroke="{ACTUAL_COLOUR}" '
+        'stroke-width="2" vector-effect="non-scaling-stroke"/>'
+    )
+    parts.append(
+        f'<circle cx="{x(last_t):.1f}" cy="{y(last_v):.1f}" r="4" '
+        f'fill="{STATUS_COLOURS.get(p.status, ACTUAL_COLOUR)}" stroke="#333"/>'
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -475,8 +704,13 @@ def _province_hover(snap: Snapshot, target: Target, p: Progress, lang: Lang) -> 
     rows = target_rows(snap, target, p.region_code)
     latest = rows[rows["period"] == p.latest_period]
     trace = hover_for_rows(latest, lang, target.unit)
-    head = _("views.fig.hover.province", lang, name=region.name(lang),
-             status=_(f"status.{p.status}", lang), pct=pct_text(p))
+    head = _(
+        "views.fig.hover.province",
+        lang,
+        name=region.name(lang),
+        status=_(f"status.{p.status}", lang),
+        pct=pct_text(p),
+    )
     return f"<b>{head}</b><br>{trace[0] if trace else ''}"
 
 
@@ -487,8 +721,9 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     ranked = ranked_provinces(snap, target_id)
     rows = province_rows(snap, target_id)
     if not ranked:
-        return no_data_figure(title, _("views.no_data", lang),
-                              source_line(snap, [target], lang, rows), lang, 240)
+        return no_data_figure(
+            title, _("views.no_data", lang), source_line(snap, [target], lang, rows), lang, 240
+        )
     by_gap = all(p.gap is not None for p in ranked)
     names = [snap.catalog.regions[p.region_code].name(lang) for p in ranked]
     fig = go.Figure()
@@ -497,20 +732,27 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         if not group:
             continue
         label = _(f"status.{status}", lang)
-        shown = [round(p.gap, 2) if by_gap and p.gap is not None else p.latest_value
-                 for p in group]
-        fig.add_trace(go.Bar(
-            x=[(p.gap if by_gap else p.latest_value) for p in group],
-            y=[snap.catalog.regions[p.region_code].name(lang) for p in group],
-            orientation="h", name=label, marker_color=STATUS_COLOURS[status],
-            text=[f"{format_value(v)} · {label}" for v in shown],
-            textposition="outside", cliponaxis=False,
-            hovertext=[_province_hover(snap, target, p, lang) for p in group],
-            hoverinfo="text",
-        ))
+        shown = [round(p.gap, 2) if by_gap and p.gap is not None else p.latest_value for p in group]
+        fig.add_trace(
+            go.Bar(
+                x=[(p.gap if by_gap else p.latest_value) for p in group],
+                y=[snap.catalog.regions[p.region_code].name(lang) for p in group],
+                orientation="h",
+                name=label,
+                marker_color=STATUS_COLOURS[status],
+                text=[f"{format_value(v)} · {label}" for v in shown],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[_province_hover(snap, target, p, lang) for p in group],
+                hoverinfo="text",
+            )
+        )
     unit = unit_label(target.unit, lang)
-    x_title = _("views.fig.axis.gap", lang, unit=unit) if by_gap else \
-        _("views.fig.axis.latest", lang, unit=unit)
+    x_title = (
+        _("views.fig.axis.gap", lang, unit=unit)
+        if by_gap
+        else _("views.fig.axis.latest", lang, unit=unit)
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
     # Room beside the bars for the outside labels ("11.2 · 进展有限"), both sides of zero.
     xs = [(p.gap if by_gap else p.latest_value) or 0.0 for p in ranked]
@@ -524,13 +766,24 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         pending |= snap.pending_regions(target.derived_from)
     marked = [p for p in ranked if p.region_code in pending]
     if marked:
-        fig.add_trace(_pending_trace(
-            snap, [(p.gap if by_gap else p.latest_value) for p in marked],
-            [snap.catalog.regions[p.region_code].name(lang) for p in marked], lang))
-    return finish(fig, title=title, source=source_line(snap, [target], lang, rows),
-                  height=120 + 22 * len(ranked), lang=lang, x_title=x_title, width_chars=60,
-                  subtitle=_("views.fig.regions.subtitle" if by_gap
-                             else "views.fig.regions.no_target", lang))
+        fig.add_trace(
+            _pending_trace(
+                snap,
+                [(p.gap if by_gap else p.latest_value) for p in marked],
+                [snap.catalog.regions[p.region_code].name(lang) for p in marked],
+                lang,
+            )
+        )
+    return finish(
+        fig,
+        title=title,
+        source=source_line(snap, [target], lang, rows),
+        height=120 + 22 * len(ranked),
+        lang=lang,
+        x_title=x_title,
+        width_chars=60,
+        subtitle=_("views.fig.regions.subtitle" if by_gap else "views.fig.regions.no_target", lang),
+    )
 
 
 def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status") -> go.Figure:
@@ -545,11 +798,15 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     by_code = {p.region_code: p for p in ranked_provinces(snap, target_id)}
     rows = province_rows(snap, target_id)
     if not by_code:
-        return no_data_figure(title, _("views.no_data", lang),
-                              source_line(snap, [target], lang, rows), lang, 300)
+        return no_data_figure(
+            title, _("views.no_data", lang), source_line(snap, [target], lang, rows), lang, 300
+        )
     # (province, column, row) for the provinces placed on the grid.
-    tiles = [(r, r.tile_col, r.tile_row) for r in cat.provinces
-             if r.tile_row is not None and r.tile_col is not None]
+    tiles = [
+        (r, r.tile_col, r.tile_row)
+        for r in cat.provinces
+        if r.tile_row is not None and r.tile_col is not None
+    ]
     fig = go.Figure()
     groups: dict[str, list] = {}
     for r, col, row in tiles:
@@ -563,76 +820,142 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         else:
             key = p.status if p is not None else "no_data"
             colour = STATUS_COLOURS[key]
-        fig.add_shape(type="rect", x0=col - 0.46, x1=col + 0.46,
-                      y0=row - 0.46, y1=row + 0.46, fillcolor=colour,
-                      line={"color": "white", "width": 1}, layer="below")
+        fig.add_shape(
+            type="rect",
+            x0=col - 0.46,
+            x1=col + 0.46,
+            y0=row - 0.46,
+            y1=row + 0.46,
+            fillcolor=colour,
+            line={"color": "white", "width": 1},
+            layer="below",
+        )
         value = pct_text(p) if p is not None else _("status.no_data", lang)
         if metric != "pct_achieved":
             value = f"{STATUS_SYMBOLS.get(key, '')} {value}".strip()
-        hover = _province_hover(snap, target, p, lang) if p is not None else \
-            f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
-        groups.setdefault(key, []).append((r, (f"<b>{tile_label(r.name(lang))}</b><br>"
-                                            f"<span style='font-size:{TILE_VALUE_FONT}px'>"
-                                            f"{value}</span>"),
-                                           _text_colour(colour), hover))
+        hover = (
+            _province_hover(snap, target, p, lang)
+            if p is not None
+            else f"<b>{r.name(lang)}</b><br>{_('status.no_data', lang)}"
+        )
+        groups.setdefault(key, []).append(
+            (
+                r,
+                (
+                    f"<b>{tile_label(r.name(lang))}</b><br>"
+                    f"<span style='font-size:{TILE_VALUE_FONT}px'>"
+                    f"{value}</span>"
+                ),
+                _text_colour(colour),
+                hover,
+            )
+        )
     for items in groups.values():
-        fig.add_trace(go.Scatter(
-            x=[r.tile_col for r, *_rest in items], y=[r.tile_row for r, *_rest in items],
-            mode="text", text=[t for _r, t, _c, _h in items], cliponaxis=False,
-            textfont={"color": [c for _r, _t, c, _h in items], "size": TILE_FONT[lang]},
-            hovertext=[h for *_rest, h in items], hoverinfo="text", showlegend=False,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[r.tile_col for r, *_rest in items],
+                y=[r.tile_row for r, *_rest in items],
+                mode="text",
+                text=[t for _r, t, _c, _h in items],
+                cliponaxis=False,
+                textfont={"color": [c for _r, _t, c, _h in items], "size": TILE_FONT[lang]},
+                hovertext=[h for *_rest, h in items],
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
     if metric == "pct_achieved":
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-            marker={"colorscale": PCT_SCALE, "cmin": 0, "cmax": PCT_SCALE_MAX, "color": [0],
-                    "showscale": True, "colorbar": {
-                        "title": {"text": _("col.pct_achieved", lang)}, "thickness": 12,
-                        "len": 0.8, "ticksuffix": "%"}},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker={
+                    "colorscale": PCT_SCALE,
+                    "cmin": 0,
+                    "cmax": PCT_SCALE_MAX,
+                    "color": [0],
+                    "showscale": True,
+                    "colorbar": {
+                        "title": {"text": _("col.pct_achieved", lang)},
+                        "thickness": 12,
+                        "len": 0.8,
+                        "ticksuffix": "%",
+                    },
+                },
+            )
+        )
         legend = False
     else:
         for status in DISPLAY_ORDER:
             if status in groups:
                 symbol = STATUS_SYMBOLS.get(status, "")
-                fig.add_trace(go.Scatter(
-                    x=[None], y=[None], mode="markers",
-                    name=f"{symbol} {_(f'status.{status}', lang)}".strip(),
-                    marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
-                ))
+                fig.add_trace(
+                    go.Scatter(
+                        x=[None],
+                        y=[None],
+                        mode="markers",
+                        name=f"{symbol} {_(f'status.{status}', lang)}".strip(),
+                        marker={"symbol": "square", "size": 14, "color": STATUS_COLOURS[status]},
+                    )
+                )
         legend = True
     cols = [col for _r, col, _row in tiles]
     tile_rows = [row for _r, _col, row in tiles]
     # Only the grid itself: squares as large as the column allows, kept square by the
     # scale anchor (plotly widens the other axis' range rather than stretching them).
     fig.update_xaxes(visible=False, range=[min(cols) - 0.55, max(cols) + 0.55])
-    fig.update_yaxes(visible=False, range=[max(tile_rows) + 0.55, min(tile_rows) - 0.55],
-                     scaleanchor="x", scaleratio=1)
-    metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" \
-        else _("col.status", lang)
+    fig.update_yaxes(
+        visible=False,
+        range=[max(tile_rows) + 0.55, min(tile_rows) - 0.55],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    metric_name = _("col.pct_achieved", lang) if metric == "pct_achieved" else _("col.status", lang)
     subtitle = _("views.fig.tiles.subtitle", lang, metric=metric_name)
-    finish(fig, title=title, subtitle=subtitle,
-           source=source_line(snap, [target], lang, rows), height=480, lang=lang,
-           legend=legend, width_chars=60)
+    finish(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source_line(snap, [target], lang, rows),
+        height=480,
+        lang=lang,
+        legend=legend,
+        width_chars=60,
+    )
     fig.update_layout(meta={**fig.layout.meta, "data": _tile_data(snap, target, by_code, lang)})
     return fig
 
 
-def _tile_data(snap: Snapshot, target: Target, by_code: dict[str, Progress], lang: Lang
-               ) -> dict[str, list]:
+def _tile_data(
+    snap: Snapshot, target: Target, by_code: dict[str, Progress], lang: Lang
+) -> dict[str, list]:
     """What the tiles say, one row per province, for the chart's data download."""
     unit = unit_label(target.unit, lang)
-    columns = [_("views.col.region", lang), f"{_('col.latest', lang)} ({unit})",
-               _("col.period", lang), _("col.pct_achieved", lang), _("col.status", lang)]
+    columns = [
+        _("views.col.region", lang),
+        f"{_('col.latest', lang)} ({unit})",
+        _("col.period", lang),
+        _("col.pct_achieved", lang),
+        _("col.status", lang),
+    ]
     rows: list[list[object]] = []
     for r in snap.catalog.provinces:
         p = by_code.get(r.code)
         if p is None or p.latest_value is None:
             rows.append([r.name(lang), None, None, None, _("status.no_data", lang)])
             continue
-        rows.append([r.name(lang), p.latest_value, p.latest_period,
-                     None if p.pct_achieved is None else round(p.pct_achieved, 1),
-                     _(f"status.{p.status}", lang)])
+        rows.append(
+            [
+                r.name(lang),
+                p.latest_value,
+                p.latest_period,
+                None if p.pct_achieved is None else round(p.pct_achieved, 1),
+                _(f"status.{p.status}", lang),
+            ]
+        )
     return {"columns": columns, "rows": rows}
 
 
@@ -651,7 +974,7 @@ def _syllable_starts(word: str) -> list[int]:
             continue
         if c == "h" and prev in "zcs":
             continue
-        if prev in _PINYIN_VOWELS or low[i - 2:i] == "ng" or (prev in "nr" and c != "g"):
+        if prev in _PINYIN_VOWELS or low[i - 2 : i] == "ng" or (prev in "nr" and c != "g"):
             out.append(i)
     return out
 
@@ -683,8 +1006,9 @@ def tile_label(name: str, width: int = TILE_LABEL_CHARS) -> str:
 
 def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -> go.Figure:
     if not targets:
-        return no_data_figure(title, _("views.no_milestones", lang),
-                              source_line(snap, [], lang), lang, 220)
+        return no_data_figure(
+            title, _("views.no_milestones", lang), source_line(snap, [], lang), lang, 220
+        )
     fig = go.Figure()
     names = [t.name(lang) for t in targets]
     due_x: list[date] = []
@@ -696,15 +1020,27 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
         due_text.append(_("views.fig.milestone.due", lang, year=t.target_year))
         if p.first_met_period:
             done.setdefault(p.status, []).append((t, p.first_met_period))
-    fig.add_trace(go.Scatter(
-        # Labelled "due by the end of 2020" on the chart: the diamond sits on the year's
-        # last day, at the gridline, and must not be read as 2021.
-        x=due_x, y=names, mode="markers+text", text=due_text, textposition="bottom center",
-        name=_("views.fig.milestone.deadline", lang),
-        marker={"symbol": "diamond-open", "size": 16, "color": TARGET_COLOUR,
-                "line": {"width": 2}},
-        hovertext=due_text, hoverinfo="text", cliponaxis=False,
-    ))
+    fig.add_trace(
+        go.Scatter(
+            # Labelled "due by the end of 2020" on the chart: the diamond sits on the year's
+            # last day, at the gridline, and must not be read as 2021.
+            x=due_x,
+            y=names,
+            mode="markers+text",
+            text=due_text,
+            textposition="bottom center",
+            name=_("views.fig.milestone.deadline", lang),
+            marker={
+                "symbol": "diamond-open",
+                "size": 16,
+                "color": TARGET_COLOUR,
+                "line": {"width": 2},
+            },
+            hovertext=due_text,
+            hoverinfo="text",
+            cliponaxis=False,
+        )
+    )
     for key, group in done.items():
         label = _(f"status.{key}", lang)
         colour = STATUS_COLOURS[key]
@@ -713,70 +1049,112 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
             rows = target_rows(snap, t)
             rows = rows[rows["period"] == met]
             trace = hover_for_rows(rows, lang, t.unit)
-            hover.append(f"<b>{t.name(lang)}</b>: {met}<br>"
-                         f"{trace[0] if trace else ''}")
-        fig.add_trace(go.Scatter(
-            x=[period_date(met) for _t, met in group],
-            y=[t.name(lang) for t, _met in group], mode="markers+text",
-            text=[f"{label} · {met}" for _t, met in group],
-            textposition="top center", name=label,
-            marker={"symbol": "circle", "size": 14, "color": colour},
-            hovertext=hover, hoverinfo="text",
-        ))
+            hover.append(f"<b>{t.name(lang)}</b>: {met}<br>{trace[0] if trace else ''}")
+        fig.add_trace(
+            go.Scatter(
+                x=[period_date(met) for _t, met in group],
+                y=[t.name(lang) for t, _met in group],
+                mode="markers+text",
+                text=[f"{label} · {met}" for _t, met in group],
+                textposition="top center",
+                name=label,
+                marker={"symbol": "circle", "size": 14, "color": colour},
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
     pending = [t.name(lang) for t in targets if not progress_at(snap, t.id).first_met_period]
     if pending:
-        fig.add_trace(go.Scatter(
-            x=[date(t.target_year, 12, 31) for t in targets
-               if not progress_at(snap, t.id).first_met_period],
-            y=pending, mode="markers+text",
-            text=[_("views.fig.milestone.pending", lang)] * len(pending),
-            # An unseen marker the deadline's size, so the word clears the diamond.
-            marker={"size": 16, "color": "rgba(0,0,0,0)"},
-            textposition="top center", name=_("views.fig.milestone.pending", lang),
-            hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[
+                    date(t.target_year, 12, 31)
+                    for t in targets
+                    if not progress_at(snap, t.id).first_met_period
+                ],
+                y=pending,
+                mode="markers+text",
+                text=[_("views.fig.milestone.pending", lang)] * len(pending),
+                # An unseen marker the deadline's size, so the word clears the diamond.
+                marker={"size": 16, "color": "rgba(0,0,0,0)"},
+                textposition="top center",
+                name=_("views.fig.milestone.pending", lang),
+                hoverinfo="skip",
+            )
+        )
     as_of = snap.as_of.isoformat()
-    fig.add_shape(type="line", x0=as_of, x1=as_of, yref="paper", y0=0, y1=1,
-                  line={"color": MUTED, "width": 1, "dash": "dot"})
-    fig.add_annotation(x=as_of, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=_("views.fig.today", lang, date=snap.as_of.isoformat()),
-                       font={"size": 11, "color": MUTED})
-    first_year = min([t.target_year for t in targets]
-                     + [period_date(p).year for p in (progress_at(snap, t.id).first_met_period
-                                                      for t in targets) if p]) - 1
+    fig.add_shape(
+        type="line",
+        x0=as_of,
+        x1=as_of,
+        yref="paper",
+        y0=0,
+        y1=1,
+        line={"color": MUTED, "width": 1, "dash": "dot"},
+    )
+    fig.add_annotation(
+        x=as_of,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=_("views.fig.today", lang, date=snap.as_of.isoformat()),
+        font={"size": 11, "color": MUTED},
+    )
+    first_year = (
+        min(
+            [t.target_year for t in targets]
+            + [
+                period_date(p).year
+                for p in (progress_at(snap, t.id).first_met_period for t in targets)
+                if p
+            ]
+        )
+        - 1
+    )
     last_year = max(snap.as_of.year, *(t.target_year for t in targets))
     # Year bands as on the trajectories: a deadline "by the end of 2020" is the right edge
     # of the 2020 band, not a point under a "2021" tick.
     # Half a year past the last band: room for the labels of a deadline at its edge.
-    fig.update_xaxes(range=[date(first_year, 1, 1).isoformat(),
-                            date(last_year + 1, 6, 30).isoformat()])
+    fig.update_xaxes(
+        range=[date(first_year, 1, 1).isoformat(), date(last_year + 1, 6, 30).isoformat()]
+    )
     year_end_ticks(fig, first_year, last_year)
     fig.update_yaxes(categoryorder="array", categoryarray=names)
-    return finish(fig, title=title, source=source_line(snap, targets, lang),
-                  height=150 + 60 * len(targets), lang=lang,
-                  x_title=_("views.fig.axis.date", lang))
+    return finish(
+        fig,
+        title=title,
+        source=source_line(snap, targets, lang),
+        height=150 + 60 * len(targets),
+        lang=lang,
+        x_title=_("views.fig.axis.date", lang),
+    )
 
 
 def milestone_timeline(snap: Snapshot, domain_id: str, lang: Lang) -> go.Figure:
     """Each dated milestone of a domain: its deadline and when it actually happened."""
-    targets = [t for t in sorted(snap.catalog.targets_in(domain_id), key=lambda t: t.sort)
-               if t.kind == "milestone"]
+    targets = [
+        t
+        for t in sorted(snap.catalog.targets_in(domain_id), key=lambda t: t.sort)
+        if t.kind == "milestone"
+    ]
     domain = snap.catalog.domains[domain_id]
     title = _("views.fig.milestones.title", lang, domain=domain.name(lang))
     return _milestones(snap, targets, title, lang)
 
 
-def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = None
-                       ) -> go.Figure:
+def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = None) -> go.Figure:
     """Tasks each department leads or shares, stacked by status."""
     cat = snap.catalog
     counts = department_counts(snap, document_id)
     docs = [cat.documents[document_id]] if document_id else list(cat.documents.values())
     title = _("views.fig.departments.title", lang)
-    source = _("views.fig.source_line.tasks", lang,
-               target="; ".join(_("views.fig.clause.tasks", lang, document=d.number(lang))
-                                for d in docs),
-               period=snap.as_of.isoformat())
+    source = _(
+        "views.fig.source_line.tasks",
+        lang,
+        target="; ".join(_("views.fig.clause.tasks", lang, document=d.number(lang)) for d in docs),
+        period=snap.as_of.isoformat(),
+    )
     if counts.empty:
         return no_data_figure(title, _("views.no_tasks", lang), source, lang)
     totals = counts.groupby("department_id")["n"].sum().sort_values(ascending=False)
@@ -786,8 +1164,11 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
         # The busiest by name, the rest as one row: 35 rows do not fit a slide legibly,
         # and the task table beside the chart lists every department.
         rest = order[DEPARTMENTS_SHOWN:]
-        counts = counts.assign(department_id=counts["department_id"].where(
-            ~counts["department_id"].isin(rest), OTHER_DEPARTMENTS))
+        counts = counts.assign(
+            department_id=counts["department_id"].where(
+                ~counts["department_id"].isin(rest), OTHER_DEPARTMENTS
+            )
+        )
         counts = counts.groupby(["department_id", "status"], as_index=False)["n"].sum()
         order = [*order[:DEPARTMENTS_SHOWN], OTHER_DEPARTMENTS]
         names[OTHER_DEPARTMENTS] = _("views.fig.departments.other", lang, n=len(rest))
@@ -797,17 +1178,29 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
         if part.empty:
             continue
         label = _(f"views.task_status.{status}", lang)
-        fig.add_trace(go.Bar(
-            y=[names[d] for d in order], x=[int(part.get(d, 0)) for d in order],
-            orientation="h", name=label, marker_color=TASK_STATUS_COLOURS[status],
-            hovertemplate=f"%{{y}}: %{{x}} · {label}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[names[d] for d in order],
+                x=[int(part.get(d, 0)) for d in order],
+                orientation="h",
+                name=label,
+                marker_color=TASK_STATUS_COLOURS[status],
+                hovertemplate=f"%{{y}}: %{{x}} · {label}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(categoryorder="array", categoryarray=[names[d] for d in order],
-                     autorange="reversed")
-    return finish(fig, title=title, subtitle=_("views.fig.departments.subtitle", lang),
-                  source=source, height=120 + 24 * len(order), lang=lang,
-                  x_title=_("views.fig.axis.tasks", lang))
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[names[d] for d in order], autorange="reversed"
+    )
+    return finish(
+        fig,
+        title=title,
+        subtitle=_("views.fig.departments.subtitle", lang),
+        source=source,
+        height=120 + 24 * len(order),
+        lang=lang,
+        x_title=_("views.fig.axis.tasks", lang),
+    )
 
 
 def status_legend(lang: Lang, statuses: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -815,4 +1208,3 @@ def status_legend(lang: Lang, statuses: list[str] | None = None) -> list[tuple[s
     the given statuses when a view knows which it shows."""
     shown = [s for s in DISPLAY_ORDER if statuses is None or s in statuses]
     return [(s, _(f"status.{s}", lang), STATUS_COLOURS[s]) for s in shown]
-

@@ -24,8 +24,9 @@ def qualifier_text(qualifier: str | None, lang: Lang | None) -> str:
     return _(key, lang)
 
 
-def format_value(value: float | None, qualifier: str | None = None,
-                 lang: Lang | None = None) -> str:
+def format_value(
+    value: float | None, qualifier: str | None = None, lang: Lang | None = None
+) -> str:
     if value is None or value != value:
         return "–"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")

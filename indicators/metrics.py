@@ -139,9 +139,14 @@ def cagr(start: float, end: float, years: float) -> float | None:
 
 def points_from_frame(frame: pd.DataFrame) -> list[Point]:
     return [
-        Point(r.period, float(r.t), float(r.value),
-              None if (q := r.qualifier) is None or (isinstance(q, float) and math.isnan(q))
-              else str(q))
+        Point(
+            r.period,
+            float(r.t),
+            float(r.value),
+            None
+            if (q := r.qualifier) is None or (isinstance(q, float) and math.isnan(q))
+            else str(q),
+        )
         for r in frame.sort_values("t").itertuples()
     ]
 
@@ -204,9 +209,15 @@ def assess(
         # and, shown beside the verdict, would contradict it.
         pts = [p for p in pts if p.t <= target.target_year + _EPS]
     base = Progress(
-        target_id=target.id, region_code=region_code, kind=target.kind, unit=target.unit,
-        target_value=goal, target_year=target.target_year, n_points=len(pts),
-        series=tuple(pts), target_year_passed=passed,
+        target_id=target.id,
+        region_code=region_code,
+        kind=target.kind,
+        unit=target.unit,
+        target_value=goal,
+        target_year=target.target_year,
+        n_points=len(pts),
+        series=tuple(pts),
+        target_year_passed=passed,
     )
     if goal is None and target.kind != "milestone":
         # A province of a national-only target: nothing to judge it against.
@@ -223,8 +234,9 @@ def assess(
 
     met_now = meets(target, latest.value, goal)
     if national and target.baseline_value is not None and target.baseline_period:
-        start = Point(target.baseline_period, parse_period(target.baseline_period).t,
-                      target.baseline_value)
+        start = Point(
+            target.baseline_period, parse_period(target.baseline_period).t, target.baseline_value
+        )
         baseline_source = "catalog"
     else:
         start, baseline_source = pts[0], "first_actual"
@@ -235,15 +247,23 @@ def assess(
         elapsed = (min(latest.t, T) - start.t) / (T - start.t) * 100
         closed = (latest.value - start.value) / (goal - start.value) * 100
     out = replace(
-        base, baseline_value=start.value, baseline_period=start.period,
-        baseline_source=baseline_source, met_at_baseline=meets(target, start.value, goal),
+        base,
+        baseline_value=start.value,
+        baseline_period=start.period,
+        baseline_source=baseline_source,
+        met_at_baseline=meets(target, start.value, goal),
         pct_achieved=_pct_achieved(target, latest.value, goal),
-        gap=shortfall_of(target, latest.value, goal), time_elapsed_pct=elapsed,
-        gap_closed_pct=closed, method=trend.method, required_cagr=trend.required_cagr,
+        gap=shortfall_of(target, latest.value, goal),
+        time_elapsed_pct=elapsed,
+        gap_closed_pct=closed,
+        method=trend.method,
+        required_cagr=trend.required_cagr,
         observed_cagr=trend.observed_cagr,
         required_annual_change=trend.required_annual_change,
-        observed_annual_change=trend.observed_annual_change, ratio=trend.ratio,
-        projected_value=trend.projected_value, projected_linear=trend.projected_linear,
+        observed_annual_change=trend.observed_annual_change,
+        ratio=trend.ratio,
+        projected_value=trend.projected_value,
+        projected_linear=trend.projected_linear,
     )
     if passed:
         return _closed(out, _judge(target, pts, goal, allow_late=True, early_counts=True))
@@ -263,8 +283,9 @@ def assess(
 def _with_latest(p: Progress, latest: Point | None) -> Progress:
     if latest is None:
         return p
-    return replace(p, latest_value=latest.value, latest_qualifier=latest.qualifier,
-                   latest_period=latest.period)
+    return replace(
+        p, latest_value=latest.value, latest_qualifier=latest.qualifier, latest_period=latest.period
+    )
 
 
 def _pct_achieved(target: Target, value: float, goal: float) -> float | None:
@@ -276,18 +297,31 @@ def _pct_achieved(target: Target, value: float, goal: float) -> float | None:
 def _closed(p: Progress, v: _Verdict) -> Progress:
     """Once the target year has passed the verdict is the status: one word everywhere."""
     return replace(
-        p, status=v.verdict, verdict=v.verdict, verdict_period=v.period, verdict_value=v.value,
-        verdict_qualifier=v.qualifier, shortfall=v.shortfall, shortfall_pct=v.shortfall_pct,
-        first_met_period=v.first_met_period, met_early=v.met_early,
+        p,
+        status=v.verdict,
+        verdict=v.verdict,
+        verdict_period=v.period,
+        verdict_value=v.value,
+        verdict_qualifier=v.qualifier,
+        shortfall=v.shortfall,
+        shortfall_pct=v.shortfall_pct,
+        first_met_period=v.first_met_period,
+        met_early=v.met_early,
     )
 
 
-def _assess_rate(target: Target, pts: list[Point], base: Progress, goal: float, passed: bool
-                 ) -> Progress:
+def _assess_rate(
+    target: Target, pts: list[Point], base: Progress, goal: float, passed: bool
+) -> Progress:
     latest = pts[-1]
     ratio = latest.value / goal if goal > 0 else None
-    out = replace(base, method="rate", ratio=ratio, gap=shortfall_of(target, latest.value, goal),
-                  pct_achieved=_pct_achieved(target, latest.value, goal))
+    out = replace(
+        base,
+        method="rate",
+        ratio=ratio,
+        gap=shortfall_of(target, latest.value, goal),
+        pct_achieved=_pct_achieved(target, latest.value, goal),
+    )
     if passed:
         # Average growth "by 2020" is the 2020 figure: an earlier fast year proves nothing.
         return _closed(out, _judge(target, pts, goal, allow_late=False, early_counts=False))
@@ -311,23 +345,36 @@ def _trend(target: Target, start: Point, latest: Point, goal: float, T: float) -
             required = (goal - start.value) / (T - start.t)
             if abs(required) > _EPS:
                 ratio = sign * slope / abs(required)
-        return _Trend(method="linear", observed_annual_change=slope,
-                      required_annual_change=required, ratio=ratio,
-                      projected_linear=projected_linear, observed_per_year=slope)
+        return _Trend(
+            method="linear",
+            observed_annual_change=slope,
+            required_annual_change=required,
+            ratio=ratio,
+            projected_linear=projected_linear,
+            observed_per_year=slope,
+        )
     observed = cagr(start.value, latest.value, elapsed)
     required_cagr = cagr(start.value, goal, T - start.t) if T > start.t else None
     ratio = None
     if required_cagr is not None and abs(required_cagr) > _EPS and observed is not None:
         ratio = sign * observed / abs(required_cagr)
-    projected = latest.value * (1 + observed / 100) ** ahead \
-        if ahead > 0 and observed is not None else None
-    return _Trend(method="compound", observed_cagr=observed, required_cagr=required_cagr,
-                  ratio=ratio, projected_value=projected, projected_linear=projected_linear,
-                  observed_per_year=observed)
+    projected = (
+        latest.value * (1 + observed / 100) ** ahead if ahead > 0 and observed is not None else None
+    )
+    return _Trend(
+        method="compound",
+        observed_cagr=observed,
+        required_cagr=required_cagr,
+        ratio=ratio,
+        projected_value=projected,
+        projected_linear=projected_linear,
+        observed_per_year=observed,
+    )
 
 
-def _judge(target: Target, pts: list[Point], goal: float, *, allow_late: bool,
-           early_counts: bool) -> _Verdict:
+def _judge(
+    target: Target, pts: list[Point], goal: float, *, allow_late: bool, early_counts: bool
+) -> _Verdict:
     """The verdict on a target whose year has passed (see the module's docstring)."""
     T = float(target.target_year)
     at_T = next((p for p in reversed(pts) if p.t <= T + _EPS), None)
@@ -335,21 +382,38 @@ def _judge(target: Target, pts: list[Point], goal: float, *, allow_late: bool,
     judged = in_year if in_year is not None else (at_T if early_counts else None)
     if judged is not None and meets(target, judged.value, goal):
         first = next(p for p in pts if p.t <= T + _EPS and meets(target, p.value, goal))
-        return _Verdict("met_on_time", judged.period, judged.value, judged.qualifier,
-                        first_met_period=first.period,
-                        met_early=parse_period(first.period).year < target.target_year)
+        return _Verdict(
+            "met_on_time",
+            judged.period,
+            judged.value,
+            judged.qualifier,
+            first_met_period=first.period,
+            met_early=parse_period(first.period).year < target.target_year,
+        )
     late = next((p for p in pts if p.t > T + _EPS and meets(target, p.value, goal)), None)
     if in_year is not None:
         short = _shortfall(target, in_year, goal)
         if allow_late and late is not None:
-            return _Verdict("met_late", in_year.period, in_year.value, in_year.qualifier,
-                            *short, first_met_period=late.period, met_early=False)
+            return _Verdict(
+                "met_late",
+                in_year.period,
+                in_year.value,
+                in_year.qualifier,
+                *short,
+                first_met_period=late.period,
+                met_early=False,
+            )
         return _Verdict("missed", in_year.period, in_year.value, in_year.qualifier, *short)
     # Nothing measured in the target year: the last figure is context, not the outcome.
     last = pts[-1]
-    return _Verdict("unverified", last.period, last.value, last.qualifier,
-                    *_shortfall(target, last, goal),
-                    first_met_period=late.period if late else None)
+    return _Verdict(
+        "unverified",
+        last.period,
+        last.value,
+        last.qualifier,
+        *_shortfall(target, last, goal),
+        first_met_period=late.period if late else None,
+    )
 
 
 def _shortfall(target: Target, p: Point, goal: float) -> tuple[float, float | None]:
@@ -358,36 +422,44 @@ def _shortfall(target: Target, p: Point, goal: float) -> tuple[float, float | No
     return short, relative
 
 
-def _assess_milestone(target: Target, pts: list[Point], base: Progress, passed: bool
-                      ) -> Progress:
+def _assess_milestone(target: Target, pts: list[Point], base: Progress, passed: bool) -> Progress:
     event = next((p for p in pts if p.value > 0), None)
     base = replace(base, method="event", pct_achieved=100.0 if event else 0.0)
     T = float(target.target_year)
     if event is not None:
         early = parse_period(event.period).year < target.target_year
         if not passed:
-            return replace(base, status="achieved", first_met_period=event.period,
-                           met_early=early)
+            return replace(base, status="achieved", first_met_period=event.period, met_early=early)
         on_time = event.t <= T + _EPS
-        return _closed(base, _Verdict("met_on_time" if on_time else "met_late", event.period,
-                                      event.value, first_met_period=event.period,
-                                      met_early=early and on_time))
+        return _closed(
+            base,
+            _Verdict(
+                "met_on_time" if on_time else "met_late",
+                event.period,
+                event.value,
+                first_met_period=event.period,
+                met_early=early and on_time,
+            ),
+        )
     if not passed:
         # A recorded "not yet" is a figure, but nothing to project from.
         return replace(base, status="insufficient_data")
     # Recorded as not happened at or after the deadline: missed; only earlier: unknown.
     last = pts[-1]
-    return _closed(base, _Verdict("missed" if last.t >= T - _EPS else "unverified",
-                                  last.period, last.value))
+    return _closed(
+        base, _Verdict("missed" if last.t >= T - _EPS else "unverified", last.period, last.value)
+    )
 
 
 def series_for(
     catalog: Catalog, target: Target, actuals: pd.DataFrame, region_code: str = NATIONAL
 ) -> list[Point]:
     """The points a target is judged on, from a frame of current actuals."""
+
     def own(indicator_id: str) -> list[Point]:
-        rows = actuals[(actuals["indicator_id"] == indicator_id)
-                       & (actuals["region_code"] == region_code)]
+        rows = actuals[
+            (actuals["indicator_id"] == indicator_id) & (actuals["region_code"] == region_code)
+        ]
         return points_from_frame(rows)
 
     if target.kind == "growth_rate" and target.derived_from and region_code == NATIONAL:
@@ -410,9 +482,11 @@ def assess_all(
     as_of = as_of or date.today()
     chosen = targets if targets is not None else catalog.targets.values()
     return [
-        assess(t, series_for(catalog, t, actuals, region_code), as_of=as_of,
-               region_code=region_code)
-        for t in chosen if t.quantitative
+        assess(
+            t, series_for(catalog, t, actuals, region_code), as_of=as_of, region_code=region_code
+        )
+        for t in chosen
+        if t.quantitative
     ]
 
 
@@ -424,8 +498,11 @@ def assess_regions(
     rows = actuals[actuals["indicator_id"] == target.id]
     codes = sorted(set(rows["region_code"]) - {NATIONAL})
     return [
-        assess(target, points_from_frame(rows[rows["region_code"] == code]), as_of=as_of,
-               region_code=code)
+        assess(
+            target,
+            points_from_frame(rows[rows["region_code"] == code]),
+            as_of=as_of,
+            region_code=code,
+        )
         for code in codes
     ]
-

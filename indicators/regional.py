@@ -44,8 +44,9 @@ def ranked_provinces(snap: Snapshot, target_id: str) -> list[Progress]:
     lower-is-better target ``gap`` is already signed so that larger means further away.
     """
     known = {r.code for r in snap.catalog.provinces}
-    results = [p for p in snap.regional(target_id)
-               if p.region_code in known and p.latest_value is not None]
+    results = [
+        p for p in snap.regional(target_id) if p.region_code in known and p.latest_value is not None
+    ]
     target = snap.catalog.targets[target_id]
     if all(p.gap is not None for p in results):
         return sorted(results, key=lambda p: (-(p.gap or 0.0), p.region_code))
@@ -57,5 +58,8 @@ def targets_with_provinces(snap: Snapshot) -> list[str]:
     """Quantitative targets that have at least one provincial figure, in catalog order."""
     a = snap.actuals
     ids = set(a.loc[a["region_code"] != NATIONAL, "indicator_id"])
-    return [t.id for t in sorted(snap.catalog.targets.values(), key=lambda t: t.sort)
-            if t.id in ids and t.quantitative]
+    return [
+        t.id
+        for t in sorted(snap.catalog.targets.values(), key=lambda t: t.sort)
+        if t.id in ids and t.quantitative
+    ]

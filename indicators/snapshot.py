@@ -34,21 +34,22 @@ class Snapshot:
     preview: int | None = None
     pending: frozenset[tuple[str, str, str]] = frozenset()
 
-    def pending_periods(self, indicator_ids: list[str] | tuple[str, ...],
-                        region_code: str) -> list[str]:
+    def pending_periods(
+        self, indicator_ids: list[str] | tuple[str, ...], region_code: str
+    ) -> list[str]:
         """Periods of these indicators' figures in `region_code` that are not published yet
         (sorted); empty outside a preview."""
         if not self.pending:
             return []
-        return sorted({p for i, r, p in self.pending
-                       if r == region_code and i in indicator_ids})
+        return sorted({p for i, r, p in self.pending if r == region_code and i in indicator_ids})
 
     def pending_regions(self, indicator_id: str) -> set[str]:
         return {r for i, r, _p in self.pending if i == indicator_id}
 
     def regional(self, target_id: str) -> list[Progress]:
-        return assess_regions(self.catalog, self.catalog.targets[target_id], self.actuals,
-                              as_of=self.as_of)
+        return assess_regions(
+            self.catalog, self.catalog.targets[target_id], self.actuals, as_of=self.as_of
+        )
 
     def year_span(self) -> tuple[int, int]:
         """The years a time axis may show: from the earliest figure or baseline to the
@@ -65,14 +66,19 @@ class Snapshot:
         """'Data as of <newest period>; last upload <when>', the one wording of the pages
         and the pack (the pack, printed, gives the day without the time)."""
         when = self.summary.get("last_upload_at")
-        return _("overview.as_of", lang,
-                 period=self.summary.get("newest_period") or _("views.no_data", lang),
-                 when=f"{when:%Y-%m-%d %H:%M}" if when and clock
-                 else f"{when:%Y-%m-%d}" if when else "–")
+        return _(
+            "overview.as_of",
+            lang,
+            period=self.summary.get("newest_period") or _("views.no_data", lang),
+            when=f"{when:%Y-%m-%d %H:%M}"
+            if when and clock
+            else f"{when:%Y-%m-%d}"
+            if when
+            else "–",
+        )
 
 
-def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None
-                  ) -> Snapshot:
+def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None) -> Snapshot:
     """The published figures; with `preview`, published + that submitted upload."""
     as_of = as_of or date.today()
     catalog = store.catalog()
@@ -87,16 +93,21 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
         shown = upload.undoes if upload.kind == "undo" and upload.undoes else upload.id
         rows = store.upload_rows(shown)
         rows = rows[rows["region_code"].isin(top)]
-        pending = frozenset(zip(rows["indicator_id"], rows["region_code"], rows["period"],
-                                strict=True))
+        pending = frozenset(
+            zip(rows["indicator_id"], rows["region_code"], rows["period"], strict=True)
+        )
     actuals = store.current_actuals(
-        region_codes=top, as_if_published=[preview] if preview is not None else None)
-    national = {p.target_id: p for p in assess_all(
-        catalog, actuals[actuals["region_code"] == NATIONAL], as_of=as_of)}
+        region_codes=top, as_if_published=[preview] if preview is not None else None
+    )
+    national = {
+        p.target_id: p
+        for p in assess_all(catalog, actuals[actuals["region_code"] == NATIONAL], as_of=as_of)
+    }
     statuses = pd.concat(
-        [store.current_statuses("task").assign(subject_type="task"),
-         store.current_statuses("target").assign(subject_type="target")],
+        [
+            store.current_statuses("task").assign(subject_type="task"),
+            store.current_statuses("target").assign(subject_type="target"),
+        ],
         ignore_index=True,
     )
-    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of, preview,
-                    pending)
+    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of, preview, pending)

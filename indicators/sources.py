@@ -28,15 +28,22 @@ def citation(publisher: str, where_found: str | None, lang: Lang) -> str:
 @cache
 def _shipped(actuals_dir: Path = ACTUALS_DIR) -> tuple[dict[str, str], ...]:
     """The rows of the shipped figures files (checked by init-db through the upload rules)."""
-    return tuple(rec for path in sorted(actuals_dir.glob("*.csv"))
-                 for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    return tuple(
+        rec
+        for path in sorted(actuals_dir.glob("*.csv"))
+        for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+    )
 
 
 @cache
 def _english(actuals_dir: Path = ACTUALS_DIR) -> dict[str, str]:
-    return {citation(rec["publisher"], rec.get("where_found"), "zh"):
-            citation(rec["publisher_en"], rec.get("where_found_en"), "en")
-            for rec in _shipped(actuals_dir) if rec.get("publisher_en")}
+    return {
+        citation(rec["publisher"], rec.get("where_found"), "zh"): citation(
+            rec["publisher_en"], rec.get("where_found_en"), "en"
+        )
+        for rec in _shipped(actuals_dir)
+        if rec.get("publisher_en")
+    }
 
 
 def shipped_citations(lang: Lang, actuals_dir: Path = ACTUALS_DIR) -> list[str]:
@@ -44,9 +51,11 @@ def shipped_citations(lang: Lang, actuals_dir: Path = ACTUALS_DIR) -> list[str]:
     where the file records them: 'MIIT (briefing): https://… (accessed 2026-11-30)'."""
     lines: dict[str, None] = {}
     for rec in _shipped(actuals_dir):
-        shown = (citation(rec["publisher_en"], rec.get("where_found_en"), "en")
-                 if lang == "en" and rec.get("publisher_en")
-                 else citation(rec["publisher"], rec.get("where_found"), "zh"))
+        shown = (
+            citation(rec["publisher_en"], rec.get("where_found_en"), "en")
+            if lang == "en" and rec.get("publisher_en")
+            else citation(rec["publisher"], rec.get("where_found"), "zh")
+        )
         # init-db refuses a URL without its date accessed, so a link always has one.
         url, accessed = (rec.get("url") or "").strip(), (rec.get("accessed") or "").strip()
         key = "views.method.shipped.linked" if url else "views.method.shipped.unlinked"

@@ -11,8 +11,14 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 OpenStatus = Literal[
-    "achieved", "on_track", "moderate", "limited", "deterioration", "insufficient_data",
-    "no_data", "no_target",
+    "achieved",
+    "on_track",
+    "moderate",
+    "limited",
+    "deterioration",
+    "insufficient_data",
+    "no_data",
+    "no_target",
 ]
 Verdict = Literal["met_on_time", "met_late", "missed", "unverified"]
 Status = OpenStatus | Verdict
@@ -41,14 +47,33 @@ STATUS_COLOURS: dict[str, str] = {
 }
 # Written on each province tile and in its legend, so status is never colour alone.
 STATUS_SYMBOLS: dict[str, str] = {
-    "met_on_time": "✓", "achieved": "✓", "met_late": "(✓)", "on_track": "↗", "moderate": "→",
-    "limited": "↘", "missed": "✗", "deterioration": "↓", "unverified": "?",
-    "insufficient_data": "·", "no_data": "–", "no_target": "",
+    "met_on_time": "✓",
+    "achieved": "✓",
+    "met_late": "(✓)",
+    "on_track": "↗",
+    "moderate": "→",
+    "limited": "↘",
+    "missed": "✗",
+    "deterioration": "↓",
+    "unverified": "?",
+    "insufficient_data": "·",
+    "no_data": "–",
+    "no_target": "",
 }
 # One order for legends and tables: verdicts first (they are final), then trends, then gaps.
 DISPLAY_ORDER: tuple[Status, ...] = (
-    "met_on_time", "met_late", "missed", "unverified", "achieved", "on_track", "moderate",
-    "limited", "deterioration", "insufficient_data", "no_data", "no_target",
+    "met_on_time",
+    "met_late",
+    "missed",
+    "unverified",
+    "achieved",
+    "on_track",
+    "moderate",
+    "limited",
+    "deterioration",
+    "insufficient_data",
+    "no_data",
+    "no_target",
 )
 
 

@@ -28,29 +28,37 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
         # A milestone's "value" is whether and when it happened, not a 1 or a 0.
         latest = format_value(p.latest_value, p.latest_qualifier, lang)
         if milestone:
-            latest = _("views.words.happened_on", lang, period=p.first_met_period) \
-                if p.first_met_period else _("views.words.not_yet", lang)
-        rows.append({
-            "id": target.id,
-            _("col.target", lang): target.name(lang),
-            _("col.domain", lang): cat.domains[target.domain_id].name(lang),
-            _("col.latest", lang): latest,
-            _("col.period", lang): p.latest_period or "–",
-            _("col.target_value", lang): _("views.words.milestone_by", lang,
-                                           year=target.target_year) if milestone
-            else format_value(target.target_value),
-            _("col.unit", lang): unit_label(target.unit, lang),
-            _("col.target_year", lang): target.target_year,
-            _("col.pct_achieved", lang): None if p.pct_achieved is None
-            else round(p.pct_achieved, 1),
-            _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
-            _("col.status", lang): _(f"status.{p.status}", lang),
-            _("col.detail", lang): status_detail(p, lang) or "–",
-            _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
-            _("col.first_met", lang): p.first_met_period or "–",
-            _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
-                                   f"{clause_text(target.clause, lang)}",
-        })
+            latest = (
+                _("views.words.happened_on", lang, period=p.first_met_period)
+                if p.first_met_period
+                else _("views.words.not_yet", lang)
+            )
+        rows.append(
+            {
+                "id": target.id,
+                _("col.target", lang): target.name(lang),
+                _("col.domain", lang): cat.domains[target.domain_id].name(lang),
+                _("col.latest", lang): latest,
+                _("col.period", lang): p.latest_period or "–",
+                _("col.target_value", lang): _(
+                    "views.words.milestone_by", lang, year=target.target_year
+                )
+                if milestone
+                else format_value(target.target_value),
+                _("col.unit", lang): unit_label(target.unit, lang),
+                _("col.target_year", lang): target.target_year,
+                _("col.pct_achieved", lang): None
+                if p.pct_achieved is None
+                else round(p.pct_achieved, 1),
+                _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
+                _("col.status", lang): _(f"status.{p.status}", lang),
+                _("col.detail", lang): status_detail(p, lang) or "–",
+                _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
+                _("col.first_met", lang): p.first_met_period or "–",
+                _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
+                f"{clause_text(target.clause, lang)}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -83,21 +91,31 @@ def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -
                 co = f"{co}{others}"
             else:
                 lead = f"{lead}{others}" if lead else others.strip()
-        out.append({
-            "id": r.id,
-            _("views.col.document", lang): cat.documents[r.document_id].number(lang),
-            _("col.clause", lang): clause_text(r.clause, lang),
-            _("views.col.task", lang): r.text,
-            _("views.col.lead", lang): lead or "–",
-            _("views.col.co", lang): co or "–",
-            _("col.status", lang): _(f"views.task_status.{r.status}", lang),
-            _("views.col.updated", lang): _when(r.updated_at),
-            _("views.col.updated_by", lang): r.updated_by or "–",
-            _("views.col.evidence", lang): r.evidence or r.note or "–",
-        })
-    keys = ("views.col.document", "col.clause", "views.col.task", "views.col.lead",
-            "views.col.co", "col.status", "views.col.updated", "views.col.updated_by",
-            "views.col.evidence")
+        out.append(
+            {
+                "id": r.id,
+                _("views.col.document", lang): cat.documents[r.document_id].number(lang),
+                _("col.clause", lang): clause_text(r.clause, lang),
+                _("views.col.task", lang): r.text,
+                _("views.col.lead", lang): lead or "–",
+                _("views.col.co", lang): co or "–",
+                _("col.status", lang): _(f"views.task_status.{r.status}", lang),
+                _("views.col.updated", lang): _when(r.updated_at),
+                _("views.col.updated_by", lang): r.updated_by or "–",
+                _("views.col.evidence", lang): r.evidence or r.note or "–",
+            }
+        )
+    keys = (
+        "views.col.document",
+        "col.clause",
+        "views.col.task",
+        "views.col.lead",
+        "views.col.co",
+        "col.status",
+        "views.col.updated",
+        "views.col.updated_by",
+        "views.col.evidence",
+    )
     return pd.DataFrame(out, columns=["id", *(_(k, lang) for k in keys)])
 
 
@@ -109,18 +127,20 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
         if t.kind != "qualitative":
             continue
         s = status_of(snap, "target", t.id)
-        out.append({
-            "id": t.id,
-            _("views.col.goal", lang): t.name(lang),
-            _("col.target_year", lang): t.target_year,
-            _("col.status", lang): _(f"views.task_status.{s['status']}", lang),
-            _("views.col.updated", lang): _when(s["updated_at"]),
-            _("views.col.updated_by", lang): s["updated_by"] or "–",
-            _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
-            _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
-                                   f"{clause_text(t.clause, lang)}",
-            _("views.col.quote", lang): quote_text(t, lang),
-        })
+        out.append(
+            {
+                "id": t.id,
+                _("views.col.goal", lang): t.name(lang),
+                _("col.target_year", lang): t.target_year,
+                _("col.status", lang): _(f"views.task_status.{s['status']}", lang),
+                _("views.col.updated", lang): _when(s["updated_at"]),
+                _("views.col.updated_by", lang): s["updated_by"] or "–",
+                _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
+                _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
+                f"{clause_text(t.clause, lang)}",
+                _("views.col.quote", lang): quote_text(t, lang),
+            }
+        )
         # The verbatim (Traditional) original stays beside the Simplified reading or the
         # English rendering.
         out[-1][_("views.col.quote_original", lang)] = t.quote
@@ -132,16 +152,19 @@ def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
     cat = snap.catalog
     out = []
     for p in ranked_provinces(snap, target_id):
-        out.append({
-            _("views.col.region", lang): cat.regions[p.region_code].name(lang),
-            _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
-            _("col.period", lang): p.latest_period or "–",
-            _("col.pct_achieved", lang): None if p.pct_achieved is None
-            else round(p.pct_achieved, 1),
-            _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
-            _("col.status", lang): _(f"status.{p.status}", lang),
-            _("col.detail", lang): status_detail(p, lang) or "–",
-        })
+        out.append(
+            {
+                _("views.col.region", lang): cat.regions[p.region_code].name(lang),
+                _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
+                _("col.period", lang): p.latest_period or "–",
+                _("col.pct_achieved", lang): None
+                if p.pct_achieved is None
+                else round(p.pct_achieved, 1),
+                _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
+                _("col.status", lang): _(f"status.{p.status}", lang),
+                _("col.detail", lang): status_detail(p, lang) or "–",
+            }
+        )
     frame = pd.DataFrame(out)
     frame.attrs["units"] = {_("col.latest", lang): unit_label(cat.targets[target_id].unit, lang)}
     return frame

@@ -63,33 +63,49 @@ def status_of(snap: Snapshot, subject_type: str, subject_id: str) -> dict[str, o
     """Current status, who set it, when, and the evidence note ('unreported' if never set)."""
     row = _latest(snap, subject_type).get(subject_id)
     if row is None:
-        return {"status": UNREPORTED, "updated_at": None, "updated_by": None,
-                "evidence": None, "note": None}
-    return {"status": row["status"], "updated_at": _when(row["created_at"]),
-            "updated_by": _clean(row["user_name"]), "evidence": _clean(row["evidence"]),
-            "note": _clean(row["note"])}
+        return {
+            "status": UNREPORTED,
+            "updated_at": None,
+            "updated_by": None,
+            "evidence": None,
+            "note": None,
+        }
+    return {
+        "status": row["status"],
+        "updated_at": _when(row["created_at"]),
+        "updated_by": _clean(row["user_name"]),
+        "evidence": _clean(row["evidence"]),
+        "note": _clean(row["note"]),
+    }
 
 
 def task_rows(snap: Snapshot, lang: Lang) -> list[TaskRow]:
     cat = snap.catalog
     latest = _latest(snap, "task")
     out = []
-    for task in sorted(cat.tasks.values(), key=lambda t: (t.document_id != "guofa_2017_40",
-                                                         t.document_id, t.seq)):
+    for task in sorted(
+        cat.tasks.values(), key=lambda t: (t.document_id != "guofa_2017_40", t.document_id, t.seq)
+    ):
         deps = cat.departments_of(task.id)
         row = latest.get(task.id)
-        out.append(TaskRow(
-            id=task.id, document_id=task.document_id, domain_id=task.domain_id, seq=task.seq,
-            clause=task.clause, text=task.text(lang),
-            lead_ids=tuple(d.department_id for d in deps if d.role == "lead"),
-            co_ids=tuple(d.department_id for d in deps if d.role != "lead"),
-            and_others=task.and_others,
-            status=row["status"] if row is not None else UNREPORTED,
-            updated_at=_when(row["created_at"]) if row is not None else None,
-            updated_by=_clean(row["user_name"]) if row is not None else None,
-            evidence=_clean(row["evidence"]) if row is not None else None,
-            note=_clean(row["note"]) if row is not None else None,
-        ))
+        out.append(
+            TaskRow(
+                id=task.id,
+                document_id=task.document_id,
+                domain_id=task.domain_id,
+                seq=task.seq,
+                clause=task.clause,
+                text=task.text(lang),
+                lead_ids=tuple(d.department_id for d in deps if d.role == "lead"),
+                co_ids=tuple(d.department_id for d in deps if d.role != "lead"),
+                and_others=task.and_others,
+                status=row["status"] if row is not None else UNREPORTED,
+                updated_at=_when(row["created_at"]) if row is not None else None,
+                updated_by=_clean(row["user_name"]) if row is not None else None,
+                evidence=_clean(row["evidence"]) if row is not None else None,
+                note=_clean(row["note"]) if row is not None else None,
+            )
+        )
     return out
 
 
@@ -103,6 +119,7 @@ def filter_tasks(
     domain_id: str | None = None,
 ) -> list[TaskRow]:
     """'Everything MIIT leads or shares' is department_id='miit', role='any'."""
+
     def involved(r: TaskRow) -> bool:
         if department_id is None:
             return True
@@ -112,11 +129,14 @@ def filter_tasks(
             return department_id in r.co_ids
         return department_id in r.lead_ids or department_id in r.co_ids
 
-    return [r for r in rows
-            if involved(r)
-            and (not statuses or r.status in statuses)
-            and (document_id is None or r.document_id == document_id)
-            and (domain_id is None or r.domain_id == domain_id)]
+    return [
+        r
+        for r in rows
+        if involved(r)
+        and (not statuses or r.status in statuses)
+        and (document_id is None or r.document_id == document_id)
+        and (domain_id is None or r.domain_id == domain_id)
+    ]
 
 
 def department_counts(snap: Snapshot, document_id: str | None = None) -> pd.DataFrame:
@@ -128,8 +148,11 @@ def department_counts(snap: Snapshot, document_id: str | None = None) -> pd.Data
         for dep, role in [*((d, "lead") for d in r.lead_ids), *((d, "co") for d in r.co_ids)]:
             records.append({"department_id": dep, "role": role, "status": r.status})
     frame = pd.DataFrame(records, columns=["department_id", "role", "status"])
-    return (frame.groupby(["department_id", "status"]).size().rename("n").reset_index()
-            if not frame.empty else pd.DataFrame(columns=["department_id", "status", "n"]))
+    return (
+        frame.groupby(["department_id", "status"]).size().rename("n").reset_index()
+        if not frame.empty
+        else pd.DataFrame(columns=["department_id", "status", "n"])
+    )
 
 
 def departments_involved(snap: Snapshot) -> list[str]:

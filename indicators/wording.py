@@ -14,8 +14,9 @@ from .metrics import Progress
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
 
-def value_with_unit(value: float | None, unit: str, lang: Lang, qualifier: str | None = None
-                    ) -> str:
+def value_with_unit(
+    value: float | None, unit: str, lang: Lang, qualifier: str | None = None
+) -> str:
     if value is None:
         return "–"
     return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang)}"
@@ -26,8 +27,12 @@ def target_text(target: Target, lang: Lang) -> str:
     if target.kind == "milestone":
         return _("views.words.milestone_by", lang, year=target.target_year)
     op = "≤ " if target.lower_is_better else ""
-    return _("views.words.target_by", lang, value=op + value_with_unit(
-        target.target_value, target.unit, lang), year=target.target_year)
+    return _(
+        "views.words.target_by",
+        lang,
+        value=op + value_with_unit(target.target_value, target.unit, lang),
+        year=target.target_year,
+    )
 
 
 def pct_text(p: Progress) -> str:
@@ -48,8 +53,11 @@ def gap_text(p: Progress, lang: Lang) -> str:
         return "–"
     size = amount_text(p.gap, p.unit, lang)
     if p.gap <= 1e-9:
-        return _("views.words.exceeded_by", lang, value=size) if p.gap < -1e-9 \
+        return (
+            _("views.words.exceeded_by", lang, value=size)
+            if p.gap < -1e-9
             else _("views.words.gap_closed", lang)
+        )
     return _("views.words.short_by", lang, value=size)
 
 
@@ -77,8 +85,11 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
     was judged on and by how much it fell short, or why it cannot be judged."""
     if p.verdict is None:
         return None
-    value = value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier) \
-        if p.kind != "milestone" else ""
+    value = (
+        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier)
+        if p.kind != "milestone"
+        else ""
+    )
     if p.verdict == "met_on_time":
         if p.kind == "milestone":
             return _("views.words.happened_on", lang, period=p.first_met_period or "–")
@@ -91,36 +102,72 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
     if p.verdict == "met_late":
         if p.kind == "milestone":
             return _("views.words.happened_on", lang, period=p.first_met_period or "–")
-        return _("views.words.met_late", lang, period=p.verdict_period or "–", value=value,
-                 short=_shortfall_text(p, lang), first=p.first_met_period or "–")
+        return _(
+            "views.words.met_late",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            short=_shortfall_text(p, lang),
+            first=p.first_met_period or "–",
+        )
     if p.verdict == "missed":
         if p.kind == "milestone":
             return _("views.words.missed_event", lang, period=p.verdict_period or "–")
-        return _("views.words.missed_by", lang, period=p.verdict_period or "–", value=value,
-                 short=_shortfall_text(p, lang))
+        return _(
+            "views.words.missed_by",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            short=_shortfall_text(p, lang),
+        )
     # unverified: the last figure is context, never the outcome
     if p.verdict_period is None or p.kind == "milestone":
         return _("views.words.unverified_none", lang, year=p.target_year)
     if p.shortfall is not None and p.shortfall <= 1e-9:
-        return _("views.words.unverified_reached", lang, year=p.target_year,
-                 period=p.verdict_period, value=value)
-    return _("views.words.unverified", lang, year=p.target_year, period=p.verdict_period,
-             value=value, short=_shortfall_text(p, lang))
+        return _(
+            "views.words.unverified_reached",
+            lang,
+            year=p.target_year,
+            period=p.verdict_period,
+            value=value,
+        )
+    return _(
+        "views.words.unverified",
+        lang,
+        year=p.target_year,
+        period=p.verdict_period,
+        value=value,
+        short=_shortfall_text(p, lang),
+    )
 
 
 def trend_text(p: Progress, lang: Lang) -> str | None:
     """Required against observed pace, in the method's own terms."""
     if p.method == "compound" and p.required_cagr is not None and p.observed_cagr is not None:
-        return _("views.words.pace_compound", lang, required=f"{p.required_cagr:.1f}",
-                 observed=f"{p.observed_cagr:.1f}")
-    if p.method == "linear" and p.required_annual_change is not None \
-            and p.observed_annual_change is not None:
-        return _("views.words.pace_linear", lang,
-                 required=value_with_unit(round(p.required_annual_change, 2), p.unit, lang),
-                 observed=value_with_unit(round(p.observed_annual_change, 2), p.unit, lang))
+        return _(
+            "views.words.pace_compound",
+            lang,
+            required=f"{p.required_cagr:.1f}",
+            observed=f"{p.observed_cagr:.1f}",
+        )
+    if (
+        p.method == "linear"
+        and p.required_annual_change is not None
+        and p.observed_annual_change is not None
+    ):
+        return _(
+            "views.words.pace_linear",
+            lang,
+            required=value_with_unit(round(p.required_annual_change, 2), p.unit, lang),
+            observed=value_with_unit(round(p.observed_annual_change, 2), p.unit, lang),
+        )
     if p.method == "rate" and p.target_value is not None and p.latest_value is not None:
-        return _("views.words.pace_rate", lang, observed=f"{p.latest_value:.1f}",
-                 required=f"{p.target_value:g}")
+        return _(
+            "views.words.pace_rate",
+            lang,
+            observed=f"{p.latest_value:.1f}",
+            required=f"{p.target_value:g}",
+        )
     return None
 
 
@@ -162,7 +209,12 @@ def quote_text(target: Target, lang: Lang) -> str:
 def quote_caption(target: Target, document: str, clause: str, lang: Lang) -> str:
     """The quote under a target's heading; in English the rendering, then the original."""
     if lang == "en" and target.quote_en:
-        return _("views.quote.rendered", lang, document=document, clause=clause,
-                 quote=target.quote_en, original=target.quote)
-    return _("views.quote", lang, document=document, clause=clause,
-             quote=quote_text(target, lang))
+        return _(
+            "views.quote.rendered",
+            lang,
+            document=document,
+            clause=clause,
+            quote=target.quote_en,
+            original=target.quote,
+        )
+    return _("views.quote", lang, document=document, clause=clause, quote=quote_text(target, lang))

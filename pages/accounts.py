@@ -32,17 +32,21 @@ class AccountKeys:
 
 def _region_names(lg: Lang) -> dict[str, str]:
     catalog = snapshot().catalog
-    return {r.code: r.name(lg) for r in catalog.regions.values()
-            if r.level in ("national", "province")}
+    return {
+        r.code: r.name(lg) for r in catalog.regions.values() if r.level in ("national", "province")
+    }
 
 
 def _table(accounts: Accounts, lg: Lang, names: dict[str, str]) -> None:
-    rows = [{
-        _("auth.name", lg): a.name,
-        _("accounts.col.role", lg): _(f"auth.role.{a.role}", lg),
-        _("accounts.col.regions", lg): "、".join(names.get(c, c) for c in a.regions),
-        _("accounts.col.disabled", lg): _("accounts.yes", lg) if a.disabled else "",
-    } for a in accounts.load().values()]
+    rows = [
+        {
+            _("auth.name", lg): a.name,
+            _("accounts.col.role", lg): _(f"auth.role.{a.role}", lg),
+            _("accounts.col.regions", lg): "、".join(names.get(c, c) for c in a.regions),
+            _("accounts.col.disabled", lg): _("accounts.yes", lg) if a.disabled else "",
+        }
+        for a in accounts.load().values()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
@@ -50,11 +54,19 @@ def _create(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
     st.subheader(_("accounts.new", lg))
     with st.form("accounts.new.form"):
         name = st.text_input(_("auth.name", lg), key=AccountKeys.NEW_NAME)
-        role = st.selectbox(_("accounts.col.role", lg), ROLES, key=AccountKeys.NEW_ROLE,
-                            format_func=lambda r: _(f"auth.role.{r}", lg))
-        regions = st.multiselect(_("accounts.col.regions", lg), list(names),
-                                 default=[NATIONAL], format_func=names.__getitem__,
-                                 key=AccountKeys.NEW_REGIONS)
+        role = st.selectbox(
+            _("accounts.col.role", lg),
+            ROLES,
+            key=AccountKeys.NEW_ROLE,
+            format_func=lambda r: _(f"auth.role.{r}", lg),
+        )
+        regions = st.multiselect(
+            _("accounts.col.regions", lg),
+            list(names),
+            default=[NATIONAL],
+            format_func=names.__getitem__,
+            key=AccountKeys.NEW_REGIONS,
+        )
         submitted = st.form_submit_button(_("accounts.create", lg))
     if not submitted:
         return
@@ -64,8 +76,7 @@ def _create(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
     except (AuthError, StoreError) as exc:
         st.error(str(exc))
         return
-    st.session_state[AccountKeys.DONE] = (_("accounts.created", lg, name=name.strip()),
-                                          password)
+    st.session_state[AccountKeys.DONE] = (_("accounts.created", lg, name=name.strip()), password)
     st.rerun()
 
 
@@ -76,12 +87,20 @@ def _change(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
         return
     name = st.selectbox(_("auth.name", lg), list(held), key=AccountKeys.CHOOSE)
     account = held[name]
-    role = st.selectbox(_("accounts.col.role", lg), ROLES, index=ROLES.index(account.role),
-                        format_func=lambda r: _(f"auth.role.{r}", lg),
-                        key=f"{AccountKeys.ROLE}.{name}")
-    regions = st.multiselect(_("accounts.col.regions", lg), list(names),
-                             default=[c for c in account.regions if c in names],
-                             format_func=names.__getitem__, key=f"{AccountKeys.REGIONS}.{name}")
+    role = st.selectbox(
+        _("accounts.col.role", lg),
+        ROLES,
+        index=ROLES.index(account.role),
+        format_func=lambda r: _(f"auth.role.{r}", lg),
+        key=f"{AccountKeys.ROLE}.{name}",
+    )
+    regions = st.multiselect(
+        _("accounts.col.regions", lg),
+        list(names),
+        default=[c for c in account.regions if c in names],
+        format_func=names.__getitem__,
+        key=f"{AccountKeys.REGIONS}.{name}",
+    )
     c1, c2, c3 = st.columns(3)
     message, password = None, None
     try:
@@ -115,11 +134,23 @@ def _review_mode(me: str, lg: Lang) -> None:
     s = store()
     setting, on = s.review_mode()
     modes = ("auto", "on", "off")
-    mode = st.radio(_("accounts.review", lg), modes, index=modes.index(setting),
-                    format_func=lambda m: _(f"review.mode.{m}", lg), key=AccountKeys.MODE,
-                    label_visibility="collapsed", horizontal=True)
-    st.caption(_("review.mode_now", lg, mode=_(f"review.mode.{setting}", lg),
-                 state=_("review.on" if on else "review.off", lg)))
+    mode = st.radio(
+        _("accounts.review", lg),
+        modes,
+        index=modes.index(setting),
+        format_func=lambda m: _(f"review.mode.{m}", lg),
+        key=AccountKeys.MODE,
+        label_visibility="collapsed",
+        horizontal=True,
+    )
+    st.caption(
+        _(
+            "review.mode_now",
+            lg,
+            mode=_(f"review.mode.{setting}", lg),
+            state=_("review.on" if on else "review.off", lg),
+        )
+    )
     if mode != setting and st.button(_("accounts.save", lg), key=AccountKeys.MODE_SAVE):
         s.set_review_mode(mode, user=me)
         st.session_state[AccountKeys.DONE] = (_("accounts.review_saved", lg), None)
@@ -143,7 +174,9 @@ def _catalog(me: str, lg: Lang) -> None:
         st.warning(_("upload.busy", lg))
         return
     st.session_state[AccountKeys.DONE] = (
-        _("accounts.catalog_done", lg, n=len(catalog.targets)), None)
+        _("accounts.catalog_done", lg, n=len(catalog.targets)),
+        None,
+    )
     st.rerun()
 
 

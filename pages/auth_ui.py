@@ -31,8 +31,11 @@ def current_account() -> Account | None:
     now = time.time()
     account = Accounts(store()).get(session.name) if session.alive(now) else None
     ended = store().last_logout(session.name) if account is not None else None
-    if account is None or account.disabled or (
-            ended is not None and ended.timestamp() >= session.started):
+    if (
+        account is None
+        or account.disabled
+        or (ended is not None and ended.timestamp() >= session.started)
+    ):
         del st.session_state[AuthKeys.SESSION]
         return None
     st.session_state[AuthKeys.SESSION] = session.touched(now)
@@ -98,8 +101,7 @@ def require_account(lang: Lang) -> Account | None:
     st.info(_("auth.login_needed", lang))
     with st.form(AuthKeys.FORM):
         user = st.text_input(_("auth.name", lang), key=AuthKeys.NAME)
-        password = st.text_input(_("auth.password", lang), type="password",
-                                 key=AuthKeys.PASSWORD)
+        password = st.text_input(_("auth.password", lang), type="password", key=AuthKeys.PASSWORD)
         submitted = st.form_submit_button(_("auth.login", lang))
     if not submitted:
         return None

@@ -35,9 +35,11 @@ def show_chart(fig: go.Figure, name: str, lg: Lang, *, downloads: bool = True) -
     copy, texts = memo_on(fig, "on_screen", lambda: _copy_and_texts(fig))
     screen = fig if copy is None else copy
     if texts.get("title"):
-        st.markdown(f"<div role='heading' aria-level='4' style='font-weight:600;"
-                    f"font-size:1.05rem;margin-bottom:-0.4rem'>{escape(texts['title'])}</div>",
-                    unsafe_allow_html=True)
+        st.markdown(
+            f"<div role='heading' aria-level='4' style='font-weight:600;"
+            f"font-size:1.05rem;margin-bottom:-0.4rem'>{escape(texts['title'])}</div>",
+            unsafe_allow_html=True,
+        )
     if texts.get("subtitle"):
         st.caption(texts["subtitle"])
     st.plotly_chart(screen, width="stretch", key=f"chart-{name}", config=PLOTLY_CONFIG)

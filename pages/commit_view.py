@@ -46,19 +46,33 @@ def show_stored(lg: Lang, done: Upload | None, message: str) -> None:
     """What the last commit stored (after the rerun), and that it waits for review."""
     if done is None:
         return
-    st.success(_(message, lg, id=done.id, new=done.rows_new, changed=done.rows_changed,
-                 unchanged=done.rows_unchanged))
+    st.success(
+        _(
+            message,
+            lg,
+            id=done.id,
+            new=done.rows_new,
+            changed=done.rows_changed,
+            unchanged=done.rows_unchanged,
+        )
+    )
     if done.state == "submitted":
         st.info(_("review.submitted", lg, id=done.id))
 
 
 def _duplicate(lg: Lang, earlier: Upload) -> None:
-    st.warning(_("upload.duplicate", lg, id=earlier.id, user=for_markdown(earlier.user_name),
-                 when=f"{earlier.created_at:%Y-%m-%d %H:%M}"))
+    st.warning(
+        _(
+            "upload.duplicate",
+            lg,
+            id=earlier.id,
+            user=for_markdown(earlier.user_name),
+            when=f"{earlier.created_at:%Y-%m-%d %H:%M}",
+        )
+    )
 
 
-def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys
-                       ) -> Upload | None:
+def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys) -> Upload | None:
     """The preview (counts, rows per change), a note and the confirm button; the stored
     upload once confirmed, else None. A busy store is said, never raised."""
     s = store()
@@ -89,12 +103,17 @@ def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys
     if pv.new + pv.changed == 0:
         st.info(_("upload.nothing_new", lg))
     disabled = pv.duplicate_of is not None and not again
-    if not st.button(_(keys.confirm, lg, n=pv.new + pv.changed), type="primary",
-                     disabled=disabled, key=keys.commit):
+    if not st.button(
+        _(keys.confirm, lg, n=pv.new + pv.changed),
+        type="primary",
+        disabled=disabled,
+        key=keys.commit,
+    ):
         return None
     try:
-        return commit(s, checked, user=user, kind=keys.kind, note=note.strip() or None,
-                      allow_duplicate=again)
+        return commit(
+            s, checked, user=user, kind=keys.kind, note=note.strip() or None, allow_duplicate=again
+        )
     except StoreBusy:
         st.warning(_("upload.busy", lg))
     except DuplicateUpload as exc:

@@ -43,8 +43,7 @@ def today() -> date:
 # as the data: verdicts turn with the calendar (a target year ends on 31 December), so a
 # running server must not keep last year's words until someone writes.
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _snapshot(db_path: str, data_version: int, as_of: date, preview: int | None = None
-              ) -> Snapshot:
+def _snapshot(db_path: str, data_version: int, as_of: date, preview: int | None = None) -> Snapshot:
     return load_snapshot(Store(db_path), as_of=as_of, preview=preview)
 
 
@@ -112,9 +111,17 @@ def store_error(exc: StoreError) -> None:
     if isinstance(exc, NotInitialised):
         st.error(_("error.no_db", lg, path=path))
     elif isinstance(exc, StoreUnavailable):
-        st.error(_({"corrupt": "error.db_corrupt", "read_only": "error.db_read_only",
-                    "disk_full": "error.disk_full"}.get(exc.code, "error.db_corrupt"),
-                   lg, path=path))
+        st.error(
+            _(
+                {
+                    "corrupt": "error.db_corrupt",
+                    "read_only": "error.db_read_only",
+                    "disk_full": "error.disk_full",
+                }.get(exc.code, "error.db_corrupt"),
+                lg,
+                path=path,
+            )
+        )
     else:  # a database server restarting: the next page load reconnects
         st.error(_("error.store_unreachable", lg, path=path))
 
@@ -135,10 +142,16 @@ _BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
-def _derived(db_path: str, data_version: int, as_of: date, preview: int | None, name: str,
-             args: tuple, kwargs: tuple) -> Any:
-    return _BUILDERS[name](_snapshot(db_path, data_version, as_of, preview), *args,
-                           **dict(kwargs))
+def _derived(
+    db_path: str,
+    data_version: int,
+    as_of: date,
+    preview: int | None,
+    name: str,
+    args: tuple,
+    kwargs: tuple,
+) -> Any:
+    return _BUILDERS[name](_snapshot(db_path, data_version, as_of, preview), *args, **dict(kwargs))
 
 
 def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -152,8 +165,7 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if Keys.DATA_KEY not in st.session_state:
         snapshot()
     db_path, version, as_of, preview = st.session_state[Keys.DATA_KEY]
-    return _derived(db_path, version, as_of, preview, name, args,
-                    tuple(sorted(kwargs.items())))
+    return _derived(db_path, version, as_of, preview, name, args, tuple(sorted(kwargs.items())))
 
 
 _memo: dict[tuple[int, Hashable], tuple[weakref.ref, Any]] = {}
@@ -206,15 +218,16 @@ def page_header(title: str, caption: str, lg: Lang) -> None:
 def chip(colour: str, label: str) -> str:
     """A coloured square with the status name written next to it (never colour alone)."""
     # nowrap: on a phone a legend line may break between entries, never inside one.
-    return (f"<span style='white-space:nowrap'><span style='display:inline-block;width:0.9em;"
-            f"height:0.9em;background:{colour};border:1px solid #555;vertical-align:-0.1em;"
-            f"margin-right:0.3em'></span>{label}</span>")
+    return (
+        f"<span style='white-space:nowrap'><span style='display:inline-block;width:0.9em;"
+        f"height:0.9em;background:{colour};border:1px solid #555;vertical-align:-0.1em;"
+        f"margin-right:0.3em'></span>{label}</span>"
+    )
 
 
 def lang() -> Lang:
     if Keys.LANG not in st.session_state:
-        st.session_state[Keys.LANG] = normalise_lang(
-            st.query_params.get(Keys.LANG, DEFAULT_LANG))
+        st.session_state[Keys.LANG] = normalise_lang(st.query_params.get(Keys.LANG, DEFAULT_LANG))
     return st.session_state[Keys.LANG]
 
 
@@ -225,7 +238,10 @@ def _on_lang_change() -> None:
 def language_switch() -> Lang:
     current = lang()
     st.sidebar.radio(
-        _("app.language", current), LANGS, key=Keys.LANG, horizontal=True,
+        _("app.language", current),
+        LANGS,
+        key=Keys.LANG,
+        horizontal=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
         on_change=_on_lang_change,
     )
@@ -241,6 +257,7 @@ def readable(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
     out = df.copy()
     for col, n in digits.items():
         if col in out:
-            out[col] = [format_value(None if v is None or v != v else round(float(v), n))
-                        for v in out[col]]
+            out[col] = [
+                format_value(None if v is None or v != v else round(float(v), n)) for v in out[col]
+            ]
     return out

@@ -38,14 +38,14 @@ def chart(fig, name: str, lg: Lang) -> None:
     show_chart(fig, name, lg)
 
 
-def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
-                   years: tuple[int, int] | None, metric: str) -> None:
+def target_section(
+    snap: Snapshot, t: Target, lg: Lang, region: str, years: tuple[int, int] | None, metric: str
+) -> None:
     doc = snap.catalog.documents[t.document_id]
     st.subheader(t.name(lg))
     st.caption(quote_caption(t, doc.number(lg), clause_text(t.clause, lg), lg))
     if region != NATIONAL and not t.regional:
-        st.info(_("views.no_regional_target", lg,
-                  region=snap.catalog.regions[region].name(lg)))
+        st.info(_("views.no_regional_target", lg, region=snap.catalog.regions[region].name(lg)))
     c = derived(target_card, t.id, lg, region)
     if c.pending:  # a preview: some of this target's figures are not published yet
         st.warning(c.pending, icon=":material/pending:")
@@ -63,14 +63,18 @@ def target_section(snap: Snapshot, t: Target, lg: Lang, region: str,
         col.markdown(
             f"<div style='font-size:0.8rem;color:#555'>{label}</div>"
             f"<div style='font-size:1.15rem;font-weight:600;line-height:1.3'>{value}</div>"
-            f"<div style='font-size:0.8rem;color:#555'>{note}</div>", unsafe_allow_html=True)
+            f"<div style='font-size:0.8rem;color:#555'>{note}</div>",
+            unsafe_allow_html=True,
+        )
     if not derived(provinces_with_figures, t.id):
         progress_charts(t, lg, region, years)
         return
     # Tabs that track their state render only the open one: half the charts per rerun.
     progress, provinces = st.tabs(
         [_("views.domain.tab.progress", lg), _("views.domain.provinces", lg)],
-        key=f"views.tabs.{t.id}", on_change="rerun")
+        key=f"views.tabs.{t.id}",
+        on_change="rerun",
+    )
     if progress.open:
         with progress:
             progress_charts(t, lg, region, years)
@@ -113,9 +117,17 @@ def render(domain_id: str) -> None:
             metric = view_state.tile_metric_filter(cat, lg)
         view_state.publish(cat, ViewKeys.REGION, ViewKeys.YEARS, ViewKeys.TILE_METRIC)
 
-    page_header(domain.name(lg), _("views.domain.caption", lg, document=doc.number(lg),
-                                   title=doc.title(lg), clause=clause_text(domain.clause, lg)),
-                lg)
+    page_header(
+        domain.name(lg),
+        _(
+            "views.domain.caption",
+            lg,
+            document=doc.number(lg),
+            title=doc.title(lg),
+            clause=clause_text(domain.clause, lg),
+        ),
+        lg,
+    )
     milestones = [t for t in targets if t.kind == "milestone"]
     goals = [t for t in targets if t.kind == "qualitative"]
 
@@ -136,8 +148,9 @@ def render(domain_id: str) -> None:
         st.dataframe(styled(table.drop(columns=["id"]), lg), hide_index=True, width="stretch")
         table_downloads(table.drop(columns=["id"]), f"checklist-{domain_id}", lg)
         with st.expander(_("views.domain.change_checklist", lg)):
-            status_form("target", {t.id: t.name(lg) for t in goals}, lg,
-                        form_key=f"checklist-{domain_id}")
+            status_form(
+                "target", {t.id: t.name(lg) for t in goals}, lg, form_key=f"checklist-{domain_id}"
+            )
 
     rows = filter_tasks(derived(task_rows, lg), domain_id=domain_id)
     if rows:
@@ -145,5 +158,9 @@ def render(domain_id: str) -> None:
         table = tasks_table(snap, lg, rows)
         st.dataframe(styled(table.drop(columns=["id"]), lg), hide_index=True, width="stretch")
         table_downloads(table.drop(columns=["id"]), f"tasks-{domain_id}", lg)
-        st.page_link("pages/tasks.py", label=_("views.domain.open_tasks", lg),
-                     icon=":material/checklist:", query_params={"lang": lg})
+        st.page_link(
+            "pages/tasks.py",
+            label=_("views.domain.open_tasks", lg),
+            icon=":material/checklist:",
+            query_params={"lang": lg},
+        )

@@ -39,15 +39,24 @@ def _data_buttons(df: pd.DataFrame, name: str, lang: Lang, *, notes: list[str]) 
     stem = safe_name(name)
     c1, c2 = st.columns(2)
     c1.download_button(
-        _("dl.table.csv", lang), data=partial(export_data.to_csv_bytes, df, lang),
-        file_name=f"{stem}.csv", mime=export_data.MIME["csv"], help=_("dl.table.help", lang),
-        key=ExportKeys.of(name, "csv"), on_click="ignore", icon=":material/table:",
+        _("dl.table.csv", lang),
+        data=partial(export_data.to_csv_bytes, df, lang),
+        file_name=f"{stem}.csv",
+        mime=export_data.MIME["csv"],
+        help=_("dl.table.help", lang),
+        key=ExportKeys.of(name, "csv"),
+        on_click="ignore",
+        icon=":material/table:",
     )
     c2.download_button(
         _("dl.table.xlsx", lang),
         data=partial(export_data.to_xlsx_bytes, df, lang, sheet=stem, notes=notes),
-        file_name=f"{stem}.xlsx", mime=export_data.MIME["xlsx"], help=_("dl.table.help", lang),
-        key=ExportKeys.of(name, "xlsx"), on_click="ignore", icon=":material/grid_on:",
+        file_name=f"{stem}.xlsx",
+        mime=export_data.MIME["xlsx"],
+        help=_("dl.table.help", lang),
+        key=ExportKeys.of(name, "xlsx"),
+        on_click="ignore",
+        icon=":material/grid_on:",
     )
 
 
@@ -61,21 +70,32 @@ def figure_downloads(fig: go.Figure, name: str, lang: Lang) -> None:
     stem = safe_name(name)
     with st.popover(_("dl.figure.button", lang), icon=":material/download:"):
         preset = st.radio(
-            _("dl.figure.preset", lang), tuple(static.PRESETS), horizontal=True,
-            format_func=lambda p: _(f"dl.preset.{p}", lang), key=ExportKeys.of(name, "preset"),
+            _("dl.figure.preset", lang),
+            tuple(static.PRESETS),
+            horizontal=True,
+            format_func=lambda p: _(f"dl.preset.{p}", lang),
+            key=ExportKeys.of(name, "preset"),
             help=_("dl.figure.help", lang),
         )
         for col, fmt in zip(st.columns(len(static.FORMATS)), static.FORMATS, strict=True):
             col.download_button(
-                fmt.upper(), data=partial(static.figure_bytes, fig_json, fmt, preset),
-                file_name=f"{stem}-{preset}.{fmt}", mime=static.MIME[fmt],
-                key=ExportKeys.of(name, fmt), on_click="ignore", width="stretch",
+                fmt.upper(),
+                data=partial(static.figure_bytes, fig_json, fmt, preset),
+                file_name=f"{stem}-{preset}.{fmt}",
+                mime=static.MIME[fmt],
+                key=ExportKeys.of(name, fmt),
+                on_click="ignore",
+                width="stretch",
             )
         df = memo_on(fig, ("data", lang), lambda: export_data.figure_data(fig, lang))
         if not df.empty:
             st.caption(_("dl.figure.data", lang))
-            _data_buttons(df, f"{name}-data", lang,
-                          notes=memo_on(fig, "notes", lambda: export_data.figure_notes(fig)))
+            _data_buttons(
+                df,
+                f"{name}-data",
+                lang,
+                notes=memo_on(fig, "notes", lambda: export_data.figure_notes(fig)),
+            )
 
 
 def table_downloads(df: pd.DataFrame, name: str, lang: Lang) -> None:

@@ -28,10 +28,12 @@ class EditKeys:
 
 def _column_config(lg: Lang) -> dict[str, Any]:
     return {
-        "period": st.column_config.TextColumn(_("ingest.col.period", lg),
-                                              help=_("edit.period.help", lg)),
-        "value": st.column_config.TextColumn(_("ingest.col.figure", lg),
-                                             help=_("edit.value.help", lg)),
+        "period": st.column_config.TextColumn(
+            _("ingest.col.period", lg), help=_("edit.period.help", lg)
+        ),
+        "value": st.column_config.TextColumn(
+            _("ingest.col.figure", lg), help=_("edit.value.help", lg)
+        ),
         "unit": st.column_config.TextColumn(_("ingest.col.unit", lg)),
         "source": st.column_config.TextColumn(_("ingest.col.source", lg), width="large"),
         "note": st.column_config.TextColumn(_("ingest.col.note", lg)),
@@ -51,19 +53,35 @@ def render() -> None:
     targets = {i: catalog.targets[i].name(lg) for i in quantitative_targets(catalog)}
     account = current_account()
     # A provincial planner corrects its own regions only (the same rule as uploads).
-    regions = {r.code: r.name(lg) for r in catalog.regions.values()
-               if account is None or account.covers(r.code)}
+    regions = {
+        r.code: r.name(lg)
+        for r in catalog.regions.values()
+        if account is None or account.covers(r.code)
+    }
     c1, c2 = st.columns(2)
-    indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
-                             format_func=targets.__getitem__, key=EditKeys.INDICATOR)
-    region = c2.selectbox(_("ingest.col.region", lg), list(regions),
-                          format_func=regions.__getitem__, key=EditKeys.REGION)
+    indicator = c1.selectbox(
+        _("ingest.col.indicator", lg),
+        list(targets),
+        format_func=targets.__getitem__,
+        key=EditKeys.INDICATOR,
+    )
+    region = c2.selectbox(
+        _("ingest.col.region", lg),
+        list(regions),
+        format_func=regions.__getitem__,
+        key=EditKeys.REGION,
+    )
     if indicator is None or region is None:  # no target, or no region this account covers
         return
     original = editor_frame(s.current_actuals([indicator], [region]), indicator, region, lg)
-    edited = st.data_editor(original, num_rows="add", hide_index=True, width="stretch",
-                            column_config=_column_config(lg),
-                            key=f"{EditKeys.EDITOR}.{indicator}.{region}")
+    edited = st.data_editor(
+        original,
+        num_rows="add",
+        hide_index=True,
+        width="stretch",
+        column_config=_column_config(lg),
+        key=f"{EditKeys.EDITOR}.{indicator}.{region}",
+    )
     records, numbers = edited_records(original, edited, indicator, region)
     if not records:
         st.caption(_("edit.no_changes", lg))
@@ -81,9 +99,18 @@ def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
     if not checked.ok:
         show_problems(lg, checked, "edit.rejected")
         return
-    up = preview_and_commit(lg, checked, user, CommitKeys(
-        note=EditKeys.NOTE, commit=EditKeys.COMMIT, again=EditKeys.AGAIN,
-        confirm="edit.confirm", kind="form"))
+    up = preview_and_commit(
+        lg,
+        checked,
+        user,
+        CommitKeys(
+            note=EditKeys.NOTE,
+            commit=EditKeys.COMMIT,
+            again=EditKeys.AGAIN,
+            confirm="edit.confirm",
+            kind="form",
+        ),
+    )
     if up is None:
         return
     st.session_state[EditKeys.DONE] = up

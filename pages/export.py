@@ -22,8 +22,15 @@ class PackKeys:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _pack(_snap: Snapshot, db_path: str, data_version: int, pack_lang: Lang, fmt: PackFormat,
-          preview: int | None, day: str) -> bytes:
+def _pack(
+    _snap: Snapshot,
+    db_path: str,
+    data_version: int,
+    pack_lang: Lang,
+    fmt: PackFormat,
+    preview: int | None,
+    day: str,
+) -> bytes:
     # Keyed on the data version and the day (the cover carries the date), not the snapshot;
     # and on the previewed upload, so an official is never handed a preview's pack.
     return build_pack(_snap, pack_lang, fmt)
@@ -39,29 +46,43 @@ def render() -> None:
     st.title(_("pack.page_title", lg))
     st.caption(_("pack.intro", lg))
     c1, c2 = st.columns(2)
-    pack_lang = c1.radio(_("pack.lang", lg), LANGS, index=LANGS.index(lg), horizontal=True,
-                         format_func=lambda c: {"zh": "中文", "en": "English"}[c],
-                         key=PackKeys.LANG)
-    fmt = c2.radio(_("pack.format", lg), PACK_FORMATS, horizontal=True,
-                   format_func=lambda f: _(f"pack.format.{f}", lg), key=PackKeys.FORMAT)
+    pack_lang = c1.radio(
+        _("pack.lang", lg),
+        LANGS,
+        index=LANGS.index(lg),
+        horizontal=True,
+        format_func=lambda c: {"zh": "中文", "en": "English"}[c],
+        key=PackKeys.LANG,
+    )
+    fmt = c2.radio(
+        _("pack.format", lg),
+        PACK_FORMATS,
+        horizontal=True,
+        format_func=lambda f: _(f"pack.format.{f}", lg),
+        key=PackKeys.FORMAT,
+    )
     s = store()
-    request = (s.location, s.data_version(), pack_lang, fmt, snap.preview,
-               date.today().isoformat())
-    if st.button(_("pack.button", lg), type="primary", key=PackKeys.BUILD,
-                 icon=":material/picture_as_pdf:"):
+    request = (s.location, s.data_version(), pack_lang, fmt, snap.preview, date.today().isoformat())
+    if st.button(
+        _("pack.button", lg), type="primary", key=PackKeys.BUILD, icon=":material/picture_as_pdf:"
+    ):
         with st.spinner(_("pack.building", lg)):
             started = time.perf_counter()
             data = _pack(snap, *request)
-            st.session_state[PackKeys.RESULT] = (request, data,
-                                                 time.perf_counter() - started)
+            st.session_state[PackKeys.RESULT] = (request, data, time.perf_counter() - started)
     result = st.session_state.get(PackKeys.RESULT)
     if result and result[0] == request:
         _req, data, seconds = result
         st.success(_("pack.built", lg, size=_size(len(data)), seconds=seconds))
         st.download_button(
-            _("pack.download", lg), data=data, mime=PACK_MIME[fmt], type="primary",
-            file_name=f"briefing-pack-{pack_lang}-{request[-1]}.{fmt}", key=PackKeys.DOWNLOAD,
-            on_click="ignore", icon=":material/download:",
+            _("pack.download", lg),
+            data=data,
+            mime=PACK_MIME[fmt],
+            type="primary",
+            file_name=f"briefing-pack-{pack_lang}-{request[-1]}.{fmt}",
+            key=PackKeys.DOWNLOAD,
+            on_click="ignore",
+            icon=":material/download:",
         )
 
 

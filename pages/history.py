@@ -45,13 +45,15 @@ def _undo(lg: Lang, chosen: Upload) -> None:
             return
         account = current_account()
         if account is not None and not covers_all(
-                account.regions, set(store().upload_rows(chosen.id)["region_code"])):
+            account.regions, set(store().upload_rows(chosen.id)["region_code"])
+        ):
             st.warning(_("history.undo_outside_regions", lg))
             return
         st.caption(_("history.undo_explain", lg, n=chosen.rows_new + chosen.rows_changed))
         sure = st.checkbox(_("history.confirm", lg, id=chosen.id), key=HistoryKeys.CONFIRM)
-        clicked = st.button(_("history.undo", lg), disabled=not sure, key=HistoryKeys.UNDO,
-                            type="primary")
+        clicked = st.button(
+            _("history.undo", lg), disabled=not sure, key=HistoryKeys.UNDO, type="primary"
+        )
     if clicked:
         try:
             up = store().undo_upload(chosen.id, user=user)
@@ -77,16 +79,27 @@ def _trace(lg: Lang, show_users: bool) -> None:
     if current.empty:
         st.caption(_("history.no_figures", lg))
         return
-    targets = {t.id: t.name(lg) for t in catalog.targets.values()
-               if t.id in set(current["indicator_id"])}
+    targets = {
+        t.id: t.name(lg) for t in catalog.targets.values() if t.id in set(current["indicator_id"])
+    }
     c1, c2, c3 = st.columns(3)
-    indicator = c1.selectbox(_("ingest.col.indicator", lg), list(targets),
-                             format_func=targets.__getitem__, key=HistoryKeys.TRACE_INDICATOR)
+    indicator = c1.selectbox(
+        _("ingest.col.indicator", lg),
+        list(targets),
+        format_func=targets.__getitem__,
+        key=HistoryKeys.TRACE_INDICATOR,
+    )
     mine = current[current["indicator_id"] == indicator]
-    regions = {code: catalog.regions[code].name(lg) if code in catalog.regions else code
-               for code in dict.fromkeys(mine["region_code"])}
-    region = c2.selectbox(_("ingest.col.region", lg), list(regions),
-                          format_func=regions.__getitem__, key=HistoryKeys.TRACE_REGION)
+    regions = {
+        code: catalog.regions[code].name(lg) if code in catalog.regions else code
+        for code in dict.fromkeys(mine["region_code"])
+    }
+    region = c2.selectbox(
+        _("ingest.col.region", lg),
+        list(regions),
+        format_func=regions.__getitem__,
+        key=HistoryKeys.TRACE_REGION,
+    )
     periods = list(mine[mine["region_code"] == region]["period"])
     period = c3.selectbox(_("ingest.col.period", lg), periods, key=HistoryKeys.TRACE_PERIOD)
     if indicator is None or region is None or period is None:
@@ -94,8 +107,9 @@ def _trace(lg: Lang, show_users: bool) -> None:
     history = s.actual_history(indicator, region, period)
     # Versions waiting for review (or rejected) are not figures yet: the review page has them.
     history = history[history["review_state"] == "published"]
-    st.dataframe(figure_history_table(history, lg, show_users=show_users), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        figure_history_table(history, lg, show_users=show_users), hide_index=True, width="stretch"
+    )
 
 
 def render() -> None:
@@ -112,21 +126,27 @@ def render() -> None:
     # Visitors see published uploads without account names; accounts see everything.
     show_users = current_account() is not None
     ups = [u for u in s.uploads() if show_users or u.state == "published"]
-    st.dataframe(uploads_table(ups, lg, show_users=show_users), hide_index=True,
-                 width="stretch")
+    st.dataframe(uploads_table(ups, lg, show_users=show_users), hide_index=True, width="stretch")
     if ups:
         by_id = {u.id: u for u in ups}
-        chosen_id = st.selectbox(_("history.choose", lg), list(by_id),
-                                 format_func=lambda i: _label(by_id[i], lg, show_users),
-                                 key=HistoryKeys.UPLOAD)
+        chosen_id = st.selectbox(
+            _("history.choose", lg),
+            list(by_id),
+            format_func=lambda i: _label(by_id[i], lg, show_users),
+            key=HistoryKeys.UPLOAD,
+        )
         chosen = by_id[chosen_id]
         if chosen.sha256:
             st.caption(f"SHA-256 {chosen.sha256}")
         shown = chosen.undoes if chosen.kind == "undo" and chosen.undoes else chosen.id
-        st.markdown(_("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
-                      lg, id=shown))
-        st.dataframe(upload_rows_table(s.upload_rows(shown), snapshot().catalog, lg),
-                     hide_index=True, width="stretch")
+        st.markdown(
+            _("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of", lg, id=shown)
+        )
+        st.dataframe(
+            upload_rows_table(s.upload_rows(shown), snapshot().catalog, lg),
+            hide_index=True,
+            width="stretch",
+        )
         if chosen.undone_by is not None:
             st.info(_("history.undone_by", lg, id=chosen.undone_by))
         _undo(lg, chosen)

@@ -26,14 +26,19 @@ def card(c: Card, lg: Lang) -> None:
     with st.container(border=True, height="stretch"):
         st.markdown(f"**{c.name}**")
         period = _("views.card.latest", lg, period=c.period) if c.period else ""
-        st.markdown(f"<div style='font-size:1.6rem;font-weight:600;line-height:1.2'>"
-                    f"{c.value} <span title='{c.arrow_label}'>{c.arrow}</span></div>"
-                    f"<div style='color:#555;font-size:0.85rem'>{period}</div>",
-                    unsafe_allow_html=True)
+        st.markdown(
+            f"<div style='font-size:1.6rem;font-weight:600;line-height:1.2'>"
+            f"{c.value} <span title='{c.arrow_label}'>{c.arrow}</span></div>"
+            f"<div style='color:#555;font-size:0.85rem'>{period}</div>",
+            unsafe_allow_html=True,
+        )
         lines = [_("views.card.target", lg, target=c.target)]
         if c.has_data:
-            lines.append(" · ".join(x for x in (_("views.card.pct", lg, pct=c.pct_achieved),
-                                                c.gap) if x != "–"))
+            lines.append(
+                " · ".join(
+                    x for x in (_("views.card.pct", lg, pct=c.pct_achieved), c.gap) if x != "–"
+                )
+            )
         lines.append(chip(c.colour, c.status_label))
         st.markdown("  \n".join(lines), unsafe_allow_html=True)
         if c.detail:
@@ -45,8 +50,12 @@ def card(c: Card, lg: Lang) -> None:
             st.markdown(derived(sparkline_svg, c.target_id, lg), unsafe_allow_html=True)
         page = views_nav.domain_page(c.domain_id)
         if page is not None:
-            st.page_link(page, label=_("views.overview.open_domain", lg),
-                         icon=":material/arrow_forward:", query_params={"lang": lg})
+            st.page_link(
+                page,
+                label=_("views.overview.open_domain", lg),
+                icon=":material/arrow_forward:",
+                query_params={"lang": lg},
+            )
 
 
 def render() -> None:
@@ -59,8 +68,9 @@ def render() -> None:
     st.subheader(_("views.overview.headline", lg))
     cards = derived(headline_cards, lg)
     for start in range(0, len(cards), CARDS_PER_ROW):
-        for col, c in zip(st.columns(CARDS_PER_ROW), cards[start:start + CARDS_PER_ROW],
-                          strict=False):
+        for col, c in zip(
+            st.columns(CARDS_PER_ROW), cards[start : start + CARDS_PER_ROW], strict=False
+        ):
             with col:
                 card(c, lg)
     legend(lg, [c.status for c in cards])
@@ -68,21 +78,41 @@ def render() -> None:
     st.subheader(_("overview.targets", lg))
     table = derived(targets_table, lg)
     shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
-    shown = shown.assign(**{_("views.col.domain_page", lg): [
-        views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]]})
+    shown = shown.assign(
+        **{
+            _("views.col.domain_page", lg): [
+                views_nav.domain_url(snap.catalog.targets[t].domain_id, lg) for t in table["id"]
+            ]
+        }
+    )
     styles = status_cell_styles(lg)
     status_col = _("col.status", lg)
-    first = [_(k, lg) for k in ("col.target", "views.col.domain_page", "col.status",
-                                "col.latest", "col.period", "col.target_value", "col.unit",
-                                "col.target_year", "col.pct_achieved", "col.gap",
-                                "col.detail")]
+    first = [
+        _(k, lg)
+        for k in (
+            "col.target",
+            "views.col.domain_page",
+            "col.status",
+            "col.latest",
+            "col.period",
+            "col.target_value",
+            "col.unit",
+            "col.target_year",
+            "col.pct_achieved",
+            "col.gap",
+            "col.detail",
+        )
+    ]
     order = first + [c for c in shown.columns if c not in first and c != "id"]
     st.dataframe(
         shown.style.map(lambda v: styles.get(v, ""), subset=[status_col]),
-        hide_index=True, width="stretch", column_order=order,
+        hide_index=True,
+        width="stretch",
+        column_order=order,
         column_config={
             _("views.col.domain_page", lg): st.column_config.LinkColumn(
-                display_text=_("views.overview.open_domain", lg)),
+                display_text=_("views.overview.open_domain", lg)
+            ),
             _("col.target", lg): st.column_config.TextColumn(pinned=True),
             _("col.gap", lg): st.column_config.Column(help=_("views.col.gap_help", lg)),
         },
@@ -91,8 +121,12 @@ def render() -> None:
 
     st.subheader(_("views.overview.chart", lg))
     show_chart(derived(pct_achieved_bar, lg), "pct-achieved", lg)
-    st.page_link("pages/method.py", label=_("views.link_method", lg),
-                 icon=":material/functions:", query_params={"lang": lg})
+    st.page_link(
+        "pages/method.py",
+        label=_("views.link_method", lg),
+        icon=":material/functions:",
+        query_params={"lang": lg},
+    )
 
 
 # Streamlit runs a page file as __main__; the registry's alias of this page imports it.

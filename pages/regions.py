@@ -24,16 +24,30 @@ def render() -> None:
     if not ids:
         st.info(_("views.regions.none", lg))
         return
-    target_id = view_state.choice(cat, ViewKeys.TARGET, _("views.regions.target", lg), ids,
-                                  st, lambda t: cat.targets[t].name(lg))
+    target_id = view_state.choice(
+        cat,
+        ViewKeys.TARGET,
+        _("views.regions.target", lg),
+        ids,
+        st,
+        lambda t: cat.targets[t].name(lg),
+    )
     metric = view_state.tile_metric_filter(cat, lg)
     view_state.publish(cat, ViewKeys.TARGET, ViewKeys.TILE_METRIC)
-    pending = snap.pending_regions(target_id)
+    pending = snap.pending_regions(target_id) if target_id is not None else set()
     if pending:  # a preview: these provinces' figures are not published yet
         sep = "、" if lg == "zh" else ", "
-        st.warning(_("preview.regions", lg, id=snap.preview, regions=sep.join(
-            cat.regions[r].name(lg) for r in sorted(pending) if r in cat.regions)),
-            icon=":material/pending:")
+        st.warning(
+            _(
+                "preview.regions",
+                lg,
+                id=snap.preview,
+                regions=sep.join(
+                    cat.regions[r].name(lg) for r in sorted(pending) if r in cat.regions
+                ),
+            ),
+            icon=":material/pending:",
+        )
     left, right = st.columns(2)
     with left:
         show_chart(derived(tile_map, target_id, lg, metric), f"tiles-{target_id}", lg)
@@ -42,10 +56,12 @@ def render() -> None:
     table = derived(regions_table, target_id, lg)
     styles = status_cell_styles(lg)
     shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
-    st.dataframe(shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
-                 hide_index=True, width="stretch", column_config={
-                     _("col.gap", lg): st.column_config.Column(
-                         help=_("views.col.gap_help", lg))})
+    st.dataframe(
+        shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
+        hide_index=True,
+        width="stretch",
+        column_config={_("col.gap", lg): st.column_config.Column(help=_("views.col.gap_help", lg))},
+    )
     table_downloads(table, f"regions-{target_id}", lg)
 
 

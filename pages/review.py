@@ -41,30 +41,41 @@ def as_if_published(s: Store, catalog: Catalog, upload: Upload, lg: Lang) -> pd.
     out = []
     for region in sorted(set(rows["region_code"])):
         targets = sorted(set(rows[rows["region_code"] == region]["indicator_id"]))
-        now = {p.target_id: p for p in assess_all(
-            catalog, s.current_actuals(targets, [region]), region_code=region)}
-        then = {p.target_id: p for p in assess_all(
-            catalog, s.current_actuals(targets, [region], as_if_published=[upload.id]),
-            region_code=region)}
+        now = {
+            p.target_id: p
+            for p in assess_all(catalog, s.current_actuals(targets, [region]), region_code=region)
+        }
+        then = {
+            p.target_id: p
+            for p in assess_all(
+                catalog,
+                s.current_actuals(targets, [region], as_if_published=[upload.id]),
+                region_code=region,
+            )
+        }
         for t in targets:
             if t not in now or t not in then:
                 continue
             a, b = now[t], then[t]
-            before = f"{a.latest_value:g} ({a.latest_period})" if a.latest_value is not None \
-                else "–"
-            after = f"{b.latest_value:g} ({b.latest_period})" if b.latest_value is not None \
-                else "–"
-            out.append({
-                _("ingest.col.indicator", lg): catalog.targets[t].name(lg),
-                _("ingest.col.region", lg): catalog.regions[region].name(lg)
-                if region in catalog.regions else region,
-                _("review.col.now", lg): before,
-                _("review.col.published", lg): after,
-                _("review.col.status_now", lg): _(f"status.{a.status}", lg),
-                _("review.col.status_published", lg): _(f"status.{b.status}", lg),
-                _("review.col.changes", lg): "●" if (before, a.status) != (after, b.status)
-                else "",
-            })
+            before = (
+                f"{a.latest_value:g} ({a.latest_period})" if a.latest_value is not None else "–"
+            )
+            after = f"{b.latest_value:g} ({b.latest_period})" if b.latest_value is not None else "–"
+            out.append(
+                {
+                    _("ingest.col.indicator", lg): catalog.targets[t].name(lg),
+                    _("ingest.col.region", lg): catalog.regions[region].name(lg)
+                    if region in catalog.regions
+                    else region,
+                    _("review.col.now", lg): before,
+                    _("review.col.published", lg): after,
+                    _("review.col.status_now", lg): _(f"status.{a.status}", lg),
+                    _("review.col.status_published", lg): _(f"status.{b.status}", lg),
+                    _("review.col.changes", lg): "●"
+                    if (before, a.status) != (after, b.status)
+                    else "",
+                }
+            )
     return pd.DataFrame(out)
 
 
@@ -78,28 +89,41 @@ def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
         st.caption(_("review.none", lg))
         return
     by_id = {u.id: u for u in pending}
-    chosen = by_id[st.selectbox(_("history.choose", lg), list(by_id),
-                                format_func=lambda i: _label(by_id[i], lg),
-                                key=ReviewKeys.CHOOSE)]
+    chosen = by_id[
+        st.selectbox(
+            _("history.choose", lg),
+            list(by_id),
+            format_func=lambda i: _label(by_id[i], lg),
+            key=ReviewKeys.CHOOSE,
+        )
+    ]
     catalog = snapshot().catalog
     shown = chosen.undoes if chosen.kind == "undo" and chosen.undoes else chosen.id
-    st.markdown(_("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
-                  lg, id=shown))
-    st.dataframe(upload_rows_table(s.upload_rows(shown), catalog, lg), hide_index=True,
-                 width="stretch")
+    st.markdown(
+        _("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of", lg, id=shown)
+    )
+    st.dataframe(
+        upload_rows_table(s.upload_rows(shown), catalog, lg), hide_index=True, width="stretch"
+    )
     st.markdown(f"**{_('review.preview', lg)}**")
     st.dataframe(as_if_published(s, catalog, chosen, lg), hide_index=True, width="stretch")
     if preview.active() != chosen.id:
-        st.button(_("preview.start", lg, id=chosen.id), on_click=preview.start,
-                  args=(chosen.id,), key=ReviewKeys.PREVIEW, icon=":material/visibility:")
+        st.button(
+            _("preview.start", lg, id=chosen.id),
+            on_click=preview.start,
+            args=(chosen.id,),
+            key=ReviewKeys.PREVIEW,
+            icon=":material/visibility:",
+        )
     account = require_account(lg)
     if not may_decide(account, chosen):
         st.caption(_("review.own", lg))
         return
     reason = st.text_input(_("review.reason", lg), key=ReviewKeys.REASON)
     c1, c2 = st.columns(2)
-    approve = c1.button(_("review.approve", lg, id=chosen.id), type="primary",
-                        key=ReviewKeys.APPROVE)
+    approve = c1.button(
+        _("review.approve", lg, id=chosen.id), type="primary", key=ReviewKeys.APPROVE
+    )
     reject = c2.button(_("review.reject", lg, id=chosen.id), key=ReviewKeys.REJECT)
     if not (approve or reject):
         return
@@ -122,18 +146,25 @@ def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
 def _audit(lg: Lang, s: Store) -> None:
     st.subheader(_("review.audit", lg))
     log = s.audit_log()
-    frame = pd.DataFrame({
-        _("history.col.id", lg): log["id"],
-        _("history.col.when", lg): log["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}"),
-        _("history.col.user", lg): log["user_name"].fillna(""),
-        _("review.col.action", lg): log["action"],
-        _("review.col.subject", lg): log["subject"].fillna(""),
-        _("review.col.detail", lg): log["detail"].fillna(""),
-        _("review.col.client", lg): log["client"].fillna(""),
-    })
+    frame = pd.DataFrame(
+        {
+            _("history.col.id", lg): log["id"],
+            _("history.col.when", lg): log["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}"),
+            _("history.col.user", lg): log["user_name"].fillna(""),
+            _("review.col.action", lg): log["action"],
+            _("review.col.subject", lg): log["subject"].fillna(""),
+            _("review.col.detail", lg): log["detail"].fillna(""),
+            _("review.col.client", lg): log["client"].fillna(""),
+        }
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button(_("review.audit_csv", lg), to_csv_bytes(frame, lg),
-                       file_name="audit-log.csv", mime="text/csv", key=ReviewKeys.AUDIT_CSV)
+    st.download_button(
+        _("review.audit_csv", lg),
+        to_csv_bytes(frame, lg),
+        file_name="audit-log.csv",
+        mime="text/csv",
+        key=ReviewKeys.AUDIT_CSV,
+    )
 
 
 def render() -> None:
@@ -151,8 +182,14 @@ def render() -> None:
         st.success(_(f"review.done.{done[1]}", lg, id=done[0]))
     s = store()
     setting, on = s.review_mode()
-    st.caption(_("review.mode_now", lg, mode=_(f"review.mode.{setting}", lg),
-                 state=_("review.on" if on else "review.off", lg)))
+    st.caption(
+        _(
+            "review.mode_now",
+            lg,
+            mode=_(f"review.mode.{setting}", lg),
+            state=_("review.on" if on else "review.off", lg),
+        )
+    )
     _queue(lg, s, account.name, account.may_review)
     if account.may_review:
         _audit(lg, s)

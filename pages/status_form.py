@@ -25,31 +25,52 @@ class StatusKeys:
     SUBMIT = "views.status.submit"
 
 
-def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form_key: str
-                ) -> None:
+def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form_key: str) -> None:
     """``subjects`` maps ids to the names shown; drawn only for a logged-in planner."""
     user = require_planner(lang)
     if user is None or not subjects:
         return
     with st.form(f"views.status_form.{form_key}", clear_on_submit=True):
-        subject = st.selectbox(_("views.tasks.change.task", lang), list(subjects),
-                               format_func=lambda s: subjects[s],
-                               key=StatusKeys.SUBJECT.format(subject_type))
-        status = st.radio(_("views.tasks.change.status", lang), TASK_STATUSES,
-                          horizontal=True, key=StatusKeys.STATUS,
-                          format_func=lambda s: _(f"views.task_status.{s}", lang))
-        evidence = st.text_area(_("views.tasks.change.evidence", lang), height=80,
-                                key=StatusKeys.EVIDENCE)
+        subject = st.selectbox(
+            _("views.tasks.change.task", lang),
+            list(subjects),
+            format_func=lambda s: subjects[s],
+            key=StatusKeys.SUBJECT.format(subject_type),
+        )
+        status = st.radio(
+            _("views.tasks.change.status", lang),
+            TASK_STATUSES,
+            horizontal=True,
+            key=StatusKeys.STATUS,
+            format_func=lambda s: _(f"views.task_status.{s}", lang),
+        )
+        evidence = st.text_area(
+            _("views.tasks.change.evidence", lang), height=80, key=StatusKeys.EVIDENCE
+        )
         note = st.text_input(_("views.tasks.change.note", lang), key=StatusKeys.NOTE)
-        submitted = st.form_submit_button(_("views.tasks.change.submit", lang),
-                                          key=StatusKeys.SUBMIT)
+        submitted = st.form_submit_button(
+            _("views.tasks.change.submit", lang), key=StatusKeys.SUBMIT
+        )
     if not submitted:
         return
     try:
-        store().set_status(subject_type, subject, status, user=user,
-                           note=note.strip() or None, evidence=evidence.strip() or None)
+        store().set_status(
+            subject_type,
+            subject,
+            status,
+            user=user,
+            note=note.strip() or None,
+            evidence=evidence.strip() or None,
+        )
     except StoreBusy as exc:
         st.error(_("views.tasks.change.busy", lang, error=str(exc)))
         return
-    st.success(_("views.tasks.change.saved", lang, subject=subjects[subject],
-                 status=_(f"views.task_status.{status}", lang), user=for_markdown(user)))
+    st.success(
+        _(
+            "views.tasks.change.saved",
+            lang,
+            subject=subjects[subject],
+            status=_(f"views.task_status.{status}", lang),
+            user=for_markdown(user),
+        )
+    )

@@ -59,43 +59,87 @@ def _template_xlsx(snap: Snapshot) -> bytes:
 def _templates(lg: Lang) -> None:
     # Built from the cached snapshot once per data version, not from the store every rerun.
     c1, c2, _c3 = st.columns([1, 1, 3])
-    c1.download_button(_("upload.template_csv", lg), derived(_template_csv),
-                       file_name="template.csv", mime="text/csv", icon=":material/download:")
+    c1.download_button(
+        _("upload.template_csv", lg),
+        derived(_template_csv),
+        file_name="template.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
     c2.download_button(
-        _("upload.template_xlsx", lg), derived(_template_xlsx),
-        file_name="template.xlsx", icon=":material/download:",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        _("upload.template_xlsx", lg),
+        derived(_template_xlsx),
+        file_name="template.xlsx",
+        icon=":material/download:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _options(lg: Lang, data: bytes, name: str) -> Options:
     catalog = snapshot().catalog
     with st.expander(_("upload.options", lg)):
         c1, c2 = st.columns(2)
-        layout = c1.radio(_("upload.layout", lg), ("auto", "long", "wide"), horizontal=True,
-                          format_func=lambda v: _(f"upload.layout.{v}", lg),
-                          key=UploadKeys.LAYOUT)
+        layout = c1.radio(
+            _("upload.layout", lg),
+            ("auto", "long", "wide"),
+            horizontal=True,
+            format_func=lambda v: _(f"upload.layout.{v}", lg),
+            key=UploadKeys.LAYOUT,
+        )
         sheets = sheet_names(data) if name.lower().endswith((".xlsx", ".xlsm")) else []
         # The first sheet by default; "every sheet" takes each one whose shape is recognised.
         choices = [*sheets, ALL_SHEETS] if len(sheets) > 1 else sheets
-        sheet = c2.selectbox(_("upload.sheet", lg), choices, key=UploadKeys.SHEET,
-                             format_func=lambda v: sheet_choice(v, lg)) if sheets else None
-        encoding = c2.selectbox(_("upload.encoding", lg), ENCODINGS, key=UploadKeys.ENCODING,
-                                format_func=lambda e: _("upload.encoding.auto", lg)
-                                if e == "auto" else encoding_name(e, lg)) \
-            if not sheets else "auto"
+        sheet = (
+            c2.selectbox(
+                _("upload.sheet", lg),
+                choices,
+                key=UploadKeys.SHEET,
+                format_func=lambda v: sheet_choice(v, lg),
+            )
+            if sheets
+            else None
+        )
+        encoding = (
+            c2.selectbox(
+                _("upload.encoding", lg),
+                ENCODINGS,
+                key=UploadKeys.ENCODING,
+                format_func=lambda e: (
+                    _("upload.encoding.auto", lg) if e == "auto" else encoding_name(e, lg)
+                ),
+            )
+            if not sheets
+            else "auto"
+        )
         regions = {"": _("upload.none", lg)} | {
-            r.code: r.name(lg) for r in catalog.regions.values()}
-        region = c1.selectbox(_("upload.region", lg), list(regions), key=UploadKeys.REGION,
-                              format_func=regions.__getitem__, help=_("upload.region.help", lg))
+            r.code: r.name(lg) for r in catalog.regions.values()
+        }
+        region = c1.selectbox(
+            _("upload.region", lg),
+            list(regions),
+            key=UploadKeys.REGION,
+            format_func=regions.__getitem__,
+            help=_("upload.region.help", lg),
+        )
         indicators = {"": _("upload.none", lg)} | {
-            t.id: t.name(lg) for t in catalog.targets.values() if t.quantitative}
-        indicator = c2.selectbox(_("upload.indicator", lg), list(indicators),
-                                 key=UploadKeys.INDICATOR, format_func=indicators.__getitem__,
-                                 help=_("upload.indicator.help", lg))
+            t.id: t.name(lg) for t in catalog.targets.values() if t.quantitative
+        }
+        indicator = c2.selectbox(
+            _("upload.indicator", lg),
+            list(indicators),
+            key=UploadKeys.INDICATOR,
+            format_func=indicators.__getitem__,
+            help=_("upload.indicator.help", lg),
+        )
         fractions = st.checkbox(_("upload.fractions", lg), key=UploadKeys.FRACTIONS)
-    return Options(layout=layout, sheet=sheet, encoding=None if encoding == "auto" else encoding,
-                   region=region or None, indicator=indicator or None,
-                   shares_as_fractions=fractions)
+    return Options(
+        layout=layout,
+        sheet=sheet,
+        encoding=None if encoding == "auto" else encoding,
+        region=region or None,
+        indicator=indicator or None,
+        shares_as_fractions=fractions,
+    )
 
 
 def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
@@ -114,8 +158,7 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
         progress.caption(_("upload.checking_for", lg, seconds=f"{elapsed:.0f}"))
 
     with st.spinner(_("upload.checking", lg)):
-        checked = check_file_bounded(data, name, snapshot().catalog, options,
-                                     keep_going=keep_going)
+        checked = check_file_bounded(data, name, snapshot().catalog, options, keep_going=keep_going)
     progress.empty()
     st.session_state[UploadKeys.CHECKED] = (token, checked)
     return checked
@@ -132,15 +175,21 @@ def render() -> None:
     show_stored(lg, st.session_state.pop(UploadKeys.DONE, None), "upload.stored")
     limit_mb = max_upload_bytes() / 1024 / 1024
     round_ = st.session_state.get(UploadKeys.ROUND, 0)
-    file = st.file_uploader(_("upload.file", lg, limit=f"{limit_mb:g}"),
-                            type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
-                            key=f"{UploadKeys.FILE}.{round_}",
-                            # Our own limit speaks the planner's language; Streamlit's is a
-                            # backstop for files far too large to read at all.
-                            max_upload_size=int(limit_mb * 2) + 1)
+    file = st.file_uploader(
+        _("upload.file", lg, limit=f"{limit_mb:g}"),
+        type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
+        key=f"{UploadKeys.FILE}.{round_}",
+        # Our own limit speaks the planner's language; Streamlit's is a
+        # backstop for files far too large to read at all.
+        max_upload_size=int(limit_mb * 2) + 1,
+    )
     # Copied cells arrive as tab-separated text: read as a .tsv file, through the same path.
-    pasted = st.text_area(_("upload.paste", lg), key=f"{UploadKeys.PASTE}.{round_}",
-                          help=_("upload.paste.help", lg), height=120)
+    pasted = st.text_area(
+        _("upload.paste", lg),
+        key=f"{UploadKeys.PASTE}.{round_}",
+        help=_("upload.paste.help", lg),
+        height=120,
+    )
     if file is not None:
         data, file_id, name = file.getvalue(), file.file_id, file.name
     elif pasted.strip():
@@ -178,9 +227,17 @@ def _how_read(lg: Lang, checked: Checked) -> None:
 
 
 def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:
-    up = preview_and_commit(lg, checked, user, CommitKeys(
-        note=UploadKeys.NOTE, commit=UploadKeys.COMMIT, again=UploadKeys.AGAIN,
-        confirm="upload.confirm"))
+    up = preview_and_commit(
+        lg,
+        checked,
+        user,
+        CommitKeys(
+            note=UploadKeys.NOTE,
+            commit=UploadKeys.COMMIT,
+            again=UploadKeys.AGAIN,
+            confirm="upload.confirm",
+        ),
+    )
     if up is None:
         return
     st.session_state[UploadKeys.DONE] = up

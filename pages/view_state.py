@@ -70,7 +70,9 @@ def _codecs(catalog: Catalog) -> dict[str, _Codec]:
         ViewKeys.ROLE: one_of(ROLES, "any"),
         ViewKeys.TASK_STATUS: (
             lambda t: tuple(s for s in t.split(",") if s in SHOWN_STATUSES) or None,
-            lambda v: ",".join(v), ()),
+            lambda v: ",".join(v),
+            (),
+        ),
         ViewKeys.DOCUMENT: one_of(list(catalog.documents), None),
         ViewKeys.TARGET: one_of(list(catalog.targets), None),
         ViewKeys.TILE_METRIC: one_of(("status", "pct_achieved"), "status"),
@@ -121,9 +123,12 @@ def region_filter(catalog: Catalog, lang: Lang) -> str:
     current = value(catalog, ViewKeys.REGION)
     wkey = _prepare(catalog, ViewKeys.REGION, current)
     st.sidebar.selectbox(
-        _("views.filter.region", lang), codes, key=wkey,
+        _("views.filter.region", lang),
+        codes,
+        key=wkey,
         format_func=lambda c: catalog.regions[c].name(lang),
-        on_change=_copy, args=(ViewKeys.REGION,),
+        on_change=_copy,
+        args=(ViewKeys.REGION,),
     )
     return str(value(catalog, ViewKeys.REGION))
 
@@ -144,15 +149,29 @@ def years_filter(catalog: Catalog, lang: Lang) -> tuple[int, int] | None:
         set_value(ViewKeys.YEARS, None if (a, b) == (options[0], options[-1]) else (a, b))
 
     # A numeric range slider: AppTest replays a range select_slider as a single value.
-    st.sidebar.slider(_("views.filter.years", lang), options[0], options[-1], key=wkey,
-                      step=1, format="%d", on_change=on_change)
+    st.sidebar.slider(
+        _("views.filter.years", lang),
+        options[0],
+        options[-1],
+        key=wkey,
+        step=1,
+        format="%d",
+        on_change=on_change,
+    )
     years = value(catalog, ViewKeys.YEARS)
     return None if years is None else (int(years[0]), int(years[1]))
 
 
-def choice(catalog: Catalog, name: str, label: str, options: list[str],
-           container: object, format_func: Callable[[str], str], *, all_option: str = "*"
-           ) -> str | None:
+def choice(
+    catalog: Catalog,
+    name: str,
+    label: str,
+    options: list[str],
+    container: object,
+    format_func: Callable[[str], str],
+    *,
+    all_option: str = "*",
+) -> str | None:
     """A single choice kept in the URL; the 'all' option is stored as None."""
     current = value(catalog, name)
     shown = all_option if current is None else current
@@ -165,21 +184,35 @@ def choice(catalog: Catalog, name: str, label: str, options: list[str],
         picked = st.session_state[wkey]
         set_value(name, None if picked == all_option else picked)
 
-    container.selectbox(label, options, key=wkey, format_func=format_func,  # type: ignore[attr-defined]
-                        on_change=on_change)
+    container.selectbox(  # type: ignore[attr-defined]
+        label,
+        options,
+        key=wkey,
+        format_func=format_func,
+        on_change=on_change,
+    )
     picked = value(catalog, name)
     return None if picked is None else str(picked)
 
 
-def statuses(catalog: Catalog, label: str, options: tuple[str, ...],
-             format_func: Callable[[str], str], placeholder: str) -> tuple[str, ...]:
+def statuses(
+    catalog: Catalog,
+    label: str,
+    options: tuple[str, ...],
+    format_func: Callable[[str], str],
+    placeholder: str,
+) -> tuple[str, ...]:
     """Task statuses to show; none chosen means all."""
     current = value(catalog, ViewKeys.TASK_STATUS) or ()
     wkey = _prepare(catalog, ViewKeys.TASK_STATUS, list(current))
-    st.multiselect(label, list(options), key=wkey, format_func=format_func,
-                   placeholder=placeholder,  # Streamlit's default is English-only
-                   on_change=lambda: set_value(ViewKeys.TASK_STATUS,
-                                               tuple(st.session_state[wkey])))
+    st.multiselect(
+        label,
+        list(options),
+        key=wkey,
+        format_func=format_func,
+        placeholder=placeholder,  # Streamlit's default is English-only
+        on_change=lambda: set_value(ViewKeys.TASK_STATUS, tuple(st.session_state[wkey])),
+    )
     return tuple(value(catalog, ViewKeys.TASK_STATUS) or ())
 
 
@@ -187,8 +220,11 @@ def tile_metric_filter(catalog: Catalog, lang: Lang) -> str:
     options = ["status", "pct_achieved"]
     wkey = _prepare(catalog, ViewKeys.TILE_METRIC, value(catalog, ViewKeys.TILE_METRIC))
     st.sidebar.radio(
-        _("views.domain.tile_metric", lang), options, key=wkey,
+        _("views.domain.tile_metric", lang),
+        options,
+        key=wkey,
         format_func=lambda m: _("col.status" if m == "status" else "col.pct_achieved", lang),
-        on_change=_copy, args=(ViewKeys.TILE_METRIC,),
+        on_change=_copy,
+        args=(ViewKeys.TILE_METRIC,),
     )
     return str(value(catalog, ViewKeys.TILE_METRIC))

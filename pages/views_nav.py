@@ -48,8 +48,9 @@ def domain_sections(lang: Lang) -> dict[str, list[st.Page]]:
     docs = sorted(catalog.documents.values(), key=lambda d: d.date, reverse=True)
     for doc in docs:
         pages = []
-        for d in sorted((d for d in catalog.domains.values() if d.document_id == doc.id),
-                        key=lambda d: d.sort):
+        for d in sorted(
+            (d for d in catalog.domains.values() if d.document_id == doc.id), key=lambda d: d.sort
+        ):
             page = st.Page(_renderer(d.id), title=d.name(lang), url_path=url_path(d.id))
             _PAGES[d.id] = page
             pages.append(page)

@@ -142,8 +142,15 @@ def dashboard(monkeypatch: pytest.MonkeyPatch) -> StartDashboard:
     ``run=False`` returns it unrun (to switch page first); ``lang=None`` leaves the
     language to the app's default.
     """
-    def start(db: Path | str, *, lang: str | None = "zh", run: bool = True,
-              timeout: float = 60, **params: str) -> AppTest:
+
+    def start(
+        db: Path | str,
+        *,
+        lang: str | None = "zh",
+        run: bool = True,
+        timeout: float = 60,
+        **params: str,
+    ) -> AppTest:
         monkeypatch.setenv("INDICATORS_DB", str(db))
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
         at.query_params.update({**({"lang": lang} if lang else {}), **params})

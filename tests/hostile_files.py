@@ -21,22 +21,26 @@ _CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
 _RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
 _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
@@ -52,8 +56,10 @@ def sheet_rows(rows: list[list[str]], first_row: int = 1) -> str:
     return "".join(out)
 
 
-GOOD_TABLE = [["指标", "地区", "时期", "数值", "单位"],
-              ["信息消费规模", "全国", "2022", "7.1", "万亿元"]]
+GOOD_TABLE = [
+    ["指标", "地区", "时期", "数值", "单位"],
+    ["信息消费规模", "全国", "2022", "7.1", "万亿元"],
+]
 
 
 def xlsx(sheet_xml: str | bytes, *, sheet_name: str = "Sheet1", level: int = 6) -> bytes:
@@ -70,8 +76,10 @@ def xlsx(sheet_xml: str | bytes, *, sheet_name: str = "Sheet1", level: int = 6) 
 
 def sheet(body: str, *, dimension: str | None = None, prolog: str = "") -> str:
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{SHEET_NS}">'
-            f"{dim}<sheetData>{body}</sheetData></worksheet>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{SHEET_NS}">'
+        f"{dim}<sheetData>{body}</sheetData></worksheet>"
+    )
 
 
 def xlsx_dimension_bomb(*, column: str = "A") -> bytes:
@@ -107,14 +115,14 @@ def lie_about_size(data: bytes, member: str, claimed: int) -> bytes:
     pos = out.find(b"PK\x03\x04" + b"", 0)
     while pos != -1:
         n_len = struct.unpack_from("<H", out, pos + 26)[0]
-        if bytes(out[pos + 30:pos + 30 + n_len]) == name:
+        if bytes(out[pos + 30 : pos + 30 + n_len]) == name:
             struct.pack_into("<I", out, pos + 22, claimed)
         pos = out.find(b"PK\x03\x04", pos + 4)
     # Central directory entry: uncompressed size at offset 24, name at 46.
     pos = out.find(b"PK\x01\x02")
     while pos != -1:
         n_len = struct.unpack_from("<H", out, pos + 28)[0]
-        if bytes(out[pos + 46:pos + 46 + n_len]) == name:
+        if bytes(out[pos + 46 : pos + 46 + n_len]) == name:
             struct.pack_into("<I", out, pos + 24, claimed)
         pos = out.find(b"PK\x01\x02", pos + 4)
     return bytes(out)
@@ -124,7 +132,8 @@ BILLION_LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
     '<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
     '<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">'
-    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
 XXE = '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 

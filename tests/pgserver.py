@@ -18,8 +18,10 @@ PASSWORD = "indicators-test"  # the server accepts TCP logins by password (scram
 
 
 def bin_dir() -> Path:
-    for candidate in (os.environ.get("PG_BIN"), *sorted(
-            glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)):
+    for candidate in (
+        os.environ.get("PG_BIN"),
+        *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True),
+    ):
         if candidate and (Path(candidate) / "pg_ctl").exists():
             return Path(candidate)
     found = shutil.which("pg_ctl")
@@ -41,16 +43,30 @@ class PgServer:
 
     def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         prefix = ["runuser", "-u", "postgres", "--"] if self.as_postgres else []
-        return subprocess.run([*prefix, *argv], capture_output=True, text=True, check=check,
-                              cwd=self.root)
+        return subprocess.run(
+            [*prefix, *argv], capture_output=True, text=True, check=check, cwd=self.root
+        )
 
     def pg_ctl(self, action: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                "-c max_connections=200")
-        return self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-w",
-                         "-t", "60", "-o", opts, "-l", str(self.root / "log"), action,
-                         check=check)
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        return self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "log"),
+            action,
+            check=check,
+        )
 
     def start(self) -> None:
         self.pg_ctl("start")
@@ -59,8 +75,9 @@ class PgServer:
         self.pg_ctl("stop", check=False)
 
     def restart(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-w", "-m", "fast",
-                  "stop")
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-w", "-m", "fast", "stop"
+        )
         self.start()
 
     def log(self) -> str:
@@ -82,9 +99,20 @@ def start_server() -> PgServer:
     if as_postgres:
         shutil.chown(pwfile, "postgres", "postgres")
     try:
-        server._run(str(server.bin / "initdb"), "-D", str(root / "data"), "-U", "postgres",
-                    "--pwfile", str(pwfile), "--auth-local=trust",
-                    "--auth-host=scram-sha-256", "--no-locale", "-E", "UTF8")
+        server._run(
+            str(server.bin / "initdb"),
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "--pwfile",
+            str(pwfile),
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-locale",
+            "-E",
+            "UTF8",
+        )
         server.start()
     except subprocess.CalledProcessError as exc:
         log = server.log()

@@ -21,8 +21,13 @@ StartDashboard = Callable[..., AppTest]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
     "--disable-sync",
 ]
 
@@ -42,11 +47,22 @@ def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[s
     # blocks on its next log line and every page hangs.
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "serve.py"),
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                str(ROOT / "serve.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "INDICATORS_DB": str(db_path), **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -91,9 +107,7 @@ def wait_for_app(page: object) -> None:
     """Wait until Streamlit has finished running the script and drawn a chart."""
     page.wait_for_selector('[data-testid="stApp"]')
     page.wait_for_selector(".js-plotly-plot .main-svg")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    )
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def screenshot(page: object, name: str) -> Path:

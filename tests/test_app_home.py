@@ -8,8 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 def page_text(at: AppTest) -> str:
     """Everything the page shows as text, tables included."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption")
+        for e in getattr(at, kind)
+    ]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
 

@@ -113,16 +113,16 @@ def test_a_stranger_guessing_slows_that_browser_not_the_real_planner(
     # The stranger now waits FIRST_DELAY_S, and twice as long after each further miss ...
     assert limiter.retry_after("alice", "6.6.6.6") == FIRST_DELAY_S
     with pytest.raises(LoginRefused) as exc:
-        login(accounts, "alice", "correct horse", client="6.6.6.6", limiter=limiter,
-              clock=clock)
+        login(accounts, "alice", "correct horse", client="6.6.6.6", limiter=limiter, clock=clock)
     assert exc.value.reason == "wait"
     clock.now += FIRST_DELAY_S
     with pytest.raises(LoginRefused):
         login(accounts, "alice", "guess", client="6.6.6.6", limiter=limiter, clock=clock)
     assert limiter.retry_after("alice", "6.6.6.6") == 2 * FIRST_DELAY_S
     # ... while the planner at her own address logs in at once.
-    session = login(accounts, "alice", "correct horse", client="10.0.0.5", limiter=limiter,
-                    clock=clock)
+    session = login(
+        accounts, "alice", "correct horse", client="10.0.0.5", limiter=limiter, clock=clock
+    )
     assert session.name == "alice"
     log = accounts.store.audit_log()
     assert list(log["action"]).count("login_failed") == FREE_FAILURES + 1
@@ -142,8 +142,10 @@ def test_one_address_trying_many_names_is_slowed_too(store: Store) -> None:
 def test_failures_seen_by_one_replica_slow_the_guesser_on_another(store: Store) -> None:
     clock = Clock()
     # Two replicas: two processes' worth of Store objects on one database.
-    first, second = LoginLimiter(Store(store.location), clock), LoginLimiter(
-        Store(store.location), clock)
+    first, second = (
+        LoginLimiter(Store(store.location), clock),
+        LoginLimiter(Store(store.location), clock),
+    )
     for _ in range(FREE_FAILURES):
         first.failed("Alice", "6.6.6.6")
     assert second.retry_after("alice", "6.6.6.6") == FIRST_DELAY_S
@@ -171,8 +173,9 @@ def test_many_addresses_guessing_one_account_wait_a_minute_at_most(store: Store)
 def test_sessions_expire_when_idle_and_after_a_working_day(accounts: Accounts) -> None:
     accounts.add("alice", "correct horse")
     clock = Clock()
-    session = login(accounts, "alice", "correct horse", limiter=LoginLimiter(accounts.store),
-                    clock=clock)
+    session = login(
+        accounts, "alice", "correct horse", limiter=LoginLimiter(accounts.store), clock=clock
+    )
     assert session.alive(clock.now + IDLE_TIMEOUT_S - 1)
     assert not session.alive(clock.now + IDLE_TIMEOUT_S + 1)
     busy = session
@@ -185,11 +188,29 @@ def test_sessions_expire_when_idle_and_after_a_working_day(accounts: Accounts) -
 
 
 def test_add_planner_takes_role_regions_and_the_password_from_stdin(
-    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-pass\n"))
-    assert main(["add-planner", "dana", "--role", "planner", "--region", "440000",
-                 "--region", "450000", "--password-stdin", "--db", store.location]) == 0
+    assert (
+        main(
+            [
+                "add-planner",
+                "dana",
+                "--role",
+                "planner",
+                "--region",
+                "440000",
+                "--region",
+                "450000",
+                "--password-stdin",
+                "--db",
+                store.location,
+            ]
+        )
+        == 0
+    )
     dana = Accounts(store).get("dana")
     assert dana is not None and dana.role == "planner"
     assert dana.regions == ("440000", "450000")
@@ -200,12 +221,16 @@ def test_add_planner_takes_role_regions_and_the_password_from_stdin(
 
 
 def test_ensure_planner_creates_one_admin_once_and_prints_its_password_once(
-    store: Store, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["ensure-planner", "--db", store.location]) == 0
     out = capsys.readouterr().out
-    password = next(line.split(":", 1)[1].strip() for line in out.splitlines()
-                    if line.strip().startswith("password:"))
+    password = next(
+        line.split(":", 1)[1].strip()
+        for line in out.splitlines()
+        if line.strip().startswith("password:")
+    )
     accounts = Accounts(store)
     assert accounts.names() == ["admin"]
     admin = accounts.get("admin")
@@ -217,13 +242,17 @@ def test_ensure_planner_creates_one_admin_once_and_prints_its_password_once(
 
 
 def test_the_old_planners_file_is_imported_once_and_its_passwords_still_work(
-    store: Store, tmp_path: Path,
+    store: Store,
+    tmp_path: Path,
 ) -> None:
     from argon2 import PasswordHasher
 
     path = tmp_path / "planners.toml"
-    path.write_text(f'[planners."dana"]\nhash = "{PasswordHasher().hash("old-password")}"\n'
-                    'created_at = "2025-01-01T00:00:00"\n', encoding="utf-8")
+    path.write_text(
+        f'[planners."dana"]\nhash = "{PasswordHasher().hash("old-password")}"\n'
+        'created_at = "2025-01-01T00:00:00"\n',
+        encoding="utf-8",
+    )
     assert import_planners_file(store, path) == ["dana"]
     dana = Accounts(store).get("dana")
     assert dana is not None and (dana.role, dana.regions) == ("planner", ("000000",))

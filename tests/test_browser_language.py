@@ -66,7 +66,8 @@ def db_with_provinces(store, tmp_path) -> Path:
 
 
 def test_chinese_pages_show_no_english_and_english_pages_no_chinese_outside_quotes(
-        db_with_provinces):
+    db_with_provinces,
+):
     found: dict[str, list[str]] = {}
     with serve_app(db_with_provinces) as url, browser_page(1440, 900) as page:
         for path in PAGES:
@@ -79,14 +80,18 @@ def test_chinese_pages_show_no_english_and_english_pages_no_chinese_outside_quot
             assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
             settle(page, f"{url}/{path}?lang=en")
             visible = page.evaluate(VISIBLE_TEXT_JS)
-            chinese = [t for t in visible
-                       if CJK.search(QUOTED.sub("", t).replace("省通信管理局", ""))]
+            chinese = [
+                t for t in visible if CJK.search(QUOTED.sub("", t).replace("省通信管理局", ""))
+            ]
             if path == "domain-scale":
                 # a quoted original is read in English beside it, labelled as the original
-                assert any("in English: “By 2020, the scale of information consumption is "
-                           "expected to reach 6 trillion yuan" in t
-                           and "Original: “到2020年,信息消費規模預計達到6萬億元" in t
-                           for t in visible), visible
+                assert any(
+                    "in English: “By 2020, the scale of information consumption is "
+                    "expected to reach 6 trillion yuan"
+                    in t
+                    and "Original: “到2020年,信息消費規模預計達到6萬億元" in t
+                    for t in visible
+                ), visible
             if chinese:
                 found[f"en /{path}"] = chinese[:5]
             assert page.evaluate("() => document.documentElement.lang") == "en"
@@ -100,5 +105,6 @@ def test_a_phone_wide_page_has_no_horizontal_overflow(db_with_provinces, lang):
             settle(page, f"{url}/{path}?lang={lang}")
             assert page.evaluate(OVERFLOW_JS) == {"scroll": 0, "page": 0, "wide": 0}, path
             ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"phone-{path or 'overview'}-{lang}.png"),
-                            full_page=True)
+            page.screenshot(
+                path=str(ARTIFACTS / f"phone-{path or 'overview'}-{lang}.png"), full_page=True
+            )

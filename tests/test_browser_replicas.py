@@ -21,12 +21,17 @@ def _as_of(page: object) -> str:
 
 
 def test_a_cli_commit_shows_on_the_second_replica_without_a_restart(
-    pg_server: PgServer, request: pytest.FixtureRequest, tmp_path,
+    pg_server: PgServer,
+    request: pytest.FixtureRequest,
+    tmp_path,
 ) -> None:
     store: Store = new_pg_store(pg_server, request.getfixturevalue("_built_pg"))
     try:
-        with serve_app(store.location) as one, serve_app(store.location) as two, \
-                browser_page() as page:
+        with (
+            serve_app(store.location) as one,
+            serve_app(store.location) as two,
+            browser_page() as page,
+        ):
             page.goto(f"{one}/?lang=en")
             wait_for_app(page)
             assert "Data as of 2021" in _as_of(page)
@@ -35,12 +40,27 @@ def test_a_cli_commit_shows_on_the_second_replica_without_a_restart(
             assert "Data as of 2021" in _as_of(page)
 
             csv = tmp_path / "new.csv"
-            csv.write_text("indicator,region,period,value\n"
-                           "info_consumption_scale,000000,2023,7.6\n", encoding="utf-8")
+            csv.write_text(
+                "indicator,region,period,value\ninfo_consumption_scale,000000,2023,7.6\n",
+                encoding="utf-8",
+            )
             done = subprocess.run(
-                [sys.executable, "-m", "indicators", "ingest", str(csv), "--db",
-                 store.location, "--user", "planner-a"],
-                cwd=ROOT, capture_output=True, text=True, timeout=60)
+                [
+                    sys.executable,
+                    "-m",
+                    "indicators",
+                    "ingest",
+                    str(csv),
+                    "--db",
+                    store.location,
+                    "--user",
+                    "planner-a",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert done.returncode == 0, done.stderr
 
             page.reload()

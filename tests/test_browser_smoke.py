@@ -30,8 +30,7 @@ def test_a_pasted_link_to_a_page_opens_it_inside_the_navigation(store):
     with serve_app(store.path) as url, browser_page() as page:
         page.goto(f"{url}/task-list?lang=en")
         page.wait_for_selector('[data-testid="stSidebarNav"]')
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
         assert page.get_by_role("dialog").count() == 0
         nav = page.inner_text('[data-testid="stSidebarNav"]')
         assert "Overview" in nav and "overview" not in nav  # titles, not file names

@@ -35,15 +35,24 @@ def full_screenshot(page: object, name: str) -> Path:
 
 def chart_titles(page: object) -> list[str]:
     return page.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(e => e.textContent)")
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(e => e.textContent)"
+    )
 
 
 def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
     expected = {
-        "zh": ("信息消费与“互联网+”目标监测", "重点目标", "信息消费规模:实际值与目标",
-               "信息消费规模:走势与所需路径"),
-        "en": ("target tracker", "Headline targets", "Information consumption scale: actual "
-               "against target", "Information consumption scale: trajectory and required path"),
+        "zh": (
+            "信息消费与“互联网+”目标监测",
+            "重点目标",
+            "信息消费规模:实际值与目标",
+            "信息消费规模:走势与所需路径",
+        ),
+        "en": (
+            "target tracker",
+            "Headline targets",
+            "Information consumption scale: actual against target",
+            "Information consumption scale: trajectory and required path",
+        ),
     }
     with serve_app(store.path) as url, browser_page() as page:
         for lang, (title, cards, bullet, trajectory) in expected.items():
@@ -54,14 +63,16 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
             # The progress chart, and a labelled inline-SVG sparkline on each card.
             page.wait_for_function(
                 "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1"
-                " && document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4")
+                " && document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4"
+            )
             assert page.evaluate(OVERFLOW_JS) == {"scroll": 0, "wide": 0}
             assert full_screenshot(page, f"views-overview-{lang}").stat().st_size > 30_000
 
             page.goto(f"{url}/domain-scale?lang={lang}")
             wait_for_app(page)
             page.wait_for_function(
-                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6")
+                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6"
+            )
             # Chart titles are page text (they wrap on a phone, a screen reader reads them);
             # the plots no longer repeat them.
             text = page.inner_text(MAIN)
@@ -78,6 +89,7 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
             page.goto(f"{url}/overview?lang={lang}")
             wait_for_app(page)
             page.wait_for_function(
-                "() => document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4")
+                "() => document.querySelectorAll('svg[role=\"img\"][aria-label]').length >= 4"
+            )
             assert cards in page.inner_text(MAIN)
             assert "Page not found" not in page.inner_text("body")

@@ -94,16 +94,22 @@ def test_regions_are_national_plus_31_provinces_with_gbt2260_codes(catalog):
     assert all(r.code.endswith("0000") and r.parent_code == "000000" for r in provinces)
 
 
-def test_named_entries_show_simplified_chinese_or_english_and_provinces_their_short_name(
-        catalog):
+def test_named_entries_show_simplified_chinese_or_english_and_provinces_their_short_name(catalog):
     assert catalog.targets["fibre_village_share"].name("zh") == "行政村通光纤比例"
     assert catalog.departments["miit"].name("en").startswith("Ministry of Industry")
     guangdong = catalog.regions["440000"]
     assert (guangdong.name("zh"), guangdong.name("en")) == ("广东", "Guangdong")
     # The store's tables follow each class's own field order, which the mixin leaves alone.
     assert [f.name for f in fields(Region)][:8] == [
-        "code", "level", "parent_code", "name_hans", "name_hant", "short_hans", "short_hant",
-        "name_en"]
+        "code",
+        "level",
+        "parent_code",
+        "name_hans",
+        "name_hant",
+        "short_hans",
+        "short_hant",
+        "name_en",
+    ]
 
 
 def _catalog_copy(tmp_path: Path) -> Path:
@@ -116,7 +122,8 @@ def test_every_quote_has_an_english_rendering_that_is_not_the_original(catalog):
     for t in catalog.targets.values():
         assert t.quote_en.strip() and not CJK.search(t.quote_en), t.id
     assert catalog.targets["fibre_village_share"].quote_en == (
-        "By 2020, connect 98% of administrative villages to optical fibre")
+        "By 2020, connect 98% of administrative villages to optical fibre"
+    )
 
 
 def test_a_target_whose_english_rendering_was_dropped_is_refused_by_name(tmp_path):
@@ -135,8 +142,10 @@ def test_an_empty_english_rendering_is_refused_as_missing(tmp_path):
     directory = _catalog_copy(tmp_path)
     path = directory / "targets.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace('  quote_en: "Marked results are achieved in raising network speeds '
-                        'and lowering charges"', '  quote_en: ""')
+    text = text.replace(
+        '  quote_en: "Marked results are achieved in raising network speeds and lowering charges"',
+        '  quote_en: ""',
+    )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=r"target speed_up_fee_cut: quote_en .* is missing"):
         load_catalog(directory)

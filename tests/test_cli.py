@@ -11,9 +11,24 @@ import pytest
 from indicators.cli import main
 from tests.support import ROOT
 
-STATUS_KEYS = ["id", "unit", "target_value", "target_year", "latest_value", "latest_period",
-               "pct_achieved", "gap", "required_cagr", "observed_cagr", "projected_value",
-               "status", "verdict", "shortfall", "shortfall_pct", "first_met_period"]
+STATUS_KEYS = [
+    "id",
+    "unit",
+    "target_value",
+    "target_year",
+    "latest_value",
+    "latest_period",
+    "pct_achieved",
+    "gap",
+    "required_cagr",
+    "observed_cagr",
+    "projected_value",
+    "status",
+    "verdict",
+    "shortfall",
+    "shortfall_pct",
+    "first_met_period",
+]
 
 
 def test_init_db_builds_and_is_idempotent(tmp_path, capsys):
@@ -30,13 +45,16 @@ def test_status_json_has_one_object_per_quantitative_target(store, capsys):
     assert main(["status", "--db", str(store.path), "--json", "--as-of", "2026-11-23"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 7
-    assert all(list(r)[:len(STATUS_KEYS)] == STATUS_KEYS for r in rows)
+    assert all(list(r)[: len(STATUS_KEYS)] == STATUS_KEYS for r in rows)
     scale = next(r for r in rows if r["id"] == "info_consumption_scale")
     assert scale["latest_value"] == 6.8
     assert scale["pct_achieved"] == pytest.approx(6.8 / 6 * 100, abs=1e-6)
     assert scale["required_cagr"] == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100, abs=1e-6)
     assert (scale["status"], scale["verdict"], scale["first_met_period"]) == (
-        "met_late", "met_late", "2021")
+        "met_late",
+        "met_late",
+        "2021",
+    )
     by_id = {r["id"]: r for r in rows}
     growth = by_id["info_consumption_growth"]
     assert growth["status"] == "missed"
@@ -74,20 +92,31 @@ def test_a_missing_database_is_an_error_not_a_traceback(tmp_path, capsys):
 
 
 def test_usage_errors_exit_2():
-    proc = subprocess.run([sys.executable, "-m", "indicators", "no-such-command"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "indicators", "no-such-command"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
 
 
 HEAVY = ("plotly", "reportlab", "pptx", "streamlit", "kaleido")
-_LOADED = ("import sys\nfrom indicators.cli import main\ntry:\n    main({argv!r})\n"
-           "except SystemExit:\n    pass\n"
-           "print(sorted({{m.split('.')[0] for m in sys.modules}}))\n")
+_LOADED = (
+    "import sys\nfrom indicators.cli import main\ntry:\n    main({argv!r})\n"
+    "except SystemExit:\n    pass\n"
+    "print(sorted({{m.split('.')[0] for m in sys.modules}}))\n"
+)
 
 
 def _top_modules_after(argv: list[str]) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", _LOADED.format(argv=argv)], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(argv=argv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return set(json.loads(out.strip().splitlines()[-1].replace("'", '"')))
 
 
@@ -98,8 +127,7 @@ def test_ingest_help_loads_neither_chart_export_nor_database_libraries():
 
 def test_an_ingest_loads_no_chart_export_or_web_library(store):
     csv = store.path.parent / "one.csv"
-    csv.write_text("indicator,region,period,value\n信息消费规模,全国,2019,5.1\n",
-                   encoding="utf-8")
+    csv.write_text("indicator,region,period,value\n信息消费规模,全国,2019,5.1\n", encoding="utf-8")
     loaded = _top_modules_after(["ingest", str(csv), "--db", str(store.path), "--dry-run"])
     assert "duckdb" in loaded  # it did run
     assert not loaded & set(HEAVY)

@@ -21,21 +21,37 @@ ATTACK = '=HYPERLINK("http://x.invalid","点我")'
 
 
 def _frame() -> pd.DataFrame:
-    df = pd.DataFrame({
-        "id": ["fibre_village_share", "scale"],
-        "目标": ["行政村通光纤比例", ATTACK],
-        "最新实际值": [98.0, -3.5],
-        "备注": ["@SUM(A1:A2)", "-"],
-    })
+    df = pd.DataFrame(
+        {
+            "id": ["fibre_village_share", "scale"],
+            "目标": ["行政村通光纤比例", ATTACK],
+            "最新实际值": [98.0, -3.5],
+            "备注": ["@SUM(A1:A2)", "-"],
+        }
+    )
     df.attrs["units"] = {"最新实际值": "%"}
     return df
 
 
-@pytest.mark.parametrize(("value", "formula"), [
-    ("=1+1", True), ("+cmd|' /C calc'!A0", True), ("-2+3", True), ("@SUM(A1)", True),
-    ("\t=1", True), ("-3.5", False), ("+7", False), ("-1,234.5", False), ("-12%", False),
-    ("-", False), ("=", False), ("行政村通光纤比例", False), (-3.5, False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("value", "formula"),
+    [
+        ("=1+1", True),
+        ("+cmd|' /C calc'!A0", True),
+        ("-2+3", True),
+        ("@SUM(A1)", True),
+        ("\t=1", True),
+        ("-3.5", False),
+        ("+7", False),
+        ("-1,234.5", False),
+        ("-12%", False),
+        ("-", False),
+        ("=", False),
+        ("行政村通光纤比例", False),
+        (-3.5, False),
+        (None, False),
+    ],
+)
 def test_only_text_that_a_spreadsheet_would_evaluate_counts_as_a_formula(value, formula):
     assert looks_like_formula(value) is formula
 
@@ -88,13 +104,21 @@ def test_xlsx_round_trips_chinese_through_pandas():
 
 
 def test_figure_data_reads_a_horizontal_bar_with_the_axis_titles_as_headers():
-    fig = go.Figure(go.Bar(x=[98.0, 42.5], y=["行政村通光纤比例", "信息服务站覆盖率"],
-                           orientation="h", name="完成度"))
+    fig = go.Figure(
+        go.Bar(
+            x=[98.0, 42.5],
+            y=["行政村通光纤比例", "信息服务站覆盖率"],
+            orientation="h",
+            name="完成度",
+        )
+    )
     fig.update_layout(xaxis_title="完成度(%)", title="各目标完成度")
     df = figure_data(fig, "zh")
     assert list(df.columns) == ["系列", "类别", "完成度(%)"]
-    assert df.values.tolist() == [["完成度", "行政村通光纤比例", 98.0],
-                                  ["完成度", "信息服务站覆盖率", 42.5]]
+    assert df.values.tolist() == [
+        ["完成度", "行政村通光纤比例", 98.0],
+        ["完成度", "信息服务站覆盖率", 42.5],
+    ]
 
 
 def test_csv_and_xlsx_cells_carry_no_floating_point_noise():

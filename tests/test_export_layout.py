@@ -90,8 +90,7 @@ def test_exported_axis_title_ends_above_the_source_line(store, kind, preset):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_department_export_names_every_row_and_keeps_its_source_inside_the_picture(store,
-                                                                                    lang):
+def test_department_export_names_every_row_and_keeps_its_source_inside_the_picture(store, lang):
     snap = load_snapshot(store, as_of=AS_OF)
     fig = F.department_summary(snap, lang)
     svg = figure_bytes(fig, "svg", "square")

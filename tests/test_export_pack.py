@@ -42,8 +42,11 @@ def test_pdf_pack_has_one_bookmarked_section_per_domain_in_catalog_order(snap, p
 
 def test_pdf_pack_gives_every_chart_its_page_after_cover_and_overview(snap, pdf_zh):
     charts = _n_charts(snap)
-    with_figures = [t for t in snap.catalog.targets.values()
-                    if t.quantitative and snap.national[t.id].latest_value is not None]
+    with_figures = [
+        t
+        for t in snap.catalog.targets.values()
+        if t.quantitative and snap.national[t.id].latest_value is not None
+    ]
     assert charts >= 2 * len(with_figures)  # a bullet and a trajectory each at least
     assert len(pdf_zh.pages) >= 2 + charts + 1
 
@@ -73,7 +76,7 @@ def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
     # one text: every heading of the method page, in its order, and the verdict rule
     at = 0
     for section in sections("zh"):
-        at = last.index(section.heading + ":", at)   # raises if missing or out of order
+        at = last.index(section.heading + ":", at)  # raises if missing or out of order
     assert "无法核实" in last
 
 
@@ -87,8 +90,10 @@ def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
 
 def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap):
     deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
-    titles = [next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), None)
-              for s in deck.slides]
+    titles = [
+        next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), None)
+        for s in deck.slides
+    ]
     pictures = sum(1 for s in deck.slides for sh in s.shapes if sh.shape_type == 13)
     assert pictures == _n_charts(snap)
     assert set(_domains(snap, "en")) <= set(titles)
@@ -101,24 +106,67 @@ def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap)
 
 def test_export_figure_command_writes_the_requested_png(_built_db, tmp_path, capsys):
     out = tmp_path / "bullet.png"
-    assert main(["export-figure", "info_consumption_scale", "--kind", "bullet", "--format",
-                 "png", "--lang", "en", "--db", str(_built_db), str(out)]) == 0
+    assert (
+        main(
+            [
+                "export-figure",
+                "info_consumption_scale",
+                "--kind",
+                "bullet",
+                "--format",
+                "png",
+                "--lang",
+                "en",
+                "--db",
+                str(_built_db),
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert Image.open(out).size == (3200, 1800)
     assert "bullet chart of info_consumption_scale" in capsys.readouterr().out
 
 
-def test_export_figure_svg_carries_the_target_name_in_the_language_asked(_built_db, tmp_path,
-                                                                         catalog):
+def test_export_figure_svg_carries_the_target_name_in_the_language_asked(
+    _built_db, tmp_path, catalog
+):
     out = tmp_path / "t.svg"
-    assert main(["export-figure", "fibre_village_share", "--kind", "trajectory", "--lang",
-                 "zh", "--db", str(_built_db), str(out)]) == 0  # format from the suffix
+    assert (
+        main(
+            [
+                "export-figure",
+                "fibre_village_share",
+                "--kind",
+                "trajectory",
+                "--lang",
+                "zh",
+                "--db",
+                str(_built_db),
+                str(out),
+            ]
+        )
+        == 0
+    )  # format from the suffix
     assert catalog.targets["fibre_village_share"].name("zh") in out.read_text()
 
 
 def test_export_figure_refuses_an_unknown_or_qualitative_target(_built_db, tmp_path, capsys):
     for target in ("no_such_target", "infra_world_leading"):
-        assert main(["export-figure", target, "--kind", "bullet", "--db", str(_built_db),
-                     str(tmp_path / "x.png")]) == 1
+        assert (
+            main(
+                [
+                    "export-figure",
+                    target,
+                    "--kind",
+                    "bullet",
+                    "--db",
+                    str(_built_db),
+                    str(tmp_path / "x.png"),
+                ]
+            )
+            == 1
+        )
     assert not (tmp_path / "x.png").exists()
     assert "no target 'no_such_target'" in capsys.readouterr().err
 
@@ -142,8 +190,11 @@ def test_pack_draws_no_empty_chart_and_names_the_targets_without_figures(snap):
     named = [n for s in content.sections for n in s.without_figures]
     assert snap.catalog.targets["related_output"].name("zh") in named
     assert snap.catalog.targets["skills_training_projects"].name("zh") in named
-    assert all(not name.startswith(("bullet-related_output", "trajectory-related_output"))
-               for s in content.sections for name, _fig in s.charts)
+    assert all(
+        not name.startswith(("bullet-related_output", "trajectory-related_output"))
+        for s in content.sections
+        for name, _fig in s.charts
+    )
 
 
 def test_milestone_chart_in_the_pack_is_titled_by_deadline_not_by_a_path(snap):

@@ -18,8 +18,9 @@ TITLE = "行政村通光纤比例 Fibre to villages"
 def _figure() -> go.Figure:
     fig = go.Figure(go.Bar(x=["北京", "上海", "广东"], y=[98.5, 99.1, 97.2], name="2021"))
     fig.update_layout(title=TITLE, yaxis_title="%", showlegend=True)
-    fig.add_annotation(text="来源：工业和信息化部", xref="paper", yref="paper", x=0, y=-0.15,
-                       showarrow=False)
+    fig.add_annotation(
+        text="来源：工业和信息化部", xref="paper", yref="paper", x=0, y=-0.15, showarrow=False
+    )
     return fig
 
 

@@ -38,13 +38,28 @@ def as_date(x: object) -> date:
     return x if isinstance(x, date) else date.fromisoformat(str(x)[:10])
 
 
-def write_provinces(store: Store, rows: list[tuple[str, str, float]],
-                    indicator: str = "fibre_village_share", unit: str = "%") -> None:
-    frame = pd.DataFrame([
-        {"indicator_id": indicator, "region_code": code, "period": period,
-         "t": parse_period(period).t, "value": value, "qualifier": None, "unit": unit,
-         "source": "省通信管理局 test release", "note": None}
-        for code, period, value in rows])
+def write_provinces(
+    store: Store,
+    rows: list[tuple[str, str, float]],
+    indicator: str = "fibre_village_share",
+    unit: str = "%",
+) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": indicator,
+                "region_code": code,
+                "period": period,
+                "t": parse_period(period).t,
+                "value": value,
+                "qualifier": None,
+                "unit": unit,
+                "source": "省通信管理局 test release",
+                "note": None,
+            }
+            for code, period, value in rows
+        ]
+    )
     store.write_actuals(frame, kind="file", user="tester", file_name="provinces.csv")
 
 
@@ -54,12 +69,12 @@ def write_provinces(store: Store, rows: list[tuple[str, str, float]],
 def test_bullet_marks_latest_actual_target_and_baseline_of_the_scale(store):
     fig = F.bullet_chart(snap_of(store), "info_consumption_scale", "zh")
     latest = trace(fig, "最新实际值")
-    assert list(latest.x) == [6.8]                       # 2021, the newest published figure
+    assert list(latest.x) == [6.8]  # 2021, the newest published figure
     # 2020 has passed: the bar carries the verdict (5.8 < 6 in 2020, 6.8 in 2021), by name
     assert "逾期实现" in latest.name and "已实现" not in latest.name
     assert latest.marker.color == F.STATUS_COLOURS["met_late"]
     assert list(trace(fig, "目标").x) == [6.0]
-    assert list(trace(fig, "基期").x) == [3.9]            # the 2016 baseline of the catalog
+    assert list(trace(fig, "基期").x) == [3.9]  # the 2016 baseline of the catalog
     source = source_text(fig)
     assert "国发〔2017〕40号 一(三)" in source and "数据截至" in source and "2021" in source
     assert "工业和信息化部" in source
@@ -103,7 +118,7 @@ def test_growth_trajectory_shows_the_derived_average_and_the_published_yearly_ra
     fig = F.trajectory_chart(snap_of(store), "info_consumption_growth", "zh")
     derived = trace(fig, "由规模推算")
     values = dict(zip((as_date(x).year for x in derived.x), derived.y, strict=True))
-    assert values[2020] == pytest.approx(((5.8 / 3.9) ** (1 / 4) - 1) * 100)   # 10.43 %
+    assert values[2020] == pytest.approx(((5.8 / 3.9) ** (1 / 4) - 1) * 100)  # 10.43 %
     # 2016-2021 (11.76 %) measures something else once 2020 has passed: not drawn
     assert 2021 not in values
     reported = trace(fig, "公布的当年同比增速")
@@ -113,12 +128,15 @@ def test_growth_trajectory_shows_the_derived_average_and_the_published_yearly_ra
 
 def test_hover_traces_every_figure_to_its_source_and_upload(store):
     snap = snap_of(store)
-    upload = int(snap.actuals.loc[snap.actuals["indicator_id"] == "info_consumption_scale",
-                                  "upload_id"].iloc[0])
+    upload = int(
+        snap.actuals.loc[
+            snap.actuals["indicator_id"] == "info_consumption_scale", "upload_id"
+        ].iloc[0]
+    )
     fig = F.trajectory_chart(snap, "info_consumption_scale", "en")
     hover = " ".join(trace(fig, "Actual").hovertext)
     assert f"Upload #{upload} (published_actuals.csv)" in hover  # no account name
-    assert "CRI report 2018-08-17" in hover          # where the 2017 figure was published
+    assert "CRI report 2018-08-17" in hover  # where the 2017 figure was published
 
 
 def test_trajectory_year_filter_sets_the_time_axis(store):
@@ -134,15 +152,24 @@ def test_trajectory_year_filter_sets_the_time_axis(store):
 # Beijing 95 -> 99 (met 98); Tibet 60 -> 66 from its first figure in 2018: required growth to
 # 98 by 2020 is (98/60)^(1/2)-1 = 27.8 %, observed 10 %: R = 0.36, limited; Hebei 90 -> 97:
 # observed 7.78 %, required (98/90)^(1/2)-1 = 4.35 %: on track.
-PROVINCES = [("110000", "2018", 95.0), ("110000", "2019", 99.0),
-             ("540000", "2018", 60.0), ("540000", "2019", 66.0),
-             ("130000", "2018", 90.0), ("130000", "2019", 97.0)]
+PROVINCES = [
+    ("110000", "2018", 95.0),
+    ("110000", "2019", 99.0),
+    ("540000", "2018", 60.0),
+    ("540000", "2019", 66.0),
+    ("130000", "2018", 90.0),
+    ("130000", "2019", 97.0),
+]
 
 
 def test_regions_bar_without_a_provincial_target_ranks_the_lowest_first_and_says_why(store):
     # The scale's 6 trillion yuan is national only: no gap, so the lowest figure leads.
-    write_provinces(store, [("110000", "2019", 0.5), ("540000", "2019", 0.02)],
-                    indicator="info_consumption_scale", unit="万亿元")
+    write_provinces(
+        store,
+        [("110000", "2019", 0.5), ("540000", "2019", 0.02)],
+        indicator="info_consumption_scale",
+        unit="万亿元",
+    )
     fig = F.regions_bar(snap_of(store), "info_consumption_scale", "en")
     assert list(fig.layout.yaxis.categoryarray) == ["Tibet", "Beijing"]
     assert "No provincial target in the document" in fig.layout.title.subtitle.text
@@ -153,8 +180,11 @@ def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
     fig = F.regions_bar(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "zh")
     assert list(fig.layout.yaxis.categoryarray) == ["西藏", "河北", "北京"]
     gaps = {y: x for t in fig.data for x, y in zip(t.x, t.y, strict=True)}
-    assert gaps == {"西藏": pytest.approx(32.0), "河北": pytest.approx(1.0),
-                    "北京": pytest.approx(-1.0)}
+    assert gaps == {
+        "西藏": pytest.approx(32.0),
+        "河北": pytest.approx(1.0),
+        "北京": pytest.approx(-1.0),
+    }
     assert {t.name for t in fig.data} == {"进展有限", "进展顺利", "已实现"}
 
 
@@ -174,19 +204,19 @@ def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, 
     assert len(squares) == len(catalog.provinces) == 31
     assert {round(s.x1 - s.x0, 6) for s in squares} == {0.92}
     assert {round(s.y1 - s.y0, 6) for s in squares} == {0.92}
-    by_place = {(round((s.x0 + s.x1) / 2), round((s.y0 + s.y1) / 2)): s.fillcolor
-                for s in squares}
+    by_place = {(round((s.x0 + s.x1) / 2), round((s.y0 + s.y1) / 2)): s.fillcolor for s in squares}
     beijing, tibet, shanghai = (catalog.regions[c] for c in ("110000", "540000", "310000"))
     assert by_place[(beijing.tile_col, beijing.tile_row)] == F.STATUS_COLOURS["achieved"]
     assert by_place[(tibet.tile_col, tibet.tile_row)] == F.STATUS_COLOURS["limited"]
     assert by_place[(shanghai.tile_col, shanghai.tile_row)] == F.STATUS_COLOURS["no_data"]
     # The legend and each tile write the status as a symbol too: never colour alone.
-    assert {"✓ Achieved", "↘ Limited progress", "↗ On track", "– No data"} <= \
-        {t.name for t in fig.data if t.name}
+    assert {"✓ Achieved", "↘ Limited progress", "↗ On track", "– No data"} <= {
+        t.name for t in fig.data if t.name
+    }
     labels = {t for tr in fig.data if tr.text is not None for t in tr.text}
     assert any(label.startswith("<b>Tibet</b>") and "↘ 67%" in label for label in labels)
     assert any(label.startswith("<b>Beijing</b>") and "✓ 101%" in label for label in labels)
-    assert fig.layout.yaxis.scaleanchor == "x"        # squares stay square
+    assert fig.layout.yaxis.scaleanchor == "x"  # squares stay square
 
 
 def test_tile_map_by_pct_achieved_uses_a_colour_scale(store):
@@ -194,14 +224,30 @@ def test_tile_map_by_pct_achieved_uses_a_colour_scale(store):
     fig = F.tile_map(snap_of(store), "fibre_village_share", "en", metric="pct_achieved")
     assert any(getattr(t.marker, "showscale", False) for t in fig.data)
     labels = " ".join(" ".join(t.text) for t in fig.data if t.text is not None)
-    assert "67%" in labels            # Tibet: 66 / 98 = 67.3 %
+    assert "67%" in labels  # Tibet: 66 / 98 = 67.3 %
 
 
 def write_guangxi(store: Store, source: str | None = "Guangxi bureau") -> None:
-    store.write_actuals(pd.DataFrame([{
-        "indicator_id": "fibre_village_share", "region_code": "450000", "period": "2020",
-        "t": 2020.0, "value": 98.0, "qualifier": None, "unit": "%", "source": source,
-        "note": None}]), kind="file", user="tester", file_name="gx.csv")
+    store.write_actuals(
+        pd.DataFrame(
+            [
+                {
+                    "indicator_id": "fibre_village_share",
+                    "region_code": "450000",
+                    "period": "2020",
+                    "t": 2020.0,
+                    "value": 98.0,
+                    "qualifier": None,
+                    "unit": "%",
+                    "source": source,
+                    "note": None,
+                }
+            ]
+        ),
+        kind="file",
+        user="tester",
+        file_name="gx.csv",
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -222,6 +268,7 @@ def test_province_figures_without_a_named_source_do_not_claim_no_figures(store):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_long_titles_wrap_to_fit_a_half_width_column(store, lang):
     from indicators.chart_parts import text_width, title_width
+
     write_guangxi(store)
     snap = snap_of(store)
     for builder in (F.regions_bar, F.tile_map):
@@ -232,12 +279,13 @@ def test_long_titles_wrap_to_fit_a_half_width_column(store, lang):
         if text_width(title.replace("<br>", " ")) > limit:
             assert len(lines) > 1
     title = F.regions_bar(snap, "fibre_village_share", "en").layout.title.text
-    assert "<br>" in title            # "Administrative villages with fibre: provinces ..."
+    assert "<br>" in title  # "Administrative villages with fibre: provinces ..."
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_tile_label_line_fits_its_tile(store, catalog, lang):
     from indicators.chart_parts import text_width
+
     write_guangxi(store)
     fig = F.tile_map(snap_of(store), "fibre_village_share", lang)
     labels = [t for tr in fig.data if tr.mode == "text" for t in tr.text]
@@ -291,8 +339,12 @@ def test_department_summary_counts_each_task_a_department_leads_or_shares(store)
 def test_every_figure_stands_on_its_own(store, lang):
     write_provinces(store, PROVINCES)
     snap = snap_of(store)
-    figs = [b(snap, t.id, lang) for t in snap.catalog.targets.values() if t.quantitative
-            for b in BUILDERS_BY_TARGET]
+    figs = [
+        b(snap, t.id, lang)
+        for t in snap.catalog.targets.values()
+        if t.quantitative
+        for b in BUILDERS_BY_TARGET
+    ]
     figs += [F.milestone_timeline(snap, d, lang) for d in snap.catalog.domains]
     figs += [F.department_summary(snap, lang), F.pct_achieved_bar(snap, lang)]
     word = "来源" if lang == "zh" else "Source"
@@ -333,6 +385,7 @@ def test_status_colours_are_the_okabe_ito_ones_everywhere():
     assert len(set(shades)) == len(shades)
     # statuses that can stand side by side (one phase) never share a colour
     from indicators.status import OPEN_STATUSES, VERDICTS
+
     for phase in (OPEN_STATUSES, VERDICTS):
         colours = [F.STATUS_COLOURS[s] for s in phase]
         assert len(set(colours)) == len(colours), phase
@@ -342,16 +395,19 @@ def test_status_colours_are_the_okabe_ito_ones_everywhere():
 
 def test_national_code_is_the_default_region(store):
     snap = snap_of(store)
-    assert F.bullet_chart(snap, "fibre_village_share", "zh").to_json() == \
-        F.bullet_chart(snap, "fibre_village_share", "zh", NATIONAL).to_json()
+    assert (
+        F.bullet_chart(snap, "fibre_village_share", "zh").to_json()
+        == F.bullet_chart(snap, "fibre_village_share", "zh", NATIONAL).to_json()
+    )
 
 
 def test_a_province_already_above_the_target_gets_no_backward_path(store):
     # Guangdong's first figure, 98.6 %, already meets 98 %: a path "required" from 98.6 down
     # to 98 would tell officials to fall; the legend says it is already met instead
     write_provinces(store, [("440000", "2018", 98.6), ("440000", "2019", 99.2)])
-    fig = F.trajectory_chart(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "en",
-                             "440000")
+    fig = F.trajectory_chart(
+        snap_of(store, date(2020, 6, 1)), "fibre_village_share", "en", "440000"
+    )
     assert not [t for t in fig.data if t.name and t.name.startswith("Required path")]
     assert "already met at the start (2018)" in trace(fig, "already met").name
 

@@ -25,8 +25,9 @@ from tests import hostile_files as H
 from tests.support import ROOT, StartDashboard
 
 
-def _ingest(store: Store, tmp_path: Path, name: str, data: bytes,
-            capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def _ingest(
+    store: Store, tmp_path: Path, name: str, data: bytes, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     path = tmp_path / name
     path.write_bytes(data)
     before = store.dump()
@@ -49,16 +50,20 @@ def test_an_xlsx_declaring_the_whole_grid_reads_only_its_real_cells(catalog: Cat
 
 
 def test_a_cell_in_the_last_excel_column_is_refused_as_too_many_columns(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _err = _ingest(store, tmp_path, "dim.xlsx", H.xlsx_dimension_bomb(column="XFD"),
-                              capsys)
+    code, out, _err = _ingest(
+        store, tmp_path, "dim.xlsx", H.xlsx_dimension_bomb(column="XFD"), capsys
+    )
     assert code == 1
     assert "16384 columns, more than the limit of 500" in out
 
 
 def test_an_xlsx_that_unpacks_past_the_limit_is_refused_while_inflating(
-    catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(read_mod, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
     bomb = H.xlsx_zip_bomb(6)
@@ -76,19 +81,22 @@ def test_an_xlsx_whose_directory_understates_a_part_is_refused(catalog: Catalog)
 
 
 def test_an_xlsx_with_more_filled_cells_than_the_limit_is_refused(
-    catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(read_mod, "MAX_XLSX_CELLS", 25)
-    rows = [H.GOOD_TABLE[0]] + [["信息消费规模", "全国", str(2000 + i), "7", "万亿元"]
-                                for i in range(10)]
-    checked = check_file(H.xlsx(H.sheet(H.sheet_rows(rows))), "many.xlsx", catalog,
-                         Options())
+    rows = [H.GOOD_TABLE[0]] + [
+        ["信息消费规模", "全国", str(2000 + i), "7", "万亿元"] for i in range(10)
+    ]
+    checked = check_file(H.xlsx(H.sheet(H.sheet_rows(rows))), "many.xlsx", catalog, Options())
     assert [p.code for p in checked.problems] == ["too_many_cells"]
     assert "more than 25 filled cells" in checked.problems[0].message("en")
 
 
 def test_a_million_column_csv_header_is_refused_before_it_is_read(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, _ = _ingest(store, tmp_path, "wide.csv", H.csv_wide_header(1_000_000), capsys)
     assert code == 1
@@ -98,12 +106,14 @@ def test_a_million_column_csv_header_is_refused_before_it_is_read(
 def test_a_header_of_600_columns_is_refused_naming_the_count(catalog: Catalog) -> None:
     checked = check_file(H.csv_wide_header(600), "w.csv", catalog, Options())
     assert [(p.code, p.params) for p in checked.problems] == [
-        ("too_many_columns_file", {"n": 600, "limit": 500})]
+        ("too_many_columns_file", {"n": 600, "limit": 500})
+    ]
 
 
 def test_the_worker_stops_a_check_over_its_memory_ceiling(catalog: Catalog) -> None:
-    data = H.csv([f"信息消费规模,全国,{2000 + i % 20}-{1 + i % 12:02d},7,万亿元,s,"
-                  for i in range(200_000)])
+    data = H.csv(
+        [f"信息消费规模,全国,{2000 + i % 20}-{1 + i % 12:02d},7,万亿元,s," for i in range(200_000)]
+    )
     started = time.perf_counter()
     checked = check_file_bounded(data, "big.csv", catalog, Options(), memory_mb=1)
     assert [p.code for p in checked.problems] == ["too_much_memory"]
@@ -113,8 +123,9 @@ def test_the_worker_stops_a_check_over_its_memory_ceiling(catalog: Catalog) -> N
 
 
 def test_the_worker_stops_when_the_page_goes_away(catalog: Catalog) -> None:
-    data = H.csv([f"信息消费规模,全国,{2000 + i % 20}-{1 + i % 12:02d},7,万亿元,s,"
-                  for i in range(200_000)])
+    data = H.csv(
+        [f"信息消费规模,全国,{2000 + i % 20}-{1 + i % 12:02d},7,万亿元,s," for i in range(200_000)]
+    )
 
     def session_ended(elapsed: float) -> None:
         raise RuntimeError("the browser left")
@@ -128,21 +139,31 @@ def test_the_worker_returns_the_same_answer_as_checking_in_process(catalog: Cata
     data = H.csv([H.GOOD_ROW, "信息消费规模,全国,2019,1e300,万亿元,s,"])
     inside = check_file(data, "a.csv", catalog, Options())
     bounded = check_file_bounded(data, "a.csv", catalog, Options())
-    assert [(p.code, p.excel_row) for p in bounded.problems] == [
-        (p.code, p.excel_row) for p in inside.problems] == [("implausible", 3)]
+    assert (
+        [(p.code, p.excel_row) for p in bounded.problems]
+        == [(p.code, p.excel_row) for p in inside.problems]
+        == [("implausible", 3)]
+    )
 
 
 # --- 2. no tracebacks ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "data", "reason"), [
-    ("p0.csv", H.csv(["信息消费规模,全国,0000,5,万亿元,s,"]), "Period not understood"),
-    ("one.csv", H.csv_one_line_no_newline(), "The file has a header but no data rows"),
-    ("laughs.xlsx", H.xlsx_with_doctype(), "contains a DOCTYPE/ENTITY declaration"),
-    ("xxe.xlsx", H.xlsx_with_doctype(H.XXE), "contains a DOCTYPE/ENTITY declaration"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("p0.csv", H.csv(["信息消费规模,全国,0000,5,万亿元,s,"]), "Period not understood"),
+        ("one.csv", H.csv_one_line_no_newline(), "The file has a header but no data rows"),
+        ("laughs.xlsx", H.xlsx_with_doctype(), "contains a DOCTYPE/ENTITY declaration"),
+        ("xxe.xlsx", H.xlsx_with_doctype(H.XXE), "contains a DOCTYPE/ENTITY declaration"),
+    ],
+)
 def test_each_hostile_input_gets_one_reason_and_exit_1(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes,
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    data: bytes,
     reason: str,
 ) -> None:
     code, out, err = _ingest(store, tmp_path, name, data, capsys)
@@ -158,7 +179,9 @@ def test_a_data_row_without_a_final_newline_is_read(catalog: Catalog) -> None:
 
 
 def test_a_fault_of_ours_exits_3_with_one_line(
-    store: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
@@ -169,7 +192,8 @@ def test_a_fault_of_ours_exits_3_with_one_line(
     assert "Traceback" not in err
     assert err.strip().splitlines() == [
         "internal error (ZeroDivisionError: division by zero); this is a bug, not your input."
-        " Run again with INDICATORS_DEBUG=1 for the details."]
+        " Run again with INDICATORS_DEBUG=1 for the details."
+    ]
 
 
 def _corrupt(path: Path) -> None:
@@ -179,7 +203,8 @@ def _corrupt(path: Path) -> None:
 
 
 def test_a_damaged_database_is_refused_by_every_command_and_by_make_run(
-    store: Store, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _corrupt(store.path)
     for argv in (["status"], ["uploads"], ["init-db", "--if-absent"]):
@@ -192,16 +217,22 @@ def test_a_damaged_database_is_refused_by_every_command_and_by_make_run(
 def test_a_file_that_is_not_a_database_is_refused_at_start(tmp_path: Path) -> None:
     bad = tmp_path / "junk.duckdb"
     bad.write_bytes(b"not a database" * 1000)
-    proc = subprocess.run([sys.executable, "-m", "indicators", "init-db", "--if-absent",
-                           "--db", str(bad)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "indicators", "init-db", "--if-absent", "--db", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert "is damaged" in proc.stderr and "Traceback" not in proc.stderr
     assert bad.read_bytes() == b"not a database" * 1000  # left for the planner to rescue
 
 
 def test_a_read_only_database_is_viewed_and_a_write_refused(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # As root, file modes do not stop writes; the store's own check is what decides.
@@ -224,8 +255,12 @@ def tiny_disk(tmp_path: Path):
     """A 5 MB tmpfs (needs root and mount); the test is skipped where neither is allowed."""
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mnt)],
-                        capture_output=True).returncode == 0
+    ok = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", str(mnt)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not ok:
         pytest.skip("cannot mount a small tmpfs here")
     try:
@@ -235,7 +270,10 @@ def tiny_disk(tmp_path: Path):
 
 
 def test_a_full_disk_refuses_the_upload_and_keeps_every_figure(
-    store: Store, tiny_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tiny_disk: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     db = tiny_disk / "db.duckdb"
     db.write_bytes(store.path.read_bytes())
@@ -243,8 +281,11 @@ def test_a_full_disk_refuses_the_upload_and_keeps_every_figure(
     before = small.dump()
     free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
     (tiny_disk / "fill").write_bytes(b"\0" * max(0, free - 64 * 1024))
-    rows = [f"信息消费规模,全国,{2001 + i // 300}-{1 + i % 12:02d}-{1 + i // 12 % 25:02d},"
-            f"{i % 50 / 10 + 1},万亿元,{'x' * 60}{i}," for i in range(7000)]
+    rows = [
+        f"信息消费规模,全国,{2001 + i // 300}-{1 + i % 12:02d}-{1 + i // 12 % 25:02d},"
+        f"{i % 50 / 10 + 1},万亿元,{'x' * 60}{i},"
+        for i in range(7000)
+    ]
     path = tmp_path / "many.csv"
     path.write_bytes(H.csv(rows))
     code = main(["ingest", str(path), "--db", str(db)])
@@ -257,7 +298,9 @@ def test_a_full_disk_refuses_the_upload_and_keeps_every_figure(
 
 @pytest.mark.parametrize("page", [None, "pages/history.py"])
 def test_the_pages_on_a_damaged_database_say_what_to_do(
-    store: Store, dashboard: StartDashboard, page: str | None,
+    store: Store,
+    dashboard: StartDashboard,
+    page: str | None,
 ) -> None:
     _corrupt(store.path)
     at = dashboard(store.path, lang="en")
@@ -266,7 +309,8 @@ def test_the_pages_on_a_damaged_database_say_what_to_do(
     assert not at.exception
     assert [e.value for e in at.error] == [
         f"The database file {store.path} is damaged or cannot be opened: restore it from a "
-        "backup, or move it aside and run python -m indicators init-db"]
+        "backup, or move it aside and run python -m indicators init-db"
+    ]
 
 
 # --- 5. plausibility -------------------------------------------------------------------------
@@ -281,18 +325,36 @@ def test_plausibility_bounds_come_from_the_catalog_file(catalog: Catalog) -> Non
     assert (growth.low, growth.high) == (-100, 500)
 
 
-@pytest.mark.parametrize(("row", "code", "message"), [
-    ("信息消费规模,全国,0001,5,万亿元,s,", "period_range",
-     "Period outside the plausible range (2000 to 2027)"),
-    ("信息消费规模,全国,1900,5,万亿元,s,", "period_range",
-     "Period outside the plausible range (2000 to 2027)"),
-    ("信息消费规模,全国,2019,1e300,万亿元,s,", "implausible",
-     "Value outside this indicator's plausible range (0 to 100 万亿元)"),
-    ("信息消费规模年均增速,全国,2019,800,%,s,", "implausible",
-     "Value outside this indicator's plausible range (-100 to 500 %)"),
-])
+@pytest.mark.parametrize(
+    ("row", "code", "message"),
+    [
+        (
+            "信息消费规模,全国,0001,5,万亿元,s,",
+            "period_range",
+            "Period outside the plausible range (2000 to 2027)",
+        ),
+        (
+            "信息消费规模,全国,1900,5,万亿元,s,",
+            "period_range",
+            "Period outside the plausible range (2000 to 2027)",
+        ),
+        (
+            "信息消费规模,全国,2019,1e300,万亿元,s,",
+            "implausible",
+            "Value outside this indicator's plausible range (0 to 100 万亿元)",
+        ),
+        (
+            "信息消费规模年均增速,全国,2019,800,%,s,",
+            "implausible",
+            "Value outside this indicator's plausible range (-100 to 500 %)",
+        ),
+    ],
+)
 def test_implausible_periods_and_values_are_reported_like_any_problem(
-    catalog: Catalog, row: str, code: str, message: str,
+    catalog: Catalog,
+    row: str,
+    code: str,
+    message: str,
 ) -> None:
     from datetime import date
 
@@ -325,13 +387,14 @@ def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
     _store_with_source(store, LINK, user="<b>mallory</b>")
     fig = trajectory_chart(load_snapshot(store), "info_consumption_scale", "en")
     texts = [a.text for a in fig.layout.annotations] + [
-        h for t in fig.data for h in (t.hovertext or t.text or []) if isinstance(h, str)]
+        h for t in fig.data for h in (t.hovertext or t.text or []) if isinstance(h, str)
+    ]
     drawn = "\n".join(texts)
-    assert "&lt;a href=\"http://evil.example\"&gt;官方数据&lt;/a&gt;" in drawn
+    assert '&lt;a href="http://evil.example"&gt;官方数据&lt;/a&gt;' in drawn
     assert "<a href" not in drawn and "<span style" not in drawn and "<b>mallory" not in drawn
     svg = figure_bytes(fig, "svg").decode()
     assert "evil.example" in svg  # shown as text ...
-    assert "<a " not in svg and "xlink:href=\"http://evil" not in svg  # ... never a link
+    assert "<a " not in svg and 'xlink:href="http://evil' not in svg  # ... never a link
 
 
 def test_a_sheet_name_is_inert_in_the_planner_message(catalog: Catalog) -> None:
@@ -349,7 +412,8 @@ def test_user_names_and_notes_lose_their_markdown_and_plotly_markup() -> None:
     from indicators.escape import for_markdown, for_plotly
 
     assert for_markdown("[x](http://evil.example) **b** $x$ :red[y]") == (
-        r"\[x\]\(http\://evil\.example\) \*\*b\*\* \$x\$ \:red\[y\]")
+        r"\[x\]\(http\://evil\.example\) \*\*b\*\* \$x\$ \:red\[y\]"
+    )
     assert for_markdown("two\nlines") == "two lines"
     assert for_plotly('<span style="x">&</span>') == '&lt;span style="x"&gt;&amp;&lt;/span&gt;'
 
@@ -357,18 +421,21 @@ def test_user_names_and_notes_lose_their_markdown_and_plotly_markup() -> None:
 # --- 4 and 7. formulas after trimming, clearer messages ----------------------------------------
 
 
-@pytest.mark.parametrize("cell", [' =HYPERLINK("http://evil.example";"x")', "\t+cmd|' /C calc'!A0",
-                                  "\u3000@SUM(A1)"])
+@pytest.mark.parametrize(
+    "cell", [' =HYPERLINK("http://evil.example";"x")', "\t+cmd|' /C calc'!A0", "\u3000@SUM(A1)"]
+)
 def test_a_formula_behind_spaces_is_refused_as_a_formula(catalog: Catalog, cell: str) -> None:
     data = H.csv([f"信息消费规模,全国,2022,7.1,万亿元,{cell},"])
     checked = check_file(data, "f.csv", catalog, Options())
     assert [(p.code, p.excel_row, p.column) for p in checked.problems] == [
-        ("formula", 2, "F · 来源/source")]
+        ("formula", 2, "F · 来源/source")
+    ]
 
 
 def test_minus_inf_is_not_a_number_rather_than_a_formula(catalog: Catalog) -> None:
-    checked = check_file(H.csv(["信息消费规模,全国,2022,-inf,万亿元,s,"]), "i.csv", catalog,
-                         Options())
+    checked = check_file(
+        H.csv(["信息消费规模,全国,2022,-inf,万亿元,s,"]), "i.csv", catalog, Options()
+    )
     assert [(p.code, p.value) for p in checked.problems] == [("not_numeric", "-inf")]
 
 

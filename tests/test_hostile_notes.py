@@ -22,9 +22,11 @@ from indicators.tables import checklist_table, tasks_table
 from tests.conftest import AS_OF
 from tests.test_views_pages import open_page, start
 
-HOSTILE = ('<a href="http://x">y</a> **bold** [link](http://x) '
-           '<span style="color:red;font-size:40px">big</span> &amp; <b>')
-TASK = "ip_01"            # the first Internet+ action: its domain has tasks, no charts
+HOSTILE = (
+    '<a href="http://x">y</a> **bold** [link](http://x) '
+    '<span style="color:red;font-size:40px">big</span> &amp; <b>'
+)
+TASK = "ip_01"  # the first Internet+ action: its domain has tasks, no charts
 GOAL = "ip_2018_economy"  # a qualitative goal of the ip_goals domain
 
 
@@ -59,8 +61,11 @@ def test_the_tasks_page_shows_the_evidence_as_text_and_nowhere_as_markup(dashboa
     assert not at.exception
     assert HOSTILE in list(at.dataframe[0].value["Evidence note"])
     # nothing of it reached a Markdown or HTML element
-    drawn = [e.value for kind in ("markdown", "caption", "info", "success", "warning")
-             for e in getattr(at, kind)]
+    drawn = [
+        e.value
+        for kind in ("markdown", "caption", "info", "success", "warning")
+        for e in getattr(at, kind)
+    ]
     assert not [v for v in drawn if "http://x" in v or "big" in v]
 
 
@@ -76,8 +81,12 @@ def test_the_domain_page_checklist_shows_the_note_as_text(dashboard, store):
 def _pack(store: Store, lang: str):
     content = pack_content(load_snapshot(store, as_of=AS_OF), lang)
     # The two sections that carry typed text; the rest only cost rendering time.
-    return replace(content, sections=[s for s in content.sections
-                                      if s.domain.id in ("ip_goals", "ip_entrepreneurship")])
+    return replace(
+        content,
+        sections=[
+            s for s in content.sections if s.domain.id in ("ip_goals", "ip_entrepreneurship")
+        ],
+    )
 
 
 def test_the_pdf_pack_prints_the_evidence_literally_and_links_nowhere(store):
@@ -88,20 +97,34 @@ def test_the_pdf_pack_prints_the_evidence_literally_and_links_nowhere(store):
     # under the task and under the goal, each once, tags and all
     assert flat.count('Evidence note: <a href="http://x">y</a> **bold** [link](http://x)') == 2
     assert flat.count('<span style="color:red;font-size:40px">big</span> &amp; <b>') == 2
-    links = [a for p in pdf.pages for a in (p.get("/Annots") or [])
-             if "/URI" in str(a.get_object().get("/A", {}))]
+    links = [
+        a
+        for p in pdf.pages
+        for a in (p.get("/Annots") or [])
+        if "/URI" in str(a.get_object().get("/A", {}))
+    ]
     assert links == []
 
 
 def test_the_pptx_pack_puts_the_evidence_in_a_plain_run_with_no_hyperlink(store):
     _hostile_statuses(store)
     deck = Presentation(io.BytesIO(render_pptx(_pack(store, "en"))))
-    cells = [cell for slide in deck.slides for shape in slide.shapes if shape.has_table
-             for row in shape.table.rows for cell in row.cells]
+    cells = [
+        cell
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    ]
     texts = [c.text_frame.text for c in cells]
     assert sum(t.endswith(f"Evidence note: {HOSTILE}") for t in texts) == 2
-    assert all(run.hyperlink.address is None for c in cells
-               for p in c.text_frame.paragraphs for run in p.runs)
+    assert all(
+        run.hyperlink.address is None
+        for c in cells
+        for p in c.text_frame.paragraphs
+        for run in p.runs
+    )
 
 
 def test_a_rejection_reason_is_listed_as_typed_in_the_history(store):
@@ -109,8 +132,9 @@ def test_a_rejection_reason_is_listed_as_typed_in_the_history(store):
     from tests.test_store import rows
 
     frame = rows(("info_consumption_scale", "000000", "2022", 7.0))
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="a.csv", sha256="s",
-                             note=None)
+    up = store.write_actuals(
+        frame, kind="file", user="nat", file_name="a.csv", sha256="s", note=None
+    )
     store.decide(up.id, approve=False, reviewer="rev", reason=HOSTILE)
     history = uploads_table(store.uploads(), "en").set_index("Upload")
     assert history.loc[up.id, "State"] == f"Rejected: {HOSTILE}"

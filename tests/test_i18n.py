@@ -16,8 +16,14 @@ import pytest
 from indicators.i18n import labels
 from tests.support import ROOT
 
-SOURCES = sorted([*ROOT.glob("indicators/**/*.py"), *ROOT.glob("pages/**/*.py"),
-                  ROOT / "dashboard.py", ROOT / "serve.py"])
+SOURCES = sorted(
+    [
+        *ROOT.glob("indicators/**/*.py"),
+        *ROOT.glob("pages/**/*.py"),
+        ROOT / "dashboard.py",
+        ROOT / "serve.py",
+    ]
+)
 
 
 @cache
@@ -26,8 +32,9 @@ def _trees() -> dict[Path, ast.Module]:
 
 
 def _strings(tree: ast.AST) -> set[str]:
-    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
-            and isinstance(n.value, str)}
+    return {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
 
 
 def _prefixes(tree: ast.AST) -> set[str]:
@@ -43,8 +50,11 @@ def _prefixes(tree: ast.AST) -> set[str]:
 
 def _label_calls(tree: ast.AST) -> list[ast.expr]:
     """The first argument of every ``_(...)`` call."""
-    return [n.args[0] for n in ast.walk(tree) if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Name) and n.func.id == "_" and n.args]
+    return [
+        n.args[0]
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" and n.args
+    ]
 
 
 def _keys_in(arg: ast.expr) -> tuple[set[str], set[str]]:
@@ -57,8 +67,11 @@ def _keys_in(arg: ast.expr) -> tuple[set[str], set[str]]:
     skip |= {id(v) for n in ast.walk(arg) if isinstance(n, ast.JoinedStr) for v in ast.walk(n)}
     # nor what a conditional compares with: `_("a" if kind == "undo" else "b")`
     skip |= {id(c) for n in ast.walk(arg) if isinstance(n, ast.IfExp) for c in ast.walk(n.test)}
-    literal = {n.value for n in ast.walk(arg) if isinstance(n, ast.Constant)
-               and isinstance(n.value, str) and id(n) not in skip}
+    literal = {
+        n.value
+        for n in ast.walk(arg)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip
+    }
     return literal, _prefixes(arg)
 
 
@@ -71,8 +84,9 @@ def test_every_label_is_used_somewhere():
     trees = _trees()
     strings = set().union(*(_strings(t) for t in trees.values()))
     prefixes = set().union(*(_prefixes(t) for t in trees.values()))
-    unused = sorted(k for k in labels()
-                    if k not in strings and not any(k.startswith(p) for p in prefixes))
+    unused = sorted(
+        k for k in labels() if k not in strings and not any(k.startswith(p) for p in prefixes)
+    )
     assert not unused, f"labels no module uses (delete them): {unused}"
 
 
@@ -84,8 +98,9 @@ def test_every_label_a_module_asks_for_exists(path):
         for key in literal:
             assert key in table, f"{path.relative_to(ROOT)} line {arg.lineno}: no label {key!r}"
         for prefix in prefixes:
-            assert any(k.startswith(prefix) for k in table), \
+            assert any(k.startswith(prefix) for k in table), (
                 f"{path.relative_to(ROOT)} line {arg.lineno}: no label starts {prefix!r}"
+            )
 
 
 def test_every_label_has_both_languages():

@@ -14,14 +14,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
 
 def _settle(page: object) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store, tmp_path):
     Accounts(store).add("alice", "correct horse")
-    with serve_app(store.path) as url, \
-            browser_page(1280, 900) as page:
+    with serve_app(store.path) as url, browser_page(1280, 900) as page:
         page.goto(f"{url}/data-upload?lang=zh")
         page.wait_for_selector("text=此操作需要规划人员登录")
         _settle(page)
@@ -40,8 +38,10 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         screenshot(page, "upload-rejected-zh")
 
         good = tmp_path / "广西.csv"
-        good.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n"
-                         "行政村通光纤比例,广西,2020,99.5\n".encode("gbk"))
+        good.write_bytes(
+            "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n"
+            "行政村通光纤比例,广西,2020,99.5\n".encode("gbk")
+        )
         page.locator('input[type="file"]').set_input_files(str(good))
         page.wait_for_selector("text=自动检测编码:GBK/GB18030")
         page.wait_for_selector("text=确认写入 2 个数值")
@@ -66,5 +66,4 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         assert page.get_by_role("dialog").count() == 0
         screenshot(page, "upload-history-en")
     up = store.uploads()[0]
-    assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == (
-        "alice", "广西.csv", 1, 1)
+    assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == ("alice", "广西.csv", 1, 1)

@@ -21,10 +21,13 @@ def _write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
 
 
 def test_ingest_prints_the_preview_and_stores_the_file(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = _write(tmp_path, "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n"
-                            "信息消费规模,全国,2022,7.3\n")
+    path = _write(
+        tmp_path, "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n信息消费规模,全国,2022,7.3\n"
+    )
     assert main(["ingest", str(path), "--db", store.location, "--user", "alice"]) == 0
     out = capsys.readouterr().out
     assert "encoding utf_8 (detected), delimiter comma, layout long" in out
@@ -36,7 +39,9 @@ def test_ingest_prints_the_preview_and_stores_the_file(
 
 
 def test_a_dry_run_previews_and_stores_nothing(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     before = store.dump()
     path = _write(tmp_path, "指标,地区,时期,数值\n信息消费规模,全国,2022,7.3\n")
@@ -47,7 +52,8 @@ def test_a_dry_run_previews_and_stores_nothing(
 
 
 def test_a_rejected_file_exits_1_with_the_problem_table(
-    store: Store, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["ingest", str(FIXTURES / "unknown_region.csv"), "--db", store.location]) == 1
     out, err = capsys.readouterr()
@@ -58,7 +64,9 @@ def test_a_rejected_file_exits_1_with_the_problem_table(
 
 
 def test_the_same_file_twice_exits_1_and_says_when_it_came(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = _write(tmp_path, "指标,地区,时期,数值\n信息消费规模,全国,2022,7.3\n")
     assert main(["ingest", str(path), "--db", store.location]) == 0
@@ -71,13 +79,16 @@ def test_the_same_file_twice_exits_1_and_says_when_it_came(
     assert main(["ingest", str(path), "--db", store.location, "--allow-duplicate"]) == 0
 
 
-@pytest.mark.parametrize("argv", [
-    ["ingest"],
-    ["ingest", "no-such-file.csv"],
-    ["ingest", "x.csv", "--layout", "diagonal"],
-    ["undo", "not-a-number"],
-    ["uploads", "--bogus"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ingest"],
+        ["ingest", "no-such-file.csv"],
+        ["ingest", "x.csv", "--layout", "diagonal"],
+        ["undo", "not-a-number"],
+        ["uploads", "--bogus"],
+    ],
+)
 def test_usage_errors_exit_2(argv: list[str], store: Store) -> None:
     if argv[:2] == ["ingest", "no-such-file.csv"]:
         assert main([*argv, "--db", store.location]) == 2
@@ -88,7 +99,9 @@ def test_usage_errors_exit_2(argv: list[str], store: Store) -> None:
 
 
 def test_undo_and_uploads_from_the_command_line(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = _write(tmp_path, "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n")
     main(["ingest", str(path), "--db", store.location])

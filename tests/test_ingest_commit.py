@@ -27,8 +27,11 @@ def test_the_preview_sorts_rows_into_new_changed_and_unchanged_with_old_values(
     store: Store,
 ) -> None:
     # Stored and published: 2020 = 5.8, 2021 = 6.8 (万亿元)
-    data = _csv("信息消费规模,全国,2020,5.8,", "信息消费规模,全国,2021,6.9,planner",
-                "信息消费规模,全国,2022,7.3,planner")
+    data = _csv(
+        "信息消费规模,全国,2020,5.8,",
+        "信息消费规模,全国,2021,6.9,planner",
+        "信息消费规模,全国,2022,7.3,planner",
+    )
     checked = check_file(data, "p.csv", store.catalog(), Options(today=TODAY))
     pv = preview(store, checked)
     assert (pv.new, pv.changed, pv.unchanged) == (1, 1, 1)
@@ -56,8 +59,9 @@ def test_a_commit_writes_the_batch_and_the_previous_value_stays_in_history(
 
 
 def test_every_current_figure_names_the_upload_and_person_that_wrote_it(store: Store) -> None:
-    checked = check_file(_csv("信息消费规模,全国,2022,7.3,planner"), "t.csv", store.catalog(),
-                         Options(today=TODAY))
+    checked = check_file(
+        _csv("信息消费规模,全国,2022,7.3,planner"), "t.csv", store.catalog(), Options(today=TODAY)
+    )
     up = commit(store, checked, user="alice")
     cur = store.current_actuals(["info_consumption_scale"], ["000000"])
     row = cur[cur["period"] == "2022"].iloc[0]
@@ -67,8 +71,12 @@ def test_every_current_figure_names_the_upload_and_person_that_wrote_it(store: S
 
 def test_undo_retires_an_uploads_rows_and_brings_back_what_they_replaced(store: Store) -> None:
     before = _current(store, "info_consumption_scale")
-    checked = check_file(_csv("信息消费规模,全国,2021,6.9,", "信息消费规模,全国,2022,7.3,"),
-                         "u.csv", store.catalog(), Options(today=TODAY))
+    checked = check_file(
+        _csv("信息消费规模,全国,2021,6.9,", "信息消费规模,全国,2022,7.3,"),
+        "u.csv",
+        store.catalog(),
+        Options(today=TODAY),
+    )
     up = commit(store, checked, user="alice")
     undo = store.undo_upload(up.id, user="bob")
     assert (undo.kind, undo.undoes, undo.user_name, undo.rows_total) == ("undo", up.id, "bob", 2)
@@ -77,7 +85,9 @@ def test_undo_retires_an_uploads_rows_and_brings_back_what_they_replaced(store: 
     # Undone rows are still in the table, marked, not deleted.
     history = store.actual_history("info_consumption_scale", "000000", "2021")
     assert list(zip(history["value"], history["undone"], strict=True)) == [
-        (6.9, True), (6.8, False)]
+        (6.9, True),
+        (6.8, False),
+    ]
 
 
 def test_the_same_file_twice_is_detected_and_refused_unless_asked(store: Store) -> None:
@@ -100,9 +110,19 @@ def test_the_same_file_twice_is_detected_and_refused_unless_asked(store: Store) 
 
 
 def test_a_form_edit_is_validated_and_recorded_like_an_upload(store: Store) -> None:
-    checked = check_records([{"indicator": "fibre_village_share", "region": "450000",
-                              "period": "2020", "value": ">99", "source": "广西通信管理局"}],
-                            store.catalog(), Options(today=TODAY))
+    checked = check_records(
+        [
+            {
+                "indicator": "fibre_village_share",
+                "region": "450000",
+                "period": "2020",
+                "value": ">99",
+                "source": "广西通信管理局",
+            }
+        ],
+        store.catalog(),
+        Options(today=TODAY),
+    )
     up = commit(store, checked, user="carol", kind="form")
     assert (up.kind, up.file_name, up.sha256, up.user_name) == ("form", None, None, "carol")
     cur = store.current_actuals(["fibre_village_share"], ["450000"]).iloc[0]
@@ -110,8 +130,9 @@ def test_a_form_edit_is_validated_and_recorded_like_an_upload(store: Store) -> N
 
 
 def test_a_fresh_database_takes_a_first_upload(empty_store: Store) -> None:
-    checked = check_file(_csv("信息消费规模,全国,2020,5.8,"), "f.csv", empty_store.catalog(),
-                         Options(today=TODAY))
+    checked = check_file(
+        _csv("信息消费规模,全国,2020,5.8,"), "f.csv", empty_store.catalog(), Options(today=TODAY)
+    )
     assert preview(empty_store, checked).new == 1
     commit(empty_store, checked, user="a")
     assert _current(empty_store, "info_consumption_scale") == {"2020": 5.8}

@@ -16,8 +16,9 @@ LOGIN_FORM_SUBMIT = "FormSubmitter:planner_login_form-登录"
 
 
 @pytest.fixture
-def app(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        dashboard: StartDashboard) -> AppTest:
+def app(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dashboard: StartDashboard
+) -> AppTest:
     Accounts(store).add("alice", "correct horse")
     return dashboard(store.path, lang=None)
 
@@ -53,8 +54,7 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
     app.file_uploader[0].set_value(("g.csv", data.encode("gbk"), "text/csv")).run()
     assert not app.exception
     assert "自动检测编码:GBK/GB18030" in app.info[0].value
-    assert [(m.label, m.value) for m in app.metric] == [("新增", "1"), ("修改", "1"),
-                                                       ("不变", "0")]
+    assert [(m.label, m.value) for m in app.metric] == [("新增", "1"), ("修改", "1"), ("不变", "0")]
     # Tabs with rows only, new first: no empty "修改" tab in front of the new rows.
     assert [t.label for t in app.tabs] == ["新增", "修改"]
     changed = app.tabs[1].dataframe[0].value
@@ -66,7 +66,8 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
 
 
 def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
-    app: AppTest, store: Store,
+    app: AppTest,
+    store: Store,
 ) -> None:
     app.switch_page("pages/upload.py").run()
     _login(app)
@@ -82,12 +83,12 @@ def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
 
 
 def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
-    app: AppTest, store: Store,
+    app: AppTest,
+    store: Store,
 ) -> None:
     app.switch_page("pages/upload.py").run()
     _login(app)
-    pasted = (FIXTURES / "yearbook_title_unit.csv").read_text(encoding="utf-8").replace(
-        ",", "\t")
+    pasted = (FIXTURES / "yearbook_title_unit.csv").read_text(encoding="utf-8").replace(",", "\t")
     app.text_area(key="upload.paste.0").input(pasted).run()
     assert not app.exception
     assert not app.error, [e.value for e in app.error]
@@ -97,8 +98,7 @@ def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
     ignored = app.dataframe[0].value
     assert list(ignored["行"]) == [1, 3, 8]
     assert list(ignored["忽略原因"]) == ["标题行", "单位行", "表下注释"]
-    assert [(m.label, m.value) for m in app.metric] == [("新增", "6"), ("修改", "0"),
-                                                       ("不变", "0")]
+    assert [(m.label, m.value) for m in app.metric] == [("新增", "6"), ("修改", "0"), ("不变", "0")]
     assert [t.label for t in app.tabs] == ["新增"]
     app.button(key="upload.commit").click().run()
     up = store.uploads()[0]
@@ -108,8 +108,12 @@ def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
 def test_a_planner_undoes_an_upload_from_the_history(app: AppTest, store: Store) -> None:
     from indicators.ingest import Options, check_file, commit
 
-    checked = check_file("指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n".encode(), "u.csv",
-                         store.catalog(), Options())
+    checked = check_file(
+        "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n".encode(),
+        "u.csv",
+        store.catalog(),
+        Options(),
+    )
     up = commit(store, checked, user="alice")
     app.switch_page("pages/history.py").run()
     _login(app)
@@ -145,5 +149,4 @@ def test_the_edit_form_turns_changed_and_added_rows_into_records(store: Store) -
     edited.loc[3] = ["", "", "", "", ""]  # an added row never filled in
     records, rows = edited_records(original, edited, "fibre_village_share", "000000")
     assert rows == [2, 3]
-    assert [(r["period"], r["value"]) for r in records] == [("2021-05", ">99.5"),
-                                                            ("2022", "99.8")]
+    assert [(r["period"], r["value"]) for r in records] == [("2021-05", ">99.5"), ("2022", "99.8")]

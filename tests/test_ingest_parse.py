@@ -21,19 +21,29 @@ TODAY = date(2026, 11, 23)
 
 def _rows(checked) -> dict[tuple[str, str, str], tuple[float, str | None]]:
     assert checked.ok, [(p.code, p.excel_row, p.value) for p in checked.problems]
-    return {(r.indicator_id, r.region_code, r.period):
-            (r.value, r.qualifier if isinstance(r.qualifier, str) else None)
-            for r in checked.rows.itertuples(index=False)}
+    return {
+        (r.indicator_id, r.region_code, r.period): (
+            r.value,
+            r.qualifier if isinstance(r.qualifier, str) else None,
+        )
+        for r in checked.rows.itertuples(index=False)
+    }
 
 
-@pytest.mark.parametrize(("name", "encoding", "delimiter"), [
-    ("good_long.csv", "utf_8", "comma"),
-    ("good_utf8_bom.csv", "utf_8_sig", "comma"),
-    ("good_gbk_semicolon.csv", "gb18030", "semicolon"),
-    ("good_gbk_tab.txt", "gb18030", "tab"),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding", "delimiter"),
+    [
+        ("good_long.csv", "utf_8", "comma"),
+        ("good_utf8_bom.csv", "utf_8_sig", "comma"),
+        ("good_gbk_semicolon.csv", "gb18030", "semicolon"),
+        ("good_gbk_tab.txt", "gb18030", "tab"),
+    ],
+)
 def test_every_encoding_and_delimiter_reads_to_the_same_figures_and_says_what_it_detected(
-    catalog: Catalog, name: str, encoding: str, delimiter: str,
+    catalog: Catalog,
+    name: str,
+    encoding: str,
+    delimiter: str,
 ) -> None:
     checked = check_file((FIXTURES / name).read_bytes(), name, catalog, Options(today=TODAY))
     assert checked.info is not None
@@ -48,9 +58,14 @@ def test_every_encoding_and_delimiter_reads_to_the_same_figures_and_says_what_it
 def test_names_match_in_simplified_traditional_english_code_and_full_width(
     catalog: Catalog,
 ) -> None:
-    for text in ("信息消费规模", "信息消費規模", "Information consumption scale",
-                 "info_consumption_scale", "ＩＮＦＯ_ＣＯＮＳＵＭＰＴＩＯＮ_ＳＣＡＬＥ",
-                 " information  consumption scale "):
+    for text in (
+        "信息消费规模",
+        "信息消費規模",
+        "Information consumption scale",
+        "info_consumption_scale",
+        "ＩＮＦＯ_ＣＯＮＳＵＭＰＴＩＯＮ_ＳＣＡＬＥ",
+        " information  consumption scale ",
+    ):
         assert match_indicator(catalog, text) == "info_consumption_scale", text
     for text in ("广西", "廣西壯族自治區", "450000", "Guangxi", "GUANGXI", "广西壮族自治区"):
         assert match_region(catalog, text) == "450000", text
@@ -69,23 +84,29 @@ def test_bilingual_and_traditional_headers_are_recognised() -> None:
     assert header_role("2019") is None
 
 
-@pytest.mark.parametrize(("text", "value", "qualifier", "percent"), [
-    ("5.8", 5.8, None, False),
-    ("5,800", 5800.0, None, False),
-    ("1,234,567.5", 1234567.5, None, False),
-    (">98", 98.0, ">", False),
-    ("＞９８", 98.0, ">", False),
-    ("≥98", 98.0, "≥", False),
-    (">=98", 98.0, "≥", False),
-    ("超过98", 98.0, ">", False),
-    ("约5", 5.0, "约", False),
-    ("近4", 4.0, "近", False),
-    ("98%", 98.0, None, True),
-    ("98%以上", 98.0, "≥", True),
-    ("-3.2%", -3.2, None, True),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "percent"),
+    [
+        ("5.8", 5.8, None, False),
+        ("5,800", 5800.0, None, False),
+        ("1,234,567.5", 1234567.5, None, False),
+        (">98", 98.0, ">", False),
+        ("＞９８", 98.0, ">", False),
+        ("≥98", 98.0, "≥", False),
+        (">=98", 98.0, "≥", False),
+        ("超过98", 98.0, ">", False),
+        ("约5", 5.0, "约", False),
+        ("近4", 4.0, "近", False),
+        ("98%", 98.0, None, True),
+        ("98%以上", 98.0, "≥", True),
+        ("-3.2%", -3.2, None, True),
+    ],
+)
 def test_values_are_read_as_published_with_their_qualifier(
-    text: str, value: float, qualifier: str | None, percent: bool,
+    text: str,
+    value: float,
+    qualifier: str | None,
+    percent: bool,
 ) -> None:
     cell = parse_value(text)
     assert (cell.value, cell.qualifier, cell.percent) == (value, qualifier, percent)
@@ -108,8 +129,9 @@ def test_units_convert_into_the_catalog_unit_or_are_refused() -> None:
 
 
 def test_mixed_names_periods_qualifiers_and_units_land_as_expected(catalog: Catalog) -> None:
-    checked = check_file((FIXTURES / "good_names.csv").read_bytes(), "n.csv", catalog,
-                         Options(today=TODAY))
+    checked = check_file(
+        (FIXTURES / "good_names.csv").read_bytes(), "n.csv", catalog, Options(today=TODAY)
+    )
     rows = _rows(checked)
     assert rows == {
         ("info_consumption_scale", "450000", "2019"): (0.3, None),
@@ -128,8 +150,12 @@ def test_mixed_names_periods_qualifiers_and_units_land_as_expected(catalog: Cata
 def test_a_wide_sheet_of_indicators_is_reshaped_with_the_chosen_region(
     catalog: Catalog,
 ) -> None:
-    checked = check_file((FIXTURES / "good_wide_indicators.csv").read_bytes(), "w.csv",
-                         catalog, Options(today=TODAY, region="全国"))
+    checked = check_file(
+        (FIXTURES / "good_wide_indicators.csv").read_bytes(),
+        "w.csv",
+        catalog,
+        Options(today=TODAY, region="全国"),
+    )
     assert (checked.layout, checked.side) == ("wide", "indicator")
     assert _rows(checked) == {
         ("info_consumption_scale", "000000", "2019"): (5.5, None),
@@ -145,9 +171,12 @@ def test_a_wide_sheet_of_indicators_is_reshaped_with_the_chosen_region(
 def test_a_wide_xlsx_of_regions_reads_the_chosen_sheet_and_percent_formatted_cells(
     catalog: Catalog,
 ) -> None:
-    checked = check_file((FIXTURES / "good_wide_regions.xlsx").read_bytes(), "r.xlsx",
-                         catalog, Options(today=TODAY, sheet="广西 regions",
-                                          indicator="行政村通光纤比例"))
+    checked = check_file(
+        (FIXTURES / "good_wide_regions.xlsx").read_bytes(),
+        "r.xlsx",
+        catalog,
+        Options(today=TODAY, sheet="广西 regions", indicator="行政村通光纤比例"),
+    )
     assert (checked.layout, checked.side) == ("wide", "region")
     assert checked.info is not None and checked.info.sheets == ("说明", "广西 regions")
     assert _rows(checked) == {
@@ -163,8 +192,7 @@ def test_a_share_given_as_a_fraction_is_converted_only_when_the_planner_confirms
 ) -> None:
     data = (FIXTURES / "fraction_share.csv").read_bytes()
     assert not check_file(data, "f.csv", catalog, Options(today=TODAY)).ok
-    confirmed = check_file(data, "f.csv", catalog,
-                           Options(today=TODAY, shares_as_fractions=True))
+    confirmed = check_file(data, "f.csv", catalog, Options(today=TODAY, shares_as_fractions=True))
     assert _rows(confirmed)[("fibre_village_share", "000000", "2020")] == (98.0, None)
 
 
@@ -193,27 +221,51 @@ def test_encoding_detection_and_delimiter_sniffing() -> None:
 
 
 def test_form_records_go_through_the_same_rules(catalog: Catalog) -> None:
-    good = check_records([{"indicator": "info_consumption_scale", "region": "000000",
-                           "period": "2022", "value": "约7.2", "unit": "万亿元"}], catalog,
-                         Options(today=TODAY))
+    good = check_records(
+        [
+            {
+                "indicator": "info_consumption_scale",
+                "region": "000000",
+                "period": "2022",
+                "value": "约7.2",
+                "unit": "万亿元",
+            }
+        ],
+        catalog,
+        Options(today=TODAY),
+    )
     assert _rows(good) == {("info_consumption_scale", "000000", "2022"): (7.2, "约")}
-    bad = check_records([{"indicator": "fibre_village_share", "region": "000000",
-                          "period": "2022", "value": "120"}], catalog, Options(today=TODAY),
-                        row_numbers=[5])
+    bad = check_records(
+        [
+            {
+                "indicator": "fibre_village_share",
+                "region": "000000",
+                "period": "2022",
+                "value": "120",
+            }
+        ],
+        catalog,
+        Options(today=TODAY),
+        row_numbers=[5],
+    )
     assert [(p.code, p.excel_row) for p in bad.problems] == [("share_range", 5)]
 
 
 def test_a_big_file_is_parsed_without_a_python_loop_per_row(catalog: Catalog) -> None:
     n = 8_000  # every day-period stays before today
-    frame = pd.DataFrame({
-        "indicator": ["信息消费规模"] * n,
-        "region": ["全国"] * n,
-        "period": [f"{2000 + i // 366}-{1 + (i % 366) // 31:02d}-{1 + i % 28:02d}"
-                   for i in range(n)],
-        "value": [f"{1 + (i % 97) / 10:.1f}" for i in range(n)],
-    }).drop_duplicates(subset=["period"])
-    checked = check_file(frame.to_csv(index=False).encode(), "big.csv", catalog,
-                         Options(today=TODAY))
+    frame = pd.DataFrame(
+        {
+            "indicator": ["信息消费规模"] * n,
+            "region": ["全国"] * n,
+            "period": [
+                f"{2000 + i // 366}-{1 + (i % 366) // 31:02d}-{1 + i % 28:02d}" for i in range(n)
+            ],
+            "value": [f"{1 + (i % 97) / 10:.1f}" for i in range(n)],
+        }
+    ).drop_duplicates(subset=["period"])
+    checked = check_file(
+        frame.to_csv(index=False).encode(), "big.csv", catalog, Options(today=TODAY)
+    )
     assert checked.ok
     assert len(checked.rows) == len(frame)
     assert checked.rows["value"].sum() == pytest.approx(frame["value"].astype(float).sum())

@@ -43,11 +43,18 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "code", "row", "letter", "value", "words"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "code", "row", "letter", "value", "words"), CASES, ids=[c[0] for c in CASES]
+)
 def test_a_bad_file_is_refused_at_the_right_cell_and_the_database_is_untouched(
-    store: Store, name: str, code: str, row: int | None, letter: str | None,
-    value: str | None, words: str, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    name: str,
+    code: str,
+    row: int | None,
+    letter: str | None,
+    value: str | None,
+    words: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data = (FIXTURES / name).read_bytes()
     checked = check_file(data, name, store.catalog(), Options(today=TODAY))
@@ -80,7 +87,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(store: Store) -
 
 
 def test_the_size_limit_is_configurable_from_the_environment(
-    store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("INDICATORS_MAX_UPLOAD_MB", "0.0001")  # about 100 bytes
     before = store.dump()
@@ -100,8 +109,12 @@ def test_one_bad_row_among_good_ones_stores_none_of_them(store: Store) -> None:
 
 
 def test_problems_are_listed_in_the_chosen_language(store: Store) -> None:
-    checked = check_file((FIXTURES / "unknown_region.csv").read_bytes(), "x.csv",
-                         store.catalog(), Options(today=TODAY))
+    checked = check_file(
+        (FIXTURES / "unknown_region.csv").read_bytes(),
+        "x.csv",
+        store.catalog(),
+        Options(today=TODAY),
+    )
     from indicators.ingest import problems_frame
 
     zh = problems_frame(checked.problems, "zh")
@@ -113,21 +126,33 @@ def test_problems_are_listed_in_the_chosen_language(store: Store) -> None:
 
 
 def test_a_wide_sheet_without_a_region_asks_for_one_instead_of_assuming(store: Store) -> None:
-    checked = check_file((FIXTURES / "good_wide_indicators.csv").read_bytes(), "w.csv",
-                         store.catalog(), Options(today=TODAY))
+    checked = check_file(
+        (FIXTURES / "good_wide_indicators.csv").read_bytes(),
+        "w.csv",
+        store.catalog(),
+        Options(today=TODAY),
+    )
     assert [p.code for p in checked.problems] == ["missing_column"]
     assert "region" in checked.problems[0].message("en")
 
 
 def test_an_xlsx_opens_on_its_first_sheet_and_says_what_is_wrong_there(store: Store) -> None:
-    checked = check_file((FIXTURES / "good_wide_regions.xlsx").read_bytes(), "r.xlsx",
-                         store.catalog(), Options(today=TODAY))
+    checked = check_file(
+        (FIXTURES / "good_wide_regions.xlsx").read_bytes(),
+        "r.xlsx",
+        store.catalog(),
+        Options(today=TODAY),
+    )
     assert not checked.ok
     assert checked.info is not None and checked.info.sheet == "说明"
 
 
 def test_an_unknown_sheet_is_named_with_the_ones_that_exist(store: Store) -> None:
-    checked = check_file((FIXTURES / "good_wide_regions.xlsx").read_bytes(), "r.xlsx",
-                         store.catalog(), Options(sheet="数据"))
+    checked = check_file(
+        (FIXTURES / "good_wide_regions.xlsx").read_bytes(),
+        "r.xlsx",
+        store.catalog(),
+        Options(sheet="数据"),
+    )
     assert checked.problems[0].code == "unknown_sheet"
     assert "广西 regions" in checked.problems[0].message("en")

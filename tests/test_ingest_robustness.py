@@ -25,9 +25,45 @@ BOTH_BACKENDS = True
 
 def _big_csv(path: Path, rows: int, first_day: date = date(2000, 1, 1)) -> Path:
     """Daily figures for one indicator across the 32 regions: unique keys, all before today."""
-    codes = ["000000", *(f"{c}0000" for c in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
-                                             35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
-                                             53, 54, 61, 62, 63, 64, 65))]
+    codes = [
+        "000000",
+        *(
+            f"{c}0000"
+            for c in (
+                11,
+                12,
+                13,
+                14,
+                15,
+                21,
+                22,
+                23,
+                31,
+                32,
+                33,
+                34,
+                35,
+                36,
+                37,
+                41,
+                42,
+                43,
+                44,
+                45,
+                46,
+                50,
+                51,
+                52,
+                53,
+                54,
+                61,
+                62,
+                63,
+                64,
+                65,
+            )
+        ),
+    ]
     lines = ["indicator,region,period,value"]
     for i in range(rows):
         day = first_day + timedelta(days=i // len(codes))
@@ -40,8 +76,11 @@ def _state(db: str) -> tuple[int, int, list[tuple[int, int]]]:
     """Uploads, actual rows, and (rows_total, rows written) of each file upload."""
     store = Store(db)
     counts = store.counts()
-    per = [(u.rows_total, len(store.upload_rows(u.id)))
-           for u in sorted(store.uploads(), key=lambda u: u.id) if u.kind == "file"]
+    per = [
+        (u.rows_total, len(store.upload_rows(u.id)))
+        for u in sorted(store.uploads(), key=lambda u: u.id)
+        if u.kind == "file"
+    ]
     return counts["uploads"], counts["actuals"], per
 
 
@@ -74,8 +113,12 @@ CHILD = textwrap.dedent("""
 def _run_child(tmp_path: Path, mode: str, csv: Path, db: str) -> subprocess.Popen:
     script = tmp_path / "child.py"
     script.write_text(CHILD.format(root=str(ROOT)), encoding="utf-8")
-    return subprocess.Popen([sys.executable, str(script), mode, str(csv), db],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), mode, str(csv), db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(proc: subprocess.Popen, marker: str, timeout: float = 60) -> None:
@@ -91,7 +134,8 @@ def _wait_for(proc: subprocess.Popen, marker: str, timeout: float = 60) -> None:
 
 
 def test_sigkill_inside_the_commit_transaction_leaves_none_of_the_upload(
-    store: Store, tmp_path: Path,
+    store: Store,
+    tmp_path: Path,
 ) -> None:
     csv = _big_csv(tmp_path / "big.csv", 20_000)
     before = store.dump()
@@ -105,7 +149,9 @@ def test_sigkill_inside_the_commit_transaction_leaves_none_of_the_upload(
 
 @pytest.mark.parametrize("delay", [0.0, 0.08, 0.13, 0.3])  # before, during, after
 def test_sigkill_at_any_moment_of_a_large_commit_leaves_all_or_none(
-    store: Store, tmp_path: Path, delay: float,
+    store: Store,
+    tmp_path: Path,
+    delay: float,
 ) -> None:
     rows = 150_000
     csv = _big_csv(tmp_path / "big.csv", rows)
@@ -128,16 +174,24 @@ def test_sigkill_at_any_moment_of_a_large_commit_leaves_all_or_none(
 def test_two_processes_uploading_at_once_both_land(store: Store, tmp_path: Path) -> None:
     a = _big_csv(tmp_path / "a.csv", 60_000, date(2006, 1, 1))
     b = _big_csv(tmp_path / "b.csv", 60_000, date(2000, 1, 1))
-    procs = [subprocess.Popen([sys.executable, "-m", "indicators", "ingest", str(p), "--db",
-                               str(store.location)], cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for p in (a, b)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "indicators", "ingest", str(p), "--db", str(store.location)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in (a, b)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     codes = [p.returncode for p in procs]
     for code, (out, err) in zip(codes, outs, strict=True):
         # Each either landed, or was told plainly that the database was busy (DuckDB: one
         # writing process at a time); on PostgreSQL writers queue and both must land.
-        assert code == 0 or (code == 1 and "busy" in err and "try again" in err
-                             and store.path is not None), (out, err)
+        assert code == 0 or (
+            code == 1 and "busy" in err and "try again" in err and store.path is not None
+        ), (out, err)
     files = {u.file_name: u for u in store.uploads() if u.kind == "file"}
     for code, name in zip(codes, ("a.csv", "b.csv"), strict=True):
         assert (name in files) == (code == 0)
@@ -185,15 +239,24 @@ def test_two_sessions_of_one_server_committing_at_once_both_land(store: Store) -
 
 
 def test_a_writer_that_cannot_get_the_database_is_told_busy_and_nothing_is_lost(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     if store.path is None:
         pytest.skip("DuckDB's file lock; PostgreSQL writers queue instead (test above)")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('HELD', flush=True); time.sleep(60)", str(store.location)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('HELD', flush=True); time.sleep(60)",
+            str(store.location),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and "HELD" in holder.stdout.readline()
         csv = _big_csv(tmp_path / "c.csv", 100)

@@ -32,7 +32,11 @@ def test_one_figure_repeated_twenty_thousand_times_reports_a_thousand_and_counts
     assert len(checked.problems) == MAX_REPORTED
     first, last = checked.problems[0], checked.problems[-1]
     assert (first.code, first.excel_row, first.column, first.value) == (
-        "duplicate", 3, "C · period", "2019")
+        "duplicate",
+        3,
+        "C · period",
+        "2019",
+    )
     assert first.params["first"] == 2
     assert last.excel_row == MAX_REPORTED + 2
     assert checked.rows.empty
@@ -46,8 +50,10 @@ def test_thirty_thousand_rows_come_back_in_file_order_with_their_values(
     # Distinct (region, day) keys from 2000-01-01; the value tells the row's position.
     start = date(2000, 1, 1).toordinal()
     days = [date.fromordinal(start + i // len(regions)).isoformat() for i in range(n)]
-    lines = [f"行政村通光纤比例,{regions[i % len(regions)]},{days[i]},{(i % 900) / 10 + 5}"
-             for i in range(n)]
+    lines = [
+        f"行政村通光纤比例,{regions[i % len(regions)]},{days[i]},{(i % 900) / 10 + 5}"
+        for i in range(n)
+    ]
     checked = check_file(_csv(lines), "order.csv", catalog, Options(today=TODAY))
     assert checked.ok
     assert list(checked.rows["excel_row"]) == list(range(2, n + 2))
@@ -58,11 +64,15 @@ def test_thirty_thousand_rows_come_back_in_file_order_with_their_values(
 
 
 def test_a_row_breaking_several_rules_lists_each_once_in_rule_order(catalog: Catalog) -> None:
-    checked = check_file(_csv(["信息消费指数,火星,2020年上半年,五点八"]), "x.csv", catalog,
-                         Options(today=TODAY))
+    checked = check_file(
+        _csv(["信息消费指数,火星,2020年上半年,五点八"]), "x.csv", catalog, Options(today=TODAY)
+    )
     assert [(p.code, p.column) for p in checked.problems] == [
-        ("unknown_indicator", "A · indicator"), ("unknown_region", "B · region"),
-        ("bad_period", "C · period"), ("not_numeric", "D · value")]
+        ("unknown_indicator", "A · indicator"),
+        ("unknown_region", "B · region"),
+        ("bad_period", "C · period"),
+        ("not_numeric", "D · value"),
+    ]
     assert checked.n_problems == 4
 
 
@@ -71,8 +81,15 @@ def test_every_rule_names_a_field_and_has_a_message_in_both_languages() -> None:
     for rule in RULES:
         assert rule.field in ("indicator", "region", "period", "value", "unit", "qualifier")
         for lang in ("zh", "en"):
-            message = _(f"ingest.problem.{rule.code}", lang, first=2, low=0, high=1,
-                        unit="%", indicator_id="x")
+            message = _(
+                f"ingest.problem.{rule.code}",
+                lang,
+                first=2,
+                low=0,
+                high=1,
+                unit="%",
+                indicator_id="x",
+            )
             assert message and f"ingest.problem.{rule.code}" not in message
 
 
@@ -86,22 +103,28 @@ def test_rows_read_in_many_blocks_are_handed_back_in_file_order(catalog: Catalog
         "excel_row": pa.array(range(2, n + 2), pa.int64()),
         "indicator": pa.array(["行政村通光纤比例"] * n),
         "region": pa.array([regions[i % len(regions)] for i in range(n)]),
-        "period": pa.array([date.fromordinal(start + i // len(regions)).isoformat()
-                            for i in range(n)]),
+        "period": pa.array(
+            [date.fromordinal(start + i // len(regions)).isoformat() for i in range(n)]
+        ),
         "value": pa.array([str((i % 900) / 10 + 5) for i in range(n)]),
         **{f: pa.array([""] * n) for f in ("unit", "qualifier", "source", "note")},
     }
     table = pa.Table.from_batches(pa.table(cells).to_batches(max_chunksize=block))
     assert table.column("value").num_chunks == n // block
-    result = check_rows(table, catalog, load_plausibility(), today=TODAY,
-                        shares_as_fractions=False, limit=MAX_REPORTED)
+    result = check_rows(
+        table,
+        catalog,
+        load_plausibility(),
+        today=TODAY,
+        shares_as_fractions=False,
+        limit=MAX_REPORTED,
+    )
     assert result.n_failures == 0 and result.rows is not None
     assert result.rows.column("excel_row").to_pylist() == list(range(2, n + 2))
     assert result.rows.column("value").to_pylist() == [(i % 900) / 10 + 5 for i in range(n)]
 
 
-def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_each(
-) -> None:
+def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_each() -> None:
     # 3,000 indicators x 2,000 regions x 2 periods: more possible figures than the counting
     # shortcut takes, so the rows are sorted instead. Rows 1 and 3 repeat row 0; row 4
     # repeats row 2; the others are given once.
@@ -109,15 +132,24 @@ def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_eac
 
     from indicators.ingest.resolve import _duplicates
 
-    ks = {"indicator": np.array([2999, 2999, 5, 2999, 5, 5, -1]),
-          "region": np.array([1999, 1999, 1999, 1999, 1999, 1, 0]),
-          "period": np.array([1, 1, 1, 1, 1, 0, 0])}
+    ks = {
+        "indicator": np.array([2999, 2999, 5, 2999, 5, 5, -1]),
+        "region": np.array([1999, 1999, 1999, 1999, 1999, 1, 0]),
+        "period": np.array([1, 1, 1, 1, 1, 0, 0]),
+    }
     excel_row = np.array([10, 11, 12, 13, 14, 15, 16])
     first_rn, first_row = _duplicates(ks, excel_row)
     rn = list(range(7))
     # A row is refused as a duplicate where rn > first_rn.
     assert [f is not None and r > f for r, f in zip(rn, first_rn.to_pylist(), strict=True)] == [
-        False, True, False, True, True, False, False]
+        False,
+        True,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
     assert first_rn.to_pylist()[1] == first_rn.to_pylist()[3] == 0
     assert first_rn.to_pylist()[4] == 2
     assert first_row.to_pylist()[3] == 10 and first_row.to_pylist()[4] == 12

@@ -27,8 +27,10 @@ def test_the_csv_template_has_chinese_and_english_headers_and_stored_examples(
 
 def test_a_template_uploaded_unchanged_is_valid_and_changes_nothing(store: Store) -> None:
     catalog, current = store.catalog(), store.current_actuals()
-    for name, data in (("t.csv", template_csv(catalog, current)),
-                       ("t.xlsx", template_xlsx(catalog, current))):
+    for name, data in (
+        ("t.csv", template_csv(catalog, current)),
+        ("t.xlsx", template_xlsx(catalog, current)),
+    ):
         checked = check_file(data, name, catalog, Options())
         assert checked.ok, (name, [(p.code, p.value) for p in checked.problems])
         pv = preview(store, checked)
@@ -67,8 +69,7 @@ def test_the_edit_form_shows_units_in_the_page_language_and_reads_them_back(
     from indicators.ingest.edits import edited_records, editor_frame
 
     current = store.current_actuals()
-    assert list(editor_frame(current, "5g_commercial_launch", "000000", "zh")["unit"]) == [
-        "事件"]
+    assert list(editor_frame(current, "5g_commercial_launch", "000000", "zh")["unit"]) == ["事件"]
     en = editor_frame(current, "info_consumption_scale", "000000", "en")
     assert set(en["unit"]) == {"trillion yuan"}
     # left as shown, nothing is an edit; a changed figure in the shown unit is valid

@@ -61,7 +61,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for dep in sorted(graph.get(node, ())):
             if state.get(dep) == 1:
-                found.append([*stack[stack.index(dep):], dep])
+                found.append([*stack[stack.index(dep) :], dep])
             elif dep not in state:
                 visit(dep)
         stack.pop()
@@ -82,8 +82,13 @@ def test_the_circle_finder_finds_a_circle():
 
 
 def _ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", *args],
-                          cwd=cwd, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_tree_keeps_its_layers():
@@ -98,9 +103,10 @@ def test_ruff_refuses_streamlit_in_the_core_and_a_driver_in_the_pages(tmp_path):
     shutil.copy(ROOT / "pages" / "ruff.toml", tmp_path / "pages" / "ruff.toml")
     (tmp_path / "indicators" / "bad.py").write_text("import streamlit as st\n\nst.write(1)\n")
     (tmp_path / "pages" / "bad.py").write_text(
-        "import duckdb\nimport streamlit as st\n\nst.write(duckdb.sql('select 1'))\n")
+        "import duckdb\nimport streamlit as st\n\nst.write(duckdb.sql('select 1'))\n"
+    )
     result = _ruff("--select", "TID251", ".", cwd=tmp_path)
     assert result.returncode == 1
     assert "indicators/bad.py" in result.stdout and "`streamlit` is banned" in result.stdout
     assert "`duckdb` is banned" in result.stdout
-    assert "pages/bad.py:2" not in result.stdout      # streamlit is fine in pages/
+    assert "pages/bad.py:2" not in result.stdout  # streamlit is fine in pages/

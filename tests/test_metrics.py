@@ -13,10 +13,24 @@ AS_OF = date(2026, 11, 23)
 
 
 def target(**kw) -> Target:
-    base = dict(id="x", document_id="d", domain_id="scale", clause="一", quote="q", quote_en="q",
-                name_hans="x", name_hant="x", name_en="x", kind="level", unit="u",
-                target_value=100.0, target_year=2020, baseline_value=50.0,
-                baseline_period="2010", regional=True)
+    base = dict(
+        id="x",
+        document_id="d",
+        domain_id="scale",
+        clause="一",
+        quote="q",
+        quote_en="q",
+        name_hans="x",
+        name_hant="x",
+        name_en="x",
+        kind="level",
+        unit="u",
+        target_value=100.0,
+        target_year=2020,
+        baseline_value=50.0,
+        baseline_period="2010",
+        regional=True,
+    )
     return Target(**{**base, **kw})
 
 
@@ -27,13 +41,13 @@ def pts(*pairs) -> list[Point]:
 def test_compound_progress_on_track():
     # baseline 50 (2010) -> target 100 (2020); 70 in 2015
     p = assess(target(), pts((2015, 70)), as_of=date(2016, 6, 1))
-    required = (100 / 50) ** (1 / 10) - 1          # 7.1773 %
-    observed = (70 / 50) ** (1 / 5) - 1            # 6.9610 %
+    required = (100 / 50) ** (1 / 10) - 1  # 7.1773 %
+    observed = (70 / 50) ** (1 / 5) - 1  # 6.9610 %
     assert p.required_cagr == pytest.approx(required * 100)
     assert p.required_cagr == pytest.approx(7.1773, abs=1e-4)
     assert p.observed_cagr == pytest.approx(observed * 100)
     assert p.observed_cagr == pytest.approx(6.9610, abs=1e-4)
-    assert p.ratio == pytest.approx(observed / required)   # 0.9699
+    assert p.ratio == pytest.approx(observed / required)  # 0.9699
     assert p.status == "on_track"
     assert p.pct_achieved == pytest.approx(70.0)
     assert p.gap == pytest.approx(30.0)
@@ -48,10 +62,12 @@ def test_compound_progress_on_track():
 
 @pytest.mark.parametrize(
     ("latest", "status"),
-    [(65, "moderate"),        # R = (1.3**.2-1)/(2**.1-1) = 0.7506
-     (60, "limited"),         # R = (1.2**.2-1)/(2**.1-1) = 0.5174
-     (45, "deterioration"),   # falling
-     (100, "achieved")],
+    [
+        (65, "moderate"),  # R = (1.3**.2-1)/(2**.1-1) = 0.7506
+        (60, "limited"),  # R = (1.2**.2-1)/(2**.1-1) = 0.5174
+        (45, "deterioration"),  # falling
+        (100, "achieved"),
+    ],
 )
 def test_status_thresholds(latest, status):
     assert assess(target(), pts((2015, latest)), as_of=date(2016, 1, 1)).status == status
@@ -69,8 +85,8 @@ def test_classify_boundaries():
 def test_lower_is_better_flips_the_sign():
     t = target(direction="decrease", target_value=20.0, baseline_value=40.0)
     p = assess(t, pts((2015, 30)), as_of=date(2016, 1, 1))
-    required = (20 / 40) ** (1 / 10) - 1   # -6.697 %
-    observed = (30 / 40) ** (1 / 5) - 1    # -5.591 %
+    required = (20 / 40) ** (1 / 10) - 1  # -6.697 %
+    observed = (30 / 40) ** (1 / 5) - 1  # -5.591 %
     assert p.ratio == pytest.approx(-observed / abs(required))  # 0.8348
     assert p.status == "moderate"
     assert p.gap == pytest.approx(10.0)
@@ -89,8 +105,9 @@ def test_counts_from_zero_use_per_year_changes():
 
 
 def test_one_figure_without_baseline_is_insufficient_data_and_keeps_the_figure():
-    p = assess(target(baseline_value=None, baseline_period=None), pts((2018, 34)),
-               as_of=date(2019, 1, 1))
+    p = assess(
+        target(baseline_value=None, baseline_period=None), pts((2018, 34)), as_of=date(2019, 1, 1)
+    )
     assert p.status == "insufficient_data"
     assert p.latest_value == 34
     assert p.gap == pytest.approx(66.0)
@@ -116,8 +133,8 @@ def test_verdict_met_late_keeps_the_shortfall_at_the_target_year():
     assert p.verdict == "met_late"
     assert p.first_met_period == "2022"
     assert p.verdict_period == "2020"
-    assert p.shortfall == pytest.approx(5.0)       # 100 - 95, in the target's unit
-    assert p.shortfall_pct == pytest.approx(5.0)   # (100 - 95) / 100
+    assert p.shortfall == pytest.approx(5.0)  # 100 - 95, in the target's unit
+    assert p.shortfall_pct == pytest.approx(5.0)  # (100 - 95) / 100
 
 
 def test_verdict_missed_by_share_of_target():
@@ -129,8 +146,9 @@ def test_verdict_missed_by_share_of_target():
 
 
 def test_growth_rate_target_compares_observed_with_stated_rate():
-    t = target(kind="growth_rate", target_value=11.0, baseline_value=None,
-               baseline_period=None, unit="%")
+    t = target(
+        kind="growth_rate", target_value=11.0, baseline_value=None, baseline_period=None, unit="%"
+    )
     p = assess(t, pts((2018, 9.9)), as_of=date(2019, 1, 1))
     assert p.pct_achieved == pytest.approx(90.0)
     assert p.ratio == pytest.approx(0.9)
@@ -142,7 +160,11 @@ def test_milestone_met_when_the_event_happened():
     event = [Point("2019-10-31", 2018 + 304 / 365, 1.0)]
     p = assess(t, event, as_of=AS_OF)
     assert (p.status, p.verdict, p.first_met_period, p.met_early) == (
-        "met_on_time", "met_on_time", "2019-10-31", True)
+        "met_on_time",
+        "met_on_time",
+        "2019-10-31",
+        True,
+    )
     assert assess(t, event, as_of=date(2020, 1, 1)).status == "achieved"
     late = [Point("2021-03-01", 2020 + 60 / 365, 1.0)]
     assert assess(t, late, as_of=AS_OF).verdict == "met_late"
@@ -151,8 +173,10 @@ def test_milestone_met_when_the_event_happened():
     assert assess(t, [Point("2018", 2018.0, 0.0)], as_of=AS_OF).verdict == "unverified"
     assert assess(t, [], as_of=AS_OF).verdict == "unverified"
     # before the deadline a recorded "not yet" is a figure without a trend
-    assert assess(t, [Point("2018", 2018.0, 0.0)], as_of=date(2019, 1, 1)).status == \
-        "insufficient_data"
+    assert (
+        assess(t, [Point("2018", 2018.0, 0.0)], as_of=date(2019, 1, 1)).status
+        == "insufficient_data"
+    )
 
 
 def test_provinces_get_no_target_for_national_only_targets():
@@ -163,29 +187,34 @@ def test_provinces_get_no_target_for_national_only_targets():
 
 # --- the shipped published figures ---------------------------------------------------------
 
+
 @pytest.fixture
 def national(store):
-    return {p.target_id: p for p in assess_all(
-        store.catalog(), store.current_actuals(region_codes=["000000"]), as_of=AS_OF)}
+    return {
+        p.target_id: p
+        for p in assess_all(
+            store.catalog(), store.current_actuals(region_codes=["000000"]), as_of=AS_OF
+        )
+    }
 
 
 def test_information_consumption_scale_met_late(national):
     p = national["info_consumption_scale"]
     assert (p.latest_value, p.latest_period) == (6.8, "2021")
-    assert p.pct_achieved == pytest.approx(6.8 / 6 * 100)          # 113.33
+    assert p.pct_achieved == pytest.approx(6.8 / 6 * 100)  # 113.33
     assert p.gap == pytest.approx(-0.8)
-    assert p.required_cagr == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100)   # 11.37
+    assert p.required_cagr == pytest.approx(((6 / 3.9) ** 0.25 - 1) * 100)  # 11.37
     assert p.required_cagr == pytest.approx(11.3708, abs=1e-4)
     assert p.observed_cagr == pytest.approx(((6.8 / 3.9) ** 0.2 - 1) * 100)  # 11.76
     assert p.status == p.verdict == "met_late"
     assert p.first_met_period == "2021"
-    assert p.shortfall == pytest.approx(0.2)                       # 6 - 5.8 trillion in 2020
-    assert p.shortfall_pct == pytest.approx((6 - 5.8) / 6 * 100)   # 3.33 % short in 2020
+    assert p.shortfall == pytest.approx(0.2)  # 6 - 5.8 trillion in 2020
+    assert p.shortfall_pct == pytest.approx((6 - 5.8) / 6 * 100)  # 3.33 % short in 2020
 
 
 def test_average_growth_is_measured_on_the_scale_series(national):
     p = national["info_consumption_growth"]
-    at_2020 = ((5.8 / 3.9) ** 0.25 - 1) * 100   # 10.43 % a year 2016-2020
+    at_2020 = ((5.8 / 3.9) ** 0.25 - 1) * 100  # 10.43 % a year 2016-2020
     assert p.status == p.verdict == "missed"
     assert p.verdict_value == pytest.approx(at_2020)
     # a rate falls short in percentage points, not as a share of itself
@@ -210,7 +239,7 @@ def test_village_stations_cannot_be_judged_on_a_2018_figure(national):
     assert p.status == p.verdict == "unverified"
     # the last figure is kept as context: June 2018, 34 %, 46 percentage points short
     assert (p.verdict_period, p.verdict_value, p.shortfall) == ("2018-06", 34.0, 46.0)
-    assert p.shortfall_pct is None   # a share: points, not a share of the target
+    assert p.shortfall_pct is None  # a share: points, not a share of the target
 
 
 def test_targets_without_published_figures_are_unverified_once_passed(national):
@@ -249,8 +278,7 @@ def test_status_is_the_verdict_for_every_result_once_the_year_has_passed(store):
 
 def test_a_2019_figure_is_not_a_2020_verdict():
     # 62 % in 2019 towards 80 % by 2020, nothing for 2020: the outcome is unknown
-    t = target(unit="%", kind="share", target_value=80.0, baseline_value=None,
-               baseline_period=None)
+    t = target(unit="%", kind="share", target_value=80.0, baseline_value=None, baseline_period=None)
     p = assess(t, pts((2018, 34), (2019, 62)), as_of=AS_OF)
     assert p.status == "unverified"
     assert (p.verdict_period, p.shortfall) == ("2019", pytest.approx(18.0))
@@ -263,8 +291,7 @@ def test_a_2019_figure_is_not_a_2020_verdict():
 
 
 def test_a_figure_inside_the_target_year_decides():
-    t = target(unit="%", kind="share", target_value=80.0, baseline_value=None,
-               baseline_period=None)
+    t = target(unit="%", kind="share", target_value=80.0, baseline_value=None, baseline_period=None)
     june = [Point("2018", 2018.0, 34.0), Point("2020-06", 2019.5, 70.0)]
     p = assess(t, june, as_of=AS_OF)
     assert (p.status, p.verdict_period, p.shortfall) == ("missed", "2020-06", 10.0)
@@ -273,8 +300,9 @@ def test_a_figure_inside_the_target_year_decides():
 def test_met_before_the_deadline_counts_for_a_level_but_not_for_a_rate():
     p = assess(target(), pts((2019, 101)), as_of=AS_OF)
     assert (p.status, p.met_early, p.verdict_period) == ("met_on_time", True, "2019")
-    rate = target(kind="growth_rate", unit="%", target_value=11.0, baseline_value=None,
-                  baseline_period=None)
+    rate = target(
+        kind="growth_rate", unit="%", target_value=11.0, baseline_value=None, baseline_period=None
+    )
     assert assess(rate, pts((2019, 12)), as_of=AS_OF).status == "unverified"
     assert assess(rate, pts((2019, 12), (2020, 10.5)), as_of=AS_OF).status == "missed"
     assert assess(rate, pts((2020, 11.2)), as_of=AS_OF).status == "met_on_time"
@@ -282,8 +310,7 @@ def test_met_before_the_deadline_counts_for_a_level_but_not_for_a_rate():
 
 def test_a_target_of_zero_uses_per_year_changes():
     # 10 (2015) -> 0.5 (2019) towards 0 by 2020: required -2 a year, observed -2.375
-    t = target(direction="decrease", target_value=0.0, baseline_value=10.0,
-               baseline_period="2015")
+    t = target(direction="decrease", target_value=0.0, baseline_value=10.0, baseline_period="2015")
     p = assess(t, pts((2019, 0.5)), as_of=date(2020, 1, 1))
     assert p.method == "linear"
     assert p.required_annual_change == pytest.approx(-2.0)
@@ -303,13 +330,11 @@ def test_a_decrease_target_above_its_ceiling_is_not_achieved():
 
 def test_a_start_that_already_meets_the_target_needs_no_path():
     # Guangdong fibre: first figure 98.6 % against 98 %
-    t = target(unit="%", kind="share", target_value=98.0, baseline_value=None,
-               baseline_period=None)
+    t = target(unit="%", kind="share", target_value=98.0, baseline_value=None, baseline_period=None)
     p = assess(t, pts((2018, 98.6), (2019, 99.1)), as_of=date(2020, 1, 1))
     assert p.met_at_baseline is True
     assert p.status == "achieved"
-    assert assess(t, pts((2018, 90), (2019, 99.1)), as_of=date(2020, 1, 1)).met_at_baseline \
-        is False
+    assert assess(t, pts((2018, 90), (2019, 99.1)), as_of=date(2020, 1, 1)).met_at_baseline is False
 
 
 def test_a_retired_operator_field_in_the_catalog_is_refused(tmp_path):
@@ -320,7 +345,9 @@ def test_a_retired_operator_field_in_the_catalog_is_refused(tmp_path):
     shutil.copytree(CATALOG_DIR, tmp_path / "c")
     path = tmp_path / "c" / "targets.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  direction: increase\n", "  direction: increase\n"
-                                 "  operator: \"<=\"\n", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("  direction: increase\n", '  direction: increase\n  operator: "<="\n', 1),
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogError, match="operator"):
         load_catalog(tmp_path / "c")

@@ -22,12 +22,16 @@ def test_chinese_clause_numbers_read_as_arabic(text, number):
     assert chinese_number(text) == number
 
 
-@pytest.mark.parametrize(("clause", "en"), [
-    ("一(三)", "Section 1 (3)"), ("三(十三)", "Section 3 (13)"), ("四", "Section 4"),
-    ("附件 12", "Annex, item 12"),
-])
-def test_clauses_read_as_sections_and_annex_items_in_english_and_unchanged_in_chinese(
-        clause, en):
+@pytest.mark.parametrize(
+    ("clause", "en"),
+    [
+        ("一(三)", "Section 1 (3)"),
+        ("三(十三)", "Section 3 (13)"),
+        ("四", "Section 4"),
+        ("附件 12", "Annex, item 12"),
+    ],
+)
+def test_clauses_read_as_sections_and_annex_items_in_english_and_unchanged_in_chinese(clause, en):
     assert clause_text(clause, "en") == en
     assert clause_text(clause, "zh") == clause
 
@@ -45,8 +49,9 @@ def test_shipped_sources_have_an_english_rendering_and_planner_text_stays_as_wri
     assert source_text("省通信管理局", "en") == "省通信管理局"
 
 
-@pytest.mark.parametrize("target", ["fibre_village_share", "village_info_station_coverage",
-                                    "info_consumption_scale"])
+@pytest.mark.parametrize(
+    "target", ["fibre_village_share", "village_info_station_coverage", "info_consumption_scale"]
+)
 def test_chart_source_lines_hold_one_language(store, target):
     snap = load_snapshot(store, as_of=date(2026, 11, 23))
     zh = F.trajectory_chart(snap, target, "zh").layout.meta["source"]
@@ -75,7 +80,8 @@ def test_every_shipped_figure_quote_has_an_english_rendering():
 
 
 def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row_and_column(
-        tmp_path):
+    tmp_path,
+):
     import csv
 
     from indicators.build import ShippedDataRejected, build_database
@@ -87,7 +93,8 @@ def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row
     records[1]["quote_en"] = ""  # row 3 of the file (2014)
     (tmp_path / "actuals").mkdir()
     with (tmp_path / "actuals" / "published_actuals.csv").open(
-            "w", encoding="utf-8", newline="") as fh:
+        "w", encoding="utf-8", newline=""
+    ) as fh:
         writer = csv.DictWriter(fh, fieldnames=list(records[0]))
         writer.writeheader()
         writer.writerows(records)
@@ -95,12 +102,12 @@ def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row
     with pytest.raises(ShippedDataRejected) as caught:
         build_database(store, actuals_dir=tmp_path / "actuals")
     assert [(p.excel_row, p.column, p.code) for p in caught.value.problems] == [
-        (3, "L · quote_en", "quote_en_missing")]
-    assert store.current_actuals().empty   # nothing of the file was stored
+        (3, "L · quote_en", "quote_en_missing")
+    ]
+    assert store.current_actuals().empty  # nothing of the file was stored
 
 
-def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its_rendering(
-        store):
+def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its_rendering(store):
     from indicators.ingest.display import upload_rows_table
     from indicators.sources import note_text
 
@@ -108,11 +115,14 @@ def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its
     table = upload_rows_table(store.upload_rows(seed.id), store.catalog(), "en")
     first = table.iloc[0]
     assert (first["Period"], first["Source"]) == (
-        "2013", "Ministry of Industry and Information Technology (MIIT) (reposted release)")
+        "2013",
+        "Ministry of Industry and Information Technology (MIIT) (reposted release)",
+    )
     assert first["Note"] == (
         "“Nationwide, the overall scale of information consumption reached 2.2 trillion yuan, "
         "up 28% on the previous year” · Original: "
-        "“全国信息消费整体规模达到2.2万亿元,比上年增长28%”")
+        "“全国信息消费整体规模达到2.2万亿元,比上年增长28%”"
+    )
     for row in table.itertuples(index=False):
         for cell in row:
             # greedy: an original may quote within itself (“十三五”)
@@ -120,11 +130,13 @@ def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its
     # a planner's own note is theirs: shown as written, in either language
     assert note_text("省统计局口径", "en") == "省统计局口径"
     assert note_text("全国信息消费整体规模达到2.2万亿元,比上年增长28%", "zh") == (
-        "全国信息消费整体规模达到2.2万亿元,比上年增长28%")
+        "全国信息消费整体规模达到2.2万亿元,比上年增长28%"
+    )
 
 
-@pytest.mark.parametrize(("lang", "task", "goal"), [("zh", "进行中", "已完成"),
-                                                    ("en", "In progress", "Done")])
+@pytest.mark.parametrize(
+    ("lang", "task", "goal"), [("zh", "进行中", "已完成"), ("en", "In progress", "Done")]
+)
 def test_a_reported_status_reads_in_the_packs_language(store, lang, task, goal):
     from indicators.export.pack import pack_content
 

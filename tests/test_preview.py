@@ -18,9 +18,21 @@ PASSWORD = "long enough"
 
 
 def _submit(store: Store, value: float = 7.3, period: str = "2022", user: str = "nat"):
-    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
-                           "period": period, "t": float(period), "value": value,
-                           "qualifier": None, "unit": "万亿元", "source": None, "note": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": period,
+                "t": float(period),
+                "value": value,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
     return store.write_actuals(frame, kind="file", user=user, file_name="nat.csv")
 
 
@@ -33,8 +45,7 @@ def team(store: Store) -> Store:
     return store
 
 
-def test_a_preview_snapshot_is_published_plus_the_upload_with_its_points_named(team: Store
-                                                                              ) -> None:
+def test_a_preview_snapshot_is_published_plus_the_upload_with_its_points_named(team: Store) -> None:
     up = _submit(team)
     assert up.state == "submitted"
     published = load_snapshot(team, as_of=AS_OF)
@@ -54,8 +65,11 @@ def test_a_preview_snapshot_is_published_plus_the_upload_with_its_points_named(t
     fig = trajectory_chart(preview, "info_consumption_scale", "en")
     rings = [t for t in fig.data if t.name == f"Pending: upload #{up.id}"]
     assert len(rings) == 1 and list(rings[0].y) == [7.3]
-    assert not [t for t in trajectory_chart(published, "info_consumption_scale", "en").data
-                if str(t.name).startswith("Pending")]
+    assert not [
+        t
+        for t in trajectory_chart(published, "info_consumption_scale", "en").data
+        if str(t.name).startswith("Pending")
+    ]
 
 
 def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> None:
@@ -63,8 +77,7 @@ def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> No
     decide(team, first.id, "rev", approve=True)
     undo = team.undo_upload(first.id, user="nat")
     assert undo.state == "submitted"
-    assert load_snapshot(team, as_of=AS_OF).national["info_consumption_scale"
-                                                     ].latest_value == 7.3
+    assert load_snapshot(team, as_of=AS_OF).national["info_consumption_scale"].latest_value == 7.3
     preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
     assert preview.national["info_consumption_scale"].latest_value == 6.8
     assert preview.pending == {("info_consumption_scale", "000000", "2022")}

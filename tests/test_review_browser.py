@@ -16,8 +16,7 @@ PASSWORD = "long enough"
 
 
 def _settle(page: object) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def _login(page: object, name: str) -> None:
@@ -27,14 +26,17 @@ def _login(page: object, name: str) -> None:
 
 
 def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
-    store: Store, tmp_path: Path,
+    store: Store,
+    tmp_path: Path,
 ) -> None:
     accounts = Accounts(store)
     accounts.add("gd", PASSWORD, regions=["440000"])
     accounts.add("rev", PASSWORD, role="reviewer")
     bad = tmp_path / "两省.csv"
-    bad.write_text("指标,地区,时期,数值\n行政村通光纤比例,广东,2020,99.5\n"
-                   "行政村通光纤比例,广西,2020,99.1\n", encoding="utf-8")
+    bad.write_text(
+        "指标,地区,时期,数值\n行政村通光纤比例,广东,2020,99.5\n行政村通光纤比例,广西,2020,99.1\n",
+        encoding="utf-8",
+    )
     good = tmp_path / "广东.csv"
     good.write_text("指标,地区,时期,数值\n行政村通光纤比例,广东,2020,99.5\n", encoding="utf-8")
     with serve_app(store.path) as url:
@@ -47,8 +49,9 @@ def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
             page.locator('input[type="file"]').set_input_files(str(bad))
             page.wait_for_selector("text=发现 1 个问题")
             # the problem grid is drawn on a canvas; its cells stay in the DOM for readers
-            page.wait_for_selector("text=地区 450000 不在账户 gd 可填报的地区内(广东省)",
-                                   state="attached")
+            page.wait_for_selector(
+                "text=地区 450000 不在账户 gd 可填报的地区内(广东省)", state="attached"
+            )
             _settle(page)
             screenshot(page, "review-province-refused-zh")
             page.locator('input[type="file"]').set_input_files(str(good))
@@ -89,9 +92,21 @@ def test_a_reviewer_previews_the_dashboard_with_a_pending_upload_and_an_official
     accounts = Accounts(store)
     accounts.add("nat", PASSWORD)
     accounts.add("rev", PASSWORD, role="reviewer")
-    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
-                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
-                           "unit": "万亿元", "source": None, "note": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
     up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
     banner = f"text=预览:上传 #{up.id} 尚未发布"
     pending = f"text=待发布(上传 #{up.id},尚未批准):2022"

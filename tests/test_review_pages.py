@@ -17,8 +17,15 @@ from pages.auth_ui import AuthKeys
 from tests.test_views_pages import open_page, page_text, start
 
 PASSWORD = "long enough"
-WRITE_KEYS = {"upload.commit", "edit.commit", "edit.check", "history.undo", "review.approve",
-              "review.reject", "views.status.submit"}
+WRITE_KEYS = {
+    "upload.commit",
+    "edit.commit",
+    "edit.check",
+    "history.undo",
+    "review.approve",
+    "review.reject",
+    "views.status.submit",
+}
 
 
 def _team(store: Store) -> None:
@@ -43,9 +50,21 @@ def _upload(at: AppTest, text: str) -> None:
 
 def test_every_page_url_without_login_writes_nothing(dashboard, monkeypatch, store: Store) -> None:
     _team(store)
-    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
-                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
-                           "unit": "万亿元", "source": None, "note": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
     up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
     decide(store, up.id, "rev", approve=True)
     before = store.dump()
@@ -63,8 +82,9 @@ def test_every_page_url_without_login_writes_nothing(dashboard, monkeypatch, sto
         assert f" {name} " not in f" {text} ".replace("\n", " ")
 
 
-def test_a_provincial_planner_is_refused_another_provinces_row(dashboard, monkeypatch,
-                                                               store: Store) -> None:
+def test_a_provincial_planner_is_refused_another_provinces_row(
+    dashboard, monkeypatch, store: Store
+) -> None:
     _team(store)
     at = start(dashboard, store.path)
     _as(at, "gd")
@@ -78,8 +98,9 @@ def test_a_provincial_planner_is_refused_another_provinces_row(dashboard, monkey
     assert store.dump() == before
 
 
-def test_submit_then_approve_then_an_official_sees_the_figure(dashboard, monkeypatch,
-                                                              store: Store) -> None:
+def test_submit_then_approve_then_an_official_sees_the_figure(
+    dashboard, monkeypatch, store: Store
+) -> None:
     _team(store)
     at = start(dashboard, store.path)
     _as(at, "gd")
@@ -106,8 +127,10 @@ def test_submit_then_approve_then_an_official_sees_the_figure(dashboard, monkeyp
     assert "in.csv" in official.dataframe[0].value.to_string()
 
 
-def test_the_uploader_cannot_approve_their_own_upload_and_a_rejection_needs_a_reason(dashboard,
-    monkeypatch, store: Store,
+def test_the_uploader_cannot_approve_their_own_upload_and_a_rejection_needs_a_reason(
+    dashboard,
+    monkeypatch,
+    store: Store,
 ) -> None:
     _team(store)
     at = start(dashboard, store.path)
@@ -129,8 +152,10 @@ def test_the_uploader_cannot_approve_their_own_upload_and_a_rejection_needs_a_re
     assert "已退回:单位应为万亿元" in at.dataframe[0].value.to_string()
 
 
-def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(dashboard,
-    monkeypatch, store: Store,
+def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(
+    dashboard,
+    monkeypatch,
+    store: Store,
 ) -> None:
     _team(store)
     at = start(dashboard, store.path)
@@ -152,8 +177,9 @@ def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(dashbo
     assert "此页面需要管理员账户" in at.warning[0].value
 
 
-def test_logging_out_in_one_tab_ends_the_session_in_the_other(dashboard, monkeypatch,
-                                                             store: Store) -> None:
+def test_logging_out_in_one_tab_ends_the_session_in_the_other(
+    dashboard, monkeypatch, store: Store
+) -> None:
     _team(store)
     tabs = [start(dashboard, store.path), start(dashboard, store.path)]
     for tab in tabs:
@@ -168,8 +194,9 @@ def test_logging_out_in_one_tab_ends_the_session_in_the_other(dashboard, monkeyp
     assert store.audit_log().iloc[0]["action"] == "logout"
 
 
-def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(dashboard, monkeypatch,
-                                                                store: Store) -> None:
+def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(
+    dashboard, monkeypatch, store: Store
+) -> None:
     _team(store)
     figures = store.counts()["actuals"]
     at = start(dashboard, store.path)
@@ -181,16 +208,33 @@ def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(dashboard, monke
     assert store.counts()["actuals"] == figures
     entry = store.audit_log().iloc[0]
     assert (entry["user_name"], entry["action"], entry["detail"]) == (
-        "boss", "catalog_reload", "18 targets")
+        "boss",
+        "catalog_reload",
+        "18 targets",
+    )
 
 
 def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_it(
-    dashboard, monkeypatch, store: Store,
+    dashboard,
+    monkeypatch,
+    store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
-                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
-                           "unit": "万亿元", "source": None, "note": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
     up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
     pending = f"待发布(上传 #{up.id},尚未批准):2022"
 
@@ -229,12 +273,26 @@ def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_
 
 
 def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
-    dashboard, monkeypatch, store: Store,
+    dashboard,
+    monkeypatch,
+    store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame([{"indicator_id": "info_consumption_scale", "region_code": "000000",
-                           "period": "2022", "t": 2022.0, "value": 7.3, "qualifier": None,
-                           "unit": "万亿元", "source": None, "note": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
     up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
     nat = start(dashboard, store.path)
     _as(nat, "nat")

@@ -29,9 +29,19 @@ def rows(*items: tuple[str, str, str, float]) -> pd.DataFrame:
     out = []
     for indicator, region, period, value in items:
         p = parse_period(period)
-        out.append({"indicator_id": indicator, "region_code": region, "period": p.label,
-                    "t": p.t, "value": value, "qualifier": None, "unit": "%",
-                    "source": "test", "note": None})
+        out.append(
+            {
+                "indicator_id": indicator,
+                "region_code": region,
+                "period": p.label,
+                "t": p.t,
+                "value": value,
+                "qualifier": None,
+                "unit": "%",
+                "source": "test",
+                "note": None,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -56,8 +66,12 @@ def test_reading_a_missing_database_says_how_to_build_it(tmp_path):
 
 
 def test_rebuilding_the_catalog_keeps_actuals_and_does_not_reload_the_seed(store):
-    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                        kind="file", user="alice", file_name="gx.csv")
+    store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 97.5)),
+        kind="file",
+        user="alice",
+        file_name="gx.csv",
+    )
     before = store.current_actuals()
     build_database(store)
     after = store.current_actuals()
@@ -66,10 +80,12 @@ def test_rebuilding_the_catalog_keeps_actuals_and_does_not_reload_the_seed(store
 
 
 def test_a_correction_is_a_new_version_and_undo_brings_the_old_value_back(store):
-    first = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                                kind="file", user="alice")
-    fix = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 98.2)),
-                              kind="form", user="bob")
+    first = store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+    )
+    fix = store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 98.2)), kind="form", user="bob"
+    )
     assert (fix.rows_new, fix.rows_changed) == (0, 1)
     assert current(store, "fibre_village_share", "450000", "2020") == 98.2
     history = store.actual_history("fibre_village_share", "450000", "2020")
@@ -86,8 +102,9 @@ def test_a_correction_is_a_new_version_and_undo_brings_the_old_value_back(store)
 
 
 def test_an_upload_cannot_be_undone_twice(store):
-    up = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                             kind="file", user="alice")
+    up = store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+    )
     undo = store.undo_upload(up.id, user="alice")
     with pytest.raises(StoreError, match="already"):
         store.undo_upload(up.id, user="alice")
@@ -96,8 +113,10 @@ def test_an_upload_cannot_be_undone_twice(store):
 
 
 def test_unchanged_rows_are_counted_but_not_written_again(store):
-    batch = rows(("fibre_village_share", "450000", "2020", 97.5),
-                 ("fibre_village_share", "440000", "2020", 99.0))
+    batch = rows(
+        ("fibre_village_share", "450000", "2020", 97.5),
+        ("fibre_village_share", "440000", "2020", 99.0),
+    )
     store.write_actuals(batch, kind="file", user="alice")
     again = store.write_actuals(batch, kind="file", user="alice")
     assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 2)
@@ -105,14 +124,22 @@ def test_unchanged_rows_are_counted_but_not_written_again(store):
 
 
 def test_the_preview_classifies_new_changed_and_unchanged(store):
-    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5),
-                             ("fibre_village_share", "440000", "2020", 99.0)),
-                        kind="file", user="alice")
+    store.write_actuals(
+        rows(
+            ("fibre_village_share", "450000", "2020", 97.5),
+            ("fibre_village_share", "440000", "2020", 99.0),
+        ),
+        kind="file",
+        user="alice",
+    )
     incoming = pa.Table.from_pandas(
-        rows(("fibre_village_share", "450000", "2020", 97.5),
-             ("fibre_village_share", "440000", "2020", 99.3),
-             ("fibre_village_share", "430000", "2020", 96.0)),
-        schema=ACTUAL_SCHEMA, preserve_index=False,
+        rows(
+            ("fibre_village_share", "450000", "2020", 97.5),
+            ("fibre_village_share", "440000", "2020", 99.3),
+            ("fibre_village_share", "430000", "2020", 96.0),
+        ),
+        schema=ACTUAL_SCHEMA,
+        preserve_index=False,
     ).append_column("excel_row", pa.array([2, 3, 4], pa.int64()))
     counts, preview = store.diff_preview(incoming)
     assert list(preview["change"]) == ["unchanged", "changed", "new"]
@@ -131,8 +158,9 @@ def test_a_failed_write_leaves_every_table_as_it_was(store):
 
 def test_every_write_changes_the_data_version(store):
     v0 = store.data_version()
-    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                        kind="file", user="alice")
+    store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+    )
     v1 = store.data_version()
     store.set_status("task", "t2017_01", "in_progress", user="alice", evidence="pilot zones")
     assert v0 < v1 < store.data_version()
@@ -146,21 +174,28 @@ def test_task_status_keeps_its_history(store):
     assert now.loc["t2017_12", "user_name"] == "bob"
     log = store.audit_log()
     changes = log[(log["action"] == "status") & (log["subject"] == "task t2017_12")]
-    assert changes[["user_name", "detail"]].values.tolist() == [["bob", "done"],
-                                                                ["alice", "in_progress"]]
+    assert changes[["user_name", "detail"]].values.tolist() == [
+        ["bob", "done"],
+        ["alice", "in_progress"],
+    ]
 
 
 def test_a_database_held_by_another_process_is_reported_busy(store):
     if store.path is None:
         pytest.skip("PostgreSQL has no file lock: writers queue on row locks instead")
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(store.path)!r})
             print("held", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -177,18 +212,20 @@ def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(st
     # an empty text stays empty and a missing one stays missing, ids as dictionary columns.
     import pyarrow as pa
 
-    sources = ['a,b', 'say "hi"', "line\nbreak", "", None]
-    table = pa.table({
-        "indicator_id": pa.array(["fibre_village_share"] * 5).dictionary_encode(),
-        "region_code": pa.array(["110000"] * 5).dictionary_encode(),
-        "period": pa.array(["2001", "2002", "2003", "2004", "2005"]),
-        "t": pa.array([2001.0, 2002.0, 2003.0, 2004.0, 2005.0]),
-        "value": pa.array([0.1, 98.25, -0.0, 1e-7, 50.0]),
-        "qualifier": pa.array([None, "约", None, ">", None], pa.string()),
-        "unit": pa.array(["%"] * 5).dictionary_encode(),
-        "source": pa.array(sources, pa.string()),
-        "note": pa.array([None, "n", None, None, "x,y"], pa.string()),
-    })
+    sources = ["a,b", 'say "hi"', "line\nbreak", "", None]
+    table = pa.table(
+        {
+            "indicator_id": pa.array(["fibre_village_share"] * 5).dictionary_encode(),
+            "region_code": pa.array(["110000"] * 5).dictionary_encode(),
+            "period": pa.array(["2001", "2002", "2003", "2004", "2005"]),
+            "t": pa.array([2001.0, 2002.0, 2003.0, 2004.0, 2005.0]),
+            "value": pa.array([0.1, 98.25, -0.0, 1e-7, 50.0]),
+            "qualifier": pa.array([None, "约", None, ">", None], pa.string()),
+            "unit": pa.array(["%"] * 5).dictionary_encode(),
+            "source": pa.array(sources, pa.string()),
+            "note": pa.array([None, "n", None, None, "x,y"], pa.string()),
+        }
+    )
     up = store.write_actuals(table, kind="file", user="t")
     got = store.upload_rows(up.id)
     assert up.rows_new == 5

@@ -24,13 +24,16 @@ from tests.test_store_transfer import _add_history, _without_version
 
 
 def test_both_backends_build_the_same_tables_and_columns_from_one_definition(
-    store: Store, pg_server: PgServer,
+    store: Store,
+    pg_server: PgServer,
 ) -> None:
     pg = new_pg_store(pg_server, None)
     try:
         assert main(["init-db", "--db", pg.location]) == 0
-        query = ("SELECT table_name, column_name FROM information_schema.columns "
-                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position")
+        query = (
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
         con = duckdb.connect(str(store.path), read_only=True)
         try:
             on_duckdb = con.execute(query).fetchall()
@@ -46,7 +49,10 @@ def test_both_backends_build_the_same_tables_and_columns_from_one_definition(
 
 
 def test_copy_store_moves_duckdb_to_postgresql_and_back_with_the_same_content(
-    store: Store, pg_server: PgServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    pg_server: PgServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _add_history(store)
     server = pg_server
@@ -68,15 +74,17 @@ def test_copy_store_moves_duckdb_to_postgresql_and_back_with_the_same_content(
 
 
 def test_a_commit_on_one_replica_is_seen_by_another_at_its_next_read(
-    pg_server: PgServer, request: pytest.FixtureRequest,
+    pg_server: PgServer,
+    request: pytest.FixtureRequest,
 ) -> None:
     template = request.getfixturevalue("_built_pg")
     one = new_pg_store(pg_server, template)
     two = Store(one.location)  # a second app process reads through its own Store
     try:
         seen = two.data_version()
-        one.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                          kind="file", user="alice")
+        one.write_actuals(
+            rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+        )
         assert two.data_version() == seen + 1
         assert current(two, "fibre_village_share", "450000", "2020") == 97.5
     finally:
@@ -84,7 +92,8 @@ def test_a_commit_on_one_replica_is_seen_by_another_at_its_next_read(
 
 
 def test_a_server_restart_while_the_app_runs_is_survived_by_the_next_read(
-    pg_server: PgServer, request: pytest.FixtureRequest,
+    pg_server: PgServer,
+    request: pytest.FixtureRequest,
 ) -> None:
     template = request.getfixturevalue("_built_pg")
     s = new_pg_store(pg_server, template)
@@ -98,20 +107,34 @@ def test_a_server_restart_while_the_app_runs_is_survived_by_the_next_read(
 
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "indicators", *argv], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("postgresql://postgres@127.0.0.1:notaport/x", "invalid integer value \"notaport\""),
-    ("postgresql://postgres@127.0.0.1:{down}/x", "Connection refused"),
-    ("postgresql://postgres:wrong@127.0.0.1:{port}/postgres",
-     'password authentication failed for user "postgres"'),
-    ("postgresql://postgres:{password}@127.0.0.1:{port}/no_such_db",
-     'database "no_such_db" does not exist'),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://postgres@127.0.0.1:notaport/x", 'invalid integer value "notaport"'),
+        ("postgresql://postgres@127.0.0.1:{down}/x", "Connection refused"),
+        (
+            "postgresql://postgres:wrong@127.0.0.1:{port}/postgres",
+            'password authentication failed for user "postgres"',
+        ),
+        (
+            "postgresql://postgres:{password}@127.0.0.1:{port}/no_such_db",
+            'database "no_such_db" does not exist',
+        ),
+    ],
+)
 def test_a_postgresql_url_that_cannot_be_used_is_one_line_and_exit_1(
-    pg_server: PgServer, url: str, expected: str,
+    pg_server: PgServer,
+    url: str,
+    expected: str,
 ) -> None:
     url = url.format(port=pg_server.port, down=free_port(), password="indicators-test")
     proc = _cli("init-db", "--db", url)
@@ -129,18 +152,23 @@ def test_an_empty_postgresql_database_asks_for_init_db(pg_server: PgServer) -> N
         proc = _cli("status", "--db", pg.location)
         assert proc.returncode == 1
         assert proc.stderr.strip() == (
-            f"error: no indicators database at {pg.label}: run `python -m indicators init-db`")
+            f"error: no indicators database at {pg.label}: run `python -m indicators init-db`"
+        )
     finally:
         drop_pg_store(pg_server, pg)
 
 
 @pytest.mark.parametrize("on", ["duckdb", "postgresql"])
 def test_a_store_of_an_unknown_schema_version_is_refused_and_nothing_is_written(
-    on: str, store: Store, pg_server: PgServer, request: pytest.FixtureRequest,
+    on: str,
+    store: Store,
+    pg_server: PgServer,
+    request: pytest.FixtureRequest,
     tmp_path: Path,
 ) -> None:
-    target = store if on == "duckdb" else new_pg_store(
-        pg_server, request.getfixturevalue("_built_pg"))
+    target = (
+        store if on == "duckdb" else new_pg_store(pg_server, request.getfixturevalue("_built_pg"))
+    )
     try:
         with target.transaction() as con:
             con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
@@ -153,7 +181,8 @@ def test_a_store_of_an_unknown_schema_version_is_refused_and_nothing_is_written(
             assert proc.returncode == 1, (argv, proc.stderr)
             assert proc.stderr.strip() == (
                 f"error: {target.label} has schema version 99, newer than this program "
-                f"knows ({SCHEMA_VERSION}); upgrade the program"), argv
+                f"knows ({SCHEMA_VERSION}); upgrade the program"
+            ), argv
         assert target.dump() == before
     finally:
         if on == "postgresql":

@@ -19,21 +19,31 @@ BOTH_BACKENDS = True
 
 def _add_history(store: Store) -> None:
     """An upload, a correction that is undone, and a task status: lineage to carry over."""
-    store.write_actuals(rows(("fibre_village_share", "450000", "2020", 97.5)),
-                        kind="file", user="alice", file_name="gx.csv", sha256="ab" * 32)
-    fix = store.write_actuals(rows(("fibre_village_share", "450000", "2020", 98.2)),
-                              kind="form", user="bob")
+    store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 97.5)),
+        kind="file",
+        user="alice",
+        file_name="gx.csv",
+        sha256="ab" * 32,
+    )
+    fix = store.write_actuals(
+        rows(("fibre_village_share", "450000", "2020", 98.2)), kind="form", user="bob"
+    )
     store.undo_upload(fix.id, user="carol", note="wrong province")
     store.set_status("task", "t2017_12", "done", user="bob", evidence="5G商用 2019-10-31")
 
 
 def _without_version(dump: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    return {t: [r for r in rs if not (t == "meta" and r[0] == "data_version")]
-            for t, rs in dump.items()}
+    return {
+        t: [r for r in rs if not (t == "meta" and r[0] == "data_version")] for t, rs in dump.items()
+    }
 
 
 def test_a_backup_restored_into_a_new_store_holds_the_same_content(
-    store: Store, blank_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    blank_location: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _add_history(store)
     out = tmp_path / "bk"
@@ -54,13 +64,17 @@ def test_a_backup_restored_into_a_new_store_holds_the_same_content(
     assert restored.catalog().targets["fibre_village_share"].quote_en.startswith("By 2020")
     assert restored.data_version() > 0
     # New ids continue after the restored ones.
-    up = restored.write_actuals(rows(("fibre_village_share", "440000", "2020", 99.0)),
-                                kind="file", user="dave")
+    up = restored.write_actuals(
+        rows(("fibre_village_share", "440000", "2020", 99.0)), kind="file", user="dave"
+    )
     assert up.id == 5
 
 
 def test_a_damaged_backup_is_refused_and_nothing_is_written(
-    store: Store, blank_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    blank_location: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "bk"
     assert main(["backup", str(out), "--db", store.location]) == 0
@@ -68,15 +82,19 @@ def test_a_damaged_backup_is_refused_and_nothing_is_written(
     (out / "actuals.parquet").write_bytes(data[:-20] + b"\0" * 20)
     assert main(["restore", str(out), "--db", blank_location]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == ("error: actuals.parquet is missing or damaged (its sha256 does not match "
-                   "the manifest); nothing was restored")
+    assert err == (
+        "error: actuals.parquet is missing or damaged (its sha256 does not match "
+        "the manifest); nothing was restored"
+    )
     assert "\n" not in err
     if Store(blank_location).path is not None:
         assert not Path(blank_location).exists()
 
 
 def test_restore_refuses_a_store_that_holds_uploads_unless_told_to_replace(
-    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "bk"
     assert main(["backup", str(out), "--db", store.location]) == 0
@@ -90,7 +108,10 @@ def test_restore_refuses_a_store_that_holds_uploads_unless_told_to_replace(
 
 
 def test_a_backup_streams_in_batches_and_hashes_like_the_whole_tables(
-    store: Store, blank_location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    blank_location: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import pyarrow.parquet as pq
 
@@ -125,12 +146,16 @@ def _as_version_1(folder: Path) -> None:
     pq.write_table(pq.read_table(targets).drop_columns(["quote_en"]), targets)
     manifest["tables"]["targets"]["sha256"] = hashlib.sha256(targets.read_bytes()).hexdigest()
     manifest["content_sha256"] = content_hash(
-        {n: pq.read_table(folder / e["file"]) for n, e in manifest["tables"].items()})
+        {n: pq.read_table(folder / e["file"]) for n, e in manifest["tables"].items()}
+    )
     (folder / MANIFEST).write_text(json.dumps(manifest))
 
 
 def test_a_backup_from_before_schema_v2_is_restored_upgraded_with_every_figure_published(
-    store: Store, blank_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    blank_location: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _add_history(store)
     out = tmp_path / "bk"
@@ -145,7 +170,10 @@ def test_a_backup_from_before_schema_v2_is_restored_upgraded_with_every_figure_p
 
 
 def test_a_backup_of_a_newer_schema_or_with_wrong_content_is_refused_in_one_line(
-    store: Store, blank_location: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    store: Store,
+    blank_location: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "bk"
     assert main(["backup", str(out), "--db", store.location]) == 0
@@ -154,10 +182,12 @@ def test_a_backup_of_a_newer_schema_or_with_wrong_content_is_refused_in_one_line
     assert main(["restore", str(out), "--db", blank_location]) == 1
     assert capsys.readouterr().err.strip() == (
         "error: the backup has schema version 99; this program knows versions 1 to 4: "
-        "restore it with a newer program")
+        "restore it with a newer program"
+    )
     # files intact but rows that hash differently from the manifest: rolled back
     (out / MANIFEST).write_text(json.dumps({**manifest, "content_sha256": "0" * 64}))
     assert main(["restore", str(out), "--db", blank_location]) == 1
     assert capsys.readouterr().err.strip() == (
-        "error: the backup's content does not match its manifest; nothing was restored")
+        "error: the backup's content does not match its manifest; nothing was restored"
+    )
     assert Store(blank_location).counts()["uploads"] == 0

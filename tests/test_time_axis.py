@@ -27,8 +27,12 @@ def _band(x: object) -> int:
 def _year_bands(fig) -> None:
     axis = fig.layout.xaxis
     assert (axis.type, axis.dtick, axis.tickformat, axis.ticklabelmode) == (
-        "date", "M12", "%Y", "period")
-    assert as_date(axis.tick0).timetuple()[1:3] == (1, 1)   # gridlines at 1 January
+        "date",
+        "M12",
+        "%Y",
+        "period",
+    )
+    assert as_date(axis.tick0).timetuple()[1:3] == (1, 1)  # gridlines at 1 January
 
 
 def test_a_month_sits_at_its_last_day_inside_its_own_year(store):
@@ -56,8 +60,9 @@ def test_june_2018_sits_in_the_middle_of_2018_and_its_path_leaves_from_it(store)
 def test_a_year_figure_and_its_target_year_meet_at_the_years_end_and_the_axis_says_so(store):
     fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en")
     _year_bands(fig)
-    actual = dict(zip((as_date(x) for x in trace(fig, "Actual").x),
-                      trace(fig, "Actual").y, strict=True))
+    actual = dict(
+        zip((as_date(x) for x in trace(fig, "Actual").x), trace(fig, "Actual").y, strict=True)
+    )
     # the annual 2016 and 2020 figures at 31 December, in their own band
     assert actual[date(2016, 12, 31)] == 3.9 and actual[date(2020, 12, 31)] == 5.8
     star = trace(fig, "Target 6 trillion yuan")

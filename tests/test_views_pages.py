@@ -23,8 +23,10 @@ def start(dashboard: StartDashboard, db_path, **params: str) -> AppTest:
     """Run the dashboard once and remember its pages (AppTest keeps them after run one)."""
     at = dashboard(db_path, **params)
     assert not at.exception, at.exception
-    at.pages = {info.get("url_pathname") or "overview": h  # type: ignore[attr-defined]
-                for h, info in at._registered_pages.items()}
+    at.pages = {
+        info.get("url_pathname") or "overview": h  # type: ignore[attr-defined]
+        for h, info in at._registered_pages.items()
+    }
     return at
 
 
@@ -37,8 +39,11 @@ def open_page(at: AppTest, url_path: str) -> AppTest:
 
 
 def page_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info")
-             for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info")
+        for e in getattr(at, kind)
+    ]
     parts += [df.value.to_string() for df in at.dataframe]
     return "\n".join(str(p) for p in parts)
 
@@ -48,8 +53,7 @@ def charts(at: AppTest) -> int:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
-        dashboard, store, lang):
+def test_overview_shows_headline_cards_the_target_table_and_the_data_date(dashboard, store, lang):
     at = start(dashboard, store.path, lang=lang)
     text = page_text(at)
     if lang == "zh":
@@ -57,10 +61,10 @@ def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
         assert "重点目标" in text
     else:
         assert "6.8 trillion yuan" in text and "Data as of 2021" in text
-        assert "Met late" in text and "Unverified" in text   # the legend names what is shown
-    assert charts(at) == 1                           # the progress chart
+        assert "Met late" in text and "Unverified" in text  # the legend names what is shown
+    assert charts(at) == 1  # the progress chart
     # Sparklines are inline SVG (the cards paint before plotly.js loads), each labelled.
-    sparks = [m.value for m in at.markdown if m.value.startswith("<svg role=\"img\"")]
+    sparks = [m.value for m in at.markdown if m.value.startswith('<svg role="img"')]
     assert len(sparks) >= 4
     table = at.dataframe[0].value
     assert len(table) == sum(t.quantitative for t in store.catalog().targets.values())
@@ -68,7 +72,8 @@ def test_overview_shows_headline_cards_the_target_table_and_the_data_date(
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
-        dashboard, store, lang):
+    dashboard, store, lang
+):
     # every quantitative target is due by 2020: in 2026 each card, table row and the legend
     # speak in verdicts only, so nothing can say "on track" beside "missed"
     from indicators.i18n import _
@@ -95,7 +100,7 @@ def test_language_switch_changes_the_labels_and_the_url(dashboard, store):
 def test_every_view_and_domain_page_renders_in_both_languages(dashboard, store):
     at = start(dashboard, store.path)
     domains = [p for p in at.pages if p.startswith("domain-")]
-    assert len(domains) == len(store.catalog().domains)   # one page per catalog domain
+    assert len(domains) == len(store.catalog().domains)  # one page per catalog domain
     for lang in ("zh", "en"):
         at.query_params["lang"] = lang
         at.session_state["lang"] = lang
@@ -113,8 +118,9 @@ def test_domain_page_draws_bullet_and_trajectory_for_each_target_with_figures(da
     # it gets one line instead of two empty charts.
     assert charts(at) == 2 * 2
     assert "No figures yet" in text
-    assert ("5.8 trillion yuan in 2020, short by 0.2 trillion yuan "
-            "(3.3% of the target); first met 2021") in text
+    assert (
+        "5.8 trillion yuan in 2020, short by 0.2 trillion yuan (3.3% of the target); first met 2021"
+    ) in text
 
 
 def test_region_and_years_come_from_the_url_and_stay_in_it(dashboard, store):
@@ -129,7 +135,7 @@ def test_region_and_years_come_from_the_url_and_stay_in_it(dashboard, store):
 
 def test_changing_a_filter_rewrites_the_url(dashboard, store):
     at = open_page(start(dashboard, store.path), "domain-rural_access")
-    assert "region" not in at.query_params              # national is the default
+    assert "region" not in at.query_params  # national is the default
     at.selectbox(key=ViewKeys.widget(ViewKeys.REGION)).set_value("540000").run()
     assert at.query_params["region"] == "540000"
     at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).set_range(2016, 2021).run()
@@ -160,8 +166,11 @@ def test_a_planner_changes_a_task_status_and_it_is_recorded_with_who(dashboard, 
     at.button(key="views.status.submit").click().run()
     assert not at.exception
     current = store.current_statuses("task").set_index("subject_id").loc[task_id]
-    assert (current["status"], current["user_name"], current["evidence"]) == \
-        ("done", "wangming", "MIIT notice 2020-05")
+    assert (current["status"], current["user_name"], current["evidence"]) == (
+        "done",
+        "wangming",
+        "MIIT notice 2020-05",
+    )
     assert any("wangming" in s.value for s in at.success)
     at.run()
     assert "Done" in at.dataframe[0].value.to_string()
@@ -172,8 +181,7 @@ def test_viewers_see_no_status_form(dashboard, store):
     assert not [b for b in at.button if b.key == "views.status.submit"]
 
 
-def test_every_page_on_an_empty_database_says_no_data_and_never_raises(dashboard,
-                                                                      empty_store):
+def test_every_page_on_an_empty_database_says_no_data_and_never_raises(dashboard, empty_store):
     for lang, word in (("zh", "暂无数据"), ("en", "No data")):
         at = start(dashboard, empty_store.path, lang=lang)
         for path in [p for p in at.pages if p.startswith("domain-")] + list(VIEW_PAGES):
@@ -183,7 +191,8 @@ def test_every_page_on_an_empty_database_says_no_data_and_never_raises(dashboard
 
 
 def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write(
-        dashboard, monkeypatch, store):
+    dashboard, monkeypatch, store
+):
     # The snapshot is cached per data version; the day is part of the key, so the
     # 2020 targets get their verdicts on 1 January 2021 though nothing was written.
     monkeypatch.setattr(pages.common, "today", lambda: date(2020, 12, 31))
@@ -198,7 +207,8 @@ def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write
 
 
 def test_the_year_filter_runs_from_the_first_figure_to_the_last_target_year(
-        dashboard, monkeypatch, store):
+    dashboard, monkeypatch, store
+):
     monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
     at = open_page(start(dashboard, store.path), "domain-scale")
     slider = at.slider(key=ViewKeys.widget(ViewKeys.YEARS))
@@ -219,18 +229,23 @@ def test_the_method_page_lists_the_shipped_sources_with_their_url_state(dashboar
     text = page_text(at)
     assert "Sources of the published figures shipped with the dashboard" in text
     # The shipped file records no URL yet (the reference citations give none): said so.
-    assert "- MIIT and National Development and Reform Commission (CRI report 2018-08-17) — " \
-           "no URL recorded" in text
+    assert (
+        "- MIIT and National Development and Reform Commission (CRI report 2018-08-17) — "
+        "no URL recorded" in text
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
-        dashboard, store, lang):
+    dashboard, store, lang
+):
     at = open_page(start(dashboard, store.path, lang=lang), "domain-rural_access")
     captions = [c.value for c in at.caption]
     if lang == "en":
-        assert ("Text (Guofa [2017] No. 40, Section 3 (13)) in English: “By 2020, connect 98% "
-                "of administrative villages to optical fibre” · Original: “到2020年實現98%的"
-                "行政村通光纖”") in captions
+        assert (
+            "Text (Guofa [2017] No. 40, Section 3 (13)) in English: “By 2020, connect 98% "
+            "of administrative villages to optical fibre” · Original: “到2020年實現98%的"
+            "行政村通光纖”"
+        ) in captions
     else:
         assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions

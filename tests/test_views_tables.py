@@ -33,7 +33,7 @@ def test_headline_card_of_the_scale_reads_as_worked_out_by_hand(store):
     c = cards["info_consumption_scale"]
     assert (c.value, c.period) == ("6.8 万亿元", "2021")
     assert c.target == "6 万亿元(2020年)"
-    assert c.pct_achieved == "113%"               # 6.8 / 6 = 113.3 %
+    assert c.pct_achieved == "113%"  # 6.8 / 6 = 113.3 %
     assert c.gap == "超出 0.8 万亿元"
     # 2020 has passed: the status is the verdict, and no trend arrow stands beside it
     assert c.status_label == "逾期实现" and c.arrow == ""
@@ -57,8 +57,9 @@ def test_a_missed_rate_falls_short_in_percentage_points(store):
 
 
 def test_headline_cards_cover_every_quantitative_headline_target(store, catalog):
-    expected = [t.id for t in sorted(catalog.headline_targets, key=lambda t: t.sort)
-                if t.quantitative]
+    expected = [
+        t.id for t in sorted(catalog.headline_targets, key=lambda t: t.sort) if t.quantitative
+    ]
     assert [c.target_id for c in headline_cards(snap_of(store), "en")] == expected
 
 
@@ -74,11 +75,14 @@ def test_a_single_old_figure_is_context_not_the_2020_outcome(store):
     # village stations: only 34 % (2018-06); 2020 has no figure, so it cannot be judged
     c = target_card(snap_of(store), "village_info_station_coverage", "en")
     assert c.status_label == "Unverified"
-    assert c.detail == ("no figure for 2020, so the outcome cannot be known; "
-                        "last figure 2018-06: about 34%, short by 46 percentage points")
+    assert c.detail == (
+        "no figure for 2020, so the outcome cannot be known; "
+        "last figure 2018-06: about 34%, short by 46 percentage points"
+    )
     # before 2020 was over, the same figure was a figure without a trend, not "no data"
-    early = target_card(load_snapshot(store, as_of=date(2019, 12, 31)),
-                        "village_info_station_coverage", "en")
+    early = target_card(
+        load_snapshot(store, as_of=date(2019, 12, 31)), "village_info_station_coverage", "en"
+    )
     assert (early.status, early.value) == ("insufficient_data", "about 34%")
 
 
@@ -86,12 +90,14 @@ def test_filter_by_department_finds_everything_it_leads_or_shares(store):
     rows = task_rows(snap_of(store), "zh")
     links = task_departments()
     miit_any = {r["task_id"] for r in links if r["department_id"] == "miit"}
-    miit_lead = {r["task_id"] for r in links
-                 if r["department_id"] == "miit" and r["role"] == "lead"}
+    miit_lead = {
+        r["task_id"] for r in links if r["department_id"] == "miit" and r["role"] == "lead"
+    }
     assert {r.id for r in filter_tasks(rows, department_id="miit")} == miit_any
     assert {r.id for r in filter_tasks(rows, department_id="miit", role="lead")} == miit_lead
-    assert {r.id for r in filter_tasks(rows, department_id="miit", role="co")} == \
-        miit_any - miit_lead
+    assert {
+        r.id for r in filter_tasks(rows, department_id="miit", role="co")
+    } == miit_any - miit_lead
     assert len(rows) == 53 and 0 < len(miit_lead) < len(miit_any)
 
 
@@ -115,8 +121,10 @@ def test_tasks_table_names_lead_and_co_departments(store, catalog):
     assert table.loc["t2017_01", "牵头部门"] == catalog.departments[lead["department_id"]].name_hans
     for r in leads:
         if r["role"] == "co":
-            assert catalog.departments[r["department_id"]].name_hans in \
-                table.loc["t2017_01", "参与部门"]
+            assert (
+                catalog.departments[r["department_id"]].name_hans
+                in table.loc["t2017_01", "参与部门"]
+            )
 
 
 def test_department_counts_add_up_to_every_task_department_link(store):
@@ -125,13 +133,17 @@ def test_department_counts_add_up_to_every_task_department_link(store):
 
 
 def test_checklist_lists_the_qualitative_goals_with_their_evidence(store):
-    store.set_status("target", "ip_2018_economy", "done", user="李华",
-                     evidence="国务院常务会议 2019")
+    store.set_status(
+        "target", "ip_2018_economy", "done", user="李华", evidence="国务院常务会议 2019"
+    )
     table = checklist_table(snap_of(store), "ip_goals", "en")
-    assert len(table) == 6                               # the six Internet+ goals
+    assert len(table) == 6  # the six Internet+ goals
     row = table.set_index("id").loc["ip_2018_economy"]
-    assert (row["Status"], row["Evidence note"], row["Updated by"]) == \
-        ("Done", "国务院常务会议 2019", "李华")
+    assert (row["Status"], row["Evidence note"], row["Updated by"]) == (
+        "Done",
+        "国务院常务会议 2019",
+        "李华",
+    )
 
 
 def test_method_text_uses_the_thresholds_of_the_metrics_and_cites_both_documents(catalog):
@@ -173,7 +185,8 @@ def test_the_checklist_reads_in_the_page_language_with_the_original_beside_it(st
     en = checklist_table(snap_of(store), "ip_goals", "en").set_index("id")
     speed = en.loc["ip_2018_economy"]
     assert speed["Text of the document (English rendering)"].startswith(
-        "Economic development further improves in quality and efficiency.")
+        "Economic development further improves in quality and efficiency."
+    )
     assert speed["Original wording (as published)"].startswith("經濟發展進一步提質增效。")
 
 
@@ -195,11 +208,14 @@ def test_method_formulas_speak_the_page_language():
 
 
 def test_the_data_as_of_line_has_one_wording_with_the_time_on_pages_and_the_day_in_the_pack(
-        store, empty_store):
+    store, empty_store
+):
     snap = load_snapshot(store, as_of=AS_OF)
-    assert re.fullmatch(r"Data as of 2021; last upload \d{4}-\d\d-\d\d \d\d:\d\d",
-                        snap.as_of_line("en"))
-    assert re.fullmatch(r"数据截至 2021;最近上传 \d{4}-\d\d-\d\d",
-                        snap.as_of_line("zh", clock=False))
+    assert re.fullmatch(
+        r"Data as of 2021; last upload \d{4}-\d\d-\d\d \d\d:\d\d", snap.as_of_line("en")
+    )
+    assert re.fullmatch(
+        r"数据截至 2021;最近上传 \d{4}-\d\d-\d\d", snap.as_of_line("zh", clock=False)
+    )
     empty = load_snapshot(empty_store, as_of=AS_OF)
     assert empty.as_of_line("zh") == "数据截至 暂无数据;最近上传 –"

@@ -7,7 +7,9 @@ import argparse
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", default=None, metavar="PATH_OR_URL",
+        "--db",
+        default=None,
+        metavar="PATH_OR_URL",
         help="DuckDB file or postgresql://user@host:port/dbname URL "
-             "(default: $INDICATORS_DB or data/indicators.duckdb)",
+        "(default: $INDICATORS_DB or data/indicators.duckdb)",
     )

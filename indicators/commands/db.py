@@ -16,25 +16,43 @@ from ..store import SCHEMA_VERSION, Store
 from . import add_db_option
 
 STATUS_KEYS = (
-    "id", "unit", "target_value", "target_year", "latest_value", "latest_period",
-    "pct_achieved", "gap", "required_cagr", "observed_cagr", "projected_value", "status",
-    "verdict", "shortfall", "shortfall_pct", "first_met_period",
+    "id",
+    "unit",
+    "target_value",
+    "target_year",
+    "latest_value",
+    "latest_period",
+    "pct_achieved",
+    "gap",
+    "required_cagr",
+    "observed_cagr",
+    "projected_value",
+    "status",
+    "verdict",
+    "shortfall",
+    "shortfall_pct",
+    "first_met_period",
 )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init-db", help="build or refresh the database from data/")
     add_db_option(p)
-    p.add_argument("--if-absent", action="store_true",
-                   help="do nothing when the database file already exists")
+    p.add_argument(
+        "--if-absent", action="store_true", help="do nothing when the database file already exists"
+    )
     p.set_defaults(func=cmd_init_db)
 
     p = sub.add_parser("status", help="print every target's progress metrics")
     add_db_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per target")
     p.add_argument("--region", default=NATIONAL, help="GB/T 2260 region code")
-    p.add_argument("--as-of", type=date.fromisoformat, default=None,
-                   help="judge as on this date (YYYY-MM-DD; default today)")
+    p.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="judge as on this date (YYYY-MM-DD; default today)",
+    )
     p.set_defaults(func=cmd_status)
 
 
@@ -57,12 +75,17 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     except ShippedDataRejected as exc:
         from ..ingest.report import format_table, problems_frame
 
-        print(f"error: {exc.file_name} breaks {len(exc.problems)} upload rule(s); nothing was "
-              "written. Fix these rows in data/actuals/ and run init-db again:", file=sys.stderr)
+        print(
+            f"error: {exc.file_name} breaks {len(exc.problems)} upload rule(s); nothing was "
+            "written. Fix these rows in data/actuals/ and run init-db again:",
+            file=sys.stderr,
+        )
         print(format_table(problems_frame(exc.problems, "en").fillna("")), file=sys.stderr)
         return 1
-    print(f"{store.label}: schema v{report.schema_version}, {report.targets} targets, "
-          f"{report.tasks} tasks")
+    print(
+        f"{store.label}: schema v{report.schema_version}, {report.targets} targets, "
+        f"{report.tasks} tasks"
+    )
     for up in report.seeded:
         print(f"  loaded {up.file_name}: {up.rows_new} figures (upload {up.id})")
     _import_planners(store)
@@ -82,14 +105,17 @@ def _clean(value: object) -> object:
 
 def status_rows(store: Store, region: str, as_of: date | None) -> list[dict[str, object]]:
     catalog = store.catalog()
-    results = assess_all(catalog, store.current_actuals(region_codes=[region]),
-                         as_of=as_of, region_code=region)
+    results = assess_all(
+        catalog, store.current_actuals(region_codes=[region]), as_of=as_of, region_code=region
+    )
     rows = []
     for p in results:
         d = p.as_dict()
         d["id"] = d.pop("target_id")
-        rows.append({k: _clean(d[k]) for k in STATUS_KEYS}
-                    | {k: _clean(v) for k, v in d.items() if k not in STATUS_KEYS})
+        rows.append(
+            {k: _clean(d[k]) for k in STATUS_KEYS}
+            | {k: _clean(v) for k, v in d.items() if k not in STATUS_KEYS}
+        )
     return rows
 
 
@@ -106,9 +132,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
         return 0
-    cols = ("id", "latest_value", "latest_period", "target_value", "target_year",
-            "pct_achieved", "gap", "required_cagr", "observed_cagr", "status", "shortfall",
-            "first_met_period")
+    cols = (
+        "id",
+        "latest_value",
+        "latest_period",
+        "target_value",
+        "target_year",
+        "pct_achieved",
+        "gap",
+        "required_cagr",
+        "observed_cagr",
+        "status",
+        "shortfall",
+        "first_met_period",
+    )
     table = [[_fmt(r[c]) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))

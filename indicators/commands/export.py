@@ -26,26 +26,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export-figure", help="write one target's chart as PNG, SVG or PDF")
     p.add_argument("target_id", metavar="TARGET_ID")
     p.add_argument("--kind", choices=FIGURE_KINDS, required=True)
-    p.add_argument("--format", choices=FORMATS, default=None,
-                   help="default: from OUT's suffix, else png")
+    p.add_argument(
+        "--format", choices=FORMATS, default=None, help="default: from OUT's suffix, else png"
+    )
     p.add_argument("--lang", choices=LANGS, default="zh")
-    p.add_argument("--size", choices=tuple(PRESETS), default=DEFAULT_PRESET,
-                   help="slide 1600x900 (PNG at 2x), a4 report width, square")
+    p.add_argument(
+        "--size",
+        choices=tuple(PRESETS),
+        default=DEFAULT_PRESET,
+        help="slide 1600x900 (PNG at 2x), a4 report width, square",
+    )
     _common(p)
     p.set_defaults(func=cmd_export_figure)
 
     p = sub.add_parser("export-pack", help="write the briefing pack (PDF or PPTX)")
     p.add_argument("--lang", choices=LANGS, default="zh")
-    p.add_argument("--format", choices=PACK_FORMATS, default=None,
-                   help="default: from OUT's suffix, else pdf")
+    p.add_argument(
+        "--format", choices=PACK_FORMATS, default=None, help="default: from OUT's suffix, else pdf"
+    )
     _common(p)
     p.set_defaults(func=cmd_export_pack)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     add_db_option(p)
-    p.add_argument("--as-of", type=date.fromisoformat, default=None,
-                   help="judge progress as on this date (YYYY-MM-DD; default today)")
+    p.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="judge progress as on this date (YYYY-MM-DD; default today)",
+    )
     p.add_argument("out", metavar="OUT", type=Path)
 
 
@@ -64,16 +74,21 @@ def _format(out: Path, given: str | None, allowed: tuple[F, ...]) -> F:
 def _builder(kind: str) -> Callable[[Snapshot, str, Lang], go.Figure]:
     from .. import figures
 
-    return {"bullet": figures.bullet_chart, "trajectory": figures.trajectory_chart,
-            "regions": figures.regions_bar}[kind]
+    return {
+        "bullet": figures.bullet_chart,
+        "trajectory": figures.trajectory_chart,
+        "regions": figures.regions_bar,
+    }[kind]
 
 
 def cmd_export_figure(args: argparse.Namespace) -> int:
     snap = load_snapshot(Store(args.db), as_of=args.as_of)
     target = snap.catalog.targets.get(args.target_id)
     if target is None:
-        print(f"error: no target {args.target_id!r}; `python -m indicators status` lists them",
-              file=sys.stderr)
+        print(
+            f"error: no target {args.target_id!r}; `python -m indicators status` lists them",
+            file=sys.stderr,
+        )
         return 1
     if not target.quantitative:
         print(f"error: {target.id} is a qualitative target and has no chart", file=sys.stderr)
@@ -82,8 +97,7 @@ def cmd_export_figure(args: argparse.Namespace) -> int:
     data = figure_bytes(_builder(args.kind)(snap, target.id, args.lang), fmt, args.size)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    print(f"{args.out}: {args.kind} chart of {target.id}, {fmt}, {args.size}, "
-          f"{len(data):,} bytes")
+    print(f"{args.out}: {args.kind} chart of {target.id}, {fmt}, {args.size}, {len(data):,} bytes")
     return 0
 
 
@@ -94,6 +108,8 @@ def cmd_export_pack(args: argparse.Namespace) -> int:
     data = build_pack(snap, args.lang, fmt)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
-    print(f"{args.out}: briefing pack, {fmt}, {args.lang}, {len(data):,} bytes, "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"{args.out}: briefing pack, {fmt}, {args.lang}, {len(data):,} bytes, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return 0

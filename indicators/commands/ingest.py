@@ -39,6 +39,7 @@ def __getattr__(name: str) -> Any:
 def _open(db: Path | None) -> Store:
     return sys.modules[__name__].Store(db)
 
+
 SHOWN_CHANGES = 20
 
 
@@ -49,19 +50,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="validate and preview; store nothing")
     p.add_argument("--user", default=None, help="who is uploading (default: cli:$USER)")
     p.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
-    p.add_argument("--sheet", default=None,
-                   help="XLSX sheet (default: the first; '*': every sheet that can be read)")
+    p.add_argument(
+        "--sheet",
+        default=None,
+        help="XLSX sheet (default: the first; '*': every sheet that can be read)",
+    )
     p.add_argument("--encoding", default=None, help="CSV encoding (default: detect)")
-    p.add_argument("--region", default=None,
-                   help="region for a sheet with no region column (name or GB/T 2260 code)")
-    p.add_argument("--indicator", default=None,
-                   help="indicator for a sheet with no indicator column")
-    p.add_argument("--shares-as-fractions", action="store_true",
-                   help="confirm that shares are written as fractions (0.98 = 98 %%)")
-    p.add_argument("--allow-duplicate", action="store_true",
-                   help="store a file even if the same file was uploaded before")
-    p.add_argument("--max-mb", type=float, default=None,
-                   help="file size limit in MB (default $INDICATORS_MAX_UPLOAD_MB or 50)")
+    p.add_argument(
+        "--region",
+        default=None,
+        help="region for a sheet with no region column (name or GB/T 2260 code)",
+    )
+    p.add_argument(
+        "--indicator", default=None, help="indicator for a sheet with no indicator column"
+    )
+    p.add_argument(
+        "--shares-as-fractions",
+        action="store_true",
+        help="confirm that shares are written as fractions (0.98 = 98 %%)",
+    )
+    p.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="store a file even if the same file was uploaded before",
+    )
+    p.add_argument(
+        "--max-mb",
+        type=float,
+        default=None,
+        help="file size limit in MB (default $INDICATORS_MAX_UPLOAD_MB or 50)",
+    )
     p.add_argument("--note", default=None, help="a note kept with the upload")
     p.add_argument("--lang", choices=LANGS, default="zh", help="language of the messages")
     p.set_defaults(func=cmd_ingest)
@@ -84,8 +102,10 @@ def cli_user(given: str | None) -> str:
 
 
 def _describe(upload: Upload) -> str:
-    return (f"upload {upload.id} ({upload.file_name or upload.kind}, "
-            f"{upload.created_at:%Y-%m-%d %H:%M}, {upload.user_name})")
+    return (
+        f"upload {upload.id} ({upload.file_name or upload.kind}, "
+        f"{upload.created_at:%Y-%m-%d %H:%M}, {upload.user_name})"
+    )
 
 
 def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | None:
@@ -97,8 +117,11 @@ def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | No
     user = cli_user(given)
     account = Accounts(store).get(user)
     if store.review_mode()[1] and (account is None or not account.may_upload):
-        print(f"refused: review is on, so --user must name an enabled planner or admin "
-              f"account; {user!r} is not one", file=sys.stderr)
+        print(
+            f"refused: review is on, so --user must name an enabled planner or admin "
+            f"account; {user!r} is not one",
+            file=sys.stderr,
+        )
         return None
     return user, account
 
@@ -131,34 +154,55 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ..auth import Accounts
 
     # A dry run stores nothing, so anyone may check a file (a known account's regions apply).
-    who = ((cli_user(args.user), Accounts(store).get(cli_user(args.user))) if args.dry_run
-           else uploader(store, args.user))
+    who = (
+        (cli_user(args.user), Accounts(store).get(cli_user(args.user)))
+        if args.dry_run
+        else uploader(store, args.user)
+    )
     if who is None:
         return 1
     user, account = who
-    options = Options(layout=args.layout, sheet=args.sheet, encoding=args.encoding,
-                      region=args.region, indicator=args.indicator,
-                      shares_as_fractions=args.shares_as_fractions,
-                      max_bytes=(max_upload_bytes() if args.max_mb is None
-                                 else int(args.max_mb * 1024 * 1024)),
-                      today=date.today())
+    options = Options(
+        layout=args.layout,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        region=args.region,
+        indicator=args.indicator,
+        shares_as_fractions=args.shares_as_fractions,
+        max_bytes=(max_upload_bytes() if args.max_mb is None else int(args.max_mb * 1024 * 1024)),
+        today=date.today(),
+    )
     size = args.file.stat().st_size
     if size > options.max_bytes:
         # Refused unread: the check would say the same after loading it all into memory.
-        checked = Checked.rejected(args.file.name, None, [Problem("too_large", params={
-            "size": f"{size / 1024 / 1024:.1f}",
-            "limit": f"{options.max_bytes / 1024 / 1024:g}"})])
+        checked = Checked.rejected(
+            args.file.name,
+            None,
+            [
+                Problem(
+                    "too_large",
+                    params={
+                        "size": f"{size / 1024 / 1024:.1f}",
+                        "limit": f"{options.max_bytes / 1024 / 1024:g}",
+                    },
+                )
+            ],
+        )
     else:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
-        checked = check_file_bounded(args.file.read_bytes(), args.file.name, store.catalog(),
-                                     options)
+        checked = check_file_bounded(
+            args.file.read_bytes(), args.file.name, store.catalog(), options
+        )
     if account is not None:
         checked = outside_scope(checked, account.regions, store.catalog(), user)
     info = checked.info
     if info is not None:
         how = "detected" if info.encoding_detected else "chosen"
-        detail = (f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
-                  if info.format == "csv" else f"sheet {info.sheet!r} of {list(info.sheets)}")
+        detail = (
+            f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
+            if info.format == "csv"
+            else f"sheet {info.sheet!r} of {list(info.sheets)}"
+        )
         print(f"{args.file.name}: {info.format}, {detail}, layout {checked.layout or '?'}")
     # How a yearbook-shaped sheet was read: header row, unit, rows set aside and why.
     for line in read_details(checked, store.catalog(), lang):
@@ -173,14 +217,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"... and {checked.n_problems - len(checked.problems)} more")
         return 1
     pv = preview(store, checked)
-    print(f"preview: {pv.new} new, {pv.changed} changed, {pv.unchanged} unchanged "
-          f"({checked.table.num_rows} rows)")
+    print(
+        f"preview: {pv.new} new, {pv.changed} changed, {pv.unchanged} unchanged "
+        f"({checked.table.num_rows} rows)"
+    )
     changed = pv.rows[pv.rows["change"] == "changed"]
     for rec in changed.head(SHOWN_CHANGES).itertuples(index=False):
         old = f"{rec.old_qualifier or ''}{rec.old_value:g}"
         new = f"{rec.qualifier if isinstance(rec.qualifier, str) else ''}{rec.value:g}"
-        print(f"  row {rec.excel_row}: {rec.indicator_id} {rec.region_code} {rec.period}: "
-              f"{old} -> {new} {rec.unit}")
+        print(
+            f"  row {rec.excel_row}: {rec.indicator_id} {rec.region_code} {rec.period}: "
+            f"{old} -> {new} {rec.unit}"
+        )
     if pv.changed > SHOWN_CHANGES:
         print(f"  ... and {pv.changed - SHOWN_CHANGES} more changes")
     if pv.duplicate_of is not None:
@@ -189,14 +237,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("dry run: nothing was stored")
         return 0
     try:
-        up = commit(store, checked, user=user, note=args.note,
-                    allow_duplicate=args.allow_duplicate)
+        up = commit(store, checked, user=user, note=args.note, allow_duplicate=args.allow_duplicate)
     except DuplicateUpload as exc:
-        print(f"refused: the same file was already uploaded as {_describe(exc.upload)}; "
-              "use --allow-duplicate to store it again", file=sys.stderr)
+        print(
+            f"refused: the same file was already uploaded as {_describe(exc.upload)}; "
+            "use --allow-duplicate to store it again",
+            file=sys.stderr,
+        )
         return 1
-    print(f"stored as upload {up.id}: {up.rows_new} new, {up.rows_changed} changed, "
-          f"{up.rows_unchanged} unchanged")
+    print(
+        f"stored as upload {up.id}: {up.rows_new} new, {up.rows_changed} changed, "
+        f"{up.rows_unchanged} unchanged"
+    )
     if up.state == "submitted":
         print(f"submitted for review: officials see it once a reviewer approves upload {up.id}")
     return 0
@@ -212,21 +264,40 @@ def cmd_undo(args: argparse.Namespace) -> int:
     target = store.upload(args.upload_id)
     account = who[1]
     if account is not None and not covers_all(
-            account.regions, set(store.upload_rows(args.upload_id)["region_code"])):
-        print(f"refused: upload {args.upload_id} holds figures outside the regions of "
-              f"{account.name!r}", file=sys.stderr)
+        account.regions, set(store.upload_rows(args.upload_id)["region_code"])
+    ):
+        print(
+            f"refused: upload {args.upload_id} holds figures outside the regions of "
+            f"{account.name!r}",
+            file=sys.stderr,
+        )
         return 1
     up = store.undo_upload(args.upload_id, user=who[0], note=args.note)
     if up.state == "submitted":
         print(f"undo of {_describe(target)} submitted for review as upload {up.id}")
         return 0
-    print(f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
-          "the values they replaced are current again")
+    print(
+        f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
+        "the values they replaced are current again"
+    )
     return 0
 
 
-UPLOAD_COLUMNS = ("id", "kind", "file_name", "sha256", "user_name", "created_at", "rows_total",
-                  "rows_new", "rows_changed", "rows_unchanged", "undoes", "undone_by", "state")
+UPLOAD_COLUMNS = (
+    "id",
+    "kind",
+    "file_name",
+    "sha256",
+    "user_name",
+    "created_at",
+    "rows_total",
+    "rows_new",
+    "rows_changed",
+    "rows_unchanged",
+    "undoes",
+    "undone_by",
+    "state",
+)
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:

@@ -12,22 +12,32 @@ from . import add_db_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("add-planner",
-                       help="create an account (planner, reviewer or admin); prompts for a "
-                            "password")
+    p = sub.add_parser(
+        "add-planner", help="create an account (planner, reviewer or admin); prompts for a password"
+    )
     p.add_argument("name")
     p.add_argument("--role", choices=ROLES, default="planner")
-    p.add_argument("--region", action="append", default=[], metavar="CODE",
-                   help="GB/T 2260 code the account may write (repeat; default national)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of standard input")
-    p.add_argument("--replace", action="store_true",
-                   help="set a new password, role and regions for NAME")
+    p.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="GB/T 2260 code the account may write (repeat; default national)",
+    )
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    p.add_argument(
+        "--replace", action="store_true", help="set a new password, role and regions for NAME"
+    )
     add_db_option(p)
     p.set_defaults(func=cmd_add_planner)
 
-    p = sub.add_parser("ensure-planner",
-                       help=f"create the admin account {FIRST_ADMIN!r} if there is no account")
+    p = sub.add_parser(
+        "ensure-planner", help=f"create the admin account {FIRST_ADMIN!r} if there is no account"
+    )
     add_db_option(p)
     p.set_defaults(func=cmd_ensure_planner)
 
@@ -42,13 +52,21 @@ def cmd_add_planner(args: argparse.Namespace) -> int:
             return 1
     accounts = Accounts(Store(args.db))
     try:
-        account = accounts.add(args.name, password, role=args.role, regions=args.region,
-                               replace=args.replace, by=f"cli:{getpass.getuser()}")
+        account = accounts.add(
+            args.name,
+            password,
+            role=args.role,
+            regions=args.region,
+            replace=args.replace,
+            by=f"cli:{getpass.getuser()}",
+        )
     except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"{account.role} {account.name!r} (regions {', '.join(account.regions)}) saved in "
-          f"{accounts.store.label}")
+    print(
+        f"{account.role} {account.name!r} (regions {', '.join(account.regions)}) saved in "
+        f"{accounts.store.label}"
+    )
     return 0
 
 
@@ -61,7 +79,9 @@ def cmd_ensure_planner(args: argparse.Namespace) -> int:
     print("=" * 64)
     print(f"  created admin account {FIRST_ADMIN!r} in {accounts.store.label}")
     print(f"  password: {password}")
-    print("  (shown once; change it with: python -m indicators add-planner "
-          f"{FIRST_ADMIN} --role admin --replace)")
+    print(
+        "  (shown once; change it with: python -m indicators add-planner "
+        f"{FIRST_ADMIN} --role admin --replace)"
+    )
     print("=" * 64)
     return 0

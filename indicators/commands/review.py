@@ -14,8 +14,18 @@ from ..review import ReviewRefused, decide
 from ..store import Store
 from . import add_db_option
 
-REVIEW_COLUMNS = ("id", "kind", "file_name", "user_name", "created_at", "rows_total",
-                  "rows_new", "rows_changed", "undoes", "note")
+REVIEW_COLUMNS = (
+    "id",
+    "kind",
+    "file_name",
+    "user_name",
+    "created_at",
+    "rows_total",
+    "rows_new",
+    "rows_changed",
+    "undoes",
+    "note",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,12 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         q = rsub.add_parser(action, help=f"{action} a submitted upload")
         q.add_argument("upload_id", type=int, metavar="ID")
         q.add_argument("--user", required=True, help="the reviewer's account name")
-        q.add_argument("--reason", required=action == "reject",
-                       help="why (the planner sees it)")
+        q.add_argument("--reason", required=action == "reject", help="why (the planner sees it)")
         add_db_option(q)
         q.set_defaults(func=cmd_decide, approve=action == "approve")
-    q = rsub.add_parser("mode", help="show or set review: on, off, or auto (on when more "
-                                     "than one account exists)")
+    q = rsub.add_parser(
+        "mode", help="show or set review: on, off, or auto (on when more than one account exists)"
+    )
     q.add_argument("mode", nargs="?", choices=("on", "off", "auto"))
     add_db_option(q)
     q.set_defaults(func=cmd_mode)
@@ -59,8 +69,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     store = Store(args.db)
     try:
-        up = decide(store, args.upload_id, args.user, approve=args.approve,
-                    reason=args.reason)
+        up = decide(store, args.upload_id, args.user, approve=args.approve, reason=args.reason)
     except ReviewRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1

@@ -14,8 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("copy-store", help="copy a whole store (DuckDB <-> PostgreSQL)")
     p.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
     p.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL")
-    p.add_argument("--replace", action="store_true",
-                   help="overwrite a target that already holds uploads")
+    p.add_argument(
+        "--replace", action="store_true", help="overwrite a target that already holds uploads"
+    )
     p.set_defaults(func=cmd_copy_store)
 
     p = sub.add_parser("backup", help="write every table as Parquet plus a manifest")
@@ -26,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore", help="load a backup folder into a store")
     p.add_argument("folder", type=Path)
     add_db_option(p)
-    p.add_argument("--replace", action="store_true",
-                   help="overwrite a store that already holds uploads")
+    p.add_argument(
+        "--replace", action="store_true", help="overwrite a store that already holds uploads"
+    )
     p.set_defaults(func=cmd_restore)
 
 
@@ -53,8 +55,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     manifest = backup(store, args.out)
     tables = manifest["tables"]
     assert isinstance(tables, dict)
-    print(f"backed up {store.label} to {args.out}: "
-          + ", ".join(f"{t} {e['rows']}" for t, e in tables.items()))
+    print(
+        f"backed up {store.label} to {args.out}: "
+        + ", ".join(f"{t} {e['rows']}" for t, e in tables.items())
+    )
     print(f"content sha256 {manifest['content_sha256']}")
     return 0
 

@@ -15,8 +15,15 @@ from ..status import Status
 
 # Columns of targets_table that fit across a landscape page, in this order.
 OVERVIEW_COLUMNS = (
-    "col.target", "col.latest", "col.period", "col.target_value", "col.unit",
-    "col.target_year", "col.pct_achieved", "col.status", "col.detail",
+    "col.target",
+    "col.latest",
+    "col.period",
+    "col.target_value",
+    "col.unit",
+    "col.target_year",
+    "col.pct_achieved",
+    "col.status",
+    "col.detail",
 )
 # Their widths as shares of the page; the status is the verdict once the year has passed,
 # and the detail says on which figure it was judged.
@@ -62,7 +69,6 @@ class PackContent:
     sections: list[DomainSection]
     method_title: str
     method: list[str]
-
 
 
 def without_figures_line(section: DomainSection, lang: Lang) -> str:

@@ -94,8 +94,9 @@ def _display_width(value: object) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def to_xlsx_bytes(df: pd.DataFrame, lang: Lang, *, sheet: str = "data",
-                  notes: Sequence[str] = ()) -> bytes:
+def to_xlsx_bytes(
+    df: pd.DataFrame, lang: Lang, *, sheet: str = "data", notes: Sequence[str] = ()
+) -> bytes:
     """One sheet of data (bold header, frozen, columns sized to fit); ``notes`` (title,
     source, data-as-of) go on a second sheet so the data sheet stays a clean table."""
     from openpyxl import Workbook
@@ -136,6 +137,7 @@ def to_xlsx_bytes(df: pd.DataFrame, lang: Lang, *, sheet: str = "data",
 
 
 # --- the data behind a figure -----------------------------------------------------------------
+
 
 def _axis_title(fig: go.Figure, axis: str) -> str | None:
     ax = getattr(fig.layout, axis, None)
@@ -184,10 +186,12 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
                 v = float(f"{v:.{FIGURE_DIGITS}g}")
             rows.append({series_col: name, "_cat": c, "_val": v})
     frame = pd.DataFrame(rows, columns=[series_col, "_cat", "_val"])
-    return frame.rename(columns={
-        "_cat": _text(cat_label) or _("export.col.category", lang),
-        "_val": _text(val_label) or _("export.col.value", lang),
-    })
+    return frame.rename(
+        columns={
+            "_cat": _text(cat_label) or _("export.col.category", lang),
+            "_val": _text(val_label) or _("export.col.value", lang),
+        }
+    )
 
 
 def figure_notes(fig: go.Figure) -> list[str]:

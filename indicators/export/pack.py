@@ -33,8 +33,16 @@ from .content import (
 from .method import method_note
 
 __all__ = [
-    "OVERVIEW_COLUMNS", "OVERVIEW_SHARES", "PACK_FORMATS", "PACK_MIME", "ChecklistItem",
-    "DomainSection", "PackContent", "PackFormat", "build_pack", "pack_content",
+    "OVERVIEW_COLUMNS",
+    "OVERVIEW_SHARES",
+    "PACK_FORMATS",
+    "PACK_MIME",
+    "ChecklistItem",
+    "DomainSection",
+    "PackContent",
+    "PackFormat",
+    "build_pack",
+    "pack_content",
     "without_figures_line",
 ]
 
@@ -44,6 +52,8 @@ PACK_MIME: dict[str, str] = {
     "pdf": "application/pdf",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
+
+
 def _status_label(status: str | None, lang: Lang) -> str:
     if not status:
         return _("pack.no_status", lang)
@@ -110,30 +120,51 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
         else:
             charts += _target_charts(snap, t, lang)
     checklist = [
-        ChecklistItem(clause_text(t.clause, lang), t.name(lang),
-                      _status_label(_latest_status(snap, "target", t.id), lang),
-                      evidence=_latest_evidence(snap, "target", t.id))
-        for t in targets if not t.quantitative
+        ChecklistItem(
+            clause_text(t.clause, lang),
+            t.name(lang),
+            _status_label(_latest_status(snap, "target", t.id), lang),
+            evidence=_latest_evidence(snap, "target", t.id),
+        )
+        for t in targets
+        if not t.quantitative
     ]
     tasks: list[ChecklistItem] = []
     if not charts:
         for task in sorted(cat.tasks_in(domain.id), key=lambda t: t.seq):
-            leads = [cat.departments[d.department_id].name(lang)
-                     for d in cat.departments_of(task.id) if d.role == "lead"]
+            leads = [
+                cat.departments[d.department_id].name(lang)
+                for d in cat.departments_of(task.id)
+                if d.role == "lead"
+            ]
             lead = "、".join(leads) if lang == "zh" else "; ".join(leads)
             if task.and_others and lead:
-                lead += _("pack.and_others", lang) if lang == "zh" \
-                    else f" {_('pack.and_others', lang)}"
-            tasks.append(ChecklistItem(
-                clause_text(task.clause, lang), task.text(lang),
-                _status_label(_latest_status(snap, "task", task.id), lang), lead,
-                evidence=_latest_evidence(snap, "task", task.id)))
+                lead += (
+                    _("pack.and_others", lang) if lang == "zh" else f" {_('pack.and_others', lang)}"
+                )
+            tasks.append(
+                ChecklistItem(
+                    clause_text(task.clause, lang),
+                    task.text(lang),
+                    _status_label(_latest_status(snap, "task", task.id), lang),
+                    lead,
+                    evidence=_latest_evidence(snap, "task", task.id),
+                )
+            )
     doc = cat.documents[domain.document_id]
     return DomainSection(
-        domain=domain, heading=domain.name(lang),
-        subheading=_("pack.section_clause", lang, document=doc.number(lang),
-                     clause=clause_text(domain.clause, lang)),
-        charts=charts, checklist=checklist, tasks=tasks, without_figures=without,
+        domain=domain,
+        heading=domain.name(lang),
+        subheading=_(
+            "pack.section_clause",
+            lang,
+            document=doc.number(lang),
+            clause=clause_text(domain.clause, lang),
+        ),
+        charts=charts,
+        checklist=checklist,
+        tasks=tasks,
+        without_figures=without,
     )
 
 
@@ -169,21 +200,23 @@ def pack_content(snap: Snapshot, lang: Lang, today: date | None = None) -> PackC
         lang=lang,
         title=_("app.title", lang),
         subtitle=_("pack.kind", lang) + " · " + "、".join(d.number(lang) for d in docs)
-        if lang == "zh" else _("pack.kind", lang) + " · " + "; ".join(d.number(lang)
-                                                                      for d in docs),
+        if lang == "zh"
+        else _("pack.kind", lang) + " · " + "; ".join(d.number(lang) for d in docs),
         generated=today or date.today(),
         as_of=snap.as_of_line(lang, clock=False),
         overview=overview,
         status_keys=keys,
-        sections=[_section(snap, d, lang)
-                  for d in sorted(cat.domains.values(), key=lambda d: d.sort)],
+        sections=[
+            _section(snap, d, lang) for d in sorted(cat.domains.values(), key=lambda d: d.sort)
+        ],
         method_title=_("method.title", lang),
         method=method_note(lang),
     )
 
 
-def build_pack(snap: Snapshot, lang: Lang, fmt: PackFormat = "pdf",
-               today: date | None = None) -> bytes:
+def build_pack(
+    snap: Snapshot, lang: Lang, fmt: PackFormat = "pdf", today: date | None = None
+) -> bytes:
     """The whole pack as a file's bytes."""
     content = pack_content(snap, lang, today)
     if fmt == "pdf":

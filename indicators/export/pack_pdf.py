@@ -75,21 +75,24 @@ def cjk_font() -> str:
 def _styles() -> dict[str, ParagraphStyle]:
     f = cjk_font()
     # wordWrap="CJK" breaks between Chinese characters, which have no spaces.
-    base = ParagraphStyle("base", fontName=f, fontSize=10, leading=14, textColor=INK,
-                          wordWrap="CJK")
+    base = ParagraphStyle(
+        "base", fontName=f, fontSize=10, leading=14, textColor=INK, wordWrap="CJK"
+    )
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11.5),
         "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
-        "cover_title": ParagraphStyle("ct", parent=base, fontSize=26, leading=34,
-                                      alignment=TA_CENTER, spaceAfter=10 * mm),
-        "cover_line": ParagraphStyle("cl", parent=base, fontSize=14, leading=22,
-                                     alignment=TA_CENTER, textColor=MUTED),
-        "method": ParagraphStyle("method", parent=base, fontSize=11, leading=17,
-                                 spaceAfter=4 * mm),
+        "cover_title": ParagraphStyle(
+            "ct", parent=base, fontSize=26, leading=34, alignment=TA_CENTER, spaceAfter=10 * mm
+        ),
+        "cover_line": ParagraphStyle(
+            "cl", parent=base, fontSize=14, leading=22, alignment=TA_CENTER, textColor=MUTED
+        ),
+        "method": ParagraphStyle("method", parent=base, fontSize=11, leading=17, spaceAfter=4 * mm),
         "h1": ParagraphStyle("h1", parent=base, fontSize=18, leading=24, spaceAfter=2 * mm),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=18, spaceBefore=3 * mm,
-                             spaceAfter=2 * mm),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontSize=13, leading=18, spaceBefore=3 * mm, spaceAfter=2 * mm
+        ),
     }
 
 
@@ -119,10 +122,14 @@ def _light(hex_colour: str) -> colors.Color:
     return colors.Color(*(0.55 + 0.45 * v for v in (c.red, c.green, c.blue)))
 
 
-def _table(rows: Sequence[Sequence[object]], widths: list[float], st: dict[str, ParagraphStyle],
-           row_colours: list[str | None] | None = None, colour_col: int = -1) -> Table:
-    data = [[v if isinstance(v, Flowable) else _p(v, st["small"]) for v in row]
-            for row in rows]
+def _table(
+    rows: Sequence[Sequence[object]],
+    widths: list[float],
+    st: dict[str, ParagraphStyle],
+    row_colours: list[str | None] | None = None,
+    colour_col: int = -1,
+) -> Table:
+    data = [[v if isinstance(v, Flowable) else _p(v, st["small"]) for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
@@ -154,25 +161,41 @@ def _cover(c: PackContent, st: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _overview(c: PackContent, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
     frame = c.overview
-    rows = [list(frame.columns)] + [["–" if v is None or v != v else v for v in r]
-                                    for r in frame.itertuples(index=False)]
+    rows = [list(frame.columns)] + [
+        ["–" if v is None or v != v else v for v in r] for r in frame.itertuples(index=False)
+    ]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
     title = _("pack.overview", c.lang)
-    return [Bookmark("overview", title), _p(title, st["h1"]),
-            _table(rows, [s * width for s in OVERVIEW_SHARES], st, colours,
-                   colour_col=OVERVIEW_COLUMNS.index("col.status"))]
+    return [
+        Bookmark("overview", title),
+        _p(title, st["h1"]),
+        _table(
+            rows,
+            [s * width for s in OVERVIEW_SHARES],
+            st,
+            colours,
+            colour_col=OVERVIEW_COLUMNS.index("col.status"),
+        ),
+    ]
 
 
-def _checklist_table(items: list[ChecklistItem], lang: Lang, st: dict[str, ParagraphStyle],
-                     width: float, with_lead: bool) -> Table:
+def _checklist_table(
+    items: list[ChecklistItem],
+    lang: Lang,
+    st: dict[str, ParagraphStyle],
+    width: float,
+    with_lead: bool,
+) -> Table:
     # Qualitative targets (no lead) head their text "target"; tasks head it "task".
     head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
     if with_lead:
         head.append(_("pack.col.lead", lang))
     head.append(_("pack.col.status", lang))
     share = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
-    rows = [head] + [[i.clause, _item_text(i, lang, st), *([i.lead] if with_lead else []),
-                      i.status] for i in items]
+    rows = [head] + [
+        [i.clause, _item_text(i, lang, st), *([i.lead] if with_lead else []), i.status]
+        for i in items
+    ]
     return _table(rows, [s * width for s in share], st)
 
 
@@ -181,8 +204,10 @@ def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -
     read as Paragraph markup (a link, a font, a broken table)."""
     text = escape(item.text)
     if item.evidence:
-        text += (f'<br/><font color="{MUTED_HEX}">'
-                 f'{escape(_("views.col.evidence", lang))}: {escape(item.evidence)}</font>')
+        text += (
+            f'<br/><font color="{MUTED_HEX}">'
+            f"{escape(_('views.col.evidence', lang))}: {escape(item.evidence)}</font>"
+        )
     return Paragraph(text, st["small"])
 
 
@@ -195,10 +220,15 @@ def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:
     return img
 
 
-def _section(s: DomainSection, lang: Lang, st: dict[str, ParagraphStyle], width: float,
-             height: float) -> list[Flowable]:
-    head = [Bookmark(f"domain-{s.domain.id}", s.heading), _p(s.heading, st["h1"]),
-            _p(s.subheading, st["muted"]), Spacer(1, 3 * mm)]
+def _section(
+    s: DomainSection, lang: Lang, st: dict[str, ParagraphStyle], width: float, height: float
+) -> list[Flowable]:
+    head = [
+        Bookmark(f"domain-{s.domain.id}", s.heading),
+        _p(s.heading, st["h1"]),
+        _p(s.subheading, st["muted"]),
+        Spacer(1, 3 * mm),
+    ]
     out: list[Flowable] = []
     missing = without_figures_line(s, lang)
     if s.has_charts:
@@ -213,15 +243,24 @@ def _section(s: DomainSection, lang: Lang, st: dict[str, ParagraphStyle], width:
         if missing:
             out.append(_p(missing, st["muted"]))
     else:
-        out += [CondPageBreak(60 * mm), *head,
-                _p(missing or _("pack.no_quantitative", lang), st["muted"])]
+        out += [
+            CondPageBreak(60 * mm),
+            *head,
+            _p(missing or _("pack.no_quantitative", lang), st["muted"]),
+        ]
     # A heading never ends a page: it moves on with room for a few rows of its table.
     if s.checklist:
-        out += [CondPageBreak(HEADING_ROOM), _p(_("pack.qualitative", lang), st["h2"]),
-                _checklist_table(s.checklist, lang, st, width, with_lead=False)]
+        out += [
+            CondPageBreak(HEADING_ROOM),
+            _p(_("pack.qualitative", lang), st["h2"]),
+            _checklist_table(s.checklist, lang, st, width, with_lead=False),
+        ]
     if s.tasks:
-        out += [CondPageBreak(HEADING_ROOM), _p(_("pack.tasks", lang), st["h2"]),
-                _checklist_table(s.tasks, lang, st, width, with_lead=True)]
+        out += [
+            CondPageBreak(HEADING_ROOM),
+            _p(_("pack.tasks", lang), st["h2"]),
+            _checklist_table(s.tasks, lang, st, width, with_lead=True),
+        ]
     out.append(Spacer(1, 6 * mm))
     return out
 
@@ -230,9 +269,16 @@ def render_pdf(c: PackContent) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm, title=c.title, subject=_("pack.kind", c.lang),
-        author=c.title, lang="zh-CN" if c.lang == "zh" else "en",
+        buf,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=c.title,
+        subject=_("pack.kind", c.lang),
+        author=c.title,
+        lang="zh-CN" if c.lang == "zh" else "en",
     )
     width, height = doc.width, doc.height
     story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width)]

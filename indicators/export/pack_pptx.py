@@ -57,9 +57,20 @@ def _set_font(run: _Run, size: float, colour: RGBColor = INK, bold: bool = False
     ea.set("typeface", FONT)
 
 
-def _text(slide: Slide, text: str, left: int, top: int, width: int, height: int, *,
-          size: float, colour: RGBColor = INK, bold: bool = False, centre: bool = False,
-          name: str | None = None) -> None:
+def _text(
+    slide: Slide,
+    text: str,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    *,
+    size: float,
+    colour: RGBColor = INK,
+    bold: bool = False,
+    centre: bool = False,
+    name: str | None = None,
+) -> None:
     # Sums of lengths come back as plain ints: Emu() makes them lengths again.
     box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     if name:
@@ -77,26 +88,51 @@ def _text(slide: Slide, text: str, left: int, top: int, width: int, height: int,
 def _slide(prs: Deck, title: str | None = None, subtitle: str | None = None) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     if title:
-        _text(slide, title, MARGIN, Inches(0.25), SLIDE_W - 2 * MARGIN, Inches(0.6), size=24,
-              bold=True, name=TITLE_SHAPE)
+        _text(
+            slide,
+            title,
+            MARGIN,
+            Inches(0.25),
+            SLIDE_W - 2 * MARGIN,
+            Inches(0.6),
+            size=24,
+            bold=True,
+            name=TITLE_SHAPE,
+        )
     if subtitle:
-        _text(slide, subtitle, MARGIN, Inches(0.8), SLIDE_W - 2 * MARGIN, Inches(0.35),
-              size=12, colour=MUTED)
+        _text(
+            slide,
+            subtitle,
+            MARGIN,
+            Inches(0.8),
+            SLIDE_W - 2 * MARGIN,
+            Inches(0.35),
+            size=12,
+            colour=MUTED,
+        )
     return slide
 
 
 def _hex(colour: str) -> RGBColor:
     """The status colour mixed with white, as in the PDF, so text on it stays readable."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     return RGBColor(*(int(0.55 * 255 + 0.45 * v) for v in rgb))
 
 
-def _table(slide: Slide, rows: Sequence[Sequence[object]], shares: Sequence[float], *,
-           top: int, size: float, fills: Sequence[str | None] = (), fill_col: int = -1
-           ) -> None:
+def _table(
+    slide: Slide,
+    rows: Sequence[Sequence[object]],
+    shares: Sequence[float],
+    *,
+    top: int,
+    size: float,
+    fills: Sequence[str | None] = (),
+    fill_col: int = -1,
+) -> None:
     width = SLIDE_W - 2 * MARGIN
-    shape = slide.shapes.add_table(len(rows), len(shares), MARGIN, Emu(top), Emu(width),
-                                   Emu(Inches(0.3) * len(rows)))
+    shape = slide.shapes.add_table(
+        len(rows), len(shares), MARGIN, Emu(top), Emu(width), Emu(Inches(0.3) * len(rows))
+    )
     table = shape.table
     for j, share in enumerate(shares):
         table.columns[j].width = Emu(int(width * share))
@@ -132,7 +168,7 @@ def _method_slides(paragraphs: Sequence[str], lang: Lang) -> list[list[str]]:
 
 
 def _chunks(items: Sequence, n: int) -> list[Sequence]:
-    return [items[i:i + n] for i in range(0, len(items), n)] or [items]
+    return [items[i : i + n] for i in range(0, len(items), n)] or [items]
 
 
 def _chart_slide(prs: Deck, s: DomainSection, fig: object) -> None:
@@ -142,12 +178,19 @@ def _chart_slide(prs: Deck, s: DomainSection, fig: object) -> None:
     room_w, room_h = SLIDE_W - 2 * MARGIN, SLIDE_H - TITLE_H - Inches(0.45) - MARGIN / 2
     scale = min(room_w / pw, room_h / ph)
     w, h = int(pw * scale), int(ph * scale)
-    slide.shapes.add_picture(io.BytesIO(png), Emu((SLIDE_W - w) // 2),
-                             Emu(TITLE_H + Inches(0.3)), Emu(w), Emu(h))
+    slide.shapes.add_picture(
+        io.BytesIO(png), Emu((SLIDE_W - w) // 2), Emu(TITLE_H + Inches(0.3)), Emu(w), Emu(h)
+    )
 
 
-def _checklist_slides(prs: Deck, s: DomainSection, lang: Lang, title_key: str,
-                      items: list[ChecklistItem], with_lead: bool) -> None:
+def _checklist_slides(
+    prs: Deck,
+    s: DomainSection,
+    lang: Lang,
+    title_key: str,
+    items: list[ChecklistItem],
+    with_lead: bool,
+) -> None:
     # Qualitative targets (no lead) head their text "target"; tasks head it "task".
     head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
     head += [_("pack.col.lead", lang)] if with_lead else []
@@ -156,9 +199,15 @@ def _checklist_slides(prs: Deck, s: DomainSection, lang: Lang, title_key: str,
     for chunk in _chunks(items, TASK_ROWS_PER_SLIDE):
         slide = _slide(prs, s.heading, f"{s.subheading} · {_(title_key, lang)}")
         # The planner's evidence under the item: a run of plain text, never interpreted.
-        rows = [head] + [[i.clause, i.text + (f"\n{_('views.col.evidence', lang)}: "
-                                               f"{i.evidence}" if i.evidence else ""),
-                          *([i.lead] if with_lead else []), i.status] for i in chunk]
+        rows = [head] + [
+            [
+                i.clause,
+                i.text + (f"\n{_('views.col.evidence', lang)}: {i.evidence}" if i.evidence else ""),
+                *([i.lead] if with_lead else []),
+                i.status,
+            ]
+            for i in chunk
+        ]
         _table(slide, rows, shares, top=TITLE_H + Inches(0.35), size=11)
 
 
@@ -169,22 +218,44 @@ def render_pptx(c: PackContent) -> bytes:
     prs.core_properties.subject = _("pack.kind", c.lang)
 
     cover = _slide(prs)
-    _text(cover, c.title, MARGIN, Inches(2.2), SLIDE_W - 2 * MARGIN, Inches(1.0), size=36,
-          bold=True, centre=True, name=TITLE_SHAPE)
-    _text(cover, "\n".join([c.subtitle, _("pack.generated", c.lang,
-                                          date=c.generated.isoformat()), c.as_of]),
-          MARGIN, Inches(3.6), SLIDE_W - 2 * MARGIN, Inches(1.6), size=18, colour=MUTED,
-          centre=True)
+    _text(
+        cover,
+        c.title,
+        MARGIN,
+        Inches(2.2),
+        SLIDE_W - 2 * MARGIN,
+        Inches(1.0),
+        size=36,
+        bold=True,
+        centre=True,
+        name=TITLE_SHAPE,
+    )
+    _text(
+        cover,
+        "\n".join([c.subtitle, _("pack.generated", c.lang, date=c.generated.isoformat()), c.as_of]),
+        MARGIN,
+        Inches(3.6),
+        SLIDE_W - 2 * MARGIN,
+        Inches(1.6),
+        size=18,
+        colour=MUTED,
+        centre=True,
+    )
 
     rows = [list(r) for r in c.overview.itertuples(index=False)]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
     shares = OVERVIEW_SHARES
     for start in range(0, max(len(rows), 1), OVERVIEW_ROWS_PER_SLIDE):
         slide = _slide(prs, _("pack.overview", c.lang), c.as_of)
-        _table(slide, [list(c.overview.columns), *rows[start:start + OVERVIEW_ROWS_PER_SLIDE]],
-               shares, top=TITLE_H + Inches(0.35), size=11,
-               fills=colours[start:start + OVERVIEW_ROWS_PER_SLIDE],
-               fill_col=OVERVIEW_COLUMNS.index("col.status"))
+        _table(
+            slide,
+            [list(c.overview.columns), *rows[start : start + OVERVIEW_ROWS_PER_SLIDE]],
+            shares,
+            top=TITLE_H + Inches(0.35),
+            size=11,
+            fills=colours[start : start + OVERVIEW_ROWS_PER_SLIDE],
+            fill_col=OVERVIEW_COLUMNS.index("col.status"),
+        )
 
     for s in c.sections:
         for _name, fig in s.charts:
@@ -193,8 +264,16 @@ def render_pptx(c: PackContent) -> bytes:
         if missing or (not s.has_charts and not s.checklist and not s.tasks):
             slide = _slide(prs, s.heading, s.subheading)
             if missing:
-                _text(slide, missing, MARGIN, TITLE_H + Inches(0.4), SLIDE_W - 2 * MARGIN,
-                      Inches(1.0), size=16, colour=MUTED)
+                _text(
+                    slide,
+                    missing,
+                    MARGIN,
+                    TITLE_H + Inches(0.4),
+                    SLIDE_W - 2 * MARGIN,
+                    Inches(1.0),
+                    size=16,
+                    colour=MUTED,
+                )
         if s.checklist:
             _checklist_slides(prs, s, c.lang, "pack.qualitative", s.checklist, False)
         if s.tasks:
@@ -202,8 +281,15 @@ def render_pptx(c: PackContent) -> bytes:
 
     for part in _method_slides(c.method, c.lang):
         slide = _slide(prs, c.method_title)
-        _text(slide, "\n".join(part), MARGIN, TITLE_H + Inches(0.2), SLIDE_W - 2 * MARGIN,
-              SLIDE_H - TITLE_H - MARGIN, size=13)
+        _text(
+            slide,
+            "\n".join(part),
+            MARGIN,
+            TITLE_H + Inches(0.2),
+            SLIDE_W - 2 * MARGIN,
+            SLIDE_H - TITLE_H - MARGIN,
+            size=13,
+        )
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

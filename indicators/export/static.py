@@ -91,13 +91,17 @@ def sized(fig: go.Figure, preset: str = DEFAULT_PRESET) -> go.Figure:
     width, height = layout_size(fig, preset)
     out = go.Figure(fig)
     out.update_layout(
-        width=width, height=height, autosize=False, font_family=EXPORT_FONT,
+        width=width,
+        height=height,
+        autosize=False,
+        font_family=EXPORT_FONT,
         paper_bgcolor="white",
     )
     # Screen layouts may hug the edge; on a slide or page text needs a white border.
     m = out.layout.margin
-    out.update_layout(margin={side: max(getattr(m, side) or 0, MIN_MARGIN)
-                              for side in ("l", "r", "t", "b")})
+    out.update_layout(
+        margin={side: max(getattr(m, side) or 0, MIN_MARGIN) for side in ("l", "r", "t", "b")}
+    )
     if out.layout.title.xanchor == "left":
         out.update_layout(title_pad_l=MIN_MARGIN)
     return out

@@ -13,8 +13,19 @@ import importlib
 from typing import Any
 
 _FROM = {
-    **dict.fromkeys(("Checked", "DuplicateUpload", "Options", "Preview", "check_file",
-                     "check_records", "commit", "preview"), "pipeline"),
+    **dict.fromkeys(
+        (
+            "Checked",
+            "DuplicateUpload",
+            "Options",
+            "Preview",
+            "check_file",
+            "check_records",
+            "commit",
+            "preview",
+        ),
+        "pipeline",
+    ),
     **dict.fromkeys(("Problem", "Rejected", "problems_frame"), "report"),
 }
 

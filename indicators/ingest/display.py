@@ -20,8 +20,9 @@ from .pipeline import ALL_SHEETS, Checked, Preview
 from .shape import Shape
 
 
-def figure_text(value: float | str | None, qualifier: object = None,
-                lang: Lang | None = None) -> str:
+def figure_text(
+    value: float | str | None, qualifier: object = None, lang: Lang | None = None
+) -> str:
     """A stored figure as published: 98 with qualifier ">" is ">98"; with ``lang``, a word
     qualifier in that language ("about 5" on an English page), which uploads read back."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -38,14 +39,26 @@ def read_summary(checked: Checked, lang: Lang) -> str:
     parts = [info.format.upper()]
     if info.format == "csv":
         how = _("ingest.detected" if info.encoding_detected else "ingest.chosen", lang)
-        parts.append(_("ingest.info.encoding", lang, encoding=encoding_name(info.encoding, lang),
-                       how=how))
-        parts.append(_("ingest.info.delimiter", lang,
-                       delimiter=_(f"ingest.delimiter.{info.delimiter}", lang)))
+        parts.append(
+            _("ingest.info.encoding", lang, encoding=encoding_name(info.encoding, lang), how=how)
+        )
+        parts.append(
+            _(
+                "ingest.info.delimiter",
+                lang,
+                delimiter=_(f"ingest.delimiter.{info.delimiter}", lang),
+            )
+        )
     elif info.format == "xlsx":
         # Sheet names are the planner's text, shown in a Markdown message: made inert.
-        parts.append(_("ingest.info.sheet", lang, sheet=for_markdown(info.sheet),
-                       sheets=", ".join(for_markdown(s) for s in info.sheets)))
+        parts.append(
+            _(
+                "ingest.info.sheet",
+                lang,
+                sheet=for_markdown(info.sheet),
+                sheets=", ".join(for_markdown(s) for s in info.sheets),
+            )
+        )
     if checked.layout:
         side = _(f"ingest.side.{checked.side}", lang) if checked.side else ""
         parts.append(_(f"ingest.layout.{checked.layout}", lang, side=side))
@@ -55,8 +68,11 @@ def read_summary(checked: Checked, lang: Lang) -> str:
 def encoding_name(codec: str | None, lang: Lang) -> str:
     """An encoding by the name planners know (`UTF-8 (带 BOM)`), not Python's (`utf_8_sig`)."""
     code = (codec or "").lower().replace("-", "_")
-    return _(f"ingest.encoding.{code}", lang) if has_label(f"ingest.encoding.{code}") else (
-        codec or "")
+    return (
+        _(f"ingest.encoding.{code}", lang)
+        if has_label(f"ingest.encoding.{code}")
+        else (codec or "")
+    )
 
 
 def sheet_choice(sheet: str, lang: Lang) -> str:
@@ -66,11 +82,18 @@ def sheet_choice(sheet: str, lang: Lang) -> str:
 def _shape_lines(shape: Shape, catalog: Catalog, lang: Lang) -> list[str]:
     lines = []
     rows = shape.header_rows
-    lines.append(_("ingest.read.header" if len(rows) == 1 else "ingest.read.header2", lang,
-                   row=rows[0], last=rows[-1]))
+    lines.append(
+        _(
+            "ingest.read.header" if len(rows) == 1 else "ingest.read.header2",
+            lang,
+            row=rows[0],
+            last=rows[-1],
+        )
+    )
     if shape.indicator and shape.indicator in catalog.targets:
-        lines.append(_("ingest.read.indicator", lang,
-                       name=catalog.targets[shape.indicator].name(lang)))
+        lines.append(
+            _("ingest.read.indicator", lang, name=catalog.targets[shape.indicator].name(lang))
+        )
     if shape.unit is not None:
         lines.append(_("ingest.read.unit", lang, unit=shape.unit, cell=shape.unit_cell or ""))
     for column, unit in shape.column_units.items():
@@ -91,8 +114,14 @@ def read_details(checked: Checked, catalog: Catalog, lang: Lang) -> list[str]:
         lines = []
         for s in checked.sheets:
             if s.skipped is not None:
-                lines.append(_("ingest.read.sheet_skipped", lang, sheet=s.name,
-                               reason=s.skipped.message(lang)))
+                lines.append(
+                    _(
+                        "ingest.read.sheet_skipped",
+                        lang,
+                        sheet=s.name,
+                        reason=s.skipped.message(lang),
+                    )
+                )
                 continue
             lines.append(_("ingest.read.sheet_taken", lang, sheet=s.name, n=s.rows))
             if s.shape is not None and not s.shape.plain:
@@ -107,19 +136,23 @@ def read_details(checked: Checked, catalog: Catalog, lang: Lang) -> list[str]:
 def ignored_table(checked: Checked, lang: Lang) -> pd.DataFrame:
     """The rows (and columns) of the sheet that hold no figure to store, and why."""
     found: list[tuple[str | None, Shape | None]] = [
-        (s.name, s.shape) for s in checked.sheets if s.shape is not None] or [
-        (None, checked.shape)]
+        (s.name, s.shape) for s in checked.sheets if s.shape is not None
+    ] or [(None, checked.shape)]
     records = []
     for sheet, shape in found:
-        for i in (shape.ignored if shape is not None else ()):
-            record = {} if sheet is None or not checked.sheets else {
-                _("ingest.col.sheet", lang): sheet}
-            records.append(record | {
-                _("ingest.col.row", lang): i.excel_row,
-                _("ingest.col.column", lang): i.column or "",
-                _("ingest.col.value", lang): i.text,
-                _("ingest.col.why", lang): _(f"ingest.ignored.{i.reason}", lang),
-            })
+        for i in shape.ignored if shape is not None else ():
+            record = (
+                {} if sheet is None or not checked.sheets else {_("ingest.col.sheet", lang): sheet}
+            )
+            records.append(
+                record
+                | {
+                    _("ingest.col.row", lang): i.excel_row,
+                    _("ingest.col.column", lang): i.column or "",
+                    _("ingest.col.value", lang): i.text,
+                    _("ingest.col.why", lang): _(f"ingest.ignored.{i.reason}", lang),
+                }
+            )
     return pd.DataFrame(records)
 
 
@@ -141,11 +174,12 @@ def preview_table(preview: Preview, catalog: Catalog, lang: Lang, change: str) -
         _("ingest.col.period", lang): rows["period"],
     }
     if change == "changed":
-        out[_("ingest.col.old", lang)] = [figure_text(v, q) for v, q in
-                                         zip(rows["old_value"], rows["old_qualifier"],
-                                             strict=True)]
+        out[_("ingest.col.old", lang)] = [
+            figure_text(v, q) for v, q in zip(rows["old_value"], rows["old_qualifier"], strict=True)
+        ]
     out[_("ingest.col.new" if change != "unchanged" else "ingest.col.figure", lang)] = [
-        figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)]
+        figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+    ]
     out[_("ingest.col.unit", lang)] = rows["unit"].map(lambda u: _unit(u, lang))
     return pd.DataFrame(out).reset_index(drop=True)
 
@@ -156,8 +190,9 @@ def _unit(unit: object, lang: Lang) -> str:
     return _(f"unit.{unit}", lang) if has_label(f"unit.{unit}") else unit
 
 
-def uploads_table(uploads: Iterable[Upload], lang: Lang, *,
-                  show_users: bool = True) -> pd.DataFrame:
+def uploads_table(
+    uploads: Iterable[Upload], lang: Lang, *, show_users: bool = True
+) -> pd.DataFrame:
     """The history: one row per upload, form edit or undo, newest first. Visitors get no
     account names (`show_users=False`): they would hand a guesser the login names."""
     records = []
@@ -171,59 +206,79 @@ def uploads_table(uploads: Iterable[Upload], lang: Lang, *,
             state = _("history.undone_by", lang, id=u.undone_by)
         elif u.undoes is not None:
             state = _("history.undoes", lang, id=u.undoes)
-        records.append({
-            _("history.col.id", lang): u.id,
-            _("history.col.kind", lang): _(f"history.kind.{u.kind}", lang),
-            _("history.col.file", lang): u.file_name or "",
-            **({_("history.col.user", lang): u.user_name,
-                _("history.col.reviewer", lang): u.reviewer or ""} if show_users else {}),
-            _("history.col.when", lang): f"{u.created_at:%Y-%m-%d %H:%M:%S}",
-            _("history.col.state", lang): state,
-            _("history.col.rows", lang): u.rows_total,
-            _("history.col.new", lang): u.rows_new,
-            _("history.col.changed", lang): u.rows_changed,
-            _("history.col.unchanged", lang): u.rows_unchanged,
-            # The first 12 hex digits tell files apart; the page shows the whole hash below.
-            _("history.col.sha256", lang): (u.sha256 or "")[:12],
-        })
+        records.append(
+            {
+                _("history.col.id", lang): u.id,
+                _("history.col.kind", lang): _(f"history.kind.{u.kind}", lang),
+                _("history.col.file", lang): u.file_name or "",
+                **(
+                    {
+                        _("history.col.user", lang): u.user_name,
+                        _("history.col.reviewer", lang): u.reviewer or "",
+                    }
+                    if show_users
+                    else {}
+                ),
+                _("history.col.when", lang): f"{u.created_at:%Y-%m-%d %H:%M:%S}",
+                _("history.col.state", lang): state,
+                _("history.col.rows", lang): u.rows_total,
+                _("history.col.new", lang): u.rows_new,
+                _("history.col.changed", lang): u.rows_changed,
+                _("history.col.unchanged", lang): u.rows_unchanged,
+                # The first 12 hex digits tell files apart; the page shows the whole hash below.
+                _("history.col.sha256", lang): (u.sha256 or "")[:12],
+            }
+        )
     return pd.DataFrame(records)
 
 
 def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
     """The figures one upload wrote."""
     targets, regions = _names(catalog, lang)
-    return pd.DataFrame({
-        _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
-        _("ingest.col.region", lang): rows["region_code"].map(regions),
-        _("ingest.col.period", lang): rows["period"],
-        _("ingest.col.figure", lang): [figure_text(v, q, lang) for v, q in
-                                      zip(rows["value"], rows["qualifier"], strict=True)],
-        _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
-        # Shipped figures carry their citation and quote in English too.
-        _("ingest.col.source", lang): rows["source"].fillna("").map(
-            lambda v: source_text(v, lang)),
-        _("ingest.col.note", lang): rows["note"].fillna("").map(lambda v: note_text(v, lang)),
-    })
+    return pd.DataFrame(
+        {
+            _("ingest.col.indicator", lang): rows["indicator_id"].map(targets),
+            _("ingest.col.region", lang): rows["region_code"].map(regions),
+            _("ingest.col.period", lang): rows["period"],
+            _("ingest.col.figure", lang): [
+                figure_text(v, q, lang)
+                for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+            ],
+            _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
+            # Shipped figures carry their citation and quote in English too.
+            _("ingest.col.source", lang): rows["source"]
+            .fillna("")
+            .map(lambda v: source_text(v, lang)),
+            _("ingest.col.note", lang): rows["note"].fillna("").map(lambda v: note_text(v, lang)),
+        }
+    )
 
 
-def figure_history_table(history: pd.DataFrame, lang: Lang, *,
-                         show_users: bool = True) -> pd.DataFrame:
+def figure_history_table(
+    history: pd.DataFrame, lang: Lang, *, show_users: bool = True
+) -> pd.DataFrame:
     """Every version of one figure, newest first: which upload wrote it, and is it live."""
-    table = pd.DataFrame({
-        _("ingest.col.figure", lang): [figure_text(v, q) for v, q in
-                                      zip(history["value"], history["qualifier"],
-                                          strict=True)],
-        _("history.col.id", lang): history["upload_id"],
-        _("history.col.kind", lang): history["kind"].map(
-            lambda k: _(f"history.kind.{k}", lang)),
-        _("history.col.file", lang): history["file_name"].fillna(""),
-        _("history.col.user", lang): history["user_name"],
-        _("history.col.when", lang): history["created_at"].map(
-            lambda t: f"{t:%Y-%m-%d %H:%M:%S}"),
-        _("ingest.col.source", lang): history["source"].fillna(""),
-        _("history.col.state", lang): [_(f"history.state.{s}", lang)
-                                        for s in figure_states(history["undone"])],
-    })
+    table = pd.DataFrame(
+        {
+            _("ingest.col.figure", lang): [
+                figure_text(v, q)
+                for v, q in zip(history["value"], history["qualifier"], strict=True)
+            ],
+            _("history.col.id", lang): history["upload_id"],
+            _("history.col.kind", lang): history["kind"].map(
+                lambda k: _(f"history.kind.{k}", lang)
+            ),
+            _("history.col.file", lang): history["file_name"].fillna(""),
+            _("history.col.user", lang): history["user_name"],
+            _("history.col.when", lang): history["created_at"].map(
+                lambda t: f"{t:%Y-%m-%d %H:%M:%S}"
+            ),
+            _("ingest.col.source", lang): history["source"].fillna(""),
+            _("history.col.state", lang): [
+                _(f"history.state.{s}", lang) for s in figure_states(history["undone"])
+            ],
+        }
+    )
     return table if show_users else table.drop(columns=[_("history.col.user", lang)])
 
 

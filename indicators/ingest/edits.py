@@ -18,29 +18,38 @@ from .display import figure_text
 EDIT_COLUMNS = ("period", "value", "unit", "source", "note")
 
 
-def editor_frame(current: pd.DataFrame, indicator_id: str, region_code: str,
-                 lang: Lang = "zh") -> pd.DataFrame:
+def editor_frame(
+    current: pd.DataFrame, indicator_id: str, region_code: str, lang: Lang = "zh"
+) -> pd.DataFrame:
     """Current figures of one indicator and region, oldest first, every cell as text; the
     unit in the page's language (事件 / event), which an edit reads back either way."""
-    rows = current[(current["indicator_id"] == indicator_id)
-                   & (current["region_code"] == region_code)].sort_values("t")
-    return pd.DataFrame({
-        "period": rows["period"].astype(str),
-        "value": [figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"],
-                                                      strict=True)],
-        "unit": [unit_label(str(u), lang) for u in rows["unit"]],
-        "source": rows["source"].fillna("").astype(str),
-        "note": rows["note"].fillna("").astype(str),
-    }).reset_index(drop=True)
+    rows = current[
+        (current["indicator_id"] == indicator_id) & (current["region_code"] == region_code)
+    ].sort_values("t")
+    return pd.DataFrame(
+        {
+            "period": rows["period"].astype(str),
+            "value": [
+                figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+            ],
+            "unit": [unit_label(str(u), lang) for u in rows["unit"]],
+            "source": rows["source"].fillna("").astype(str),
+            "note": rows["note"].fillna("").astype(str),
+        }
+    ).reset_index(drop=True)
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(
-        value).strip()
+    return (
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    )
 
 
 def edited_records(
-    original: pd.DataFrame, edited: pd.DataFrame, indicator_id: str, region_code: str,
+    original: pd.DataFrame,
+    edited: pd.DataFrame,
+    indicator_id: str,
+    region_code: str,
 ) -> tuple[list[dict[str, str]], list[int]]:
     """The rows the planner changed or added, as records, and their row numbers in the form.
 

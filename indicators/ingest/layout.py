@@ -24,8 +24,7 @@ from .report import Problem, column_label
 Layout = Literal["auto", "long", "wide"]
 LONG_FIELDS = ("indicator", "region", "period", "value", "unit", "qualifier", "source", "note")
 # What Chinese statistical tables put in a cell with no figure.
-NO_DATA = ("", "-", "—", "–", "--", "——", "…", "……", "...", "/", "n/a", "na", "无", "空", "－",
-           "―")
+NO_DATA = ("", "-", "—", "–", "--", "——", "…", "……", "...", "/", "n/a", "na", "无", "空", "－", "―")
 
 
 @dataclass(frozen=True)
@@ -73,35 +72,45 @@ def reshape(
     """Turn a raw table into long rows; `indicator`/`region` fill a dimension the sheet lacks."""
     headers = raw.headers
     roles = [header_role(h) if h else None for h in headers]
-    periods = [r is None and bool(h) and _is_period(h) for h, r in zip(headers, roles,
-                                                                         strict=True)]
+    periods = [r is None and bool(h) and _is_period(h) for h, r in zip(headers, roles, strict=True)]
     if layout == "auto":
-        layout = "long" if "value" in roles and "period" in roles else (
-            "wide" if any(periods) else "long")
+        layout = (
+            "long"
+            if "value" in roles and "period" in roles
+            else ("wide" if any(periods) else "long")
+        )
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, role in enumerate(roles):
         if role is None:
             continue
         if role in seen:
-            problems.append(Problem("duplicate_column", excel_row=1,
-                                    column=column_label(i, headers[i]), value=headers[i]))
+            problems.append(
+                Problem(
+                    "duplicate_column",
+                    excel_row=1,
+                    column=column_label(i, headers[i]),
+                    value=headers[i],
+                )
+            )
         seen.setdefault(role, i)
     if layout == "long":
         out = _long(raw, roles, seen, indicator, region, problems)
     else:
         out = _wide(raw, catalog, roles, periods, seen, indicator, region, problems)
     if raw.header_row != 1:  # a header found below title rows: point at it
-        out.problems[:] = [replace(p, excel_row=raw.header_row) if p.excel_row == 1 else p
-                           for p in out.problems]
+        out.problems[:] = [
+            replace(p, excel_row=raw.header_row) if p.excel_row == 1 else p for p in out.problems
+        ]
     return out
 
 
 def _set_aside(raw: RawTable, i: int) -> bool:
     """A column with no header and no cell: one the reader of a two-row header emptied."""
     col = raw.cells.column(i)
-    return not raw.headers[i] and (not len(col) or not pc.any(pc.not_equal(
-        pc.utf8_trim_whitespace(col), "")).as_py())
+    return not raw.headers[i] and (
+        not len(col) or not pc.any(pc.not_equal(pc.utf8_trim_whitespace(col), "")).as_py()
+    )
 
 
 def _unknown_column(i: int, header: str) -> Problem:
@@ -111,8 +120,12 @@ def _unknown_column(i: int, header: str) -> Problem:
 
 
 def _fill_defaults(
-    columns: dict[str, pa.Array], labels: dict[str, str], n: int,
-    indicator: str | None, region: str | None, problems: list[Problem],
+    columns: dict[str, pa.Array],
+    labels: dict[str, str],
+    n: int,
+    indicator: str | None,
+    region: str | None,
+    problems: list[Problem],
 ) -> None:
     for role, default in (("indicator", indicator), ("region", region)):
         if role in columns:
@@ -121,13 +134,22 @@ def _fill_defaults(
             columns[role] = _const(default, n)
             labels[role] = f"({default})"
         else:
-            problems.append(Problem("missing_column", excel_row=1,
-                                    params={"role": role, "expected": _expected(role)}))
+            problems.append(
+                Problem(
+                    "missing_column",
+                    excel_row=1,
+                    params={"role": role, "expected": _expected(role)},
+                )
+            )
 
 
 def _long(
-    raw: RawTable, roles: list[str | None], seen: dict[str, int],
-    indicator: str | None, region: str | None, problems: list[Problem],
+    raw: RawTable,
+    roles: list[str | None],
+    seen: dict[str, int],
+    indicator: str | None,
+    region: str | None,
+    problems: list[Problem],
 ) -> LongTable:
     n, headers = raw.n_rows, raw.headers
     for i, role in enumerate(roles):
@@ -140,11 +162,20 @@ def _long(
         labels[role] = column_label(i, headers[i])
     for role in ("period", "value"):
         if role not in columns:
-            problems.append(Problem("missing_column", excel_row=1,
-                                    params={"role": role, "expected": _expected(role)}))
+            problems.append(
+                Problem(
+                    "missing_column",
+                    excel_row=1,
+                    params={"role": role, "expected": _expected(role)},
+                )
+            )
     _fill_defaults(columns, labels, n, indicator, region, problems)
-    table = pa.table({"excel_row": pa.array(raw.excel_rows, pa.int64()),
-                      **{f: columns.get(f, _const("", n)) for f in LONG_FIELDS}})
+    table = pa.table(
+        {
+            "excel_row": pa.array(raw.excel_rows, pa.int64()),
+            **{f: columns.get(f, _const("", n)) for f in LONG_FIELDS},
+        }
+    )
     return LongTable(table, labels, "long", problems=problems)
 
 
@@ -157,13 +188,19 @@ def _side_of(raw: RawTable, catalog: Catalog, i: int) -> Literal["indicator", "r
 
 
 def _wide(
-    raw: RawTable, catalog: Catalog, roles: list[str | None], periods: list[bool],
-    seen: dict[str, int], indicator: str | None, region: str | None,
+    raw: RawTable,
+    catalog: Catalog,
+    roles: list[str | None],
+    periods: list[bool],
+    seen: dict[str, int],
+    indicator: str | None,
+    region: str | None,
     problems: list[Problem],
 ) -> LongTable:
     headers = raw.headers
-    side_cols: dict[str, int] = {r: i for r, i in seen.items()
-                                 if r in ("indicator", "region", "unit", "source", "note")}
+    side_cols: dict[str, int] = {
+        r: i for r, i in seen.items() if r in ("indicator", "region", "unit", "source", "note")
+    }
     for long_role in ("value", "period", "qualifier"):
         if long_role in seen:
             i = seen[long_role]
@@ -182,15 +219,19 @@ def _wide(
             problems.append(_unknown_column(i, headers[i]))
     period_cols = [i for i, p in enumerate(periods) if p]
     if not period_cols:
-        problems.append(Problem("missing_column", excel_row=1,
-                                params={"role": "period", "expected": "2019, 2020Q1, 2020-09"}))
+        problems.append(
+            Problem(
+                "missing_column",
+                excel_row=1,
+                params={"role": "period", "expected": "2019, 2020Q1, 2020-09"},
+            )
+        )
     labels = {r: column_label(i, headers[i]) for r, i in side_cols.items()}
     pieces = []
     no_data = pa.array(NO_DATA)
     for j in period_cols:
         cells = raw.cells.column(j)
-        keep = pc.invert(pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)),
-                                  value_set=no_data))
+        keep = pc.invert(pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)), value_set=no_data))
         idx = np.flatnonzero(np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool))
         if not idx.size:
             continue
@@ -213,10 +254,11 @@ def _wide(
     if not pieces:
         merged["excel_row"] = pa.array([], pa.int64())
     _fill_defaults(merged, labels, n_total, indicator, region, problems)
-    table = pa.table({
-        "excel_row": merged["excel_row"],
-        **{f: merged.get(f, _const("", n_total)) for f in LONG_FIELDS},
-        "value_col": merged["value_col"],
-    })
+    table = pa.table(
+        {
+            "excel_row": merged["excel_row"],
+            **{f: merged.get(f, _const("", n_total)) for f in LONG_FIELDS},
+            "value_col": merged["value_col"],
+        }
+    )
     return LongTable(table, labels, "wide", side=side, problems=problems)
-

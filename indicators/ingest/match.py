@@ -67,10 +67,30 @@ def match_region(catalog: Catalog, text: str) -> str | None:
 # The roles a long-format column can play, with what planners call them. The template's
 # bilingual headers ("指标/indicator") match because each part is tried on its own.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "indicator": ("indicator", "indicator_id", "indicator id", "指标", "指标名称", "指标代码",
-                  "target", "目标", "项目"),
-    "region": ("region", "region_code", "region code", "地区", "地区代码", "行政区划",
-               "行政区划代码", "省份", "省", "province", "area"),
+    "indicator": (
+        "indicator",
+        "indicator_id",
+        "indicator id",
+        "指标",
+        "指标名称",
+        "指标代码",
+        "target",
+        "目标",
+        "项目",
+    ),
+    "region": (
+        "region",
+        "region_code",
+        "region code",
+        "地区",
+        "地区代码",
+        "行政区划",
+        "行政区划代码",
+        "省份",
+        "省",
+        "province",
+        "area",
+    ),
     "period": ("period", "时期", "期间", "年份", "年度", "year", "时间", "统计期"),
     "value": ("value", "数值", "值", "实际值", "actual", "数据"),
     "unit": ("unit", "单位", "计量单位"),
@@ -80,8 +100,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 ROLES = tuple(HEADER_ALIASES)
 
-_HEADER_INDEX = {key(alias): role for role, aliases in HEADER_ALIASES.items()
-                 for alias in aliases}
+_HEADER_INDEX = {key(alias): role for role, aliases in HEADER_ALIASES.items() for alias in aliases}
 _HEADER_SPLIT = re.compile(r"[/|()\[\]\s]")
 
 

@@ -70,8 +70,13 @@ class Checked:
         return _frame(self.table)
 
     @classmethod
-    def rejected(cls, file_name: str | None, sha: str | None, problems: list[Problem],
-                 info: ReadInfo | None = None) -> Checked:
+    def rejected(
+        cls,
+        file_name: str | None,
+        sha: str | None,
+        problems: list[Problem],
+        info: ReadInfo | None = None,
+    ) -> Checked:
         empty = ACTUAL_SCHEMA.append(pa.field("excel_row", pa.int64())).empty_table()
         return cls(file_name, sha, empty, problems[:MAX_REPORTED], len(problems), info)
 
@@ -109,41 +114,64 @@ class DuplicateUpload(Exception):
 # --- parse and validate ----------------------------------------------------------------------
 
 
-def check_file(data: bytes, file_name: str, catalog: Catalog,
-               options: Options | None = None) -> Checked:
+def check_file(
+    data: bytes, file_name: str, catalog: Catalog, options: Options | None = None
+) -> Checked:
     """Read, reshape and validate one file; nothing is written here."""
     options = options or Options()  # built per call: the size limit comes from the env
     sha = sha256_of(data)
     if options.sheet == ALL_SHEETS and is_xlsx(data, file_name):
         return _check_sheets(data, file_name, catalog, options, sha)
     try:
-        raw = read_table(data, file_name, sheet=options.sheet, encoding=options.encoding,
-                         max_bytes=options.max_bytes)
+        raw = read_table(
+            data,
+            file_name,
+            sheet=options.sheet,
+            encoding=options.encoding,
+            max_bytes=options.max_bytes,
+        )
     except Rejected as exc:
-        return Checked.rejected(file_name, sha, exc.problems,
-                                exc.info if isinstance(exc.info, ReadInfo) else None)
+        return Checked.rejected(
+            file_name, sha, exc.problems, exc.info if isinstance(exc.info, ReadInfo) else None
+        )
     return check_raw(raw, catalog, options, file_name=file_name, sha256=sha)
 
 
-def check_records(records: list[dict[str, Any]], catalog: Catalog,
-                  options: Options | None = None, *,
-                  row_numbers: list[int] | None = None) -> Checked:
+def check_records(
+    records: list[dict[str, Any]],
+    catalog: Catalog,
+    options: Options | None = None,
+    *,
+    row_numbers: list[int] | None = None,
+) -> Checked:
     """Form edits: rows of {indicator, region, period, value, unit, source, note} as typed.
 
     `row_numbers` are the rows as the form shows them, for the problem table.
     """
     headers = list(LONG_FIELDS)
-    cells = pa.table({f"c{i}": pa.array(["" if r.get(h) is None else str(r.get(h))
-                                          for r in records], pa.string())
-                      for i, h in enumerate(headers)})
-    numbers = np.array(row_numbers if row_numbers is not None
-                       else range(2, len(records) + 2), dtype=np.int64)
+    cells = pa.table(
+        {
+            f"c{i}": pa.array(
+                ["" if r.get(h) is None else str(r.get(h)) for r in records], pa.string()
+            )
+            for i, h in enumerate(headers)
+        }
+    )
+    numbers = np.array(
+        row_numbers if row_numbers is not None else range(2, len(records) + 2), dtype=np.int64
+    )
     raw = RawTable(headers, cells, numbers, ReadInfo("form"))
     return check_raw(raw, catalog, replace(options or Options(), layout="long"))
 
 
-def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *,
-              file_name: str | None = None, sha256: str | None = None) -> Checked:
+def check_raw(
+    raw: RawTable,
+    catalog: Catalog,
+    options: Options | None = None,
+    *,
+    file_name: str | None = None,
+    sha256: str | None = None,
+) -> Checked:
     options = options or Options()
     raw, shape, long, problems = _read_sheet(raw, catalog, options)
     if problems:
@@ -153,14 +181,20 @@ def check_raw(raw: RawTable, catalog: Catalog, options: Options | None = None, *
     return _validate(raw, long, shape, catalog, options, file_name, sha256)
 
 
-def _read_sheet(raw: RawTable, catalog: Catalog, options: Options
-                ) -> tuple[RawTable, Shape, LongTable, list[Problem]]:
+def _read_sheet(
+    raw: RawTable, catalog: Catalog, options: Options
+) -> tuple[RawTable, Shape, LongTable, list[Problem]]:
     """Find the table in the sheet and reshape it; the problems that stop reading it."""
     shape = Shape()
     if raw.info.format != "form":
         raw, shape = locate(raw, catalog, indicator=options.indicator)
-    long = reshape(raw, catalog, layout=options.layout,
-                   indicator=options.indicator or shape.indicator, region=options.region)
+    long = reshape(
+        raw,
+        catalog,
+        layout=options.layout,
+        indicator=options.indicator or shape.indicator,
+        region=options.region,
+    )
     # Without the right columns, row checks would only add noise; and a layout that cannot
     # be read says so alone, without the column problems it causes.
     problems = list(raw.problems) + (list(shape.problems) or long.problems)
@@ -169,35 +203,47 @@ def _read_sheet(raw: RawTable, catalog: Catalog, options: Options
     return raw, shape, long, problems
 
 
-def _validate(raw: RawTable, long: LongTable, shape: Shape, catalog: Catalog,
-              options: Options, file_name: str | None, sha256: str | None) -> Checked:
+def _validate(
+    raw: RawTable,
+    long: LongTable,
+    shape: Shape,
+    catalog: Catalog,
+    options: Options,
+    file_name: str | None,
+    sha256: str | None,
+) -> Checked:
     long = apply_units(long, shape)
     formulas = _formula_problems(raw)
     today = options.today or date.today()
-    result = check_rows(long.table, catalog, load_plausibility(), today=today,
-                        shares_as_fractions=options.shares_as_fractions,
-                        limit=MAX_REPORTED)
+    result = check_rows(
+        long.table,
+        catalog,
+        load_plausibility(),
+        today=today,
+        shares_as_fractions=options.shares_as_fractions,
+        limit=MAX_REPORTED,
+    )
     if formulas or result.n_failures:
         # A formula cell is reported as a formula, not also as "not a number".
         flagged = {(p.excel_row, p.column) for p in formulas}
         found = [(row, code) for row in result.failing for code in row["broken"]]
         problems = formulas + [
-            p for p in (_problem(long, row, code, catalog) for row, code in found[:MAX_REPORTED])
-            if (p.excel_row, p.column) not in flagged]
+            p
+            for p in (_problem(long, row, code, catalog) for row, code in found[:MAX_REPORTED])
+            if (p.excel_row, p.column) not in flagged
+        ]
         out = Checked.rejected(file_name, sha256, problems, raw.info)
         out.n_problems = len(problems) + max(0, result.n_failures - MAX_REPORTED)
         out.layout, out.side, out.shape = long.layout, long.side, shape
         return out
     assert result.rows is not None
-    return Checked(file_name, sha256, result.rows, [], 0, raw.info, long.layout,
-                   long.side, shape)
+    return Checked(file_name, sha256, result.rows, [], 0, raw.info, long.layout, long.side, shape)
 
 
 def _frame(rows: pa.Table) -> pd.DataFrame:
     """Checked rows as a frame; repeated texts (ids, periods, units) as Categoricals, so a
     million rows are integer codes and a few names, not a million Python strings."""
-    for name in ("indicator_id", "region_code", "period", "qualifier", "unit", "source",
-                 "note"):
+    for name in ("indicator_id", "region_code", "period", "qualifier", "unit", "source", "note"):
         i = rows.column_names.index(name)
         if not pa.types.is_dictionary(rows.schema.field(name).type):
             rows = rows.set_column(i, name, pc.dictionary_encode(rows.column(name)))
@@ -221,12 +267,14 @@ class SheetRead:
 
 def in_sheet(sheet: str, problem: Problem) -> Problem:
     """A problem of one sheet among several: its column names the sheet."""
-    return replace(problem, column=f"[{sheet}] {problem.column}" if problem.column
-                   else f"[{sheet}]")
+    return replace(
+        problem, column=f"[{sheet}] {problem.column}" if problem.column else f"[{sheet}]"
+    )
 
 
-def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Options,
-                  sha: str) -> Checked:
+def _check_sheets(
+    data: bytes, file_name: str, catalog: Catalog, options: Options, sha: str
+) -> Checked:
     """Every sheet whose shape is recognised, validated and previewed as one upload."""
     names = sheet_names(data)
     reads: list[SheetRead] = []
@@ -244,15 +292,19 @@ def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Option
             continue
         checked = _validate(raw, long, shape, catalog, options, file_name, sha)
         parts.append((name, checked))
-        reads.append(SheetRead(name, shape, checked.layout, checked.side,
-                               len(checked.rows)))
-    info = ReadInfo("xlsx", sheet=", ".join(n for n, _c in parts), sheets=tuple(names),
-                    size=len(data))
+        reads.append(SheetRead(name, shape, checked.layout, checked.side, len(checked.rows)))
+    info = ReadInfo(
+        "xlsx", sheet=", ".join(n for n, _c in parts), sheets=tuple(names), size=len(data)
+    )
     if not names:  # not a workbook at all: the single-sheet path says why
         return check_file(data, file_name, catalog, replace(options, sheet=None))
     if not parts:
-        out = Checked.rejected(file_name, sha, [in_sheet(r.name, r.skipped) for r in reads
-                                                if r.skipped is not None], info)
+        out = Checked.rejected(
+            file_name,
+            sha,
+            [in_sheet(r.name, r.skipped) for r in reads if r.skipped is not None],
+            info,
+        )
         out.sheets = reads
         return out
     problems = [in_sheet(n, p) for n, c in parts for p in c.problems]
@@ -270,31 +322,62 @@ def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Option
     for i, k in enumerate(keys):
         j = first.setdefault(k, i)
         if j != i:
-            problems.append(in_sheet(rows.at[i, "sheet"], Problem(
-                "duplicate_sheet", excel_row=int(rows.at[i, "excel_row"]), value=str(k[2]),
-                params={"sheet": rows.at[j, "sheet"], "first": int(rows.at[j, "excel_row"])})))
+            problems.append(
+                in_sheet(
+                    rows.at[i, "sheet"],
+                    Problem(
+                        "duplicate_sheet",
+                        excel_row=int(rows.at[i, "excel_row"]),
+                        value=str(k[2]),
+                        params={
+                            "sheet": rows.at[j, "sheet"],
+                            "first": int(rows.at[j, "excel_row"]),
+                        },
+                    ),
+                )
+            )
     if problems:
         out = Checked.rejected(file_name, sha, problems, info)
         out.sheets = reads
         return out
     layouts = {c.layout for _n, c in parts}
-    table = pa.Table.from_pandas(rows.loc[:, [*ACTUAL_COLUMNS, "excel_row", "sheet"]],
-                                 preserve_index=False)
-    return Checked(file_name, sha, table, [], 0, info,
-                   layouts.pop() if len(layouts) == 1 else None, None, None, reads)
+    table = pa.Table.from_pandas(
+        rows.loc[:, [*ACTUAL_COLUMNS, "excel_row", "sheet"]], preserve_index=False
+    )
+    return Checked(
+        file_name,
+        sha,
+        table,
+        [],
+        0,
+        info,
+        layouts.pop() if len(layouts) == 1 else None,
+        None,
+        None,
+        reads,
+    )
 
 
 def _formula_problems(raw: RawTable) -> list[Problem]:
     """Formulas are refused wherever they are: stored text would run when exported to Excel."""
     header = rules.formula_cells(pa.array(raw.headers, pa.string()))
-    out = [Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
-           for i, h in enumerate(raw.headers) if header[i]]
+    out = [
+        Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
+        for i, h in enumerate(raw.headers)
+        if header[i]
+    ]
     for i, h in enumerate(raw.headers):
         col = raw.cells.column(i)
         hits = np.flatnonzero(rules.formula_cells(col))
-        out += [Problem("formula", excel_row=int(raw.excel_rows[pos]),
-                        column=column_label(i, h), value=col[int(pos)].as_py())
-                for pos in hits[:MAX_REPORTED]]
+        out += [
+            Problem(
+                "formula",
+                excel_row=int(raw.excel_rows[pos]),
+                column=column_label(i, h),
+                value=col[int(pos)].as_py(),
+            )
+            for pos in hits[:MAX_REPORTED]
+        ]
     return out
 
 
@@ -312,8 +395,9 @@ def _problem(long: LongTable, row: dict[str, Any], code: str, catalog: Catalog) 
     elif code == "period_range":
         params.update(low=int(row["period_first"]), high=int(row["period_last"]))
     elif code == "implausible":
-        params.update(low=f"{row['plausible_low']:g}", high=f"{row['plausible_high']:g}",
-                      unit=row["unit"])
+        params.update(
+            low=f"{row['plausible_low']:g}", high=f"{row['plausible_high']:g}", unit=row["unit"]
+        )
     elif code == "duplicate":
         params["first"] = int(row["first_row"])
     elif code in ("unknown_region", "unknown_indicator"):
@@ -321,8 +405,13 @@ def _problem(long: LongTable, row: dict[str, Any], code: str, catalog: Catalog) 
         params["suggest"] = nearest(catalog, str(text)) or ""
     if isinstance(row["indicator_id"], str):
         params["indicator_id"] = row["indicator_id"]
-    return Problem(code, excel_row=int(row["excel_row"]),
-                   column=long.label(fld, pos) or None, value=str(text), params=params)
+    return Problem(
+        code,
+        excel_row=int(row["excel_row"]),
+        column=long.label(fld, pos) or None,
+        value=str(text),
+        params=params,
+    )
 
 
 # --- preview and commit ----------------------------------------------------------------------
@@ -361,6 +450,11 @@ def commit(
         earlier = store.find_upload_by_sha(checked.sha256)
         if earlier is not None:
             raise DuplicateUpload(earlier)
-    return store.write_actuals(arrow_rows(checked), kind=kind, user=user,
-                               file_name=checked.file_name, sha256=checked.sha256, note=note)
-
+    return store.write_actuals(
+        arrow_rows(checked),
+        kind=kind,
+        user=user,
+        file_name=checked.file_name,
+        sha256=checked.sha256,
+        note=note,
+    )

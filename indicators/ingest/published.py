@@ -25,7 +25,13 @@ from .read import RawTable, read_table
 from .report import Problem, Rejected, column_label
 
 PUBLISHER, WHERE_FOUND, QUOTE, QUOTE_EN, URL, ACCESSED = (
-    "publisher", "where_found", "quote", "quote_en", "url", "accessed")
+    "publisher",
+    "where_found",
+    "quote",
+    "quote_en",
+    "url",
+    "accessed",
+)
 # Kept in the file beside the figure, not stored with it (sources.py reads them to show).
 PROVENANCE = (WHERE_FOUND, "publisher_en", "where_found_en", QUOTE_EN, URL, ACCESSED)
 REQUIRED = ("indicator_id", "region", "period", "value", "unit", PUBLISHER, QUOTE)
@@ -36,8 +42,9 @@ _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def check_published(data: bytes, file_name: str, catalog: Catalog, *,
-                    today: date | None = None) -> Checked:
+def check_published(
+    data: bytes, file_name: str, catalog: Catalog, *, today: date | None = None
+) -> Checked:
     """One shipped file checked as an upload is, plus its provenance columns."""
     today = today or date.today()
     sha = sha256_of(data)  # loaded once: a rebuild recognises the file by its bytes
@@ -46,19 +53,36 @@ def check_published(data: bytes, file_name: str, catalog: Catalog, *,
     except Rejected as exc:
         return Checked.rejected(file_name, sha, exc.problems)
     where = {h.strip(): i for i, h in enumerate(raw.headers)}
-    problems = [Problem("missing_column", excel_row=1, params={"role": name, "expected": name})
-                for name in REQUIRED if name not in where]
-    problems += (_formulas(raw, where) + _provenance_problems(raw, where, today)
-                 + _renderings_missing(raw, where))
+    problems = [
+        Problem("missing_column", excel_row=1, params={"role": name, "expected": name})
+        for name in REQUIRED
+        if name not in where
+    ]
+    problems += (
+        _formulas(raw, where)
+        + _provenance_problems(raw, where, today)
+        + _renderings_missing(raw, where)
+    )
     if problems:
         return Checked.rejected(file_name, sha, problems, raw.info)
-    checked = check_raw(_as_long(raw, where), catalog, Options(layout="long", today=today),
-                        file_name=file_name, sha256=sha)
+    checked = check_raw(
+        _as_long(raw, where),
+        catalog,
+        Options(layout="long", today=today),
+        file_name=file_name,
+        sha256=sha,
+    )
     if checked.ok and checked.shape is not None and checked.shape.ignored:
         # A shipped file is a plain table: a row the reader would set aside is a mistake.
-        return Checked.rejected(file_name, sha, [
-            Problem("shipped_row_ignored", excel_row=i.excel_row, value=i.text)
-            for i in checked.shape.ignored], raw.info)
+        return Checked.rejected(
+            file_name,
+            sha,
+            [
+                Problem("shipped_row_ignored", excel_row=i.excel_row, value=i.text)
+                for i in checked.shape.ignored
+            ],
+            raw.info,
+        )
     return checked
 
 
@@ -75,9 +99,14 @@ def _formulas(raw: RawTable, where: dict[str, int]) -> list[Problem]:
             col = raw.cells.column(i)
             for pos, hit in enumerate(rules.formula_cells(col)):
                 if hit:
-                    out.append(Problem("formula", excel_row=int(raw.excel_rows[pos]),
-                                       column=column_label(i, raw.headers[i]),
-                                       value=col[pos].as_py()))
+                    out.append(
+                        Problem(
+                            "formula",
+                            excel_row=int(raw.excel_rows[pos]),
+                            column=column_label(i, raw.headers[i]),
+                            value=col[pos].as_py(),
+                        )
+                    )
     return out
 
 
@@ -91,17 +120,22 @@ def _provenance_problems(raw: RawTable, where: dict[str, int], today: date) -> l
         row = int(raw.excel_rows[pos])
         url, accessed = url.strip(), accessed.strip()
         if url and not _URL.fullmatch(url):
-            out.append(Problem("bad_url", excel_row=row,
-                               column=column_label(where[URL], URL), value=url))
+            out.append(
+                Problem("bad_url", excel_row=row, column=column_label(where[URL], URL), value=url)
+            )
         if accessed:
             problem = _date_problem(accessed, today)
             if problem:
-                out.append(Problem(problem, excel_row=row,
-                                   column=column_label(where[ACCESSED], ACCESSED),
-                                   value=accessed))
+                out.append(
+                    Problem(
+                        problem,
+                        excel_row=row,
+                        column=column_label(where[ACCESSED], ACCESSED),
+                        value=accessed,
+                    )
+                )
         elif url:
-            label = (column_label(where[ACCESSED], ACCESSED) if ACCESSED in where
-                     else ACCESSED)
+            label = column_label(where[ACCESSED], ACCESSED) if ACCESSED in where else ACCESSED
             out.append(Problem("accessed_missing", excel_row=row, column=label, value=""))
     return out
 
@@ -113,10 +147,11 @@ def _renderings_missing(raw: RawTable, where: dict[str, int]) -> list[Problem]:
     quotes = _cells(raw, where[QUOTE])
     renderings = _cells(raw, where[QUOTE_EN]) if QUOTE_EN in where else [""] * raw.n_rows
     label = column_label(where[QUOTE_EN], QUOTE_EN) if QUOTE_EN in where else QUOTE_EN
-    return [Problem("quote_en_missing", excel_row=int(raw.excel_rows[pos]), column=label,
-                    value="")
-            for pos, (quote, english) in enumerate(zip(quotes, renderings, strict=True))
-            if quote.strip() and not english.strip()]
+    return [
+        Problem("quote_en_missing", excel_row=int(raw.excel_rows[pos]), column=label, value="")
+        for pos, (quote, english) in enumerate(zip(quotes, renderings, strict=True))
+        if quote.strip() and not english.strip()
+    ]
 
 
 def _date_problem(text: str, today: date) -> str | None:
@@ -138,8 +173,9 @@ def _as_long(raw: RawTable, where: dict[str, int]) -> RawTable:
     found = _cells(raw, where[WHERE_FOUND]) if WHERE_FOUND in where else [""] * raw.n_rows
     # Stored in Chinese; sources.source_text gives the English the file carries.
     columns[where[PUBLISHER]] = pa.array(
-        [citation(p, w, "zh") if p.strip() else "" for p, w in zip(publishers, found,
-                                                                  strict=True)], pa.string())
+        [citation(p, w, "zh") if p.strip() else "" for p, w in zip(publishers, found, strict=True)],
+        pa.string(),
+    )
     blank = pa.array([""] * raw.n_rows, pa.string())
     for name, i in where.items():
         if name in _AS_FIELD:

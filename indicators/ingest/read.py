@@ -95,19 +95,37 @@ def read_table(
 ) -> RawTable:
     """Split a file into header + string cells; raises Rejected for file-level problems."""
     if len(data) > max_bytes:
-        raise Rejected([Problem("too_large", params={
-            "size": f"{len(data) / 1024 / 1024:.1f}", "limit": f"{max_bytes / 1024 / 1024:g}"})])
+        raise Rejected(
+            [
+                Problem(
+                    "too_large",
+                    params={
+                        "size": f"{len(data) / 1024 / 1024:.1f}",
+                        "limit": f"{max_bytes / 1024 / 1024:g}",
+                    },
+                )
+            ]
+        )
     blank = b" \t\r\n\x00" + codecs.BOM_UTF8
     # The first KiB decides for nearly every file; only a blank start costs a whole copy.
     if not data[:1024].strip(blank) and not data.strip(blank):
         raise Rejected([Problem("empty_file")])
     if file_name.lower().endswith(".xls") and not is_xlsx(data, file_name):
         raise Rejected([Problem("xls_unsupported")])
-    raw = (_read_xlsx(data, sheet, max_columns) if is_xlsx(data, file_name)
-           else _read_csv(data, encoding, max_columns))
+    raw = (
+        _read_xlsx(data, sheet, max_columns)
+        if is_xlsx(data, file_name)
+        else _read_csv(data, encoding, max_columns)
+    )
     if len(raw.headers) > max_columns:
-        raise Rejected([Problem("too_many_columns_file", params={
-            "n": len(raw.headers), "limit": max_columns})], raw.info)
+        raise Rejected(
+            [
+                Problem(
+                    "too_many_columns_file", params={"n": len(raw.headers), "limit": max_columns}
+                )
+            ],
+            raw.info,
+        )
     if raw.n_rows == 0:
         raise Rejected([Problem("header_only", excel_row=1)], raw.info)
     return raw
@@ -128,8 +146,14 @@ def detect_encoding(data: bytes) -> str:
         sample = sample[: sample.rindex(b"\n") + 1]
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATE_ENCODINGS).best()
     if best is None:
-        raise Rejected([Problem("undecodable_tried", params={
-            "encodings": ", ".join(["UTF-8", "UTF-16", "GB18030 (GBK)", "Big5"])})])
+        raise Rejected(
+            [
+                Problem(
+                    "undecodable_tried",
+                    params={"encodings": ", ".join(["UTF-8", "UTF-16", "GB18030 (GBK)", "Big5"])},
+                )
+            ]
+        )
     return _SUPERSETS.get(best.encoding, best.encoding)
 
 
@@ -153,16 +177,16 @@ def _header_line(data: bytes, codec: str, max_columns: int) -> None:
     first = next((ln for ln in lines if ln.strip()), "")
     ended = first.endswith(("\n", "\r"))
     if not ended and len(data) > MAX_HEADER_BYTES:
-        raise Rejected([Problem("header_too_long", excel_row=1, params={
-            "limit": MAX_HEADER_BYTES // 1024})])
+        raise Rejected(
+            [Problem("header_too_long", excel_row=1, params={"limit": MAX_HEADER_BYTES // 1024})]
+        )
     delimiter = sniff_delimiter(first)
     n = first.count(delimiter) + 1
     if n > max_columns:
         # Quoted delimiters can only make the true count smaller: count exactly then.
         n = len(next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), []))
     if n > max_columns:
-        raise Rejected([Problem("too_many_columns_file", params={
-            "n": n, "limit": max_columns})])
+        raise Rejected([Problem("too_many_columns_file", params={"n": n, "limit": max_columns})])
 
 
 def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
@@ -177,8 +201,9 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
         try:
             return part.decode(codec).lstrip("\ufeff")
         except UnicodeDecodeError as exc:
-            raise Rejected([Problem("undecodable", params={
-                "encoding": codec, "offset": exc.start})]) from exc
+            raise Rejected(
+                [Problem("undecodable", params={"encoding": codec, "offset": exc.start})]
+            ) from exc
 
     if codec in ("utf_8", "utf-8"):
         # UTF-8 goes to Arrow as it is, and Arrow checks every byte of it: no decoded copy
@@ -199,8 +224,13 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
     first_line = lines[0] if lines else ""
     # Over several lines: a yearbook's title line above the header has no delimiter at all.
     delimiter = sniff_delimiter("\n".join(lines[:30]))
-    info = ReadInfo("csv", encoding=codec, encoding_detected=not chosen,
-                    delimiter=DELIMITERS.get(delimiter, delimiter), size=len(data))
+    info = ReadInfo(
+        "csv",
+        encoding=codec,
+        encoding_detected=not chosen,
+        delimiter=DELIMITERS.get(delimiter, delimiter),
+        size=len(data),
+    )
     # Typing every column as text needs the count up front (pyarrow names them f0, f1, ...).
     n_columns = len(next(csv.reader([first_line], delimiter=delimiter), [""]))
     ragged: list[object] = []
@@ -212,16 +242,21 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
     try:
         table = pacsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True,
-                                           block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=8 << 20),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(n_columns)},
-                strings_can_be_null=False, null_values=[],
-                check_utf8=True, auto_dict_encode=False,
-                include_missing_columns=False),
+                strings_can_be_null=False,
+                null_values=[],
+                check_utf8=True,
+                auto_dict_encode=False,
+                include_missing_columns=False,
+            ),
         )
     except pa.ArrowInvalid:
         # Shapes the fast reader declines (a lone header with no line end, a cell across
@@ -238,8 +273,7 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
     # One search of the bytes spares a regex over every cell of a file with none.
     # (A file of plain ASCII, checked at memory speed, has none.)
     invisible = not utf8.isascii() and any(ch.encode() in utf8 for ch in _INVISIBLE_CHARS)
-    return _split_header(table, np.arange(1, table.num_rows + 1), info, [],
-                         invisible=invisible)
+    return _split_header(table, np.arange(1, table.num_rows + 1), info, [], invisible=invisible)
 
 
 _CHUNK_ROWS = 100_000
@@ -258,8 +292,14 @@ def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
 
     def flush() -> None:
         if pending:
-            chunks.append(pa.table({f"c{i}": pa.array([r[i] for r in pending], pa.string())
-                                    for i in range(width or 0)}))
+            chunks.append(
+                pa.table(
+                    {
+                        f"c{i}": pa.array([r[i] for r in pending], pa.string())
+                        for i in range(width or 0)
+                    }
+                )
+            )
             pending.clear()
 
     try:
@@ -278,23 +318,28 @@ def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
                     pending.append((r + [""] * width)[:width])
                     numbers.append(m)
                 continue
-            if (len(row) > width and len(problems) < 1000
-                  and any(c.strip() for c in row[width:])):
+            if len(row) > width and len(problems) < 1000 and any(c.strip() for c in row[width:]):
                 extra = next(c for c in row[width:] if c.strip())
-                problems.append(Problem("too_many_columns", excel_row=n,
-                                        column=column_letter(width), value=extra[:200],
-                                        params={"n": len(row), "expected": width}))
+                problems.append(
+                    Problem(
+                        "too_many_columns",
+                        excel_row=n,
+                        column=column_letter(width),
+                        value=extra[:200],
+                        params={"n": len(row), "expected": width},
+                    )
+                )
             if len(numbers) > MAX_ROWS:
-                raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})],
-                               info)
+                raise Rejected([Problem("too_many_rows", params={"limit": f"{MAX_ROWS:,}"})], info)
             pending.append((row + [""] * width)[:width] if len(row) != width else row)
             numbers.append(n)
             if len(pending) >= _CHUNK_ROWS:
                 flush()
     except csv.Error as exc:
         # An unclosed quote swallowing the file, a cell over the csv module's size limit.
-        raise Rejected([Problem("bad_csv", excel_row=reader.line_num,
-                                params={"reason": str(exc)})], info) from exc
+        raise Rejected(
+            [Problem("bad_csv", excel_row=reader.line_num, params={"reason": str(exc)})], info
+        ) from exc
     if width is None and lead:
         # Only one-cell rows: a one-column file; its first row is the header.
         width = max(len(r) for _n, r in lead)
@@ -309,7 +354,11 @@ def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
 
 
 def _split_header(
-    table: pa.Table, rows: np.ndarray, info: ReadInfo, problems: list[Problem], *,
+    table: pa.Table,
+    rows: np.ndarray,
+    info: ReadInfo,
+    problems: list[Problem],
+    *,
     invisible: bool = True,
 ) -> RawTable:
     """First non-empty row is the header; wholly empty rows and columns are dropped.
@@ -324,18 +373,25 @@ def _split_header(
         raise Rejected([Problem("empty_file")])
     headers = [str(table.column(i)[first].as_py()).strip() for i in range(table.num_columns)]
     body = table.slice(first + 1)
-    keep = non_empty[first + 1:]
-    body_rows = rows[first + 1:]
+    keep = non_empty[first + 1 :]
+    body_rows = rows[first + 1 :]
     if not keep.all():
         body = body.filter(pa.array(keep))
         body_rows = body_rows[keep]
     # Excel often saves trailing columns that are empty in every row; they mean nothing.
-    cols = [i for i, h in enumerate(headers)
-            if h or (body.num_rows and pc.any(pc.not_equal(
-                pc.utf8_trim_whitespace(body.column(i)), "")).as_py())]
+    cols = [
+        i
+        for i, h in enumerate(headers)
+        if h
+        or (
+            body.num_rows
+            and pc.any(pc.not_equal(pc.utf8_trim_whitespace(body.column(i)), "")).as_py()
+        )
+    ]
     body = pa.table({f"c{j}": body.column(i) for j, i in enumerate(cols)})
-    return RawTable([headers[i] for i in cols], body, body_rows, info, problems,
-                    header_row=int(rows[first]))
+    return RawTable(
+        [headers[i] for i in cols], body, body_rows, info, problems, header_row=int(rows[first])
+    )
 
 
 def _row_has_content(table: pa.Table) -> np.ndarray:
@@ -348,7 +404,6 @@ def _row_has_content(table: pa.Table) -> np.ndarray:
         mask = filled if mask is None else pc.or_(mask, filled)
     assert mask is not None  # the table has at least one column (checked above)
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
-
 
 
 # Invisible characters Excel and editors leave behind (a BOM pasted mid-file, zero-width
@@ -414,16 +469,18 @@ def check_zip(data: bytes) -> None:
         total = 0
         for info in infos:
             name = info.filename
-            part_limit = (MAX_UNPACKED_BYTES if "worksheets/" in name.lower()
-                          else MAX_XLSX_PART)
+            part_limit = MAX_UNPACKED_BYTES if "worksheets/" in name.lower() else MAX_XLSX_PART
             if info.file_size > part_limit or total + info.file_size > MAX_UNPACKED_BYTES:
                 raise _refuse_zip("xlsx_unpacked", part=name, limit=limit_mb)
             size, tail = 0, b""
             try:
                 with zf.open(info) as fh:
                     while chunk := fh.read(1 << 20):
-                        if size == 0 and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff")
-                                          or b"\x00" in chunk[:4]) and _is_xml(name):
+                        if (
+                            size == 0
+                            and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4])
+                            and _is_xml(name)
+                        ):
                             raise _refuse_zip("xlsx_xml_encoding", part=name)
                         size += len(chunk)
                         total += len(chunk)
@@ -433,8 +490,14 @@ def check_zip(data: bytes) -> None:
                         if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                             raise _refuse_zip("xlsx_doctype", part=name)
                         tail = chunk[-16:]
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError,
-                    NotImplementedError, RuntimeError) as exc:
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                ValueError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
                 # Bad CRC, an unknown compression method, an encrypted part.
                 raise Rejected([Problem("bad_xlsx")]) from exc
 
@@ -479,8 +542,9 @@ def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -
     try:
         names = tuple(wb.sheetnames)
         if sheet is not None and sheet not in names:
-            raise Rejected([Problem("unknown_sheet", value=sheet,
-                                    params={"sheets": ", ".join(names)})])
+            raise Rejected(
+                [Problem("unknown_sheet", value=sheet, params={"sheets": ", ".join(names)})]
+            )
         ws = wb[sheet] if sheet is not None else wb[names[0]]
         info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=len(data))
         rows: list[dict[int, str]] = []
@@ -491,9 +555,14 @@ def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -
         # cells present in the XML cost anything.
         try:
             with ws._get_source() as src:
-                parser = WorkSheetParser(src, ws._shared_strings, data_only=False,
-                                         epoch=wb.epoch, date_formats=wb._date_formats,
-                                         timedelta_formats=wb._timedelta_formats)
+                parser = WorkSheetParser(
+                    src,
+                    ws._shared_strings,
+                    data_only=False,
+                    epoch=wb.epoch,
+                    date_formats=wb._date_formats,
+                    timedelta_formats=wb._timedelta_formats,
+                )
                 for idx, cells in parser.parse():
                     texts: dict[int, str] = {}
                     for c in cells:
@@ -504,15 +573,24 @@ def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -
                         if not text.strip():
                             continue
                         if c["column"] > max_columns:
-                            raise Rejected([Problem("too_many_columns_file", params={
-                                "n": c["column"], "limit": max_columns})], info)
+                            raise Rejected(
+                                [
+                                    Problem(
+                                        "too_many_columns_file",
+                                        params={"n": c["column"], "limit": max_columns},
+                                    )
+                                ],
+                                info,
+                            )
                         texts[c["column"]] = text
                     if not texts:
                         continue
                     n_cells += len(texts)
                     if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
-                        raise Rejected([Problem("too_many_cells", params={
-                            "limit": f"{MAX_XLSX_CELLS:,}"})], info)
+                        raise Rejected(
+                            [Problem("too_many_cells", params={"limit": f"{MAX_XLSX_CELLS:,}"})],
+                            info,
+                        )
                     rows.append(texts)
                     numbers.append(idx)
                     width = max(width, max(texts))
@@ -524,6 +602,10 @@ def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -
         wb.close()
     if not rows:
         raise Rejected([Problem("empty_file")], info)
-    table = pa.table({f"c{i - 1}": pa.array([r.get(i, "") for r in rows], pa.string())
-                      for i in range(1, width + 1)})
+    table = pa.table(
+        {
+            f"c{i - 1}": pa.array([r.get(i, "") for r in rows], pa.string())
+            for i in range(1, width + 1)
+        }
+    )
     return _split_header(table, np.array(numbers), info, [])

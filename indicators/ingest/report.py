@@ -68,8 +68,9 @@ def hint(problem: Problem, catalog: Catalog, lang: Lang) -> str:
     return ""
 
 
-def problems_frame(problems: list[Problem], lang: Lang,
-                   catalog: Catalog | None = None) -> pd.DataFrame:
+def problems_frame(
+    problems: list[Problem], lang: Lang, catalog: Catalog | None = None
+) -> pd.DataFrame:
     """The problem table with headers in the chosen language, ordered by row.
 
     Given the catalog, two more columns: the row's indicator, and a hint (the nearest name
@@ -80,8 +81,9 @@ def problems_frame(problems: list[Problem], lang: Lang,
     if catalog is not None:
         targets = catalog.targets
         frame[_("ingest.col.indicator", lang)] = [
-            targets[i].name(lang) if (i := str(p.params.get("indicator_id", ""))) in targets
-            else "" for p in ordered]
+            targets[i].name(lang) if (i := str(p.params.get("indicator_id", ""))) in targets else ""
+            for p in ordered
+        ]
         frame[_("ingest.col.hint", lang)] = [hint(p, catalog, lang) for p in ordered]
     return frame
 
@@ -91,8 +93,7 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
         {
             _("ingest.col.row", lang): [p.excel_row for p in ordered],
             _("ingest.col.column", lang): [p.column or "" for p in ordered],
-            _("ingest.col.value", lang): [p.value if p.value is not None else ""
-                                          for p in ordered],
+            _("ingest.col.value", lang): [p.value if p.value is not None else "" for p in ordered],
             _("ingest.col.problem", lang): [p.message(lang) for p in ordered],
         }
     ).astype({_("ingest.col.row", lang): "Int64"})
@@ -100,6 +101,7 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
 
 def format_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (East Asian wide characters count double)."""
+
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -108,6 +110,7 @@ def format_table(frame: pd.DataFrame) -> str:
     widths = [max(width(r[i]) for r in cells) for i in range(len(frame.columns))]
     lines = []
     for row in cells:
-        lines.append("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True))
-                     .rstrip())
+        lines.append(
+            "  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
+        )
     return "\n".join(lines)

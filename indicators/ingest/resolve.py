@@ -51,31 +51,50 @@ class Outcome:
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
     con.execute("SET enable_progress_bar = false")  # a long check would draw one
     return con
 
 
-def _lookup(texts: Sequence[str], fn: Callable[[str], dict[str, Any]],
-            schema: dict[str, pa.DataType], keyed: str | None = None) -> pa.Table:
+def _lookup(
+    texts: Sequence[str],
+    fn: Callable[[str], dict[str, Any]],
+    schema: dict[str, pa.DataType],
+    keyed: str | None = None,
+) -> pa.Table:
     """Each distinct text's answers; with `keyed`, also `k`, a small integer per distinct
     answer in that column, so (indicator, region, period) fits in one BIGINT."""
     answers = [fn(t) for t in texts]
     # `c`: the text's position in the column's dictionary, which the rows carry instead.
-    table = pa.table({"text": pa.array(texts, pa.string()),
-                      "c": pa.array(np.arange(len(texts), dtype=np.int32)),
-                      **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()}})
+    table = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "c": pa.array(np.arange(len(texts), dtype=np.int32)),
+            **{c: pa.array([a[c] for a in answers], t) for c, t in schema.items()},
+        }
+    )
     if keyed is not None:
-        dense = {v: i for i, v in enumerate(sorted({a[keyed] for a in answers
-                                                    if a[keyed] is not None}))}
-        table = table.append_column("k", pa.array([dense.get(a[keyed]) for a in answers],
-                                                  pa.int64()))
+        dense = {
+            v: i for i, v in enumerate(sorted({a[keyed] for a in answers if a[keyed] is not None}))
+        }
+        table = table.append_column(
+            "k", pa.array([dense.get(a[keyed]) for a in answers], pa.int64())
+        )
     return table
 
 
-def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today: date,
-               shares_as_fractions: bool, limit: int) -> Outcome:
+def check_rows(
+    table: pa.Table,
+    catalog: Catalog,
+    bounds: Plausibility,
+    *,
+    today: date,
+    shares_as_fractions: bool,
+    limit: int,
+) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS)."""
     n = table.num_rows
     # Repeated texts become integer codes here (Arrow's hash, one pass a column); each
@@ -98,71 +117,128 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
     def indicator_of(text: str) -> dict[str, Any]:
         target = catalog.targets.get(ind[text] or "")
         found = bounds.for_target(target) if target else None
-        return {"id": ind[text], "blank": not text.strip(),
-                "kind": target.kind if target else None,
-                "unit": target.unit if target else None,
-                "unit_k": units.index(target.unit) if target else None,
-                "low": found.low if found else None, "high": found.high if found else None}
+        return {
+            "id": ind[text],
+            "blank": not text.strip(),
+            "kind": target.kind if target else None,
+            "unit": target.unit if target else None,
+            "unit_k": units.index(target.unit) if target else None,
+            "low": found.low if found else None,
+            "high": found.high if found else None,
+        }
 
     def period_of(text: str) -> dict[str, Any]:
         try:
             p = parse_period(text)
         except PeriodError:
-            return {"label": None, "t": None, "after_today": False, "year": None,
-                    "blank": not text.strip()}
-        return {"label": p.label, "t": p.t, "after_today": p.end > today, "year": p.year,
-                "blank": False}
+            return {
+                "label": None,
+                "t": None,
+                "after_today": False,
+                "year": None,
+                "blank": not text.strip(),
+            }
+        return {
+            "label": p.label,
+            "t": p.t,
+            "after_today": p.end > today,
+            "year": p.year,
+            "blank": False,
+        }
 
     def qualifier_of(text: str) -> dict[str, Any]:
         stored = _QUALIFIERS.get(key(text)) if text.strip() else None
         return {"q": stored, "bad": bool(text.strip()) and stored is None}
 
     maps = {
-        "indicator": _lookup(texts["indicator"], indicator_of, {
-            "id": pa.string(), "blank": pa.bool_(), "kind": pa.string(), "unit": pa.string(),
-            "unit_k": pa.int32(), "low": pa.float64(), "high": pa.float64()}, keyed="id"),
-        "region": _lookup(texts["region"],
-                          lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
-                          {"code": pa.string(), "blank": pa.bool_()}, keyed="code"),
-        "period": _lookup(texts["period"], period_of, {
-            "label": pa.string(), "t": pa.float64(), "after_today": pa.bool_(),
-            "year": pa.int64(), "blank": pa.bool_()}, keyed="label"),
-        "qualifier": _lookup(texts["qualifier"], qualifier_of,
-                             {"q": pa.string(), "bad": pa.bool_()}),
+        "indicator": _lookup(
+            texts["indicator"],
+            indicator_of,
+            {
+                "id": pa.string(),
+                "blank": pa.bool_(),
+                "kind": pa.string(),
+                "unit": pa.string(),
+                "unit_k": pa.int32(),
+                "low": pa.float64(),
+                "high": pa.float64(),
+            },
+            keyed="id",
+        ),
+        "region": _lookup(
+            texts["region"],
+            lambda t: {"code": match_region(catalog, t), "blank": not t.strip()},
+            {"code": pa.string(), "blank": pa.bool_()},
+            keyed="code",
+        ),
+        "period": _lookup(
+            texts["period"],
+            period_of,
+            {
+                "label": pa.string(),
+                "t": pa.float64(),
+                "after_today": pa.bool_(),
+                "year": pa.int64(),
+                "blank": pa.bool_(),
+            },
+            keyed="label",
+        ),
+        "qualifier": _lookup(
+            texts["qualifier"], qualifier_of, {"q": pa.string(), "bad": pa.bool_()}
+        ),
     }
 
     def of(field: str, column: str) -> pa.DictionaryArray:
         """Each row's answer for its text: the lookup column as the dictionary."""
-        return pa.DictionaryArray.from_arrays(pa.array(codes[field], pa.int32()),
-                                              maps[field].column(column).combine_chunks())
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes[field], pa.int32()), maps[field].column(column).combine_chunks()
+        )
 
     values = _values(table.column("value").combine_chunks())
     ks = {f: _k_of_rows(maps[f], codes[f]) for f in ("indicator", "region", "period")}
     units_of = _unit_lookup(texts, codes, values, ind, catalog)
     first_rn, first_row = _duplicates(ks, excel_row)
     columns: dict[str, Any] = {
-        "rn": pa.array(np.arange(n, dtype=np.int64)), "excel_row": excel_row,
-        "source": stored["source"], "note": stored["note"],
-        "indicator_id": of("indicator", "id"), "indicator_k": of("indicator", "k"),
+        "rn": pa.array(np.arange(n, dtype=np.int64)),
+        "excel_row": excel_row,
+        "source": stored["source"],
+        "note": stored["note"],
+        "indicator_id": of("indicator", "id"),
+        "indicator_k": of("indicator", "k"),
         "blank_indicator": of("indicator", "blank"),
-        "region_code": of("region", "code"), "region_k": of("region", "k"),
+        "region_code": of("region", "code"),
+        "region_k": of("region", "k"),
         "blank_region": of("region", "blank"),
-        "period": of("period", "label"), "period_k": of("period", "k"), "t": of("period", "t"),
-        "after_today": of("period", "after_today"), "period_year": of("period", "year"),
+        "period": of("period", "label"),
+        "period_k": of("period", "k"),
+        "t": of("period", "t"),
+        "after_today": of("period", "after_today"),
+        "period_year": of("period", "year"),
         "blank_period": of("period", "blank"),
-        "column_qualifier": of("qualifier", "q"), "qualifier_bad": of("qualifier", "bad"),
-        "factor": units_of("factor"), "written_unit_status": units_of("status"),
-        "kind": of("indicator", "kind"), "unit": of("indicator", "unit"),
-        "unit_k": of("indicator", "unit_k"), "plausible_low": of("indicator", "low"),
+        "column_qualifier": of("qualifier", "q"),
+        "qualifier_bad": of("qualifier", "bad"),
+        "factor": units_of("factor"),
+        "written_unit_status": units_of("status"),
+        "kind": of("indicator", "kind"),
+        "unit": of("indicator", "unit"),
+        "unit_k": of("indicator", "unit_k"),
+        "plausible_low": of("indicator", "low"),
         "plausible_high": of("indicator", "high"),
-        "first_rn": first_rn, "first_row": first_row, **values.columns,
+        "first_rn": first_rn,
+        "first_row": first_row,
+        **values.columns,
     }
     con = connect()
     try:
         con.register("checked_rows", pa.table(columns))
-        con.execute(_CHECK_SQL.format(
-            number=values.sql, as_fractions="true" if shares_as_fractions else "false",
-            first=bounds.first_year, last=bounds.last_year(today)))
+        con.execute(
+            _CHECK_SQL.format(
+                number=values.sql,
+                as_fractions="true" if shares_as_fractions else "false",
+                first=bounds.first_year,
+                last=bounds.last_year(today),
+            )
+        )
         # One pass gives, per row, how many rules it breaks, the number in the catalog unit
         # and the qualifier as a small code (-1: none); nothing is kept in the scratch
         # database, and without a join the rows come back in file order.
@@ -202,26 +278,40 @@ def check_rows(table: pa.Table, catalog: Catalog, bounds: Plausibility, *, today
     def decoded(k: np.ndarray, lookup: pa.Table, column: str) -> pa.DictionaryArray:
         # k numbers the distinct answers in sorted order (see _lookup).
         dictionary = sorted({v for v in lookup.column(column).to_pylist() if v is not None})
-        return pa.DictionaryArray.from_arrays(pa.array(k.astype(np.int32), mask=k < 0),
-                                              pa.array(dictionary, pa.string()))
+        return pa.DictionaryArray.from_arrays(
+            pa.array(k.astype(np.int32), mask=k < 0), pa.array(dictionary, pa.string())
+        )
 
-    unit_k = np.asarray(maps["indicator"].column("unit_k").fill_null(-1).to_numpy(),
-                        dtype=np.int32)[codes["indicator"]]
-    t = np.asarray(maps["period"].column("t").fill_null(np.nan).to_numpy(),
-                   dtype=np.float64)[codes["period"]]
+    unit_k = np.asarray(
+        maps["indicator"].column("unit_k").fill_null(-1).to_numpy(), dtype=np.int32
+    )[codes["indicator"]]
+    t = np.asarray(maps["period"].column("t").fill_null(np.nan).to_numpy(), dtype=np.float64)[
+        codes["period"]
+    ]
     qualifier_k = in_file_order("qualifier_k", np.int32)
-    return Outcome(0, [], pa.table({
-        "indicator_id": decoded(ks["indicator"], maps["indicator"], "id"),
-        "region_code": decoded(ks["region"], maps["region"], "code"),
-        "period": decoded(ks["period"], maps["period"], "label"),
-        "t": t, "value": in_file_order("value", np.float64),
-        "qualifier": pa.DictionaryArray.from_arrays(
-            pa.array(qualifier_k, pa.int32(), mask=qualifier_k < 0),
-            pa.array(qualifiers, pa.string())),
-        "unit": pa.DictionaryArray.from_arrays(pa.array(unit_k, pa.int32(), mask=unit_k < 0),
-                                               pa.array(units, pa.string())),
-        "source": stored["source"], "note": stored["note"], "excel_row": excel_row,
-    }))
+    return Outcome(
+        0,
+        [],
+        pa.table(
+            {
+                "indicator_id": decoded(ks["indicator"], maps["indicator"], "id"),
+                "region_code": decoded(ks["region"], maps["region"], "code"),
+                "period": decoded(ks["period"], maps["period"], "label"),
+                "t": t,
+                "value": in_file_order("value", np.float64),
+                "qualifier": pa.DictionaryArray.from_arrays(
+                    pa.array(qualifier_k, pa.int32(), mask=qualifier_k < 0),
+                    pa.array(qualifiers, pa.string()),
+                ),
+                "unit": pa.DictionaryArray.from_arrays(
+                    pa.array(unit_k, pa.int32(), mask=unit_k < 0), pa.array(units, pa.string())
+                ),
+                "source": stored["source"],
+                "note": stored["note"],
+                "excel_row": excel_row,
+            }
+        ),
+    )
 
 
 def _k_of_rows(lookup: pa.Table, codes: np.ndarray) -> np.ndarray:
@@ -252,21 +342,40 @@ def _values(col: pa.Array) -> _Values:
             plain = None
     if plain is not None and bool(pc.all(pc.is_finite(plain)).as_py() or n == 0):
         # Arrow's number grammar is PLAIN_NUMBER without the spaces: every cell is plain.
-        return _Values({"plain_number": plain},
-                       "plain_number AS raw_number, false AS blank_value, false AS percent, "
-                       "NULL::VARCHAR AS cell_qualifier", [""], np.zeros(n, np.int32))
+        return _Values(
+            {"plain_number": plain},
+            "plain_number AS raw_number, false AS blank_value, false AS percent, "
+            "NULL::VARCHAR AS cell_qualifier",
+            [""],
+            np.zeros(n, np.int32),
+        )
     special = pc.invert(pc.match_substring_regex(col, PLAIN_NUMBER))
     distinct = pc.unique(col.filter(special))
 
     def value_of(text: str) -> dict[str, Any]:
         cell = parse_value(text)
         unit = "%" if cell.percent else cell.unit
-        return {"number": cell.value, "qualifier": cell.qualifier, "percent": cell.percent,
-                "cell_unit": unit or "", "blank": not text.strip(), "found": True}
+        return {
+            "number": cell.value,
+            "qualifier": cell.qualifier,
+            "percent": cell.percent,
+            "cell_unit": unit or "",
+            "blank": not text.strip(),
+            "found": True,
+        }
 
-    val_map = _lookup(distinct.to_pylist(), value_of, {
-        "number": pa.float64(), "qualifier": pa.string(), "percent": pa.bool_(),
-        "cell_unit": pa.string(), "blank": pa.bool_(), "found": pa.bool_()})
+    val_map = _lookup(
+        distinct.to_pylist(),
+        value_of,
+        {
+            "number": pa.float64(),
+            "qualifier": pa.string(),
+            "percent": pa.bool_(),
+            "cell_unit": pa.string(),
+            "blank": pa.bool_(),
+            "found": pa.bool_(),
+        },
+    )
     # A plain cell is in no lookup: its index is null, and so is every answer below.
     idx = pc.index_in(col, value_set=distinct)
 
@@ -274,17 +383,25 @@ def _values(col: pa.Array) -> _Values:
         return pa.DictionaryArray.from_arrays(idx, val_map.column(column).combine_chunks())
 
     cell_units = ["", *sorted({u for u in val_map.column("cell_unit").to_pylist() if u})]
-    per_text = np.array([cell_units.index(u) for u in val_map.column("cell_unit").to_pylist()]
-                        + [0], dtype=np.int32)
+    per_text = np.array(
+        [cell_units.index(u) for u in val_map.column("cell_unit").to_pylist()] + [0], dtype=np.int32
+    )
     row_unit = per_text[np.asarray(idx.fill_null(len(distinct)).to_numpy(), dtype=np.int64)]
     return _Values(
-        {"value_text": col, "val_found": of("found"), "val_number": of("number"),
-         "val_qualifier": of("qualifier"), "val_percent": of("percent"),
-         "val_blank": of("blank")},
+        {
+            "value_text": col,
+            "val_found": of("found"),
+            "val_number": of("number"),
+            "val_qualifier": of("qualifier"),
+            "val_percent": of("percent"),
+            "val_blank": of("blank"),
+        },
         "CASE WHEN val_found THEN val_number ELSE TRY_CAST(value_text AS DOUBLE) END "
         "AS raw_number, coalesce(val_blank, false) AS blank_value, "
         "coalesce(val_percent, false) AS percent, val_qualifier AS cell_qualifier",
-        cell_units, row_unit)
+        cell_units,
+        row_unit,
+    )
 
 
 def _distinct_combos(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
@@ -298,15 +415,20 @@ def _distinct_combos(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarra
     return present, inverse.astype(np.int32)
 
 
-def _unit_lookup(texts: dict[str, list[str]], codes: dict[str, np.ndarray], values: _Values,
-                 ind: dict[str, str | None], catalog: Catalog
-                 ) -> Callable[[str], pa.DictionaryArray]:
+def _unit_lookup(
+    texts: dict[str, list[str]],
+    codes: dict[str, np.ndarray],
+    values: _Values,
+    ind: dict[str, str | None],
+    catalog: Catalog,
+) -> Callable[[str], pa.DictionaryArray]:
     """Factor into the catalog unit and status, per (indicator text, unit column text, unit
     written in the cell); status ok | unknown | mismatch | conflict (the cell and the unit
     column disagree) | fraction."""
     n_unit, n_cell = len(texts["unit"]), len(values.cell_units)
-    key_ = ((codes["indicator"].astype(np.int64) * n_unit + codes["unit"]) * n_cell
-            + values.cell_unit_code)
+    key_ = (
+        codes["indicator"].astype(np.int64) * n_unit + codes["unit"]
+    ) * n_cell + values.cell_unit_code
     present, row_combo = _distinct_combos(key_, len(texts["indicator"]) * n_unit * n_cell)
     factors: list[float | None] = []
     statuses: list[str] = []
@@ -330,14 +452,12 @@ def _unit_lookup(texts: dict[str, list[str]], codes: dict[str, np.ndarray], valu
                 factor, status = res.factor, res.status
         factors.append(factor)
         statuses.append(status)
-    answers = {"factor": pa.array(factors, pa.float64()),
-               "status": pa.array(statuses, pa.string())}
+    answers = {"factor": pa.array(factors, pa.float64()), "status": pa.array(statuses, pa.string())}
     indices = pa.array(row_combo, pa.int32())
     return lambda column: pa.DictionaryArray.from_arrays(indices, answers[column])
 
 
-def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray
-                ) -> tuple[pa.Array, pa.Array]:
+def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """Per row, the first row (position and Excel row) giving the same (indicator, region,
     period), where that figure is given more than once; null elsewhere."""
     n = len(excel_row)
@@ -347,8 +467,7 @@ def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray
     if not rows.size:
         return none, none
     # One integer per figure: a figure given twice is an integer seen twice.
-    figure = ((ks["indicator"][rows] * sizes[1] + ks["region"][rows]) * sizes[2]
-              + ks["period"][rows])
+    figure = (ks["indicator"][rows] * sizes[1] + ks["region"][rows]) * sizes[2] + ks["period"][rows]
     if sizes[0] * sizes[1] * sizes[2] <= 1 << 22:  # a count per possible figure, no sort
         counts = np.bincount(figure)
         if counts.max() < 2:
@@ -370,8 +489,10 @@ def _duplicates(ks: dict[str, np.ndarray], excel_row: np.ndarray
     first_row[in_order] = np.minimum.reduceat(excel_row[in_order], starts)[group]
     missing = first_rn < 0
     # A figure given once is its own first: no rule reads that as a duplicate.
-    return (pa.array(first_rn, pa.int64(), mask=missing),
-            pa.array(first_row, pa.int64(), mask=missing))
+    return (
+        pa.array(first_rn, pa.int64(), mask=missing),
+        pa.array(first_row, pa.int64(), mask=missing),
+    )
 
 
 # Doubles stay finite: "1e999" is not a number, and NaN would compare above every bound.

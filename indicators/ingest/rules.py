@@ -41,8 +41,11 @@ RULES: tuple[Rule, ...] = (
     Rule("empty_period", "period", "blank_period"),
     Rule("bad_period", "period", "period IS NULL AND NOT blank_period"),
     # Bounds from data/catalog/plausibility.csv.
-    Rule("period_range", "period",
-         "period IS NOT NULL AND (period_year < period_first OR period_year > period_last)"),
+    Rule(
+        "period_range",
+        "period",
+        "period IS NOT NULL AND (period_year < period_first OR period_year > period_last)",
+    ),
     Rule("future_period", "period", "after_today"),
     Rule("empty_value", "value", "blank_value"),
     Rule("not_numeric", "value", "number IS NULL AND NOT blank_value"),
@@ -55,9 +58,12 @@ RULES: tuple[Rule, ...] = (
     Rule("share_range", "value", _SHARE_OUT),
     Rule("negative", "value", _NEGATIVE),
     # A value already refused as negative or out of 0-100 % is not blamed twice.
-    Rule("implausible", "value",
-         f"(value < plausible_low OR value > plausible_high) AND NOT coalesce({_NEGATIVE}, "
-         f"false) AND NOT coalesce({_SHARE_OUT}, false)"),
+    Rule(
+        "implausible",
+        "value",
+        f"(value < plausible_low OR value > plausible_high) AND NOT coalesce({_NEGATIVE}, "
+        f"false) AND NOT coalesce({_SHARE_OUT}, false)",
+    ),
     Rule("milestone_value", "value", "kind = 'milestone' AND value <> 1"),
     Rule("count_not_whole", "value", "kind = 'count' AND floor(value) <> value"),
     # The first of several rows for one (indicator, region, period) is kept; later ones
@@ -76,8 +82,7 @@ def broken_count_sql() -> str:
 def broken_codes_sql() -> str:
     """Per row, the codes of the rules it breaks, in RULES order (an empty list: none);
     built only for the rows the problem table shows."""
-    cases = ", ".join(f"CASE WHEN coalesce(({r.broken}), false) THEN '{r.code}' END"
-                      for r in RULES)
+    cases = ", ".join(f"CASE WHEN coalesce(({r.broken}), false) THEN '{r.code}' END" for r in RULES)
     return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
 
 
@@ -101,19 +106,26 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     hits = np.zeros(len(col), dtype=bool)
     if idx.size:
         first = pc.utf8_slice_codeunits(pc.take(col, pa.array(idx)), 0, 1)
-        maybe = np.asarray(pc.or_(pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])),
-                                  pc.utf8_is_space(first)).to_numpy(zero_copy_only=False),
-                           dtype=bool)
+        maybe = np.asarray(
+            pc.or_(
+                pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])), pc.utf8_is_space(first)
+            ).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
         idx = idx[maybe]
     if idx.size:
         cells = pc.utf8_trim_whitespace(pc.take(col, pa.array(idx)))
         is_formula = pc.and_(
             pc.match_substring_regex(cells, _FORMULA_START),
-            pc.invert(pc.or_(pc.match_substring_regex(cells, _SIGNED_NUMBER),
-                             pc.match_substring_regex(cells, _SIGNED_SPECIAL))))
+            pc.invert(
+                pc.or_(
+                    pc.match_substring_regex(cells, _SIGNED_NUMBER),
+                    pc.match_substring_regex(cells, _SIGNED_SPECIAL),
+                )
+            ),
+        )
         hits[idx] = np.asarray(is_formula.to_numpy(zero_copy_only=False), dtype=bool)
     return hits
-
 
 
 # First bytes a formula cell can start with: `=+-@`, an ASCII space or control space, or the
@@ -130,12 +142,16 @@ def _may_start_formula(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     for chunk in chunks:
         if chunk.type != pa.string() or chunk.null_count:
             first = pc.utf8_slice_codeunits(chunk, 0, 1)  # rare: typed or with nulls
-            parts.append(np.asarray(pc.fill_null(pc.not_equal(first, ""), False)
-                                    .to_numpy(zero_copy_only=False), dtype=bool))
+            parts.append(
+                np.asarray(
+                    pc.fill_null(pc.not_equal(first, ""), False).to_numpy(zero_copy_only=False),
+                    dtype=bool,
+                )
+            )
             continue
         _validity, offsets_buf, data_buf = chunk.buffers()
         n = len(chunk)
-        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[chunk.offset:chunk.offset + n + 1]
+        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[chunk.offset : chunk.offset + n + 1]
         starts = offsets[:-1]
         filled = offsets[1:] > starts
         first_byte = np.zeros(n, dtype=np.uint8)

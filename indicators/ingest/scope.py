@@ -16,25 +16,31 @@ from .report import Problem
 REGION_COLUMN = "地区/region"
 
 
-def outside_scope(checked: Checked, regions: Collection[str], catalog: Catalog,
-                  user: str) -> Checked:
+def outside_scope(
+    checked: Checked, regions: Collection[str], catalog: Catalog, user: str
+) -> Checked:
     """`checked` unchanged when every row is in `regions` (or they include national);
     otherwise a rejected Checked listing every row outside them."""
     if not checked.ok or NATIONAL in regions or checked.rows.empty:
         return checked
     allowed = set(regions)
-    names = ", ".join(catalog.regions[c].name_hans if c in catalog.regions else c
-                      for c in sorted(allowed))
+    names = ", ".join(
+        catalog.regions[c].name_hans if c in catalog.regions else c for c in sorted(allowed)
+    )
     problems = []
-    for excel_row, code in zip(checked.rows["excel_row"], checked.rows["region_code"],
-                               strict=True):
+    for excel_row, code in zip(checked.rows["excel_row"], checked.rows["region_code"], strict=True):
         if code in allowed:
             continue
         region = catalog.regions.get(code)
-        problems.append(Problem(
-            "outside_regions", excel_row=int(excel_row), column=REGION_COLUMN,
-            value=region.name_hans if region is not None else code,
-            params={"code": code, "user": user, "allowed": names}))
+        problems.append(
+            Problem(
+                "outside_regions",
+                excel_row=int(excel_row),
+                column=REGION_COLUMN,
+                value=region.name_hans if region is not None else code,
+                params={"code": code, "user": user, "allowed": names},
+            )
+        )
     if not problems:
         return checked
     return Checked.rejected(checked.file_name, checked.sha256, problems, checked.info)

@@ -34,17 +34,40 @@ SCAN_ROWS = 30
 NOTE_TAIL = 50
 _LABEL = r"(?:计量单位|单位|unit|units)"
 _UNIT_CELL = re.compile(rf"^\s*{_LABEL}\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
-_PAREN_UNIT = re.compile(rf"^(.*?)\s*[(（]\s*(?:{_LABEL}\s*[:：]\s*)?([^()（）]+?)\s*[)）]\s*$",
-                         re.IGNORECASE)
+_PAREN_UNIT = re.compile(
+    rf"^(.*?)\s*[(（]\s*(?:{_LABEL}\s*[:：]\s*)?([^()（）]+?)\s*[)）]\s*$", re.IGNORECASE
+)
 # Notes under a table; written for Arrow's RE2 (\x{3000} is the full-width space).
-_NOTE_RE2 = (r"^[\s\x{3000}]*(?:注[\s\x{3000}]*\d*|附注|资料来源|数据来源|来源|说明|备注|"
-             r"(?i:notes?)|(?i:sources?))[\s\x{3000}]*[:：]")
+_NOTE_RE2 = (
+    r"^[\s\x{3000}]*(?:注[\s\x{3000}]*\d*|附注|资料来源|数据来源|来源|说明|备注|"
+    r"(?i:notes?)|(?i:sources?))[\s\x{3000}]*[:：]"
+)
 # Marks of a row that details the one above: `#深圳`, `其中：城市`, or an indent.
 _SUBROW = re.compile(r"^(?:[\s\u3000]*(?:[#＃]+|其中\s*[:：]?|内\s*[:：]))+\s*|^[\s\u3000]+")
 # Totals and groupings yearbooks print between regions: not regions, not errors.
-_AGGREGATES = frozenset(key(w) for w in (
-    "合计", "总计", "总 计", "小计", "东部地区", "中部地区", "西部地区", "东北地区", "东部",
-    "中部", "西部", "东北", "城镇", "农村", "城市", "乡村", "total", "subtotal"))
+_AGGREGATES = frozenset(
+    key(w)
+    for w in (
+        "合计",
+        "总计",
+        "总 计",
+        "小计",
+        "东部地区",
+        "中部地区",
+        "西部地区",
+        "东北地区",
+        "东部",
+        "中部",
+        "西部",
+        "东北",
+        "城镇",
+        "农村",
+        "城市",
+        "乡村",
+        "total",
+        "subtotal",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -74,15 +97,21 @@ class Shape:
     @property
     def plain(self) -> bool:
         """Nothing to say: a header on row 1, nothing ignored, no unit read from the layout."""
-        return (self.header_rows == (1,) and not self.ignored and self.unit is None
-                and not self.column_units and not self.no_figure)
+        return (
+            self.header_rows == (1,)
+            and not self.ignored
+            and self.unit is None
+            and not self.column_units
+            and not self.no_figure
+        )
 
 
 def split_unit(text: str) -> tuple[str, str | None]:
     """`规模(亿元)` -> (`规模`, `亿元`): a known unit in brackets, or any after `单位：`."""
     m = _PAREN_UNIT.match(text)
-    if m and (is_known_unit(m.group(2))
-              or re.search(rf"[(（]\s*{_LABEL}\s*[:：]", text, re.IGNORECASE)):
+    if m and (
+        is_known_unit(m.group(2)) or re.search(rf"[(（]\s*{_LABEL}\s*[:：]", text, re.IGNORECASE)
+    ):
         return m.group(1).strip(), m.group(2).strip()
     return text.strip(), None
 
@@ -94,7 +123,8 @@ def unit_of_cell(text: str) -> str | None:
 
 
 _TITLE_NOISE = re.compile(
-    r"^\s*(?:表\s*[\w.\-－]*\s+)?(?:\d{4}\s*年\s*)?(?:各地区|分地区|各省|分省)?")
+    r"^\s*(?:表\s*[\w.\-－]*\s+)?(?:\d{4}\s*年\s*)?(?:各地区|分地区|各省|分省)?"
+)
 
 
 def indicator_of_title(catalog: Catalog, text: str) -> str | None:
@@ -110,23 +140,29 @@ def _is_header_row(cells: list[str]) -> bool:
     """Two cells or more, one a period or a known column name, and no figure among them (a
     data row that holds a year is not a header)."""
     filled = [c for c in cells if c.strip()]
-    return len(filled) >= 2 and any(
-        header_role(_name(c)) is not None or _is_period(_name(c)) for c in filled) and all(
-        _is_period(_name(c)) or parse_value(c).value is None for c in filled)
+    return (
+        len(filled) >= 2
+        and any(header_role(_name(c)) is not None or _is_period(_name(c)) for c in filled)
+        and all(_is_period(_name(c)) or parse_value(c).value is None for c in filled)
+    )
 
 
 def _top_rows(raw: RawTable, n: int) -> list[tuple[int, list[str]]]:
     k = min(n, raw.n_rows)
     cols = [raw.cells.column(i).slice(0, k).to_pylist() for i in range(len(raw.headers))]
     return [(raw.header_row, list(raw.headers))] + [
-        (int(raw.excel_rows[r]), [str(c[r]) for c in cols]) for r in range(k)]
+        (int(raw.excel_rows[r]), [str(c[r]) for c in cols]) for r in range(k)
+    ]
 
 
 def _is_sub_header(cells: list[str]) -> bool:
     """A second header row: no label, and words or periods rather than figures."""
     filled = [c for c in cells[1:] if c.strip()]
-    return (not cells[0].strip() and bool(filled)
-            and all(_is_period(_name(c)) or parse_value(c).value is None for c in filled))
+    return (
+        not cells[0].strip()
+        and bool(filled)
+        and all(_is_period(_name(c)) or parse_value(c).value is None for c in filled)
+    )
 
 
 def _two_row_candidate(headers: list[str], below: list[str]) -> bool:
@@ -138,8 +174,9 @@ def _two_row_candidate(headers: list[str], below: list[str]) -> bool:
     return any(_is_period(_name(c)) for c in [*headers, *below] if c.strip())
 
 
-def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
-           ) -> tuple[RawTable, Shape]:
+def locate(
+    raw: RawTable, catalog: Catalog, *, indicator: str | None = None
+) -> tuple[RawTable, Shape]:
     """The table below its title block, with notes and sub-rows set aside."""
     top = _top_rows(raw, SCAN_ROWS)
     h = next((i for i, (_n, cells) in enumerate(top) if _is_header_row(cells)), None)
@@ -149,8 +186,14 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
     unit = unit_cell = titled = None
     for number, cells in top[:h]:
         text = " ".join(c.strip() for c in cells if c.strip())
-        found = next(((j, u) for j, c in enumerate(cells) if c.strip()
-                      and (u := unit_of_cell(c)) is not None), None)
+        found = next(
+            (
+                (j, u)
+                for j, c in enumerate(cells)
+                if c.strip() and (u := unit_of_cell(c)) is not None
+            ),
+            None,
+        )
         if found is not None and unit is None:
             j, unit = found
             unit_cell = f"{column_letter(j)}{number} · {cells[j].strip()}"
@@ -169,7 +212,8 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
         header_rows.append(sub_number)
         body_start += 1
         headers, column_units, drop, found_indicator, problem = _two_rows(
-            headers, [c.strip() for c in sub], header_number, catalog, indicator or titled)
+            headers, [c.strip() for c in sub], header_number, catalog, indicator or titled
+        )
         if problem is not None:
             problems.append(problem)
     for j, text in enumerate(headers):
@@ -183,15 +227,21 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
             unit, unit_cell = u, f"{column_letter(j)}{header_number} · {text}"
     for j in drop:
         below = top[h + 1][1][j].strip()
-        ignored.append(Ignored(header_number, f"{headers[j]} {below}", "column",
-                               column_label(j, headers[j])))
+        ignored.append(
+            Ignored(header_number, f"{headers[j]} {below}", "column", column_label(j, headers[j]))
+        )
         headers[j] = ""
     cells = raw.cells.slice(body_start)
     rows = raw.excel_rows[body_start:]
     if drop:  # emptied, not removed, so every other column keeps its Excel letter
-        cells = pa.table({name: (pa.array([""] * cells.num_rows, pa.string()) if i in drop
-                                 else cells.column(i))
-                          for i, name in enumerate(cells.column_names)})
+        cells = pa.table(
+            {
+                name: (
+                    pa.array([""] * cells.num_rows, pa.string()) if i in drop else cells.column(i)
+                )
+                for i, name in enumerate(cells.column_names)
+            }
+        )
     keep = np.ones(cells.num_rows, dtype=bool)
     notes = _note_rows(cells)
     for i in np.flatnonzero(notes):
@@ -201,23 +251,34 @@ def locate(raw: RawTable, catalog: Catalog, *, indicator: str | None = None
     if label is not None:
         cells, sub_rows = _sub_rows(cells, label, headers, catalog)
         for i in np.flatnonzero(sub_rows & keep):
-            ignored.append(Ignored(int(rows[i]), cells.column(label)[int(i)].as_py().strip(),
-                                   "subrow"))
+            ignored.append(
+                Ignored(int(rows[i]), cells.column(label)[int(i)].as_py().strip(), "subrow")
+            )
         keep &= ~sub_rows
     if not keep.all():
         cells = cells.filter(pa.array(keep))
         rows = rows[keep]
-    located = RawTable(headers, cells, rows, raw.info, raw.problems,
-                       header_row=header_number)
+    located = RawTable(headers, cells, rows, raw.info, raw.problems, header_row=header_number)
     labels = {column_label(j, headers[j]): u for j, u in column_units.items()}
-    shape = Shape(tuple(header_rows), tuple(sorted(ignored, key=lambda x: x.excel_row)),
-                  unit, unit_cell, labels, found_indicator or titled,
-                  _no_figure_cells(located), tuple(problems))
+    shape = Shape(
+        tuple(header_rows),
+        tuple(sorted(ignored, key=lambda x: x.excel_row)),
+        unit,
+        unit_cell,
+        labels,
+        found_indicator or titled,
+        _no_figure_cells(located),
+        tuple(problems),
+    )
     return located, shape
 
 
 def _two_rows(
-    top: list[str], sub: list[str], row: int, catalog: Catalog, indicator: str | None,
+    top: list[str],
+    sub: list[str],
+    row: int,
+    catalog: Catalog,
+    indicator: str | None,
 ) -> tuple[list[str], dict[int, str], list[int], str | None, Problem | None]:
     """One header from two: each column's period, and which sub-column holds the figure.
 
@@ -231,8 +292,7 @@ def _two_rows(
         filled.append(t or last)
     headers: list[str] = []
     measures: dict[int, tuple[str, str | None]] = {}  # period column -> (measure, unit)
-    for j, (t, s) in enumerate(zip(filled, sub + [""] * (len(filled) - len(sub)),
-                                   strict=False)):
+    for j, (t, s) in enumerate(zip(filled, sub + [""] * (len(filled) - len(sub)), strict=False)):
         (tn, tu), (sn, su) = split_unit(t), split_unit(s)
         if not s or not t:
             headers.append(t or s)
@@ -256,29 +316,42 @@ def _two_rows(
     if target is not None:
         take = [j for j, (m, _u) in measures.items() if match_indicator(catalog, m) == chosen]
         if not take:  # no sub-column named after it: the one in its unit
-            take = [j for j, (_m, u) in measures.items()
-                    if u and resolve_unit(u, target.unit).status == "ok"]
+            take = [
+                j
+                for j, (_m, u) in measures.items()
+                if u and resolve_unit(u, target.unit).status == "ok"
+            ]
         taken = {key(measures[j][0]) for j in take}
         if len(taken) != 1:
             take = []
     listed = "、".join(dict.fromkeys(m for m, _u in measures.values() if m))
     if not take:
-        return headers, units, [], None, Problem(
-            "ambiguous_columns", excel_row=row, value=listed, params={"measures": listed})
+        return (
+            headers,
+            units,
+            [],
+            None,
+            Problem("ambiguous_columns", excel_row=row, value=listed, params={"measures": listed}),
+        )
     drop = [j for j in measures if j not in take]
     return headers, {j: u for j, u in units.items() if j in take}, drop, None, None
 
 
 def _row_text(cells: pa.Table, i: int) -> str:
-    return " ".join(t.strip() for t in (cells.column(c)[i].as_py() for c in
-                                        range(cells.num_columns)) if t.strip())
+    return " ".join(
+        t.strip()
+        for t in (cells.column(c)[i].as_py() for c in range(cells.num_columns))
+        if t.strip()
+    )
 
 
 def _filled_counts(cells: pa.Table) -> np.ndarray:
     counts = np.zeros(cells.num_rows, dtype=np.int64)
     for col in cells.columns:
-        counts += np.asarray(pc.not_equal(pc.utf8_trim_whitespace(col), "").to_numpy(
-            zero_copy_only=False), dtype=np.int64)
+        counts += np.asarray(
+            pc.not_equal(pc.utf8_trim_whitespace(col), "").to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
     return counts
 
 
@@ -294,10 +367,13 @@ def _note_rows(cells: pa.Table) -> np.ndarray:
         out[tail:] = _note_rows(cells.slice(tail))
         return out
     counts = _filled_counts(cells)
-    first = pc.coalesce(*[pc.if_else(pc.equal(pc.utf8_trim_whitespace(c), ""), None, c)
-                          for c in cells.columns], pa.scalar("", pa.string()))
-    starts = np.asarray(pc.match_substring_regex(first, _NOTE_RE2).to_numpy(
-        zero_copy_only=False), dtype=bool) & (counts == 1)
+    first = pc.coalesce(
+        *[pc.if_else(pc.equal(pc.utf8_trim_whitespace(c), ""), None, c) for c in cells.columns],
+        pa.scalar("", pa.string()),
+    )
+    starts = np.asarray(
+        pc.match_substring_regex(first, _NOTE_RE2).to_numpy(zero_copy_only=False), dtype=bool
+    ) & (counts == 1)
     if not starts.any():
         return starts
     out = np.zeros(n, dtype=bool)
@@ -319,8 +395,9 @@ def _label_column(headers: list[str]) -> int | None:
     return 0 if headers and not _is_period(headers[0]) and roles[0] is None else None
 
 
-def _sub_rows(cells: pa.Table, label: int, headers: list[str], catalog: Catalog
-              ) -> tuple[pa.Table, np.ndarray]:
+def _sub_rows(
+    cells: pa.Table, label: int, headers: list[str], catalog: Catalog
+) -> tuple[pa.Table, np.ndarray]:
     """Rows that detail the one above or total several (`其中：城市`, `#深圳`, `合计`).
 
     A name that matches a region (or indicator) is kept, whatever its marks or spaces; one
@@ -345,8 +422,14 @@ def _sub_rows(cells: pa.Table, label: int, headers: list[str], catalog: Catalog
             rename[t] = bare
         elif bare != t or key(bare) in _AGGREGATES:
             skip.append(t)
-    mask = np.asarray(pc.is_in(col, value_set=pa.array(skip, pa.string())).to_numpy(
-        zero_copy_only=False), dtype=bool) if skip else np.zeros(cells.num_rows, dtype=bool)
+    mask = (
+        np.asarray(
+            pc.is_in(col, value_set=pa.array(skip, pa.string())).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+        if skip
+        else np.zeros(cells.num_rows, dtype=bool)
+    )
     if rename:
         fixed = pa.array([rename.get(t, t) for t in col.to_pylist()], pa.string())
         cells = cells.set_column(label, cells.column_names[label], fixed)
@@ -372,8 +455,10 @@ def apply_units(long: LongTable, shape: Shape) -> LongTable:
     unit = table.column("unit")
     blank = pc.equal(pc.utf8_trim_whitespace(unit), "")
     if shape.column_units and "value_col" in table.column_names:
-        from_col = pa.array([shape.column_units.get(c, "") for c in
-                             table.column("value_col").to_pylist()], pa.string())
+        from_col = pa.array(
+            [shape.column_units.get(c, "") for c in table.column("value_col").to_pylist()],
+            pa.string(),
+        )
         unit = pc.if_else(blank, from_col, unit)
         blank = pc.equal(pc.utf8_trim_whitespace(unit), "")
     labels = dict(long.labels)

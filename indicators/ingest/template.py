@@ -15,8 +15,15 @@ import pandas as pd
 from ..catalog import NATIONAL, Catalog
 from ..formatting import unit_label
 
-HEADERS = ("指标/indicator", "地区/region", "时期/period", "数值/value", "单位/unit",
-           "来源/source", "备注/note")
+HEADERS = (
+    "指标/indicator",
+    "地区/region",
+    "时期/period",
+    "数值/value",
+    "单位/unit",
+    "来源/source",
+    "备注/note",
+)
 EXAMPLES = 4
 
 
@@ -36,13 +43,24 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
             continue
         seen.add(rec.indicator_id)
         region = catalog.regions.get(rec.region_code)
-        region_name = "全国" if rec.region_code == NATIONAL else (
-            region.short_hans if region else rec.region_code)
+        region_name = (
+            "全国"
+            if rec.region_code == NATIONAL
+            else (region.short_hans if region else rec.region_code)
+        )
         # Written as the rest of the row is, in Chinese ("事件", not the catalog's "event");
         # the upload reads either language's unit back.
-        rows.append([target.name_hans, region_name, rec.period,
-                     _qualified(rec.value, rec.qualifier), unit_label(rec.unit, "zh"),
-                     rec.source if isinstance(rec.source, str) else "", ""])
+        rows.append(
+            [
+                target.name_hans,
+                region_name,
+                rec.period,
+                _qualified(rec.value, rec.qualifier),
+                unit_label(rec.unit, "zh"),
+                rec.source if isinstance(rec.source, str) else "",
+                "",
+            ]
+        )
         if len(rows) == n:
             break
     return rows
@@ -80,8 +98,16 @@ def template_xlsx(catalog: Catalog, current: pd.DataFrame) -> bytes:
     lists.append(["id", "名称", "English", "单位", "unit", "类型/kind"])
     for t in catalog.targets.values():
         if t.quantitative:
-            lists.append([t.id, t.name_hans, t.name_en, unit_label(t.unit, "zh"),
-                          unit_label(t.unit, "en"), t.kind])
+            lists.append(
+                [
+                    t.id,
+                    t.name_hans,
+                    t.name_en,
+                    unit_label(t.unit, "zh"),
+                    unit_label(t.unit, "en"),
+                    t.kind,
+                ]
+            )
     regions = wb.create_sheet("地区 regions")
     regions.append(["代码/code", "名称", "简称", "English"])
     for reg in catalog.regions.values():

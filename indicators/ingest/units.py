@@ -14,17 +14,27 @@ from .match import key
 # catalog unit -> {unit as written -> factor into the catalog unit}
 _FACTORS: dict[str, dict[str, float]] = {
     "万亿元": {
-        "万亿元": 1.0, "万亿": 1.0, "trillion yuan": 1.0, "trillion rmb": 1.0,
-        "rmb trillion": 1.0, "trillion": 1.0,
-        "千亿元": 0.1, "billion yuan": 1e-3, "十亿元": 1e-3,
-        "亿元": 1e-4, "亿": 1e-4, "100 million yuan": 1e-4, "hundred million yuan": 1e-4,
-        "万元": 1e-8, "ten thousand yuan": 1e-8,
-        "元": 1e-12, "yuan": 1e-12, "rmb": 1e-12,
+        "万亿元": 1.0,
+        "万亿": 1.0,
+        "trillion yuan": 1.0,
+        "trillion rmb": 1.0,
+        "rmb trillion": 1.0,
+        "trillion": 1.0,
+        "千亿元": 0.1,
+        "billion yuan": 1e-3,
+        "十亿元": 1e-3,
+        "亿元": 1e-4,
+        "亿": 1e-4,
+        "100 million yuan": 1e-4,
+        "hundred million yuan": 1e-4,
+        "万元": 1e-8,
+        "ten thousand yuan": 1e-8,
+        "元": 1e-12,
+        "yuan": 1e-12,
+        "rmb": 1e-12,
     },
-    "%": {"%": 1.0, "percent": 1.0, "per cent": 1.0, "pct": 1.0, "百分比": 1.0,
-          "百分点": 1.0},
-    "个": {"个": 1.0, "项": 1.0, "project": 1.0, "projects": 1.0, "count": 1.0,
-           "number": 1.0},
+    "%": {"%": 1.0, "percent": 1.0, "per cent": 1.0, "pct": 1.0, "百分比": 1.0, "百分点": 1.0},
+    "个": {"个": 1.0, "项": 1.0, "project": 1.0, "projects": 1.0, "count": 1.0, "number": 1.0},
     "event": {"event": 1.0, "事件": 1.0},
 }
 # Shares written as fractions (0.98): converted only when the planner confirms.
@@ -46,8 +56,9 @@ def resolve_unit(written: str, catalog_unit: str) -> UnitResult:
     if not k:
         return UnitResult(1.0, "ok")
     if k in FRACTION_UNITS:
-        return UnitResult(100.0, "fraction") if catalog_unit == "%" else UnitResult(
-            None, "mismatch")
+        return (
+            UnitResult(100.0, "fraction") if catalog_unit == "%" else UnitResult(None, "mismatch")
+        )
     table = _BY_CATALOG.get(catalog_unit, {key(catalog_unit): 1.0})
     if k in table:
         return UnitResult(table[k], "ok")

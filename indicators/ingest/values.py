@@ -18,21 +18,58 @@ import numpy as np
 from .units import is_known_unit
 
 # Qualifiers as written -> the form stored. Longest first, so "超过" wins over "超".
-_PREFIXES: tuple[tuple[str, str], ...] = tuple(sorted({
-    ">=": "≥", "≥": "≥", "不低于": "≥", "不少于": "≥", "至少": "≥", "atleast": "≥",
-    ">": ">", "超过": ">", "超": ">", "逾": ">", "大于": ">", "多于": ">", "高于": ">",
-    "over": ">", "morethan": ">", "above": ">",
-    "<=": "≤", "≤": "≤", "不超过": "≤", "不高于": "≤", "atmost": "≤",
-    "<": "<", "不足": "<", "低于": "<", "少于": "<", "lessthan": "<", "below": "<",
-    "约": "约", "大约": "约", "约为": "约", "~": "约", "≈": "约", "about": "约",
-    "approx.": "约", "approx": "约", "around": "约",
-    "近": "近", "接近": "近", "将近": "近", "nearly": "近", "almost": "近",
-}.items(), key=lambda kv: -len(kv[0])))
+_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {
+            ">=": "≥",
+            "≥": "≥",
+            "不低于": "≥",
+            "不少于": "≥",
+            "至少": "≥",
+            "atleast": "≥",
+            ">": ">",
+            "超过": ">",
+            "超": ">",
+            "逾": ">",
+            "大于": ">",
+            "多于": ">",
+            "高于": ">",
+            "over": ">",
+            "morethan": ">",
+            "above": ">",
+            "<=": "≤",
+            "≤": "≤",
+            "不超过": "≤",
+            "不高于": "≤",
+            "atmost": "≤",
+            "<": "<",
+            "不足": "<",
+            "低于": "<",
+            "少于": "<",
+            "lessthan": "<",
+            "below": "<",
+            "约": "约",
+            "大约": "约",
+            "约为": "约",
+            "~": "约",
+            "≈": "约",
+            "about": "约",
+            "approx.": "约",
+            "approx": "约",
+            "around": "约",
+            "近": "近",
+            "接近": "近",
+            "将近": "近",
+            "nearly": "近",
+            "almost": "近",
+        }.items(),
+        key=lambda kv: -len(kv[0]),
+    )
+)
 _SUFFIXES: tuple[tuple[str, str], ...] = (("以上", "≥"), ("以下", "≤"), ("左右", "约"))
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE]([+-]?\d+))?")
 # A bare magnitude after a number scales it in the unit the table gives: 5.2万 (个) = 52,000.
-_MAGNITUDES = {"万": 10_000, "千": 1_000, "十万": 100_000, "百万": 1_000_000,
-               "千万": 10_000_000}
+_MAGNITUDES = {"万": 10_000, "千": 1_000, "十万": 100_000, "百万": 1_000_000, "千万": 10_000_000}
 PLAIN_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 
 
@@ -53,7 +90,7 @@ def parse_value(text: str) -> CellValue:
     low = t.casefold()
     for written, stored in _PREFIXES:
         if low.startswith(written):
-            qualifier, t = stored, t[len(written):]
+            qualifier, t = stored, t[len(written) :]
             break
     for written, stored in _SUFFIXES:
         if t.endswith(written) and qualifier is None:
@@ -64,7 +101,7 @@ def parse_value(text: str) -> CellValue:
         return CellValue(None, qualifier)
     sign, whole, frac, exp = m.groups()
     number = float(f"{sign}{whole.replace(',', '')}{frac or ''}" + (f"e{exp}" if exp else ""))
-    rest = t[m.end():]
+    rest = t[m.end() :]
     percent = rest.startswith("%")
     if percent:
         rest = rest[1:]
@@ -74,11 +111,12 @@ def parse_value(text: str) -> CellValue:
             break
     if rest in _MAGNITUDES and not is_known_unit(rest):
         # Decimal, so 5.2万 is 52000 exactly and not 52000.000000000004.
-        number = float(Decimal(f"{sign}{whole.replace(',', '')}{frac or ''}"
-                               + (f"e{exp}" if exp else "")) * _MAGNITUDES[rest])
+        number = float(
+            Decimal(f"{sign}{whole.replace(',', '')}{frac or ''}" + (f"e{exp}" if exp else ""))
+            * _MAGNITUDES[rest]
+        )
         rest = ""
     if not np.isfinite(number) or (rest and not is_known_unit(rest)):
         # "5,8" is not 5 in a unit ",8": anything after the number must be a known unit.
         return CellValue(None, qualifier)
     return CellValue(number, qualifier, percent, rest or None)
-

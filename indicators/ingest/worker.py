@@ -31,6 +31,7 @@ _POLL = 0.1
 
 def limits() -> tuple[float, int]:
     """(seconds, MB) from INDICATORS_UPLOAD_SECONDS / INDICATORS_UPLOAD_MEMORY_MB."""
+
     def read(name: str, default: float) -> float:
         try:
             return float(os.environ.get(name, "") or default)
@@ -38,7 +39,8 @@ def limits() -> tuple[float, int]:
             return default
 
     return read("INDICATORS_UPLOAD_SECONDS", DEFAULT_SECONDS), int(
-        read("INDICATORS_UPLOAD_MEMORY_MB", DEFAULT_MEMORY_MB))
+        read("INDICATORS_UPLOAD_MEMORY_MB", DEFAULT_MEMORY_MB)
+    )
 
 
 def _context() -> mp.context.ForkServerContext:
@@ -57,8 +59,9 @@ def prestart() -> None:
     forkserver.ensure_running()
 
 
-def _child(conn: Connection, data: bytes, file_name: str, catalog: Catalog,
-           options: Options) -> None:
+def _child(
+    conn: Connection, data: bytes, file_name: str, catalog: Catalog, options: Options
+) -> None:
     from .pipeline import check_file
 
     try:
@@ -106,8 +109,7 @@ def check_file_bounded(
     sha = sha256_of(data)
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, data, file_name, catalog, options),
-                       daemon=True)
+    proc = ctx.Process(target=_child, args=(sender, data, file_name, catalog, options), daemon=True)
     started = time.monotonic()
     proc.start()
     sender.close()

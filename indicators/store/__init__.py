@@ -64,9 +64,21 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 __all__ = [
-    "ACTUAL_COLUMNS", "ACTUAL_SCHEMA", "MIGRATIONS", "SCHEMA_VERSION", "NotInitialised", "Store",
-    "StoreBusy", "StoreCorrupt", "StoreDiskFull", "StoreError", "StoreReadOnly",
-    "StoreUnavailable", "TableReader", "Upload", "sha256_of",
+    "ACTUAL_COLUMNS",
+    "ACTUAL_SCHEMA",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "NotInitialised",
+    "Store",
+    "StoreBusy",
+    "StoreCorrupt",
+    "StoreDiskFull",
+    "StoreError",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "TableReader",
+    "Upload",
+    "sha256_of",
 ]
 
 _CATALOG_TABLES = CATALOG_CLASSES
@@ -143,17 +155,20 @@ class TableReader:
 
     def count(self, name: str, *, content: bool = False) -> int:
         where = self._content_filter(name) if content else ""
-        return int(_value(self.con.execute(
-            f"SELECT count(*) FROM {name}{' WHERE ' + where if where else ''}")))
+        return int(
+            _value(
+                self.con.execute(f"SELECT count(*) FROM {name}{' WHERE ' + where if where else ''}")
+            )
+        )
 
-    def batches(self, name: str, *, content: bool = False, size: int | None = None
-                ) -> Iterator[pa.RecordBatch]:
+    def batches(
+        self, name: str, *, content: bool = False, size: int | None = None
+    ) -> Iterator[pa.RecordBatch]:
         """The table's rows, sorted by value (the content hash's order), typed by the
         schema; with `content`, without the data-version counter."""
         table = TABLES_BY_NAME[name]
         schema = arrow_schema(table)
-        query = sorted_select(table, self.dialect,
-                              self._content_filter(name) if content else "")
+        query = sorted_select(table, self.dialect, self._content_filter(name) if content else "")
         for batch in arrow_batches(self.con, query, size or BATCH_ROWS):
             yield batch.cast(schema)
 
@@ -161,8 +176,11 @@ class TableReader:
         digest = ContentHash()
         for table in TABLES:
             if table.name in names:
-                for _batch in digest.table(table.name, self.count(table.name, content=True),
-                                           self.batches(table.name, content=True)):
+                for _batch in digest.table(
+                    table.name,
+                    self.count(table.name, content=True),
+                    self.batches(table.name, content=True),
+                ):
                     pass
         return digest.hexdigest()
 
@@ -224,15 +242,18 @@ class Store:
         version = self._schema_version(con)
         if version == 0:
             raise NotInitialised(
-                f"no indicators database at {self.label}: run `python -m indicators init-db`")
+                f"no indicators database at {self.label}: run `python -m indicators init-db`"
+            )
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.label} has schema version {version}, newer than this program "
-                f"knows ({SCHEMA_VERSION}); upgrade the program")
+                f"knows ({SCHEMA_VERSION}); upgrade the program"
+            )
         if version < SCHEMA_VERSION:
             raise StoreError(
                 f"{self.label} has schema version {version}; run `python -m indicators "
-                f"init-db` to upgrade it to {SCHEMA_VERSION}")
+                f"init-db` to upgrade it to {SCHEMA_VERSION}"
+            )
         with _verified_guard:
             _verified.add(self.location)
 
@@ -247,8 +268,10 @@ class Store:
         that says what to do, before a server starts on it."""
         with self.connect() as con:
             if self._schema_version(con) < 1:
-                raise StoreCorrupt(f"{self.label} is not a database of this dashboard; move "
-                                   "it aside and run `python -m indicators init-db`")
+                raise StoreCorrupt(
+                    f"{self.label} is not a database of this dashboard; move "
+                    "it aside and run `python -m indicators init-db`"
+                )
             con.execute("SELECT count(*), sum(value), max(period) FROM actuals").fetchall()
             con.execute("SELECT count(*), max(user_name) FROM uploads").fetchall()
 
@@ -289,16 +312,17 @@ class Store:
             if current > newest:
                 raise StoreError(
                     f"{self.label} has schema version {current}, newer than this program "
-                    f"knows ({newest}); upgrade the program")
+                    f"knows ({newest}); upgrade the program"
+                )
             for version in sorted(v for v in MIGRATIONS if v > current):
                 for statement in MIGRATIONS[version]:
                     con.execute(render(statement, self.dialect))
                 con.execute(
                     "INSERT INTO meta VALUES ('schema_version', ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(version)]
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [str(version)],
                 )
-            con.execute(
-                "INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
+            con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
         with _verified_guard:
             _verified.discard(self.location)
         return newest
@@ -320,8 +344,12 @@ class Store:
                 names = [f.name for f in fields(cls)]
                 con.execute(f"DELETE FROM {table}")
                 frame = pd.DataFrame([asdict(i) for i in items], columns=names)
-                con.register("incoming_catalog", pa.Table.from_pandas(
-                    frame, schema=arrow_schema(TABLES_BY_NAME[table]), preserve_index=False))
+                con.register(
+                    "incoming_catalog",
+                    pa.Table.from_pandas(
+                        frame, schema=arrow_schema(TABLES_BY_NAME[table]), preserve_index=False
+                    ),
+                )
                 con.execute(
                     f"INSERT INTO {table} ({', '.join(names)}) "
                     f"SELECT {', '.join(names)} FROM incoming_catalog"
@@ -336,13 +364,21 @@ class Store:
                 names = [f.name for f in fields(cls)]
                 rows = con.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
                 loaded[table] = [
-                    cls(**{n: (None if isinstance(v, float) and v != v else v)
-                           for n, v in zip(names, row, strict=True)})
+                    cls(
+                        **{
+                            n: (None if isinstance(v, float) and v != v else v)
+                            for n, v in zip(names, row, strict=True)
+                        }
+                    )
                     for row in rows
                 ]
         by = {
-            "documents": "id", "domains": "id", "targets": "id", "regions": "code",
-            "departments": "id", "tasks": "id",
+            "documents": "id",
+            "domains": "id",
+            "targets": "id",
+            "regions": "code",
+            "departments": "id",
+            "tasks": "id",
         }
         return Catalog(
             **{t: {getattr(i, k): i for i in loaded[t]} for t, k in by.items()},
@@ -387,8 +423,11 @@ class Store:
         if as_if_published:
             hidden = f"SELECT upload_id FROM ({UNPUBLISHED}) h WHERE NOT (upload_id = ANY(?))"
             params = [[int(i) for i in as_if_published]] * 2
-        where = [f"a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL "
-                 f"AND id NOT IN ({hidden}))", f"a.upload_id NOT IN ({hidden})"]
+        where = [
+            f"a.upload_id NOT IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL "
+            f"AND id NOT IN ({hidden}))",
+            f"a.upload_id NOT IN ({hidden})",
+        ]
         if indicator_ids is not None:
             where.append("a.indicator_id = ANY(?)")
             params.append(list(indicator_ids))
@@ -397,7 +436,7 @@ class Store:
             params.append(list(region_codes))
         with self.connect() as con:
             return con.execute(
-                f"""WITH live AS (SELECT * FROM actuals a WHERE {' AND '.join(where)}),
+                f"""WITH live AS (SELECT * FROM actuals a WHERE {" AND ".join(where)}),
                     ranked AS (SELECT *, row_number() OVER (
                         PARTITION BY indicator_id, region_code, period ORDER BY id DESC)
                         AS _rank FROM live),
@@ -429,9 +468,9 @@ class Store:
     def summary(self) -> dict[str, Any]:
         """What the 'data as of' line needs: newest period and time of the last upload."""
         with self.connect() as con:
-            newest = _one(con.execute(
-                "SELECT period FROM live_actuals ORDER BY t DESC, id DESC LIMIT 1"
-            ))
+            newest = _one(
+                con.execute("SELECT period FROM live_actuals ORDER BY t DESC, id DESC LIMIT 1")
+            )
             period = newest[0] if newest else None
             last = con.execute(
                 "SELECT max(created_at) FROM uploads WHERE kind <> 'seed' "
@@ -472,8 +511,10 @@ class Store:
         Rows identical to the current value are counted but not written again, so a
         re-upload does not bury the history under copies.
         """
-        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pandas(
-            rows.loc[:, list(ACTUAL_COLUMNS)], preserve_index=False
+        table = (
+            rows
+            if isinstance(rows, pa.Table)
+            else pa.Table.from_pandas(rows.loc[:, list(ACTUAL_COLUMNS)], preserve_index=False)
         )
         with self.transaction() as con:
             upload_id = con.execute("SELECT nextval('upload_id')").fetchall()[0][0]
@@ -482,9 +523,9 @@ class Store:
             # A view, not a table: the join runs twice (count, insert) but a million rows
             # are never materialised, which is the faster of the two.
             con.execute("CREATE TEMP VIEW classified AS " + _CLASSIFIED)
-            counts = dict(con.execute(
-                "SELECT change, count(*) FROM classified GROUP BY change"
-            ).fetchall())
+            counts = dict(
+                con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall()
+            )
             keep = "WHERE change <> 'unchanged'" if skip_unchanged else ""
             con.execute(
                 f"""INSERT INTO actuals
@@ -494,15 +535,30 @@ class Store:
             )
             con.execute(
                 """INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)""",
-                [upload_id, kind, file_name, sha256, user, datetime.now(), table.num_rows,
-                 counts.get("new", 0), counts.get("changed", 0), counts.get("unchanged", 0),
-                 note],
+                [
+                    upload_id,
+                    kind,
+                    file_name,
+                    sha256,
+                    user,
+                    datetime.now(),
+                    table.num_rows,
+                    counts.get("new", 0),
+                    counts.get("changed", 0),
+                    counts.get("unchanged", 0),
+                    note,
+                ],
             )
             con.execute("DROP VIEW classified")
             con.unregister("incoming")
-            self._submitted(con, upload_id, kind, user,
-                            f"{file_name or kind}: {counts.get('new', 0)} new, "
-                            f"{counts.get('changed', 0)} changed")
+            self._submitted(
+                con,
+                upload_id,
+                kind,
+                user,
+                f"{file_name or kind}: {counts.get('new', 0)} new, "
+                f"{counts.get('changed', 0)} changed",
+            )
             self._bump(con)
         return self.upload(upload_id)
 
@@ -511,12 +567,14 @@ class Store:
         with self.transaction() as con:
             self._lock_writes(con)
             # A rejected undo undid nothing; a pending one stops a second undo being filed.
-            row = _one(con.execute(
-                "SELECT kind, (SELECT count(*) FROM uploads WHERE undoes = ? AND id NOT IN "
-                "(SELECT upload_id FROM reviews WHERE state = 'rejected')) "
-                "FROM uploads WHERE id = ?",
-                [upload_id, upload_id],
-            ))
+            row = _one(
+                con.execute(
+                    "SELECT kind, (SELECT count(*) FROM uploads WHERE undoes = ? AND id NOT IN "
+                    "(SELECT upload_id FROM reviews WHERE state = 'rejected')) "
+                    "FROM uploads WHERE id = ?",
+                    [upload_id, upload_id],
+                )
+            )
             if row is None:
                 raise StoreError(f"no upload with id {upload_id}")
             kind, undone = row
@@ -631,32 +689,38 @@ class Store:
         if kind == "seed":
             return
         if self._review_on(con):
-            con.execute("INSERT INTO reviews VALUES (?, 'submitted', NULL, NULL, NULL)",
-                        [upload_id])
-            self._audit(con, user, "submit" if kind != "undo" else "undo",
-                        f"upload {upload_id}", detail)
+            con.execute(
+                "INSERT INTO reviews VALUES (?, 'submitted', NULL, NULL, NULL)", [upload_id]
+            )
+            self._audit(
+                con, user, "submit" if kind != "undo" else "undo", f"upload {upload_id}", detail
+            )
         else:
-            self._audit(con, user, "publish" if kind != "undo" else "undo",
-                        f"upload {upload_id}", detail)
+            self._audit(
+                con, user, "publish" if kind != "undo" else "undo", f"upload {upload_id}", detail
+            )
 
     def submitted_uploads(self) -> list[Upload]:
         return [u for u in self.uploads() if u.state == "submitted"]
 
-    def decide(self, upload_id: int, *, approve: bool, reviewer: str,
-               reason: str | None = None) -> Upload:
+    def decide(
+        self, upload_id: int, *, approve: bool, reviewer: str, reason: str | None = None
+    ) -> Upload:
         """Publish or reject a submitted upload (who may is decided in ``indicators.review``)."""
         with self.transaction() as con:
             self._lock_writes(con)
-            row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?",
-                                   [upload_id]))
+            row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?", [upload_id]))
             if row is None or row[0] != "submitted":
                 raise StoreError(f"upload {upload_id} is not waiting for review")
             state = "published" if approve else "rejected"
             con.execute(
                 "UPDATE reviews SET state = ?, reviewer = ?, decided_at = ?, reason = ? "
-                "WHERE upload_id = ?", [state, reviewer, datetime.now(), reason, upload_id])
-            self._audit(con, reviewer, "approve" if approve else "reject",
-                        f"upload {upload_id}", reason)
+                "WHERE upload_id = ?",
+                [state, reviewer, datetime.now(), reason, upload_id],
+            )
+            self._audit(
+                con, reviewer, "approve" if approve else "reject", f"upload {upload_id}", reason
+            )
             self._bump(con)
         return self.upload(upload_id)
 
@@ -670,8 +734,17 @@ class Store:
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    def put_account(self, name: str, *, hash: str, role: str, regions: str,
-                    replace: bool, user: str, action: str) -> None:
+    def put_account(
+        self,
+        name: str,
+        *,
+        hash: str,
+        role: str,
+        regions: str,
+        replace: bool,
+        user: str,
+        action: str,
+    ) -> None:
         """Create an account, or (with `replace`) set its password, role and regions."""
         now = datetime.now()
         with self.transaction() as con:
@@ -679,15 +752,19 @@ class Store:
             if held and held[0] and not replace:
                 raise StoreError(f"account {name!r} exists already")
             if held and held[0]:
-                con.execute("UPDATE accounts SET hash = ?, role = ?, regions = ?, "
-                            "updated_at = ? WHERE name = ?", [hash, role, regions, now, name])
+                con.execute(
+                    "UPDATE accounts SET hash = ?, role = ?, regions = ?, "
+                    "updated_at = ? WHERE name = ?",
+                    [hash, role, regions, now, name],
+                )
             else:
-                con.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, false, ?, ?)",
-                            [name, hash, role, regions, now, now])
+                con.execute(
+                    "INSERT INTO accounts VALUES (?, ?, ?, ?, false, ?, ?)",
+                    [name, hash, role, regions, now, now],
+                )
             self._audit(con, user, action, name, f"role {role}, regions {regions}")
 
-    def update_account(self, name: str, *, user: str, action: str,
-                       **values: object) -> None:
+    def update_account(self, name: str, *, user: str, action: str, **values: object) -> None:
         """Change some of hash, role, regions, disabled."""
         allowed = {"hash", "role", "regions", "disabled"}
         if not values or set(values) - allowed:
@@ -697,36 +774,58 @@ class Store:
             n = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [name]))
             if not n or not n[0]:
                 raise StoreError(f"no account {name!r}")
-            con.execute(f"UPDATE accounts SET {sets}, updated_at = ? WHERE name = ?",
-                        [*values.values(), datetime.now(), name])
+            con.execute(
+                f"UPDATE accounts SET {sets}, updated_at = ? WHERE name = ?",
+                [*values.values(), datetime.now(), name],
+            )
             shown = {k: v for k, v in values.items() if k != "hash"}
-            self._audit(con, user, action, name,
-                        ", ".join(f"{k} {v}" for k, v in shown.items()) or None)
+            self._audit(
+                con, user, action, name, ", ".join(f"{k} {v}" for k, v in shown.items()) or None
+            )
 
     # --- failed logins (shared by every replica) ------------------------------------------
 
-    def login_failures(self, account: str, client: str, since: float
-                       ) -> dict[str, tuple[int, float | None]]:
+    def login_failures(
+        self, account: str, client: str, since: float
+    ) -> dict[str, tuple[int, float | None]]:
         """Failures since `since` (epoch seconds): count and latest, for this account from
         this client ("pair"), from this client over all accounts ("client") and for this
         account from anywhere ("account")."""
         with self.connect() as con:
-            row = _one(con.execute(
-                """SELECT count(*) FILTER (WHERE account = ? AND client = ?),
+            row = _one(
+                con.execute(
+                    """SELECT count(*) FILTER (WHERE account = ? AND client = ?),
                           max(failed_at) FILTER (WHERE account = ? AND client = ?),
                           count(*) FILTER (WHERE client = ?),
                           max(failed_at) FILTER (WHERE client = ?),
                           count(*) FILTER (WHERE account = ?),
                           max(failed_at) FILTER (WHERE account = ?)
                    FROM login_failures WHERE failed_at > ? AND (account = ? OR client = ?)""",
-                [account, client, account, client, client, client, account, account,
-                 since, account, client]))
+                    [
+                        account,
+                        client,
+                        account,
+                        client,
+                        client,
+                        client,
+                        account,
+                        account,
+                        since,
+                        account,
+                        client,
+                    ],
+                )
+            )
         assert row is not None
-        return {"pair": (int(row[0]), row[1]), "client": (int(row[2]), row[3]),
-                "account": (int(row[4]), row[5])}
+        return {
+            "pair": (int(row[0]), row[1]),
+            "client": (int(row[2]), row[3]),
+            "account": (int(row[4]), row[5]),
+        }
 
-    def record_login_failure(self, account: str, client: str, at: float,
-                             forget_before: float) -> None:
+    def record_login_failure(
+        self, account: str, client: str, at: float, forget_before: float
+    ) -> None:
         """One more failure; failures too old to count are pruned on the way."""
         with self.transaction() as con:
             con.execute("DELETE FROM login_failures WHERE failed_at <= ?", [forget_before])
@@ -735,20 +834,34 @@ class Store:
     def clear_login_failures(self, account: str, client: str) -> None:
         """A good password from this client: its failures on this account are forgiven."""
         with self.transaction() as con:
-            con.execute("DELETE FROM login_failures WHERE account = ? AND client = ?",
-                        [account, client])
+            con.execute(
+                "DELETE FROM login_failures WHERE account = ? AND client = ?", [account, client]
+            )
 
     # --- audit log (append-only) ----------------------------------------------------------
 
     @staticmethod
-    def _audit(con: Any, user: str | None, action: str, subject: str | None,
-               detail: str | None, client: str | None = None) -> None:
+    def _audit(
+        con: Any,
+        user: str | None,
+        action: str,
+        subject: str | None,
+        detail: str | None,
+        client: str | None = None,
+    ) -> None:
         con.execute(
             "INSERT INTO audit_log VALUES (nextval('audit_id'), ?, ?, ?, ?, ?, ?)",
-            [datetime.now(), user, action, subject, detail, client])
+            [datetime.now(), user, action, subject, detail, client],
+        )
 
-    def audit(self, user: str | None, action: str, subject: str | None = None,
-              detail: str | None = None, client: str | None = None) -> None:
+    def audit(
+        self,
+        user: str | None,
+        action: str,
+        subject: str | None = None,
+        detail: str | None = None,
+        client: str | None = None,
+    ) -> None:
         with self.transaction() as con:
             self._audit(con, user, action, subject, detail, client)
 
@@ -756,16 +869,21 @@ class Store:
         """When `name` last logged out: sessions started before it are over (every tab, every
         replica)."""
         with self.connect() as con:
-            row = _one(con.execute(
-                "SELECT max(created_at) FROM audit_log WHERE action = 'logout' "
-                "AND user_name = ?", [name]))
+            row = _one(
+                con.execute(
+                    "SELECT max(created_at) FROM audit_log WHERE action = 'logout' "
+                    "AND user_name = ?",
+                    [name],
+                )
+            )
             return row[0] if row else None
 
     def audit_log(self) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(
                 "SELECT id, created_at, user_name, action, subject, detail, client FROM audit_log "
-                "ORDER BY id DESC").df()
+                "ORDER BY id DESC"
+            ).df()
 
     # --- for tests and support ----------------------------------------------------------
 
@@ -773,11 +891,14 @@ class Store:
         """Every table's rows, ordered: compare two dumps to prove nothing changed (of any
         schema version: support looks at what is there)."""
         with self.engine.connect() as con:
-            tables = [r[0] for r in con.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_type = 'BASE TABLE' AND table_schema = current_schema() "
-                "ORDER BY table_name"
-            ).fetchall()]
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_type = 'BASE TABLE' AND table_schema = current_schema() "
+                    "ORDER BY table_name"
+                ).fetchall()
+            ]
             out = {}
             for t in tables:
                 n = len(con.execute(f"SELECT * FROM {t} LIMIT 0").description)
@@ -788,8 +909,10 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table, in schema order."""
         with self.connect() as con:
-            return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
-                    for t in TABLES_BY_NAME}
+            return {
+                t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0])
+                for t in TABLES_BY_NAME
+            }
 
     # --- whole-store transfer (backup, restore, copy-store), streamed ------------------
 
@@ -807,16 +930,21 @@ class Store:
     def read_tables(self) -> dict[str, pa.Table]:
         """Every table as one Arrow table (small stores and tests; transfers stream)."""
         with self.reading() as reader:
-            return {t.name: pa.Table.from_batches(list(reader.batches(t.name)),
-                                                  schema=arrow_schema(t)) for t in TABLES}
+            return {
+                t.name: pa.Table.from_batches(list(reader.batches(t.name)), schema=arrow_schema(t))
+                for t in TABLES
+            }
 
     def content_hash(self) -> str:
         with self.reading() as reader:
             return reader.content_hash([t.name for t in TABLES])
 
     def replace_tables(
-        self, tables: Mapping[str, pa.Table | Iterable[pa.RecordBatch]], *,
-        replace: bool = False, content_sha256: str | None = None,
+        self,
+        tables: Mapping[str, pa.Table | Iterable[pa.RecordBatch]],
+        *,
+        replace: bool = False,
+        content_sha256: str | None = None,
         hashed: Sequence[str] | None = None,
     ) -> str:
         """Make this store hold exactly `tables` (a whole store; a table not given is left
@@ -834,9 +962,11 @@ class Store:
             if held and not replace:
                 raise StoreError(
                     f"{self.label} already holds {held} upload(s); restore into an empty "
-                    "database, or pass --replace to overwrite it")
-            old_version = int(_value(con.execute(
-                "SELECT value FROM meta WHERE key = 'data_version'")))
+                    "database, or pass --replace to overwrite it"
+                )
+            old_version = int(
+                _value(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
+            )
             for table in TABLES:
                 con.execute(f"DELETE FROM {table.name}")
                 given = tables.get(table.name, ())
@@ -851,15 +981,18 @@ class Store:
             con.execute("INSERT INTO meta VALUES ('data_version', ?)", [new_version])
             for sequence, (table_name, column) in SEQUENCES.items():
                 top = con.execute(
-                    f"SELECT coalesce(max({column}), 0) FROM {table_name}").fetchall()[0][0]
+                    f"SELECT coalesce(max({column}), 0) FROM {table_name}"
+                ).fetchall()[0][0]
                 for statement in reset_sequence(sequence, int(top) + 1, self.dialect):
                     con.execute(statement).fetchall()
             got = TableReader(con, self.dialect).content_hash(
-                list(hashed) if hashed is not None else [t.name for t in TABLES])
+                list(hashed) if hashed is not None else [t.name for t in TABLES]
+            )
             if content_sha256 is not None and got != content_sha256:
                 raise StoreError(
                     f"the rows written to {self.label} hash to {got[:12]}…, not "
-                    f"{content_sha256[:12]}… as their source; nothing was written")
+                    f"{content_sha256[:12]}… as their source; nothing was written"
+                )
         return got
 
     # --- planners' data entry (ingest) --------------------------------------------------
@@ -880,18 +1013,28 @@ class Store:
                 con.execute(f"DROP TABLE IF EXISTS {table}")
             # Only each row's position and change are kept (two narrow columns, not a
             # million rows of text); the rows shown are then classified again in full.
-            con.execute("CREATE TEMP TABLE previewed AS SELECT _pos, excel_row, change "
-                        f"FROM ({_CLASSIFIED}) classified")
-            counts = dict(con.execute(
-                "SELECT change, count(*) FROM previewed GROUP BY change").fetchall())
+            con.execute(
+                "CREATE TEMP TABLE previewed AS SELECT _pos, excel_row, change "
+                f"FROM ({_CLASSIFIED}) classified"
+            )
+            counts = dict(
+                con.execute("SELECT change, count(*) FROM previewed GROUP BY change").fetchall()
+            )
             con.execute("CREATE TEMP TABLE shown (_pos BIGINT)")
             for change in counts:
                 con.execute(
                     """INSERT INTO shown SELECT _pos FROM previewed WHERE change = ?
-                       ORDER BY excel_row, _pos LIMIT ?""", [change, limit])
-            sample = con.execute(
-                f"""{_CLASSIFIED} WHERE i._pos IN (SELECT _pos FROM shown)
-                    ORDER BY i.excel_row, i._pos""").df().drop(columns=["_pos"])
+                       ORDER BY excel_row, _pos LIMIT ?""",
+                    [change, limit],
+                )
+            sample = (
+                con.execute(
+                    f"""{_CLASSIFIED} WHERE i._pos IN (SELECT _pos FROM shown)
+                    ORDER BY i.excel_row, i._pos"""
+                )
+                .df()
+                .drop(columns=["_pos"])
+            )
             # A pooled connection outlives this call.
             con.execute("DROP TABLE previewed")
             con.execute("DROP TABLE shown")

@@ -22,8 +22,9 @@ class ContentHash:
     def __init__(self) -> None:
         self._h = hashlib.sha256()
 
-    def table(self, name: str, num_rows: int, batches: Iterable[pa.RecordBatch]
-              ) -> Iterator[pa.RecordBatch]:
+    def table(
+        self, name: str, num_rows: int, batches: Iterable[pa.RecordBatch]
+    ) -> Iterator[pa.RecordBatch]:
         """Hash a table's sorted batches while passing them on (to a file or a store)."""
         self._h.update(f"\x00{name}:{num_rows}\x00".encode())
         held: list[pa.RecordBatch] = []
@@ -50,8 +51,7 @@ class ContentHash:
                 # An empty column hashes as none: a backup made before a migration added it
                 # and its restore (where it is empty) hash alike.
                 continue
-            self._h.update(json.dumps(column.to_pylist(), default=str,
-                                      ensure_ascii=False).encode())
+            self._h.update(json.dumps(column.to_pylist(), default=str, ensure_ascii=False).encode())
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()

@@ -72,8 +72,14 @@ def _instance_lock(path: Path) -> threading.Lock:
 
 
 # DuckDB says what went wrong only in its message; these fragments pick the kind.
-_CORRUPT_SIGNS = ("not a valid duckdb database", "corrupt", "checksum", "could not read enough",
-                  "serialization error", "invalid block")
+_CORRUPT_SIGNS = (
+    "not a valid duckdb database",
+    "corrupt",
+    "checksum",
+    "could not read enough",
+    "serialization error",
+    "invalid block",
+)
 _FULL_SIGNS = ("no space left", "disk full", "disk quota")
 
 
@@ -81,15 +87,19 @@ def _unavailable(exc: BaseException, path: Path) -> StoreUnavailable | None:
     """A store-level failure of the file itself (not of our SQL), or None."""
     text = str(exc).lower()
     if any(s in text for s in _FULL_SIGNS):
-        return StoreDiskFull(f"the disk holding {path} is full: nothing was stored; "
-                             "free some space and try again")
+        return StoreDiskFull(
+            f"the disk holding {path} is full: nothing was stored; free some space and try again"
+        )
     if "read-only" in text or "read only" in text:
-        return StoreReadOnly(f"the database {path} is read-only here: it can be viewed but "
-                             "not changed")
+        return StoreReadOnly(
+            f"the database {path} is read-only here: it can be viewed but not changed"
+        )
     if any(s in text for s in _CORRUPT_SIGNS):
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return StoreCorrupt(f"the database file {path} is damaged ({first}); restore it from "
-                            "a backup, or move it aside and run `python -m indicators init-db`")
+        return StoreCorrupt(
+            f"the database file {path} is damaged ({first}); restore it from "
+            "a backup, or move it aside and run `python -m indicators init-db`"
+        )
     return None
 
 
@@ -118,9 +128,7 @@ class DuckEngine:
     @contextmanager
     def connect(self, *, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not create and not self.path.exists():
-            raise NotInitialised(
-                f"no database at {self.path}: run `python -m indicators init-db`"
-            )
+            raise NotInitialised(f"no database at {self.path}: run `python -m indicators init-db`")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A file (or folder, where the write-ahead log goes) we may not write is opened
         # read-only: viewing works, and a write is refused with a clear reason.
@@ -134,16 +142,21 @@ class DuckEngine:
                 # conflict"), so sessions of one server take turns at those two moments.
                 with _instance_lock(self.path):
                     con = duckdb.connect(
-                        str(self.path), read_only=read_only,
-                        config={"autoinstall_known_extensions": False,
-                                "autoload_known_extensions": False})
+                        str(self.path),
+                        read_only=read_only,
+                        config={
+                            "autoinstall_known_extensions": False,
+                            "autoload_known_extensions": False,
+                        },
+                    )
                 break
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
                     raise _unavailable(exc, self.path) or StoreCorrupt(
                         f"the database file {self.path} cannot be opened ({exc}); restore it "
                         "from a backup, or move it aside and run "
-                        "`python -m indicators init-db`") from exc
+                        "`python -m indicators init-db`"
+                    ) from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusy(
                         f"the database {self.path.name} is busy (another process is writing); "
@@ -195,14 +208,25 @@ class DuckEngine:
 
 # PostgreSQL type oid -> arrow type, so frames have the dtypes DuckDB's .df() gives.
 _OID_ARROW = {
-    16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(),
-    701: pa.float64(), 25: pa.string(), 1043: pa.string(), 1082: pa.date32(),
+    16: pa.bool_(),
+    20: pa.int64(),
+    21: pa.int16(),
+    23: pa.int32(),
+    700: pa.float32(),
+    701: pa.float64(),
+    25: pa.string(),
+    1043: pa.string(),
+    1082: pa.date32(),
     1114: pa.timestamp("us"),
 }
 # Incoming batches: columns the classification compares numerically keep a number type
 # even when every value is null (arrow then says "null").
-_KNOWN_INCOMING = {"t": "DOUBLE PRECISION", "value": "DOUBLE PRECISION", "_row": "BIGINT",
-                   "excel_row": "BIGINT"}
+_KNOWN_INCOMING = {
+    "t": "DOUBLE PRECISION",
+    "value": "DOUBLE PRECISION",
+    "_row": "BIGINT",
+    "excel_row": "BIGINT",
+}
 
 
 def _pg_type(name: str, typ: pa.DataType) -> str:
@@ -225,8 +249,12 @@ def _csv_ready(typ: pa.DataType) -> bool:
     """Whether Arrow's CSV writer spells a column's values as COPY reads them back."""
     if pa.types.is_dictionary(typ):
         typ = typ.value_type
-    return (pa.types.is_string(typ) or pa.types.is_large_string(typ)
-            or pa.types.is_floating(typ) or pa.types.is_integer(typ))
+    return (
+        pa.types.is_string(typ)
+        or pa.types.is_large_string(typ)
+        or pa.types.is_floating(typ)
+        or pa.types.is_integer(typ)
+    )
 
 
 def _placeholders(sql: str) -> str:
@@ -234,8 +262,9 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-_converter = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                                "autoload_known_extensions": False})
+_converter = duckdb.connect(
+    ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+)
 _converter_guard = threading.Lock()
 
 
@@ -300,8 +329,9 @@ class PgConnection:
     def register(self, name: str, data: pa.Table | pd.DataFrame) -> None:
         """Load a batch into a temporary table with COPY (dropped at the end of the
         transaction): the one bulk path into PostgreSQL."""
-        table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(
-            data, preserve_index=False)
+        table = (
+            data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+        )
         cols = ", ".join(f'"{f.name}" {_pg_type(f.name, f.type)}' for f in table.schema)
         self.conn.execute(f"DROP TABLE IF EXISTS {name}")
         self.conn.execute(f"CREATE TEMP TABLE {name} ({cols}) ON COMMIT DROP")
@@ -314,8 +344,7 @@ class PgConnection:
             # never become Python tuples. Arrow quotes every text ("" is an empty text) and
             # leaves a null unquoted and empty, which is NULL to COPY's csv format.
             options = pacsv.WriteOptions(include_header=False)
-            with self.conn.cursor().copy(
-                    f"COPY {name} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
+            with self.conn.cursor().copy(f"COPY {name} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
                 for batch in table.to_batches(max_chunksize=100_000):
                     out = io.BytesIO()
                     pacsv.write_csv(batch, out, write_options=options)
@@ -402,7 +431,11 @@ class PgEngine:
                     f"cannot connect to PostgreSQL at {self.label}: {_one_line(exc)}"
                 ) from exc
             pool = ConnectionPool(
-                self.url, min_size=1, max_size=8, open=False, name="indicators",
+                self.url,
+                min_size=1,
+                max_size=8,
+                open=False,
+                name="indicators",
                 timeout=max(self.busy_timeout, 5.0),
                 # A connection broken by a server restart is replaced on the next use.
                 check=ConnectionPool.check_connection,
@@ -429,19 +462,24 @@ class PgEngine:
         try:
             with pool.connection() as conn, conn.transaction():
                 yield PgConnection(conn)
-        except (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected,
-                psycopg.errors.LockNotAvailable) as exc:
+        except (
+            psycopg.errors.SerializationFailure,
+            psycopg.errors.DeadlockDetected,
+            psycopg.errors.LockNotAvailable,
+        ) as exc:
             raise StoreBusy(
                 f"the database {self.label} is busy (another write conflicted); "
-                "try again in a moment") from exc
+                "try again in a moment"
+            ) from exc
         except PoolTimeout as exc:
             raise StoreError(
                 f"cannot reach PostgreSQL at {self.label} (no connection within "
-                f"{pool.timeout:g} s); is the server running?") from exc
+                f"{pool.timeout:g} s); is the server running?"
+            ) from exc
         except psycopg.OperationalError as exc:
             raise StoreError(
-                f"lost the connection to PostgreSQL at {self.label}: {_one_line(exc)}; "
-                "try again") from exc
+                f"lost the connection to PostgreSQL at {self.label}: {_one_line(exc)}; try again"
+            ) from exc
 
 
 def dispose(url: str) -> None:

@@ -38,16 +38,34 @@ class Table:
 
 
 _TYPES = {
-    DUCKDB: {"str": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "float": "DOUBLE",
-             "bool": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP"},
-    POSTGRESQL: {"str": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT",
-                 "float": "DOUBLE PRECISION", "bool": "BOOLEAN", "date": "DATE",
-                 "timestamp": "TIMESTAMP"},
+    DUCKDB: {
+        "str": "VARCHAR",
+        "int": "INTEGER",
+        "bigint": "BIGINT",
+        "float": "DOUBLE",
+        "bool": "BOOLEAN",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+    },
+    POSTGRESQL: {
+        "str": "VARCHAR",
+        "int": "INTEGER",
+        "bigint": "BIGINT",
+        "float": "DOUBLE PRECISION",
+        "bool": "BOOLEAN",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+    },
 }
 
 ARROW_TYPES = {
-    "str": pa.string(), "int": pa.int32(), "bigint": pa.int64(), "float": pa.float64(),
-    "bool": pa.bool_(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
+    "str": pa.string(),
+    "int": pa.int32(),
+    "bigint": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
 }
 
 CATALOG_CLASSES: dict[str, type] = {
@@ -80,72 +98,111 @@ def _cols(spec: str) -> tuple[Column, ...]:
     return tuple(out)
 
 
-UPLOADS = Table("uploads", _cols(
-    "id bigint PRIMARY KEY, kind str NOT NULL, file_name str, sha256 str,"
-    "user_name str NOT NULL, created_at timestamp NOT NULL,"
-    "rows_total int NOT NULL DEFAULT 0, rows_new int NOT NULL DEFAULT 0,"
-    "rows_changed int NOT NULL DEFAULT 0, rows_unchanged int NOT NULL DEFAULT 0,"
-    "undoes bigint, note str"))
+UPLOADS = Table(
+    "uploads",
+    _cols(
+        "id bigint PRIMARY KEY, kind str NOT NULL, file_name str, sha256 str,"
+        "user_name str NOT NULL, created_at timestamp NOT NULL,"
+        "rows_total int NOT NULL DEFAULT 0, rows_new int NOT NULL DEFAULT 0,"
+        "rows_changed int NOT NULL DEFAULT 0, rows_unchanged int NOT NULL DEFAULT 0,"
+        "undoes bigint, note str"
+    ),
+)
 # One figure as an upload carries it: the actuals table, the column list every writer selects
 # and the Arrow schema of validated rows are all derived from this one definition.
 ACTUAL_FIELDS = _cols(
     "indicator_id str NOT NULL, region_code str NOT NULL,"
     "period str NOT NULL, t float NOT NULL, value float NOT NULL,"
-    "qualifier str, unit str NOT NULL, source str, note str")
+    "qualifier str, unit str NOT NULL, source str, note str"
+)
 ACTUAL_COLUMNS = tuple(c.name for c in ACTUAL_FIELDS)
-ACTUALS = Table("actuals", (Column("id", "bigint", "NOT NULL"), *ACTUAL_FIELDS,
-                            Column("upload_id", "bigint", "NOT NULL")))
-STATUS_UPDATES = Table("status_updates", _cols(
-    "id bigint PRIMARY KEY, subject_type str NOT NULL, subject_id str NOT NULL,"
-    "status str NOT NULL, note str, evidence str,"
-    "user_name str NOT NULL, created_at timestamp NOT NULL"))
+ACTUALS = Table(
+    "actuals",
+    (Column("id", "bigint", "NOT NULL"), *ACTUAL_FIELDS, Column("upload_id", "bigint", "NOT NULL")),
+)
+STATUS_UPDATES = Table(
+    "status_updates",
+    _cols(
+        "id bigint PRIMARY KEY, subject_type str NOT NULL, subject_id str NOT NULL,"
+        "status str NOT NULL, note str, evidence str,"
+        "user_name str NOT NULL, created_at timestamp NOT NULL"
+    ),
+)
 META = Table("meta", _cols("key str PRIMARY KEY, value str"))
 # v2: accounts live in the store, so every replica shares them; regions is a comma-separated
 # list of GB/T 2260 codes ("000000" = national: every region).
-ACCOUNTS = Table("accounts", _cols(
-    "name str PRIMARY KEY, hash str NOT NULL, role str NOT NULL, regions str NOT NULL,"
-    "disabled bool NOT NULL, created_at timestamp NOT NULL, updated_at timestamp NOT NULL"))
+ACCOUNTS = Table(
+    "accounts",
+    _cols(
+        "name str PRIMARY KEY, hash str NOT NULL, role str NOT NULL, regions str NOT NULL,"
+        "disabled bool NOT NULL, created_at timestamp NOT NULL, updated_at timestamp NOT NULL"
+    ),
+)
 # An upload with no row here is published (everything before v2, and all with review off).
-REVIEWS = Table("reviews", _cols(
-    "upload_id bigint PRIMARY KEY, state str NOT NULL, reviewer str, decided_at timestamp,"
-    "reason str"))
+REVIEWS = Table(
+    "reviews",
+    _cols(
+        "upload_id bigint PRIMARY KEY, state str NOT NULL, reviewer str, decided_at timestamp,"
+        "reason str"
+    ),
+)
 # Append-only: the store has no statement that updates or deletes it.
-AUDIT_LOG = Table("audit_log", _cols(
-    "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
-    "subject str, detail str, client str"))
+AUDIT_LOG = Table(
+    "audit_log",
+    _cols(
+        "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
+        "subject str, detail str, client str"
+    ),
+)
 
 # v3: failed logins, shared by every replica so guessing is slowed wherever it lands.
 # `failed_at` is seconds since the epoch (the login's clock); rows older than an hour are
 # pruned. Transient:
 # not in backups or copies (TABLES), which carry what the deployment cannot lose.
-LOGIN_FAILURES = Table("login_failures", _cols(
-    "account str NOT NULL, client str NOT NULL, failed_at float NOT NULL"))
+LOGIN_FAILURES = Table(
+    "login_failures", _cols("account str NOT NULL, client str NOT NULL, failed_at float NOT NULL")
+)
 
 # Catalog columns a later migration adds (version 1 created the tables without them).
 _ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each quote
 
 _V1_TABLES: tuple[Table, ...] = (
     *(_from_dataclass(n, c, _ADDED_LATER.get(n, ())) for n, c in CATALOG_CLASSES.items()),
-    UPLOADS, ACTUALS, STATUS_UPDATES, META,
+    UPLOADS,
+    ACTUALS,
+    STATUS_UPDATES,
+    META,
 )
 # Every table, in the order a restore fills them. Backups and copies go through this list.
 TABLES: tuple[Table, ...] = (
     *(_from_dataclass(n, c) for n, c in CATALOG_CLASSES.items()),
-    UPLOADS, ACTUALS, STATUS_UPDATES, META, ACCOUNTS, REVIEWS, AUDIT_LOG)
+    UPLOADS,
+    ACTUALS,
+    STATUS_UPDATES,
+    META,
+    ACCOUNTS,
+    REVIEWS,
+    AUDIT_LOG,
+)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 # The schema version that added a table (absent: version 1): a backup made before it has no
 # file for it, and restores it empty, as the migration that added it would have.
 TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2}
 
 # Sequence name -> (table, column) whose max it must stay above.
-SEQUENCES = {"upload_id": ("uploads", "id"), "actual_id": ("actuals", "id"),
-             "status_id": ("status_updates", "id"), "audit_id": ("audit_log", "id")}
+SEQUENCES = {
+    "upload_id": ("uploads", "id"),
+    "actual_id": ("actuals", "id"),
+    "status_id": ("status_updates", "id"),
+    "audit_id": ("audit_log", "id"),
+}
 
 
 def create_table(table: Table, dialect: str) -> str:
     cols = ", ".join(
         f"{c.name} {_TYPES[dialect][c.type]}{' ' + c.constraint if c.constraint else ''}"
-        for c in table.columns)
+        for c in table.columns
+    )
     return f"CREATE TABLE {table.name} ({cols})"
 
 
@@ -247,10 +304,14 @@ TEXT_ORDER = {DUCKDB: "", POSTGRESQL: ' COLLATE "C"'}
 
 
 def sorted_select(table: Table, dialect: str, where: str = "") -> str:
-    order = ", ".join(f"{c.name}{TEXT_ORDER[dialect] if c.type == 'str' else ''} NULLS LAST"
-                      for c in table.columns)
-    return (f"SELECT {', '.join(table.names)} FROM {table.name}"
-            f"{' WHERE ' + where if where else ''} ORDER BY {order}")
+    order = ", ".join(
+        f"{c.name}{TEXT_ORDER[dialect] if c.type == 'str' else ''} NULLS LAST"
+        for c in table.columns
+    )
+    return (
+        f"SELECT {', '.join(table.names)} FROM {table.name}"
+        f"{' WHERE ' + where if where else ''} ORDER BY {order}"
+    )
 
 
 # Two `init-db` at once (two replicas starting) must not both create the tables.

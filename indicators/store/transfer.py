@@ -92,15 +92,19 @@ def backup(store: Store, out: Path) -> dict[str, object]:
                 for batch in _hashed(digest, reader, spec.name, reader.count(spec.name)):
                     writer.write_batch(batch)  # one row group per batch: bounded memory
                     rows += batch.num_rows
-            entries[spec.name] = {"file": path.name, "rows": rows,
-                                  "sha256": _file_sha256(path)}
+            entries[spec.name] = {"file": path.name, "rows": rows, "sha256": _file_sha256(path)}
     manifest = {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
-        "created_at": datetime.now().isoformat(timespec="seconds"), "source": store.label,
-        "content_sha256": digest.hexdigest(), "tables": entries,
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "created_at": datetime.now().isoformat(timespec="seconds"),
+        "source": store.label,
+        "content_sha256": digest.hexdigest(),
+        "tables": entries,
     }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
-                                encoding="utf-8")
+    (out / MANIFEST).write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -119,7 +123,8 @@ def read_manifest(folder: Path) -> dict[str, object]:
     if not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
         raise StoreError(
             f"the backup has schema version {version}; this program knows versions 1 to "
-            f"{SCHEMA_VERSION}: restore it with a newer program")
+            f"{SCHEMA_VERSION}: restore it with a newer program"
+        )
     for spec in TABLES:
         entry = manifest["tables"].get(spec.name)
         if entry is None:
@@ -128,8 +133,10 @@ def read_manifest(folder: Path) -> dict[str, object]:
             raise StoreError(f"the backup lacks the table {spec.name}")
         file = folder / entry["file"]
         if not file.is_file() or _file_sha256(file) != entry["sha256"]:
-            raise StoreError(f"{file.name} is missing or damaged (its sha256 does not match "
-                             "the manifest); nothing was restored")
+            raise StoreError(
+                f"{file.name} is missing or damaged (its sha256 does not match "
+                "the manifest); nothing was restored"
+            )
     return manifest
 
 
@@ -145,14 +152,25 @@ def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
     try:
         got = store.replace_tables(
             {name: _file_batches(folder / e["file"]) for name, e in entries.items()},
-            replace=replace, content_sha256=expected, hashed=list(entries))
+            replace=replace,
+            content_sha256=expected,
+            hashed=list(entries),
+        )
     except StoreError as exc:
         if "hash to" in str(exc):
-            raise StoreError("the backup's content does not match its manifest; nothing "
-                             "was restored") from exc
+            raise StoreError(
+                "the backup's content does not match its manifest; nothing was restored"
+            ) from exc
         raise
-    return Moved({spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
-                  for spec in TABLES}, expected, got, int(str(manifest["schema_version"])))
+    return Moved(
+        {
+            spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
+            for spec in TABLES
+        },
+        expected,
+        got,
+        int(str(manifest["schema_version"])),
+    )
 
 
 def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
@@ -169,15 +187,17 @@ def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
     return Moved(counts, digest.hexdigest(), got)
 
 
-def _hashed(digest: ContentHash, reader: TableReader, name: str, num_rows: int
-            ) -> Iterator[pa.RecordBatch]:
+def _hashed(
+    digest: ContentHash, reader: TableReader, name: str, num_rows: int
+) -> Iterator[pa.RecordBatch]:
     """The table's batches; the content hash sees them as they pass (meta, a few rows,
     without its version counter)."""
     if name != "meta":
         yield from digest.table(name, num_rows, reader.batches(name))
         return
-    meta = pa.Table.from_batches(list(reader.batches("meta")),
-                                 schema=arrow_schema(TABLES_BY_NAME["meta"]))
+    meta = pa.Table.from_batches(
+        list(reader.batches("meta")), schema=arrow_schema(TABLES_BY_NAME["meta"])
+    )
     yield from meta.to_batches()
     content = _content_rows("meta", meta)
     for _b in digest.table("meta", content.num_rows, content.to_batches()):
