@@ -6,6 +6,7 @@ Figures are exported on their own for slides, so each carries its title, units, 
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -346,8 +347,10 @@ def finish(
     return fig
 
 
-def _plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html.replace("<br>", " ")).strip()
+def _plain(text: str) -> str:
+    """The figure's text without plotly's markup: tags dropped, escaped characters back to
+    what was typed (a page escapes them again for where it draws them)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text.replace("<br>", " "))).strip()
 
 
 def on_screen(fig: go.Figure) -> tuple[go.Figure, dict[str, str]]:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.chart_parts import on_screen
+from indicators.escape import for_markdown
 from indicators.i18n import Lang
 from pages.common import memo_on
 from pages.downloads import figure_downloads
@@ -40,10 +41,11 @@ def show_chart(fig: go.Figure, name: str, lg: Lang, *, downloads: bool = True) -
             f"font-size:1.05rem;margin-bottom:-0.4rem'>{escape(texts['title'])}</div>",
             unsafe_allow_html=True,
         )
+    # Subtitle and source carry uploaded text (a source, a unit): inert as Markdown.
     if texts.get("subtitle"):
-        st.caption(texts["subtitle"])
+        st.caption(for_markdown(texts["subtitle"]))
     st.plotly_chart(screen, width="stretch", key=f"chart-{name}", config=PLOTLY_CONFIG)
     if texts.get("source"):
-        st.caption(texts["source"])
+        st.caption(for_markdown(texts["source"]))
     if downloads:
         figure_downloads(fig, name, lg)

@@ -397,6 +397,21 @@ def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
     assert "<a " not in svg and 'xlink:href="http://evil' not in svg  # ... never a link
 
 
+def test_an_uploaded_markdown_link_in_a_source_is_inert_under_the_chart_on_the_page(
+    store: Store, dashboard: StartDashboard
+) -> None:
+    from tests.test_views_pages import open_page, start
+
+    _store_with_source(store, "[官方数据](http://evil.example) <b>&</b>")
+    at = open_page(start(dashboard, store.path, lang="en"), "domain-scale")
+    captions = [c.value for c in at.caption]
+    cited = [c for c in captions if "evil" in c]
+    assert cited, captions
+    # escaped for Markdown once, from the text as typed (not from plotly's &lt;/&amp; form)
+    assert all(r"\[官方数据\]\(http\://evil\.example\) \<b\>&\</b\>" in c for c in cited)
+    assert not [c for c in captions if "[官方数据](" in c or "&amp;" in c or "&lt;" in c]
+
+
 def test_a_sheet_name_is_inert_in_the_planner_message(catalog: Catalog) -> None:
     from indicators.ingest.display import read_summary
 

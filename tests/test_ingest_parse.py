@@ -269,3 +269,16 @@ def test_a_big_file_is_parsed_without_a_python_loop_per_row(catalog: Catalog) ->
     assert checked.ok
     assert len(checked.rows) == len(frame)
     assert checked.rows["value"].sum() == pytest.approx(frame["value"].astype(float).sum())
+
+
+def test_a_line_break_inside_a_quoted_cell_does_not_shift_the_row_numbers_of_later_rows(
+    catalog: Catalog,
+) -> None:
+    # The extra cell on the last row sends the file through the cell-by-cell reader.
+    data = (
+        b"indicator,region,period,value,unit,note\n"
+        b'fibre_village_share,national,2019,98,%,"two\nlines"\n'
+        b"fibre_village_share,national,2020,99,%,x,extra\n"
+    )
+    checked = check_file(data, "f.csv", catalog, Options(today=TODAY))
+    assert [(p.code, p.excel_row) for p in checked.problems] == [("too_many_columns", 3)]

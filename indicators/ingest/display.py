@@ -95,9 +95,19 @@ def _shape_lines(shape: Shape, catalog: Catalog, lang: Lang) -> list[str]:
             _("ingest.read.indicator", lang, name=catalog.targets[shape.indicator].name(lang))
         )
     if shape.unit is not None:
-        lines.append(_("ingest.read.unit", lang, unit=shape.unit, cell=shape.unit_cell or ""))
+        # The unit, its cell and column headers are the file's text, shown as Markdown.
+        lines.append(
+            _(
+                "ingest.read.unit",
+                lang,
+                unit=for_markdown(shape.unit),
+                cell=for_markdown(shape.unit_cell or ""),
+            )
+        )
     for column, unit in shape.column_units.items():
-        lines.append(_("ingest.read.column_unit", lang, unit=unit, column=column))
+        lines.append(
+            _("ingest.read.column_unit", lang, unit=for_markdown(unit), column=for_markdown(column))
+        )
     if shape.no_figure:
         lines.append(_("ingest.read.no_figure", lang, n=shape.no_figure))
     if shape.ignored:
@@ -118,12 +128,12 @@ def read_details(checked: Checked, catalog: Catalog, lang: Lang) -> list[str]:
                     _(
                         "ingest.read.sheet_skipped",
                         lang,
-                        sheet=s.name,
-                        reason=s.skipped.message(lang),
+                        sheet=for_markdown(s.name),
+                        reason=for_markdown(s.skipped.message(lang)),
                     )
                 )
                 continue
-            lines.append(_("ingest.read.sheet_taken", lang, sheet=s.name, n=s.rows))
+            lines.append(_("ingest.read.sheet_taken", lang, sheet=for_markdown(s.name), n=s.rows))
             if s.shape is not None and not s.shape.plain:
                 lines += [f"· {line}" for line in _shape_lines(s.shape, catalog, lang)]
         return lines

@@ -303,8 +303,9 @@ def _read_csv_python(text: str, delimiter: str, info: ReadInfo) -> RawTable:
             pending.clear()
 
     try:
-        for row in reader:
-            n = reader.line_num
+        # Rows are counted as records, as the Arrow reader does: a quoted cell with a line
+        # break is one spreadsheet row (line_num would count its physical lines).
+        for n, row in enumerate(reader, start=1):
             if width is None:
                 if not any(c.strip() for c in row):
                     continue
