@@ -70,3 +70,10 @@ def build_database(
         for checked in pending
     ]
     return BuildReport(version, len(catalog.targets), len(catalog.tasks), seeded)
+
+
+def refresh_catalog(store: Store, catalog_dir: Path = CATALOG_DIR) -> None:
+    """After a schema upgrade (or the restore of an older backup): a newer version may add
+    catalog columns (v4: each quote's English rendering), filled from the files; figures,
+    statuses and accounts are kept."""
+    store.load_catalog(load_catalog(catalog_dir))

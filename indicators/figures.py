@@ -54,7 +54,6 @@ __all__ = [
     "milestone_timeline",
     "pct_achieved_bar",
     "regions_bar",
-    "sparkline",
     "tile_label",
     "tile_map",
     "trajectory_chart",
@@ -596,47 +595,6 @@ def trajectory_chart(
         x_title=_("views.fig.axis.period", lang),
         y_title=_axis_title(target, lang),
     )
-
-
-def sparkline(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
-    """A small line of the series for a card: no axes, the target as a dashed line."""
-    target = snap.catalog.targets[target_id]
-    p = progress_at(snap, target_id)
-    fig = go.Figure()
-    pts = p.series
-    if pts:
-        fig.add_trace(
-            go.Scatter(
-                x=[period_date(pt.period) for pt in pts],
-                y=[pt.value for pt in pts],
-                mode="lines+markers",
-                line={"color": ACTUAL_COLOUR, "width": 2},
-                marker={
-                    "size": [4] * (len(pts) - 1) + [8],
-                    "color": [ACTUAL_COLOUR] * (len(pts) - 1) + [STATUS_COLOURS[p.status]],
-                },
-                name=_("views.fig.series.actual", lang),
-                hovertext=[
-                    pt.period + ": " + value_with_unit(pt.value, target.unit, lang, pt.qualifier)
-                    for pt in pts
-                ],
-                hoverinfo="text",
-            )
-        )
-    if p.target_value is not None and target.kind != "milestone":
-        fig.add_hline(y=p.target_value, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(
-        height=70,
-        margin={"l": 2, "r": 2, "t": 2, "b": 2},
-        showlegend=False,
-        font={"family": FONT_FAMILY},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        title={"text": ""},
-    )
-    return fig
 
 
 def sparkline_svg(

@@ -70,12 +70,11 @@ def source_text(source: str, lang: Lang) -> str:
 
 @cache
 def _quotes_en(actuals_dir: Path = ACTUALS_DIR) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for path in sorted(actuals_dir.glob("*.csv")):
-        for rec in csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()):
-            if rec.get("quote") and rec.get("quote_en"):
-                out[rec["quote"].strip()] = rec["quote_en"].strip()
-    return out
+    return {
+        rec["quote"].strip(): rec["quote_en"].strip()
+        for rec in _shipped(actuals_dir)
+        if rec.get("quote") and rec.get("quote_en")
+    }
 
 
 def note_text(note: str, lang: Lang) -> str:

@@ -93,16 +93,11 @@ def _data_key(s: Store) -> tuple[str, int, date, int | None]:
 
 
 def snapshot() -> Snapshot:
-    """The data for this run, recomputed only when something was written."""
-    s = store()
-    try:
-        key = _data_key(s)
-        st.session_state[Keys.DATA_KEY] = key
-        return _snapshot(*key)
-    except StoreError as exc:
-        store_error(exc)
-        st.stop()
-        raise  # not reached: st.stop() ends the run
+    """The data for this run, recomputed only when something was written. A store that
+    cannot be used raises StoreError: dashboard.py says what to do (store_error)."""
+    key = _data_key(store())
+    st.session_state[Keys.DATA_KEY] = key
+    return _snapshot(*key)
 
 
 def store_error(exc: StoreError) -> None:
@@ -128,13 +123,10 @@ def store_error(exc: StoreError) -> None:
 
 def catalog_or_none() -> Catalog | None:
     """The catalog for building navigation, or None before the database exists."""
-    s = store()
     try:
-        key = _data_key(s)
-        st.session_state[Keys.DATA_KEY] = key
-        return _snapshot(*key).catalog
+        return snapshot().catalog
     except StoreError:
-        # The page itself says what is wrong (snapshot() above); navigation still builds.
+        # The page itself says what is wrong (dashboard.py); navigation still builds.
         return None
 
 

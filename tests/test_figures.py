@@ -371,7 +371,7 @@ def test_without_actuals_every_figure_says_no_data(empty_store, lang):
             fig = build(snap, t.id, lang)
             assert no_data in source_text(fig) or t.kind == "milestone", (build, t.id)
     assert no_data in source_text(F.pct_achieved_bar(snap, lang))
-    assert F.sparkline(snap, "info_consumption_scale", lang).data == ()
+    assert F.sparkline_svg(snap, "info_consumption_scale", lang) == ""
 
 
 def test_status_colours_are_the_okabe_ito_ones_everywhere():

@@ -9,8 +9,8 @@ import sys
 from datetime import date
 
 from ..auth import import_planners_file, planners_path
-from ..build import ShippedDataRejected, build_database
-from ..catalog import NATIONAL, load_catalog
+from ..build import ShippedDataRejected, build_database, refresh_catalog
+from ..catalog import NATIONAL
 from ..metrics import assess_all
 from ..store import SCHEMA_VERSION, Store
 from . import add_db_option
@@ -62,9 +62,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         # `make run` comes here first: a damaged file stops it with what to do (exit 1);
         # an older schema is upgraded (all or nothing), keeping every figure.
         if store.upgrade():
-            # A new version may add catalog columns (v4: each quote's English rendering),
-            # filled from the files; figures and statuses are kept.
-            store.load_catalog(load_catalog())
+            refresh_catalog(store)
             print(f"{store.label} upgraded to schema v{SCHEMA_VERSION}; catalog reloaded")
         store.check()
         _import_planners(store)

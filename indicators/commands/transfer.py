@@ -67,9 +67,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     store = Store(args.db)
     moved = restore(args.folder, store, replace=args.replace)
     if moved.ok and moved.schema_version < SCHEMA_VERSION:
-        # Columns a later version added to the catalog (v4: the quotes' English renderings)
-        # are filled from the files, as init-db does after an upgrade.
-        from ..catalog import load_catalog
+        from ..build import refresh_catalog
 
-        store.load_catalog(load_catalog())
+        refresh_catalog(store)
     return _report(moved, f"restored {args.folder} into {store.label}")

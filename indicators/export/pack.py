@@ -22,29 +22,11 @@ from ..i18n import Lang, _, has_label
 from ..snapshot import Snapshot
 from ..status import Status
 from ..tables import targets_table
-from .content import (
-    OVERVIEW_COLUMNS,
-    OVERVIEW_SHARES,
-    ChecklistItem,
-    DomainSection,
-    PackContent,
-    without_figures_line,
-)
+from .content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
 from .method import method_note
 
-__all__ = [
-    "OVERVIEW_COLUMNS",
-    "OVERVIEW_SHARES",
-    "PACK_FORMATS",
-    "PACK_MIME",
-    "ChecklistItem",
-    "DomainSection",
-    "PackContent",
-    "PackFormat",
-    "build_pack",
-    "pack_content",
-    "without_figures_line",
-]
+# The content types live in .content (the renderers import them from there).
+__all__ = ["PACK_FORMATS", "PACK_MIME", "PackFormat", "build_pack", "pack_content"]
 
 PackFormat = Literal["pdf", "pptx"]
 PACK_FORMATS: tuple[PackFormat, ...] = ("pdf", "pptx")

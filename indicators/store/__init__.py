@@ -225,10 +225,6 @@ class Store:
                 self._verify(con)
             yield con
 
-    def writable(self) -> bool:
-        """Whether this process may write the store (a server decides for itself)."""
-        return self.engine.writable()
-
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         with self.engine.transaction() as con:
@@ -611,9 +607,12 @@ class Store:
             names = [d[0] for d in cur.description]
         return Upload(**dict(zip(names, row, strict=True)))
 
-    def uploads(self) -> list[Upload]:
+    def uploads(self, *, state: str | None = None) -> list[Upload]:
+        """Every upload, newest first; with `state`, only those in that review state."""
+        where = "" if state is None else "WHERE r.state = ?"
         with self.connect() as con:
-            cur = con.execute(f"{self._UPLOAD_SELECT} ORDER BY u.id DESC")
+            params = [] if state is None else [state]
+            cur = con.execute(f"{self._UPLOAD_SELECT} {where} ORDER BY u.id DESC", params)
             names = [d[0] for d in cur.description]
             return [Upload(**dict(zip(names, r, strict=True))) for r in cur.fetchall()]
 
@@ -701,7 +700,7 @@ class Store:
             )
 
     def submitted_uploads(self) -> list[Upload]:
-        return [u for u in self.uploads() if u.state == "submitted"]
+        return self.uploads(state="submitted")
 
     def decide(
         self, upload_id: int, *, approve: bool, reviewer: str, reason: str | None = None

@@ -51,10 +51,6 @@ def content_hash(tables: dict[str, pa.Table]) -> str:
     return digest.hexdigest()
 
 
-def counts_of(tables: dict[str, pa.Table]) -> dict[str, int]:
-    return {spec.name: tables[spec.name].num_rows for spec in TABLES}
-
-
 @dataclass(frozen=True)
 class Moved:
     counts: dict[str, int]
