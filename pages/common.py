@@ -208,13 +208,20 @@ def page_header(title: str, caption: str, lg: Lang) -> None:
 
 
 def chip(colour: str, label: str) -> str:
-    """A coloured square with the status name written next to it (never colour alone)."""
-    # nowrap: on a phone a legend line may break between entries, never inside one.
-    return (
-        f"<span style='white-space:nowrap'><span style='display:inline-block;width:0.9em;"
-        f"height:0.9em;background:{colour};border:1px solid #555;vertical-align:-0.1em;"
-        f"margin-right:0.3em'></span>{label}</span>"
-    )
+    """A coloured square with the status name written next to it (never colour alone), as
+    Markdown: HTML in a card would make its text wait for Streamlit's HTML renderer, which
+    the browser loads only on first use, a second or more after the title
+    (bench/bench_first_paint.py)."""
+    # Non-breaking spaces: a line may break between chips, never inside one.
+    glued = label.replace(" ", "\u00a0")
+    if _is_pale(colour):  # "no data" grey would vanish on white: an outlined square
+        return f":gray[□]\u00a0{glued}"
+    return f':color[■]{{foreground="{colour}"}}\u00a0{glued}'
+
+
+def _is_pale(colour: str) -> bool:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 200
 
 
 def lang() -> Lang:

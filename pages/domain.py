@@ -60,11 +60,17 @@ def target_section(
     ]
     # Plain blocks rather than st.metric, which cuts long values (a verdict) short.
     for col, (label, value, note) in zip(st.columns([3, 3, 2, 5]), facts, strict=True):
+        # Markdown, no HTML: painted without waiting for the HTML renderer (common.chip).
         col.markdown(
-            f"<div style='font-size:0.8rem;color:#555'>{label}</div>"
-            f"<div style='font-size:1.15rem;font-weight:600;line-height:1.3'>{value}</div>"
-            f"<div style='font-size:0.8rem;color:#555'>{note}</div>",
-            unsafe_allow_html=True,
+            "  \n".join(
+                x
+                for x in (
+                    f":gray[:small[{label}]]",
+                    f"**{value.strip()}**",
+                    note and f":gray[:small[{note}]]",
+                )
+                if x
+            )
         )
     if not derived(provinces_with_figures, t.id):
         progress_charts(t, lg, region, years)

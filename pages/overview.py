@@ -17,21 +17,20 @@ CARDS_PER_ROW = 4
 
 
 def legend(lg: Lang, statuses: list[str]) -> None:
-    chips = " &nbsp; ".join(chip(c, label) for _s, label, c in status_legend(lg, statuses))
-    st.markdown(f"**{_('views.legend', lg)}:** {chips}", unsafe_allow_html=True)
+    chips = " \u00a0 ".join(chip(c, label) for _s, label, c in status_legend(lg, statuses))
+    st.markdown(f"**{_('views.legend', lg)}:** {chips}")
     st.caption(_("views.legend.note", lg))
 
 
 def card(c: Card, lg: Lang) -> None:
     with st.container(border=True, height="stretch"):
+        # Markdown and a heading only, no HTML: the card's text then paints with the page's
+        # title instead of waiting for the HTML renderer (see pages/common.chip).
         st.markdown(f"**{c.name}**")
+        st.subheader(f"{c.value} {c.arrow}".strip(), anchor=False)
         period = _("views.card.latest", lg, period=c.period) if c.period else ""
-        st.markdown(
-            f"<div style='font-size:1.6rem;font-weight:600;line-height:1.2'>"
-            f"{c.value} <span title='{c.arrow_label}'>{c.arrow}</span></div>"
-            f"<div style='color:#555;font-size:0.85rem'>{period}</div>",
-            unsafe_allow_html=True,
-        )
+        if period or c.arrow_label:
+            st.caption(" · ".join(x for x in (period, c.arrow_label) if x))
         lines = [_("views.card.target", lg, target=c.target)]
         if c.has_data:
             lines.append(
@@ -40,7 +39,7 @@ def card(c: Card, lg: Lang) -> None:
                 )
             )
         lines.append(chip(c.colour, c.status_label))
-        st.markdown("  \n".join(lines), unsafe_allow_html=True)
+        st.markdown("  \n".join(lines))
         if c.detail:
             st.caption(c.detail)
         if c.pending:  # a preview: this card's figure is not published yet
