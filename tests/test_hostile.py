@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.catalog import Catalog, load_plausibility
+from indicators.catalog import Catalog
 from indicators.cli import INTERNAL_ERROR, main
 from indicators.ingest import Options, check_file
 from indicators.ingest import read as read_mod
@@ -317,7 +317,7 @@ def test_the_pages_on_a_damaged_database_say_what_to_do(
 
 
 def test_plausibility_bounds_come_from_the_catalog_file(catalog: Catalog) -> None:
-    bounds = load_plausibility(targets=catalog.targets)
+    bounds = catalog.plausibility
     assert (bounds.first_year, bounds.years_ahead) == (2000, 1)
     scale = bounds.for_target(catalog.targets["info_consumption_scale"])
     assert (scale.low, scale.high) == (0, 100)

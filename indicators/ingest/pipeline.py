@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog, load_plausibility
+from ..catalog import Catalog
 from ..store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
@@ -218,7 +218,7 @@ def _validate(
     result = check_rows(
         long.table,
         catalog,
-        load_plausibility(),
+        catalog.plausibility,
         today=today,
         shares_as_fractions=options.shares_as_fractions,
         limit=MAX_REPORTED,
