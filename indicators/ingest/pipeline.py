@@ -7,6 +7,7 @@ with Arrow, so a million-row file costs a few vectorised passes, not a Python lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -213,7 +214,7 @@ def _validate(
     sha256: str | None,
 ) -> Checked:
     long = apply_units(long, shape)
-    formulas = _formula_problems(raw)
+    formulas = formula_problems(raw)
     today = options.today or date.today()
     result = check_rows(
         long.table,
@@ -358,15 +359,20 @@ def _check_sheets(
     )
 
 
-def _formula_problems(raw: RawTable) -> list[Problem]:
-    """Formulas are refused wherever they are: stored text would run when exported to Excel."""
-    header = rules.formula_cells(pa.array(raw.headers, pa.string()))
+def formula_problems(raw: RawTable, columns: Iterable[int] | None = None) -> list[Problem]:
+    """Formulas are refused wherever they are: stored text would run when exported to Excel.
+
+    ``columns``: only these (by position; default every one), header and cells.
+    """
+    picked = list(range(len(raw.headers))) if columns is None else sorted(columns)
+    heads = [raw.headers[i] for i in picked]
+    header = rules.formula_cells(pa.array(heads, pa.string()))
     out = [
         Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
-        for i, h in enumerate(raw.headers)
-        if header[i]
+        for i, h, hit in zip(picked, heads, header, strict=True)
+        if hit
     ]
-    for i, h in enumerate(raw.headers):
+    for i, h in zip(picked, heads, strict=True):
         col = raw.cells.column(i)
         hits = np.flatnonzero(rules.formula_cells(col))
         out += [
