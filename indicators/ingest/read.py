@@ -170,23 +170,30 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _header_line(data: bytes, codec: str, max_columns: int) -> None:
-    """Refuse a file whose header is too long or too wide before decoding the rest."""
+def _header_line(data: bytes, codec: str, max_columns: int) -> tuple[str, str]:
+    """The header line and the delimiter, from the first MiB alone: a file whose header is
+    too long or too wide is refused before the rest is decoded."""
     head = data[:MAX_HEADER_BYTES].decode(codec, errors="replace").lstrip("\ufeff")
-    lines = head.splitlines(keepends=True)
-    first = next((ln for ln in lines if ln.strip()), "")
+    lines = [ln for ln in head.splitlines(keepends=True) if ln.strip()]
+    first = lines[0] if lines else ""
     ended = first.endswith(("\n", "\r"))
     if not ended and len(data) > MAX_HEADER_BYTES:
         raise Rejected(
             [Problem("header_too_long", excel_row=1, params={"limit": MAX_HEADER_BYTES // 1024})]
         )
-    delimiter = sniff_delimiter(first)
+    if len(data) > MAX_HEADER_BYTES and len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines.pop()  # cut off by the MiB: a part of a line is no evidence
+    # Sniffed once, over several lines: a yearbook's title line above the header has no
+    # delimiter at all. The reader splits with it, and the header's width is counted with it.
+    delimiter = sniff_delimiter("".join(lines[:30]))
+    first = first.splitlines()[0] if first else ""
     n = first.count(delimiter) + 1
     if n > max_columns:
         # Quoted delimiters can only make the true count smaller: count exactly then.
-        n = len(next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), []))
+        n = len(next(csv.reader([first], delimiter=delimiter), []))
     if n > max_columns:
         raise Rejected([Problem("too_many_columns_file", params={"n": n, "limit": max_columns})])
+    return first, delimiter
 
 
 def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
@@ -195,7 +202,7 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
         codec = codecs.lookup(encoding).name if encoding else detect_encoding(data)
     except LookupError as exc:
         raise Rejected([Problem("undecodable", params={"encoding": encoding})]) from exc
-    _header_line(data, codec, max_columns)
+    first_line, delimiter = _header_line(data, codec, max_columns)
 
     def decoded(part: bytes) -> str:
         try:
@@ -207,23 +214,16 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
 
     if codec in ("utf_8", "utf-8"):
         # UTF-8 goes to Arrow as it is, and Arrow checks every byte of it: no decoded copy
-        # of a 50 MB file is made unless the plain reader below needs one.
+        # of a 50 MB file is made unless the plain reader below needs one (and it names
+        # the offset of a byte that is not UTF-8).
         utf8, text = data, None
-        head = data[:MAX_HEADER_BYTES]
-        if len(data) > MAX_HEADER_BYTES and b"\n" in head:
-            head = head[: head.rindex(b"\n") + 1]  # never cut inside a character
-        head_text = decoded(head)
     else:
         text = decoded(data)
-        utf8, head_text = text.encode("utf-8"), text[:MAX_HEADER_BYTES]
+        utf8 = text.encode("utf-8")
 
     def whole() -> str:
         return text if text is not None else decoded(data)
 
-    lines = [ln for ln in head_text.splitlines() if ln.strip()]
-    first_line = lines[0] if lines else ""
-    # Over several lines: a yearbook's title line above the header has no delimiter at all.
-    delimiter = sniff_delimiter("\n".join(lines[:30]))
     info = ReadInfo(
         "csv",
         encoding=codec,
