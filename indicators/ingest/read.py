@@ -12,8 +12,10 @@ import csv
 import io
 import os
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import charset_normalizer
 import numpy as np
@@ -94,6 +96,45 @@ def read_table(
     max_columns: int = MAX_COLUMNS,
 ) -> RawTable:
     """Split a file into header + string cells; raises Rejected for file-level problems."""
+    _refuse_unread(data, file_name, max_bytes)
+    raw = (
+        _read_xlsx(data, sheet, max_columns)
+        if is_xlsx(data, file_name)
+        else _read_csv(data, encoding, max_columns)
+    )
+    return _with_rows(raw, max_columns)
+
+
+def read_sheets(
+    data: bytes,
+    file_name: str,
+    sheets: Sequence[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_columns: int = MAX_COLUMNS,
+) -> Iterator[tuple[str, RawTable | Rejected]]:
+    """Each of ``sheets`` read as ``read_table`` reads one, or why it cannot be; the file is
+    checked, inflated and opened once for them all. A file-level refusal is each sheet's."""
+    try:
+        _refuse_unread(data, file_name, max_bytes)
+        check_zip(data)
+        wb = _open_workbook(data)
+    except Rejected as exc:
+        for name in sheets:
+            yield name, exc
+        return
+    try:
+        for name in sheets:
+            try:
+                yield name, _with_rows(_read_sheet(wb, name, len(data), max_columns), max_columns)
+            except Rejected as exc:
+                yield name, exc
+    finally:
+        wb.close()
+
+
+def _refuse_unread(data: bytes, file_name: str, max_bytes: int) -> None:
+    """What is refused before a file is parsed: too large, empty, the old binary .xls."""
     if len(data) > max_bytes:
         raise Rejected(
             [
@@ -112,11 +153,10 @@ def read_table(
         raise Rejected([Problem("empty_file")])
     if file_name.lower().endswith(".xls") and not is_xlsx(data, file_name):
         raise Rejected([Problem("xls_unsupported")])
-    raw = (
-        _read_xlsx(data, sheet, max_columns)
-        if is_xlsx(data, file_name)
-        else _read_csv(data, encoding, max_columns)
-    )
+
+
+def _with_rows(raw: RawTable, max_columns: int) -> RawTable:
+    """A table read: not too wide, and with a row below its header."""
     if len(raw.headers) > max_columns:
         raise Rejected(
             [
@@ -531,76 +571,85 @@ def sheet_names(data: bytes) -> list[str]:
 
 
 def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
+    check_zip(data)
+    wb = _open_workbook(data)
+    try:
+        return _read_sheet(wb, sheet, len(data), max_columns)
+    finally:
+        wb.close()
+
+
+def _open_workbook(data: bytes) -> Any:
+    """The workbook, read-only, formulas as written; call after ``check_zip``."""
     import openpyxl  # only XLSX uploads pay for the import
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:
+        raise Rejected([Problem("bad_xlsx")]) from exc
+
+
+def _read_sheet(wb: Any, sheet: str | None, size: int, max_columns: int) -> RawTable:
+    """One sheet of an open workbook (the first when ``sheet`` is None)."""
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    check_zip(data)
+    names = tuple(wb.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise Rejected([Problem("unknown_sheet", value=sheet, params={"sheets": ", ".join(names)})])
+    ws = wb[sheet] if sheet is not None else wb[names[0]]
+    info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=size)
+    rows: list[dict[int, str]] = []
+    numbers: list[int] = []
+    width = n_cells = 0
+    # The sheet's own parser, not ws.iter_rows(): that pads every row to the declared
+    # <dimension> (A1:XFD1048576 with one cell: 17 billion empty cells). Here only
+    # cells present in the XML cost anything.
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:
-        raise Rejected([Problem("bad_xlsx")]) from exc
-    try:
-        names = tuple(wb.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise Rejected(
-                [Problem("unknown_sheet", value=sheet, params={"sheets": ", ".join(names)})]
+        with ws._get_source() as src:
+            parser = WorkSheetParser(
+                src,
+                ws._shared_strings,
+                data_only=False,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
             )
-        ws = wb[sheet] if sheet is not None else wb[names[0]]
-        info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=len(data))
-        rows: list[dict[int, str]] = []
-        numbers: list[int] = []
-        width = n_cells = 0
-        # The sheet's own parser, not ws.iter_rows(): that pads every row to the declared
-        # <dimension> (A1:XFD1048576 with one cell: 17 billion empty cells). Here only
-        # cells present in the XML cost anything.
-        try:
-            with ws._get_source() as src:
-                parser = WorkSheetParser(
-                    src,
-                    ws._shared_strings,
-                    data_only=False,
-                    epoch=wb.epoch,
-                    date_formats=wb._date_formats,
-                    timedelta_formats=wb._timedelta_formats,
-                )
-                for idx, cells in parser.parse():
-                    texts: dict[int, str] = {}
-                    for c in cells:
-                        if c["value"] is None:
-                            continue
-                        cell = ReadOnlyCell(ws, **c)
-                        text = _cell_text(cell.value, cell.number_format)
-                        if not text.strip():
-                            continue
-                        if c["column"] > max_columns:
-                            raise Rejected(
-                                [
-                                    Problem(
-                                        "too_many_columns_file",
-                                        params={"n": c["column"], "limit": max_columns},
-                                    )
-                                ],
-                                info,
-                            )
-                        texts[c["column"]] = text
-                    if not texts:
+            for idx, cells in parser.parse():
+                texts: dict[int, str] = {}
+                for c in cells:
+                    if c["value"] is None:
                         continue
-                    n_cells += len(texts)
-                    if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
+                    cell = ReadOnlyCell(ws, **c)
+                    text = _cell_text(cell.value, cell.number_format)
+                    if not text.strip():
+                        continue
+                    if c["column"] > max_columns:
                         raise Rejected(
-                            [Problem("too_many_cells", params={"limit": f"{MAX_XLSX_CELLS:,}"})],
+                            [
+                                Problem(
+                                    "too_many_columns_file",
+                                    params={"n": c["column"], "limit": max_columns},
+                                )
+                            ],
                             info,
                         )
-                    rows.append(texts)
-                    numbers.append(idx)
-                    width = max(width, max(texts))
-        except Rejected:
-            raise
-        except Exception as exc:
-            raise Rejected([Problem("bad_xlsx")], info) from exc
-    finally:
-        wb.close()
+                    texts[c["column"]] = text
+                if not texts:
+                    continue
+                n_cells += len(texts)
+                if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
+                    raise Rejected(
+                        [Problem("too_many_cells", params={"limit": f"{MAX_XLSX_CELLS:,}"})],
+                        info,
+                    )
+                rows.append(texts)
+                numbers.append(idx)
+                width = max(width, max(texts))
+    except Rejected:
+        raise
+    except Exception as exc:
+        raise Rejected([Problem("bad_xlsx")], info) from exc
     if not rows:
         raise Rejected([Problem("empty_file")], info)
     table = pa.table(
