@@ -363,6 +363,22 @@ def test_implausible_periods_and_values_are_reported_like_any_problem(
     assert checked.problems[0].message("en") == message
 
 
+def test_the_worker_takes_the_bounds_with_the_catalog_and_a_bad_file_stops_the_caller(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indicators.catalog as catalog_module
+    from indicators.catalog import CatalogError
+
+    def refuse(directory: Path, targets: object) -> None:
+        raise CatalogError("plausibility.csv row 7: unknown target id 'related_outptu'")
+
+    # The store rebuilds its catalog from tables: the bounds are read on first use, in the
+    # caller (the child process would not see this stand-in and read the real file).
+    monkeypatch.setattr(catalog_module, "load_plausibility", refuse)
+    with pytest.raises(CatalogError, match="row 7: unknown target id 'related_outptu'"):
+        check_file_bounded(H.csv([H.GOOD_ROW]), "a.csv", store.catalog(), Options())
+
+
 # --- 3. uploaded text is never markup ---------------------------------------------------------
 
 LINK = '<a href="http://evil.example">官方数据</a><span style="font-size:40px">!</span>'
