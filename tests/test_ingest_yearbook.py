@@ -285,6 +285,45 @@ def test_a_figure_repeated_on_two_later_sheets_is_refused_on_each_naming_the_fir
     assert checked.n_problems == 3
 
 
+def test_sheets_whose_columns_come_typed_differently_still_stack_in_sheet_order() -> None:
+    import pyarrow as pa
+
+    from indicators.ingest.pipeline import _stacked
+    from indicators.store import ACTUAL_SCHEMA
+
+    def rows(indicators: list[str], excel_rows: list[int]) -> pa.Table:
+        n = len(indicators)
+        table = ACTUAL_SCHEMA.empty_table().to_pydict()
+        table.update(
+            indicator_id=indicators,
+            region_code=["000000"] * n,
+            period=["2019"] * n,
+            t=[2019.0] * n,
+            value=[1.0] * n,
+            unit=["万亿元"] * n,
+            qualifier=[None] * n,
+            source=[""] * n,
+            note=[""] * n,
+        )
+        out = pa.Table.from_pydict(table, schema=ACTUAL_SCHEMA)
+        return out.append_column("excel_row", pa.array(excel_rows, pa.int64()))
+
+    first = rows([SCALE, FIBRE], [2, 3])
+    # The second sheet's ids as a dictionary column, as the checks may hand them over.
+    second = rows([SKILLS], [5])
+    second = second.set_column(0, "indicator_id", second["indicator_id"].dictionary_encode())
+    stacked = _stacked([("甲", Checked(None, None, first)), ("乙", Checked(None, None, second))])
+    assert stacked.column_names[-2:] == ["excel_row", "sheet"]
+    assert list(
+        zip(
+            stacked["sheet"].to_pylist(),
+            stacked["excel_row"].to_pylist(),
+            stacked["indicator_id"].to_pylist(),
+            strict=True,
+        )
+    ) == [("甲", 2, SCALE), ("甲", 3, FIBRE), ("乙", 5, SKILLS)]
+
+
 def test_a_workbook_read_whole_is_unpacked_and_checked_once_not_once_per_sheet(
     empty_store: Store,
     monkeypatch: pytest.MonkeyPatch,
