@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,14 @@ class Catalog:
     departments: dict[str, Department]
     tasks: dict[str, Task]
     task_departments: tuple[TaskDepartment, ...] = field(default=())
+    # Where plausibility.csv is read from: load_catalog reads it with the other files; a
+    # catalog the store rebuilt reads data/catalog's on first use. Either way once, checked
+    # against these targets. (Not an argument: the store builds a Catalog from its tables.)
+    directory: Path = field(default=CATALOG_DIR, init=False, compare=False, repr=False)
+
+    @cached_property
+    def plausibility(self) -> Plausibility:
+        return load_plausibility(self.directory, self.targets)
 
     def targets_in(self, domain_id: str) -> list[Target]:
         return [t for t in self.targets.values() if t.domain_id == domain_id]
@@ -305,6 +314,8 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         task_departments=task_departments,
     )
     check_catalog(catalog)
+    object.__setattr__(catalog, "directory", directory)  # frozen: set once, here
+    catalog.plausibility  # noqa: B018 (read and checked now, with the other files)
     return catalog
 
 
@@ -377,13 +388,13 @@ class Plausibility:
         return today.year + self.years_ahead
 
 
-def load_plausibility(
-    directory: Path = CATALOG_DIR, targets: dict[str, Target] | None = None
-) -> Plausibility:
+def load_plausibility(directory: Path, targets: dict[str, Target]) -> Plausibility:
     """``plausibility.csv``: scope (``period``, ``kind:KIND`` or a target id), low, high, why.
 
     Kept in its own file beside targets.yaml so bounds can be tuned without touching the
-    targets; every row must say why. ``targets`` (when given) checks target ids exist.
+    targets; every row must say why, and every target id must be one of ``targets`` (a
+    misspelt id would otherwise leave its target on the kind's backstop without a word).
+    Read through ``Catalog.plausibility``.
     """
     path = directory / "plausibility.csv"
     first_year, ahead = 2000, 1
@@ -409,8 +420,8 @@ def load_plausibility(
             if scope[5:] not in QUANTITATIVE_KINDS:
                 raise CatalogError(f"{where}: unknown kind {scope[5:]!r}")
             by_kind[scope[5:]] = bounds
-        elif targets is not None and scope not in targets:
-            raise CatalogError(f"{where}: unknown target {scope!r}")
+        elif scope not in targets:
+            raise CatalogError(f"{where}: unknown target id {scope!r}")
         else:
             by_target[scope] = bounds
     return Plausibility(first_year, ahead, by_target, by_kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from typing import Any
 
@@ -248,15 +248,13 @@ def language_switch() -> Lang:
     return st.session_state[Keys.LANG]
 
 
-def readable(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
-    """A copy for display: the number columns named in ``digits`` written with that many
-    decimals at most, a dash where there is no number. Streamlit would print a missing
-    number as the English word "None" and pad 92.1 to "92.100000"; downloads keep the
-    numbers themselves."""
+def readable(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A copy for display: the number ``columns`` written as every value on the dashboard
+    is (``format_value``: two decimals at most), a dash where there is no number. Streamlit
+    would print a missing number as the English word "None" and pad 92.1 to "92.100000";
+    downloads keep the numbers themselves (rounded where the table is built)."""
     out = df.copy()
-    for col, n in digits.items():
+    for col in columns:
         if col in out:
-            out[col] = [
-                format_value(None if v is None or v != v else round(float(v), n)) for v in out[col]
-            ]
+            out[col] = [format_value(None if v is None or v != v else float(v)) for v in out[col]]
     return out

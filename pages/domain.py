@@ -92,7 +92,7 @@ def target_section(
             with right:
                 chart(derived(tile_map, t.id, lg, metric), f"tiles-{t.id}", lg)
             table = derived(regions_table, t.id, lg)
-            shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+            shown = readable(table, [_("col.pct_achieved", lg), _("col.gap", lg)])
             st.dataframe(styled(shown, lg), hide_index=True, width="stretch")
             table_downloads(table, f"regions-{t.id}", lg)
 

@@ -76,7 +76,7 @@ def render() -> None:
 
     st.subheader(_("overview.targets", lg))
     table = derived(targets_table, lg)
-    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    shown = readable(table, [_("col.pct_achieved", lg), _("col.gap", lg)])
     shown = shown.assign(
         **{
             _("views.col.domain_page", lg): [

@@ -55,7 +55,7 @@ def render() -> None:
         show_chart(derived(regions_bar, target_id, lg), f"regions-{target_id}", lg)
     table = derived(regions_table, target_id, lg)
     styles = status_cell_styles(lg)
-    shown = readable(table, {_("col.pct_achieved", lg): 1, _("col.gap", lg): 3})
+    shown = readable(table, [_("col.pct_achieved", lg), _("col.gap", lg)])
     st.dataframe(
         shown.style.map(lambda v: styles.get(v, ""), subset=[_("col.status", lg)]),
         hide_index=True,

@@ -162,3 +162,44 @@ def test_a_task_without_its_english_text_is_refused_by_name(tmp_path):
         writer.writerows(rows)
     with pytest.raises(CatalogError, match=r"task t2017_01: text_en .* is missing"):
         load_catalog(directory)
+
+
+def test_a_plausibility_row_for_an_unknown_target_id_stops_the_catalog_loading(tmp_path):
+    directory = _catalog_copy(tmp_path)
+    path = directory / "plausibility.csv"
+    text = path.read_text(encoding="utf-8")
+    # row 7 (after the header and six rows) is related_output's: misspell its id
+    assert text.splitlines()[6].startswith("related_output,")
+    path.write_text(text.replace("\nrelated_output,", "\nrelated_outptu,"), encoding="utf-8")
+    with pytest.raises(
+        CatalogError, match=r"^plausibility\.csv row 7: unknown target id 'related_outptu'$"
+    ):
+        load_catalog(directory)
+
+
+def test_plausibility_bounds_are_read_once_with_the_catalog_not_on_every_check(
+    tmp_path, monkeypatch
+):
+    from datetime import date
+
+    import indicators.catalog as catalog_module
+    from indicators.ingest import Options, check_file
+
+    directory = _catalog_copy(tmp_path)
+    reads: list[str] = []
+    read_csv = catalog_module._read_csv
+
+    def counting(path: Path) -> list[dict[str, str]]:
+        reads.append(path.name)
+        return read_csv(path)
+
+    monkeypatch.setattr(catalog_module, "_read_csv", counting)
+    catalog = load_catalog(directory)
+    assert reads.count("plausibility.csv") == 1
+    data = "指标,地区,时期,数值\n信息消费规模,全国,2019,5.4\n".encode()
+    for _ in range(3):
+        assert check_file(data, "a.csv", catalog, Options(today=date(2024, 1, 1))).ok
+    assert reads.count("plausibility.csv") == 1
+    # The bounds the checks used are this directory's.
+    bounds = catalog.plausibility.for_target(catalog.targets["related_output"])
+    assert (bounds.low, bounds.high) == (0, 200)

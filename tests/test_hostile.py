@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.catalog import Catalog, load_plausibility
+from indicators.catalog import Catalog
 from indicators.cli import INTERNAL_ERROR, main
 from indicators.ingest import Options, check_file
 from indicators.ingest import read as read_mod
@@ -317,7 +317,7 @@ def test_the_pages_on_a_damaged_database_say_what_to_do(
 
 
 def test_plausibility_bounds_come_from_the_catalog_file(catalog: Catalog) -> None:
-    bounds = load_plausibility(targets=catalog.targets)
+    bounds = catalog.plausibility
     assert (bounds.first_year, bounds.years_ahead) == (2000, 1)
     scale = bounds.for_target(catalog.targets["info_consumption_scale"])
     assert (scale.low, scale.high) == (0, 100)
@@ -361,6 +361,22 @@ def test_implausible_periods_and_values_are_reported_like_any_problem(
     checked = check_file(H.csv([row]), "p.csv", catalog, Options(today=date(2026, 11, 23)))
     assert [(p.code, p.excel_row) for p in checked.problems] == [(code, 2)]
     assert checked.problems[0].message("en") == message
+
+
+def test_the_worker_takes_the_bounds_with_the_catalog_and_a_bad_file_stops_the_caller(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indicators.catalog as catalog_module
+    from indicators.catalog import CatalogError
+
+    def refuse(directory: Path, targets: object) -> None:
+        raise CatalogError("plausibility.csv row 7: unknown target id 'related_outptu'")
+
+    # The store rebuilds its catalog from tables: the bounds are read on first use, in the
+    # caller (the child process would not see this stand-in and read the real file).
+    monkeypatch.setattr(catalog_module, "load_plausibility", refuse)
+    with pytest.raises(CatalogError, match="row 7: unknown target id 'related_outptu'"):
+        check_file_bounded(H.csv([H.GOOD_ROW]), "a.csv", store.catalog(), Options())
 
 
 # --- 3. uploaded text is never markup ---------------------------------------------------------

@@ -123,3 +123,29 @@ def test_undo_and_uploads_from_the_command_line(
     table = capsys.readouterr().out.splitlines()
     assert table[0].split()[:3] == ["id", "kind", "file_name"]
     assert len(table) == 1 + len(listed)
+
+
+def test_ingest_reads_the_catalog_from_the_store_once(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from indicators.auth import Accounts
+
+    # A planner for Guangdong: the check, the region scope and "how the file was read" all
+    # need the catalog.
+    Accounts(store).add("gd", "a long enough password 1", regions=["440000"])
+    calls: list[int] = []
+    catalog = Store.catalog
+
+    def counting(self: Store) -> object:
+        calls.append(1)
+        return catalog(self)
+
+    monkeypatch.setattr(Store, "catalog", counting)
+    path = _write(tmp_path, "单位：万亿元\n指标,地区,时期,数值\n信息消费规模,广东,2022,1.1\n")
+    argv = ["ingest", str(path), "--db", store.location, "--user", "gd", "--dry-run"]
+    assert main(argv) == 0
+    assert "preview: 1 new" in capsys.readouterr().out
+    assert len(calls) == 1

@@ -136,3 +136,40 @@ def test_a_fresh_database_takes_a_first_upload(empty_store: Store) -> None:
     assert preview(empty_store, checked).new == 1
     commit(empty_store, checked, user="a")
     assert _current(empty_store, "info_consumption_scale") == {"2020": 5.8}
+
+
+def test_a_workbook_read_whole_is_previewed_and_committed_with_each_rows_sheet(
+    store: Store, tmp_path
+) -> None:
+    from openpyxl import Workbook
+
+    from indicators.ingest.pipeline import ALL_SHEETS
+
+    wb = Workbook()
+    wb.active.title = "规模"
+    for row in (["指标", "地区", "时期", "数值"], ["信息消费规模", "全国", 2021, 6.9]):
+        wb.active.append(row)
+    wb.active.append(["信息消费规模", "全国", 2022, 7.3])
+    fibre = wb.create_sheet("光纤")
+    fibre.append(["指标", "地区", "时期", "数值"])
+    fibre.append(["行政村通光纤比例", "广西", 2019, 94])
+    wb.save(tmp_path / "two.xlsx")
+    data = (tmp_path / "two.xlsx").read_bytes()
+    checked = check_file(data, "two.xlsx", store.catalog(), Options(today=TODAY, sheet=ALL_SHEETS))
+    assert checked.ok, checked.problems
+    pv = preview(store, checked)
+    # 2021 was stored as 6.8 (published); 2022 and Guangxi's 2019 are new.
+    assert (pv.new, pv.changed, pv.unchanged) == (2, 1, 0)
+    assert sorted(
+        (r.sheet, int(r.excel_row), r.indicator_id, r.region_code, r.period, r.change)
+        for r in pv.rows.itertuples(index=False)
+    ) == [
+        ("光纤", 2, "fibre_village_share", "450000", "2019", "new"),
+        ("规模", 2, "info_consumption_scale", "000000", "2021", "changed"),
+        ("规模", 3, "info_consumption_scale", "000000", "2022", "new"),
+    ]
+    up = commit(store, checked, user="alice")
+    assert (up.rows_total, up.rows_new, up.rows_changed) == (3, 2, 1)
+    scale = _current(store, "info_consumption_scale")
+    assert (scale["2021"], scale["2022"]) == (6.9, 7.3)
+    assert _current(store, "fibre_village_share", "450000") == {"2019": 94.0}

@@ -282,3 +282,26 @@ def test_a_line_break_inside_a_quoted_cell_does_not_shift_the_row_numbers_of_lat
     )
     checked = check_file(data, "f.csv", catalog, Options(today=TODAY))
     assert [(p.code, p.excel_row) for p in checked.problems] == [("too_many_columns", 3)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_the_delimiter_is_sniffed_once_per_file_over_the_lines_below_a_title(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indicators.ingest.read as read
+
+    texts: list[str] = []
+    sniff = read.sniff_delimiter
+
+    def counting(text: str) -> str:
+        texts.append(text)
+        return sniff(text)
+
+    monkeypatch.setattr(read, "sniff_delimiter", counting)
+    # The title line has no semicolon and one comma: the first line alone would say comma.
+    text = "表3 信息消费规模,全国\n指标;地区;时期;数值\n信息消费规模;全国;2019;5.4\n"
+    raw = read.read_table(text.encode(encoding), "t.csv")
+    assert len(texts) == 1
+    assert raw.info.delimiter == "semicolon"
+    assert raw.headers == ["表3 信息消费规模,全国", "", "", ""]
+    assert raw.cells.column(0).to_pylist() == ["指标", "信息消费规模"]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from indicators.catalog import Catalog, load_plausibility
+from indicators.catalog import Catalog
 from indicators.i18n import _
 from indicators.ingest import Options, check_file
 from indicators.ingest.report import MAX_REPORTED
@@ -114,7 +114,7 @@ def test_rows_read_in_many_blocks_are_handed_back_in_file_order(catalog: Catalog
     result = check_rows(
         table,
         catalog,
-        load_plausibility(),
+        catalog.plausibility,
         today=TODAY,
         shares_as_fractions=False,
         limit=MAX_REPORTED,

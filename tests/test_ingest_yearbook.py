@@ -249,6 +249,100 @@ def test_the_same_figure_on_two_sheets_is_refused_naming_both(
     assert "sheet “甲”" in checked.problems[0].message("en")
 
 
+def test_a_figure_repeated_on_two_later_sheets_is_refused_on_each_naming_the_first(
+    empty_store: Store,
+    tmp_path: Path,
+) -> None:
+    wb = Workbook()
+    wb.active.title = "甲"
+    for row in (["指标", "地区", "时期", "数值"], ["信息消费规模", "全国", 2019, 5.2]):
+        wb.active.append(row)
+    wb.active.append(["信息消费规模", "全国", 2020, 5.5])
+    wide = wb.create_sheet("乙")
+    wide.append(["地区", "2018年", "2019年"])
+    wide.append(["全国", 4.9, 5.3])
+    long = wb.create_sheet("丙")
+    long.append(["指标", "地区", "时期", "数值"])
+    long.append(["信息消费规模", "全国", 2020, 5.6])
+    long.append(["信息消费规模", "全国", 2019, 5.4])
+    wb.save(tmp_path / "three.xlsx")
+    checked = check_file(
+        (tmp_path / "three.xlsx").read_bytes(),
+        "three.xlsx",
+        empty_store.catalog(),
+        Options(today=TODAY, sheet=ALL_SHEETS, indicator=SCALE),
+    )
+    # In sheet order, then row order: 乙's 2019 repeats 甲 row 2; 丙's 2020 repeats 甲 row 3
+    # and its 2019 甲 row 2 (the first, not 乙's). 乙's 2018 is given once.
+    assert [
+        (p.code, p.column, p.excel_row, p.value, p.params["sheet"], p.params["first"])
+        for p in checked.problems
+    ] == [
+        ("duplicate_sheet", "[乙]", 2, "2019", "甲", 2),
+        ("duplicate_sheet", "[丙]", 2, "2020", "甲", 3),
+        ("duplicate_sheet", "[丙]", 3, "2019", "甲", 2),
+    ]
+    assert checked.n_problems == 3
+
+
+def test_sheets_whose_columns_come_typed_differently_still_stack_in_sheet_order() -> None:
+    import pyarrow as pa
+
+    from indicators.ingest.pipeline import _stacked
+    from indicators.store import ACTUAL_SCHEMA
+
+    def rows(indicators: list[str], excel_rows: list[int]) -> pa.Table:
+        n = len(indicators)
+        table = ACTUAL_SCHEMA.empty_table().to_pydict()
+        table.update(
+            indicator_id=indicators,
+            region_code=["000000"] * n,
+            period=["2019"] * n,
+            t=[2019.0] * n,
+            value=[1.0] * n,
+            unit=["万亿元"] * n,
+            qualifier=[None] * n,
+            source=[""] * n,
+            note=[""] * n,
+        )
+        out = pa.Table.from_pydict(table, schema=ACTUAL_SCHEMA)
+        return out.append_column("excel_row", pa.array(excel_rows, pa.int64()))
+
+    first = rows([SCALE, FIBRE], [2, 3])
+    # The second sheet's ids as a dictionary column, as the checks may hand them over.
+    second = rows([SKILLS], [5])
+    second = second.set_column(0, "indicator_id", second["indicator_id"].dictionary_encode())
+    stacked = _stacked([("甲", Checked(None, None, first)), ("乙", Checked(None, None, second))])
+    assert stacked.column_names[-2:] == ["excel_row", "sheet"]
+    assert list(
+        zip(
+            stacked["sheet"].to_pylist(),
+            stacked["excel_row"].to_pylist(),
+            stacked["indicator_id"].to_pylist(),
+            strict=True,
+        )
+    ) == [("甲", 2, SCALE), ("甲", 3, FIBRE), ("乙", 5, SKILLS)]
+
+
+def test_a_workbook_read_whole_is_unpacked_and_checked_once_not_once_per_sheet(
+    empty_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import indicators.ingest.read as read
+
+    calls: list[int] = []
+    check_zip = read.check_zip
+
+    def counting(data: bytes) -> None:
+        calls.append(len(data))
+        check_zip(data)
+
+    monkeypatch.setattr(read, "check_zip", counting)
+    checked = _check(empty_store, "yearbook_sheets.xlsx", sheet=ALL_SHEETS)
+    assert [s.name for s in checked.sheets] == ["说明", "光纤", "规模"]
+    assert len(calls) == 1
+
+
 def test_a_workbook_with_no_readable_sheet_lists_each_sheets_reason(
     empty_store: Store,
 ) -> None:

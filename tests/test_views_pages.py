@@ -249,3 +249,18 @@ def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
         ) in captions
     else:
         assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions
+
+
+def test_readable_writes_the_named_number_columns_as_values_and_a_dash_where_none() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {"pct": [92.1, None, 100.0], "gap": [0.125, 1234.5, float("nan")], "id": ["a", "b", "c"]}
+    )
+    shown = pages.common.readable(table, ["pct", "gap", "not a column"])
+    # format_value: thousands separated, two decimals at most, trailing zeros dropped
+    # (0.125 is exactly 1/8, so it rounds half to even: 0.12).
+    assert shown["pct"].tolist() == ["92.1", "–", "100"]
+    assert shown["gap"].tolist() == ["0.12", "1,234.5", "–"]
+    assert shown["id"].tolist() == ["a", "b", "c"]
+    assert table["pct"].tolist()[0] == 92.1  # the table itself is left as it was

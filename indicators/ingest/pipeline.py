@@ -7,6 +7,7 @@ with Arrow, so a million-row file costs a few vectorised passes, not a Python lo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -17,12 +18,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog, load_plausibility
+from ..catalog import Catalog
 from ..store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
 from . import rules
 from .layout import LONG_FIELDS, Layout, LongTable, reshape
 from .match import nearest_indicator, nearest_region
-from .read import RawTable, ReadInfo, is_xlsx, max_upload_bytes, read_table, sheet_names
+from .read import (
+    RawTable,
+    ReadInfo,
+    is_xlsx,
+    max_upload_bytes,
+    read_sheets,
+    read_table,
+    sheet_names,
+)
 from .report import MAX_REPORTED, Problem, Rejected, column_label
 from .resolve import check_rows
 from .shape import Shape, apply_units, locate
@@ -213,12 +222,12 @@ def _validate(
     sha256: str | None,
 ) -> Checked:
     long = apply_units(long, shape)
-    formulas = _formula_problems(raw)
+    formulas = formula_problems(raw)
     today = options.today or date.today()
     result = check_rows(
         long.table,
         catalog,
-        load_plausibility(),
+        catalog.plausibility,
         today=today,
         shares_as_fractions=options.shares_as_fractions,
         limit=MAX_REPORTED,
@@ -279,11 +288,10 @@ def _check_sheets(
     names = sheet_names(data)
     reads: list[SheetRead] = []
     parts: list[tuple[str, Checked]] = []
-    for name in names:
-        try:
-            raw = read_table(data, file_name, sheet=name, max_bytes=options.max_bytes)
-        except Rejected as exc:
-            reads.append(SheetRead(name, skipped=exc.problems[0]))
+    # The workbook is checked, inflated and opened once for all its sheets.
+    for name, raw in read_sheets(data, file_name, names, max_bytes=options.max_bytes):
+        if isinstance(raw, Rejected):
+            reads.append(SheetRead(name, skipped=raw.problems[0]))
             continue
         raw, shape, long, problems = _read_sheet(raw, catalog, options)
         if problems:  # not a table we can read: set aside, and say why
@@ -292,7 +300,7 @@ def _check_sheets(
             continue
         checked = _validate(raw, long, shape, catalog, options, file_name, sha)
         parts.append((name, checked))
-        reads.append(SheetRead(name, shape, checked.layout, checked.side, len(checked.rows)))
+        reads.append(SheetRead(name, shape, checked.layout, checked.side, checked.table.num_rows))
     info = ReadInfo(
         "xlsx", sheet=", ".join(n for n, _c in parts), sheets=tuple(names), size=len(data)
     )
@@ -313,37 +321,14 @@ def _check_sheets(
         out.n_problems = sum(c.n_problems for _n, c in parts)
         out.sheets = reads
         return out
-    rows = pd.concat([c.rows.assign(sheet=n) for n, c in parts], ignore_index=True)
-    for col in ("indicator_id", "region_code", "period", "unit", "qualifier"):
-        rows[col] = rows[col].astype(object)
-    # The same figure on two sheets: as within one sheet, the second is refused.
-    first: dict[tuple[str, str, str], int] = {}
-    keys = zip(rows["indicator_id"], rows["region_code"], rows["period"], strict=True)
-    for i, k in enumerate(keys):
-        j = first.setdefault(k, i)
-        if j != i:
-            problems.append(
-                in_sheet(
-                    rows.at[i, "sheet"],
-                    Problem(
-                        "duplicate_sheet",
-                        excel_row=int(rows.at[i, "excel_row"]),
-                        value=str(k[2]),
-                        params={
-                            "sheet": rows.at[j, "sheet"],
-                            "first": int(rows.at[j, "excel_row"]),
-                        },
-                    ),
-                )
-            )
+    table = _stacked(parts)
+    problems, n_problems = _on_two_sheets(table)
     if problems:
         out = Checked.rejected(file_name, sha, problems, info)
+        out.n_problems = n_problems
         out.sheets = reads
         return out
     layouts = {c.layout for _n, c in parts}
-    table = pa.Table.from_pandas(
-        rows.loc[:, [*ACTUAL_COLUMNS, "excel_row", "sheet"]], preserve_index=False
-    )
     return Checked(
         file_name,
         sha,
@@ -358,15 +343,81 @@ def _check_sheets(
     )
 
 
-def _formula_problems(raw: RawTable) -> list[Problem]:
-    """Formulas are refused wherever they are: stored text would run when exported to Excel."""
-    header = rules.formula_cells(pa.array(raw.headers, pa.string()))
+def _stacked(parts: list[tuple[str, Checked]]) -> pa.Table:
+    """The sheets' rows in sheet order as one table (ACTUAL_COLUMNS, excel_row, sheet),
+    kept in Arrow: ids, periods and units stay dictionary columns, one dictionary each."""
+    tables = [c.table.select([*ACTUAL_COLUMNS, "excel_row"]) for _n, c in parts]
+    for name in tables[0].column_names:
+        if len({t.schema.field(name).type for t in tables}) > 1:
+            # Typed differently on two sheets (a dictionary on one, plain on another):
+            # spelled out on every sheet, so the columns stack.
+            tables = [
+                t.set_column(t.column_names.index(name), name, _plain(t[name])) for t in tables
+            ]
+    stacked = pa.concat_tables(tables, promote_options="permissive")
+    stacked = stacked.unify_dictionaries().combine_chunks()
+    of_row = np.repeat(np.arange(len(parts)), [t.num_rows for t in tables])
+    sheets = pc.take(pa.array([n for n, _c in parts], pa.string()), pa.array(of_row))
+    return stacked.append_column("sheet", sheets)
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    typ = column.type
+    return column.cast(typ.value_type) if pa.types.is_dictionary(typ) else column
+
+
+def _on_two_sheets(table: pa.Table) -> tuple[list[Problem], int]:
+    """The same figure on two sheets: as within one sheet, each later one is refused,
+    naming the sheet and row of the first. The problems (at most MAX_REPORTED) and how many.
+
+    Found by a group by over (indicator, region, period), not a Python loop over the rows.
+    """
+    keys = ["indicator_id", "region_code", "period"]
+    rows = pa.table(
+        {**{k: _plain(table[k]) for k in keys}, "pos": pa.array(np.arange(table.num_rows))}
+    )
+    groups = rows.group_by(keys, use_threads=False).aggregate([("pos", "min"), ("pos", "count")])
+    groups = groups.filter(pc.greater(groups["pos_count"], 1))
+    if groups.num_rows == 0:
+        return [], 0
+    later = rows.join(groups.select([*keys, "pos_min"]), keys, use_threads=False)
+    later = later.filter(pc.not_equal(later["pos"], later["pos_min"])).sort_by("pos")
+    sheet, excel_row = table["sheet"], table["excel_row"]
+    shown = later.slice(0, MAX_REPORTED)
+    problems = [
+        in_sheet(
+            sheet[i].as_py(),
+            Problem(
+                "duplicate_sheet",
+                excel_row=excel_row[i].as_py(),
+                value=str(period),
+                params={"sheet": sheet[j].as_py(), "first": excel_row[j].as_py()},
+            ),
+        )
+        for i, j, period in zip(
+            shown["pos"].to_pylist(),
+            shown["pos_min"].to_pylist(),
+            shown["period"].to_pylist(),
+            strict=True,
+        )
+    ]
+    return problems, later.num_rows
+
+
+def formula_problems(raw: RawTable, columns: Iterable[int] | None = None) -> list[Problem]:
+    """Formulas are refused wherever they are: stored text would run when exported to Excel.
+
+    ``columns``: only these (by position; default every one), header and cells.
+    """
+    picked = list(range(len(raw.headers))) if columns is None else sorted(columns)
+    heads = [raw.headers[i] for i in picked]
+    header = rules.formula_cells(pa.array(heads, pa.string()))
     out = [
         Problem("formula", excel_row=raw.header_row, column=column_label(i, h), value=h)
-        for i, h in enumerate(raw.headers)
-        if header[i]
+        for i, h, hit in zip(picked, heads, header, strict=True)
+        if hit
     ]
-    for i, h in enumerate(raw.headers):
+    for i, h in zip(picked, heads, strict=True):
         col = raw.cells.column(i)
         hits = np.flatnonzero(rules.formula_cells(col))
         out += [

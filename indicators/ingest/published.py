@@ -19,8 +19,7 @@ import pyarrow as pa
 from ..catalog import Catalog
 from ..sources import citation
 from ..store import sha256_of
-from . import rules
-from .pipeline import Checked, Options, check_raw
+from .pipeline import Checked, Options, check_raw, formula_problems
 from .read import RawTable, read_table
 from .report import Problem, Rejected, column_label
 
@@ -59,7 +58,8 @@ def check_published(
         if name not in where
     ]
     problems += (
-        _formulas(raw, where)
+        # Provenance columns are set aside before the upload checks run: their formulas here.
+        formula_problems(raw, [where[name] for name in PROVENANCE if name in where])
         + _provenance_problems(raw, where, today)
         + _renderings_missing(raw, where)
     )
@@ -88,26 +88,6 @@ def check_published(
 
 def _cells(raw: RawTable, i: int) -> list[str]:
     return [str(c) for c in raw.cells.column(i).to_pylist()]
-
-
-def _formulas(raw: RawTable, where: dict[str, int]) -> list[Problem]:
-    """Provenance columns are set aside before the upload checks run: their formulas here."""
-    out = []
-    for name in PROVENANCE:
-        if name in where:
-            i = where[name]
-            col = raw.cells.column(i)
-            for pos, hit in enumerate(rules.formula_cells(col)):
-                if hit:
-                    out.append(
-                        Problem(
-                            "formula",
-                            excel_row=int(raw.excel_rows[pos]),
-                            column=column_label(i, raw.headers[i]),
-                            value=col[pos].as_py(),
-                        )
-                    )
-    return out
 
 
 def _provenance_problems(raw: RawTable, where: dict[str, int], today: date) -> list[Problem]:

@@ -12,8 +12,10 @@ import csv
 import io
 import os
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import charset_normalizer
 import numpy as np
@@ -94,6 +96,45 @@ def read_table(
     max_columns: int = MAX_COLUMNS,
 ) -> RawTable:
     """Split a file into header + string cells; raises Rejected for file-level problems."""
+    _refuse_unread(data, file_name, max_bytes)
+    raw = (
+        _read_xlsx(data, sheet, max_columns)
+        if is_xlsx(data, file_name)
+        else _read_csv(data, encoding, max_columns)
+    )
+    return _with_rows(raw, max_columns)
+
+
+def read_sheets(
+    data: bytes,
+    file_name: str,
+    sheets: Sequence[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_columns: int = MAX_COLUMNS,
+) -> Iterator[tuple[str, RawTable | Rejected]]:
+    """Each of ``sheets`` read as ``read_table`` reads one, or why it cannot be; the file is
+    checked, inflated and opened once for them all. A file-level refusal is each sheet's."""
+    try:
+        _refuse_unread(data, file_name, max_bytes)
+        check_zip(data)
+        wb = _open_workbook(data)
+    except Rejected as exc:
+        for name in sheets:
+            yield name, exc
+        return
+    try:
+        for name in sheets:
+            try:
+                yield name, _with_rows(_read_sheet(wb, name, len(data), max_columns), max_columns)
+            except Rejected as exc:
+                yield name, exc
+    finally:
+        wb.close()
+
+
+def _refuse_unread(data: bytes, file_name: str, max_bytes: int) -> None:
+    """What is refused before a file is parsed: too large, empty, the old binary .xls."""
     if len(data) > max_bytes:
         raise Rejected(
             [
@@ -112,11 +153,10 @@ def read_table(
         raise Rejected([Problem("empty_file")])
     if file_name.lower().endswith(".xls") and not is_xlsx(data, file_name):
         raise Rejected([Problem("xls_unsupported")])
-    raw = (
-        _read_xlsx(data, sheet, max_columns)
-        if is_xlsx(data, file_name)
-        else _read_csv(data, encoding, max_columns)
-    )
+
+
+def _with_rows(raw: RawTable, max_columns: int) -> RawTable:
+    """A table read: not too wide, and with a row below its header."""
     if len(raw.headers) > max_columns:
         raise Rejected(
             [
@@ -170,23 +210,30 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _header_line(data: bytes, codec: str, max_columns: int) -> None:
-    """Refuse a file whose header is too long or too wide before decoding the rest."""
+def _header_line(data: bytes, codec: str, max_columns: int) -> tuple[str, str]:
+    """The header line and the delimiter, from the first MiB alone: a file whose header is
+    too long or too wide is refused before the rest is decoded."""
     head = data[:MAX_HEADER_BYTES].decode(codec, errors="replace").lstrip("\ufeff")
-    lines = head.splitlines(keepends=True)
-    first = next((ln for ln in lines if ln.strip()), "")
+    lines = [ln for ln in head.splitlines(keepends=True) if ln.strip()]
+    first = lines[0] if lines else ""
     ended = first.endswith(("\n", "\r"))
     if not ended and len(data) > MAX_HEADER_BYTES:
         raise Rejected(
             [Problem("header_too_long", excel_row=1, params={"limit": MAX_HEADER_BYTES // 1024})]
         )
-    delimiter = sniff_delimiter(first)
+    if len(data) > MAX_HEADER_BYTES and len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines.pop()  # cut off by the MiB: a part of a line is no evidence
+    # Sniffed once, over several lines: a yearbook's title line above the header has no
+    # delimiter at all. The reader splits with it, and the header's width is counted with it.
+    delimiter = sniff_delimiter("".join(lines[:30]))
+    first = first.splitlines()[0] if first else ""
     n = first.count(delimiter) + 1
     if n > max_columns:
         # Quoted delimiters can only make the true count smaller: count exactly then.
-        n = len(next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), []))
+        n = len(next(csv.reader([first], delimiter=delimiter), []))
     if n > max_columns:
         raise Rejected([Problem("too_many_columns_file", params={"n": n, "limit": max_columns})])
+    return first, delimiter
 
 
 def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
@@ -195,7 +242,7 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
         codec = codecs.lookup(encoding).name if encoding else detect_encoding(data)
     except LookupError as exc:
         raise Rejected([Problem("undecodable", params={"encoding": encoding})]) from exc
-    _header_line(data, codec, max_columns)
+    first_line, delimiter = _header_line(data, codec, max_columns)
 
     def decoded(part: bytes) -> str:
         try:
@@ -207,23 +254,16 @@ def _read_csv(data: bytes, encoding: str | None, max_columns: int = MAX_COLUMNS)
 
     if codec in ("utf_8", "utf-8"):
         # UTF-8 goes to Arrow as it is, and Arrow checks every byte of it: no decoded copy
-        # of a 50 MB file is made unless the plain reader below needs one.
+        # of a 50 MB file is made unless the plain reader below needs one (and it names
+        # the offset of a byte that is not UTF-8).
         utf8, text = data, None
-        head = data[:MAX_HEADER_BYTES]
-        if len(data) > MAX_HEADER_BYTES and b"\n" in head:
-            head = head[: head.rindex(b"\n") + 1]  # never cut inside a character
-        head_text = decoded(head)
     else:
         text = decoded(data)
-        utf8, head_text = text.encode("utf-8"), text[:MAX_HEADER_BYTES]
+        utf8 = text.encode("utf-8")
 
     def whole() -> str:
         return text if text is not None else decoded(data)
 
-    lines = [ln for ln in head_text.splitlines() if ln.strip()]
-    first_line = lines[0] if lines else ""
-    # Over several lines: a yearbook's title line above the header has no delimiter at all.
-    delimiter = sniff_delimiter("\n".join(lines[:30]))
     info = ReadInfo(
         "csv",
         encoding=codec,
@@ -531,76 +571,85 @@ def sheet_names(data: bytes) -> list[str]:
 
 
 def _read_xlsx(data: bytes, sheet: str | None, max_columns: int = MAX_COLUMNS) -> RawTable:
+    check_zip(data)
+    wb = _open_workbook(data)
+    try:
+        return _read_sheet(wb, sheet, len(data), max_columns)
+    finally:
+        wb.close()
+
+
+def _open_workbook(data: bytes) -> Any:
+    """The workbook, read-only, formulas as written; call after ``check_zip``."""
     import openpyxl  # only XLSX uploads pay for the import
+
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:
+        raise Rejected([Problem("bad_xlsx")]) from exc
+
+
+def _read_sheet(wb: Any, sheet: str | None, size: int, max_columns: int) -> RawTable:
+    """One sheet of an open workbook (the first when ``sheet`` is None)."""
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    check_zip(data)
+    names = tuple(wb.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise Rejected([Problem("unknown_sheet", value=sheet, params={"sheets": ", ".join(names)})])
+    ws = wb[sheet] if sheet is not None else wb[names[0]]
+    info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=size)
+    rows: list[dict[int, str]] = []
+    numbers: list[int] = []
+    width = n_cells = 0
+    # The sheet's own parser, not ws.iter_rows(): that pads every row to the declared
+    # <dimension> (A1:XFD1048576 with one cell: 17 billion empty cells). Here only
+    # cells present in the XML cost anything.
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:
-        raise Rejected([Problem("bad_xlsx")]) from exc
-    try:
-        names = tuple(wb.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise Rejected(
-                [Problem("unknown_sheet", value=sheet, params={"sheets": ", ".join(names)})]
+        with ws._get_source() as src:
+            parser = WorkSheetParser(
+                src,
+                ws._shared_strings,
+                data_only=False,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
             )
-        ws = wb[sheet] if sheet is not None else wb[names[0]]
-        info = ReadInfo("xlsx", sheet=ws.title, sheets=names, size=len(data))
-        rows: list[dict[int, str]] = []
-        numbers: list[int] = []
-        width = n_cells = 0
-        # The sheet's own parser, not ws.iter_rows(): that pads every row to the declared
-        # <dimension> (A1:XFD1048576 with one cell: 17 billion empty cells). Here only
-        # cells present in the XML cost anything.
-        try:
-            with ws._get_source() as src:
-                parser = WorkSheetParser(
-                    src,
-                    ws._shared_strings,
-                    data_only=False,
-                    epoch=wb.epoch,
-                    date_formats=wb._date_formats,
-                    timedelta_formats=wb._timedelta_formats,
-                )
-                for idx, cells in parser.parse():
-                    texts: dict[int, str] = {}
-                    for c in cells:
-                        if c["value"] is None:
-                            continue
-                        cell = ReadOnlyCell(ws, **c)
-                        text = _cell_text(cell.value, cell.number_format)
-                        if not text.strip():
-                            continue
-                        if c["column"] > max_columns:
-                            raise Rejected(
-                                [
-                                    Problem(
-                                        "too_many_columns_file",
-                                        params={"n": c["column"], "limit": max_columns},
-                                    )
-                                ],
-                                info,
-                            )
-                        texts[c["column"]] = text
-                    if not texts:
+            for idx, cells in parser.parse():
+                texts: dict[int, str] = {}
+                for c in cells:
+                    if c["value"] is None:
                         continue
-                    n_cells += len(texts)
-                    if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
+                    cell = ReadOnlyCell(ws, **c)
+                    text = _cell_text(cell.value, cell.number_format)
+                    if not text.strip():
+                        continue
+                    if c["column"] > max_columns:
                         raise Rejected(
-                            [Problem("too_many_cells", params={"limit": f"{MAX_XLSX_CELLS:,}"})],
+                            [
+                                Problem(
+                                    "too_many_columns_file",
+                                    params={"n": c["column"], "limit": max_columns},
+                                )
+                            ],
                             info,
                         )
-                    rows.append(texts)
-                    numbers.append(idx)
-                    width = max(width, max(texts))
-        except Rejected:
-            raise
-        except Exception as exc:
-            raise Rejected([Problem("bad_xlsx")], info) from exc
-    finally:
-        wb.close()
+                    texts[c["column"]] = text
+                if not texts:
+                    continue
+                n_cells += len(texts)
+                if n_cells > MAX_XLSX_CELLS or len(rows) >= MAX_ROWS:
+                    raise Rejected(
+                        [Problem("too_many_cells", params={"limit": f"{MAX_XLSX_CELLS:,}"})],
+                        info,
+                    )
+                rows.append(texts)
+                numbers.append(idx)
+                width = max(width, max(texts))
+    except Rejected:
+        raise
+    except Exception as exc:
+        raise Rejected([Problem("bad_xlsx")], info) from exc
     if not rows:
         raise Rejected([Problem("empty_file")], info)
     table = pa.table(

@@ -107,6 +107,9 @@ def check_file_bounded(
     seconds = default_s if seconds is None else seconds
     memory_mb = default_mb if memory_mb is None else memory_mb
     sha = sha256_of(data)
+    # Read (and checked) here, once per catalog, and sent with it: not read again in every
+    # child, and a bad bounds file is the caller's CatalogError, not a fault in the worker.
+    catalog.plausibility  # noqa: B018
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(sender, data, file_name, catalog, options), daemon=True)
