@@ -31,3 +31,11 @@ class StoreReadOnly(StoreUnavailable):
 
 class StoreDiskFull(StoreUnavailable):
     code = "disk_full"
+
+
+class AccountExists(StoreError):
+    """An account of that name is already stored (and no replace was asked)."""
+
+
+class ContentMismatch(StoreError):
+    """Rows written by a restore or copy hash differently from their source; rolled back."""
