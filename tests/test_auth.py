@@ -4,6 +4,7 @@ expiring sessions, and the old planners file imported once."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,10 @@ from indicators.auth import (
     may_undo,
     parse_regions,
 )
+from indicators.catalog import Catalog
 from indicators.cli import main
+from indicators.ingest import Options, check_records
+from indicators.ingest.scope import outside_scope
 from indicators.store import AccountExists, Store
 
 BOTH_BACKENDS = True
@@ -327,3 +331,27 @@ def test_the_old_planners_file_is_imported_once_and_its_passwords_still_work(
     assert dana is not None and (dana.role, dana.regions) == ("planner", ("000000",))
     assert Accounts(store).verify("dana", "old-password")
     assert import_planners_file(store, path) == []  # once: the store holds accounts now
+
+
+def test_a_file_with_rows_outside_the_accounts_regions_names_each_such_row(
+    catalog: Catalog,
+) -> None:
+    rows = (("440000", "2019"), ("450000", "2020"), ("440000", "2020"), ("110000", "2020"))
+    records = [
+        {"indicator": "fibre_village_share", "region": region, "period": period, "value": "99"}
+        for region, period in rows
+    ]
+    checked = check_records(records, catalog, Options(today=date(2026, 11, 23)))
+    assert checked.ok
+    out = outside_scope(checked, Account("gd", "planner", ("440000",)), catalog)
+    # Rows 3 (Guangxi) and 5 (Beijing) are outside; 2 and 4 are Guangdong's.
+    assert (out.ok, out.n_problems) == (False, 2)
+    assert [(p.excel_row, p.column, p.value) for p in out.problems] == [
+        (3, "地区/region", "广西壮族自治区"),
+        (5, "地区/region", "北京市"),
+    ]
+    assert out.problems[0].params == {"code": "450000", "user": "gd", "allowed": "广东省"}
+    # Inside the account's regions, or national: the same Checked, untouched.
+    three = Account("three", "planner", ("110000", "440000", "450000"))
+    assert outside_scope(checked, three, catalog) is checked
+    assert outside_scope(checked, Account("n", "planner", ("000000",)), catalog) is checked
