@@ -11,7 +11,7 @@ from indicators.export.data import to_csv_bytes
 from indicators.i18n import Lang, _
 from indicators.ingest.display import upload_rows_table
 from indicators.review import ReviewRefused, as_if_published, decide, may_decide, upload_label
-from indicators.store import Store, StoreBusy, StoreError
+from indicators.store import NotWaiting, Store, StoreBusy, StoreError
 from pages import preview
 from pages.auth_ui import require_account
 from pages.common import lang, memo_on, published_and_preview, store
@@ -45,7 +45,10 @@ def _queue(lg: Lang, s: Store, account: Account) -> None:
             key=ReviewKeys.CHOOSE,
         )
     ]
-    published, previewed = published_and_preview(chosen.id)
+    try:
+        published, previewed = published_and_preview(chosen.id)
+    except NotWaiting:  # another reviewer decided it since the queue was read: read it again
+        st.rerun()
     st.markdown(
         _(
             "history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",

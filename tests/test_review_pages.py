@@ -361,3 +361,43 @@ def test_a_page_run_asks_the_store_once_who_is_signed_in_and_what_they_preview(
     open_page(at, "overview")
     assert AuthKeys.SESSION not in at.session_state
     assert "preview.upload" not in at.session_state
+
+
+def test_an_upload_decided_after_the_queue_was_read_leaves_the_queue_without_an_error(
+    dashboard,
+    monkeypatch,
+    store: Store,
+) -> None:
+    _team(store)
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    stale = store.submitted_uploads()
+    decide(store, up.id, "boss", approve=True)  # by another reviewer, in between
+    calls: list[int] = []
+    real = Store.submitted_uploads
+
+    def read_before_the_decision(self: Store):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return stale if len(calls) == 1 else real(self)
+
+    monkeypatch.setattr(Store, "submitted_uploads", read_before_the_decision)
+    at = start(dashboard, store.path)
+    _as(at, "rev")
+    open_page(at, "review")
+    assert len(calls) == 2  # read again on the rerun
+    assert any(c.value == "没有待审核的上传" for c in at.caption)
+    assert not at.error

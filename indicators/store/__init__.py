@@ -36,6 +36,7 @@ from .errors import (
     AccountExists,
     ContentMismatch,
     NotInitialised,
+    NotWaiting,
     StoreBusy,
     StoreCorrupt,
     StoreDiskFull,
@@ -73,6 +74,7 @@ __all__ = [
     "AccountExists",
     "ContentMismatch",
     "NotInitialised",
+    "NotWaiting",
     "Store",
     "StoreBusy",
     "StoreCorrupt",
@@ -729,7 +731,7 @@ class Store:
             self._lock_writes(con)
             row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?", [upload_id]))
             if row is None or row[0] != "submitted":
-                raise StoreError(f"upload {upload_id} is not waiting for review")
+                raise NotWaiting(f"upload {upload_id} is not waiting for review")
             state = "published" if approve else "rejected"
             con.execute(
                 "UPDATE reviews SET state = ?, reviewer = ?, decided_at = ?, reason = ? "
