@@ -23,13 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from .catalog import NATIONAL
 from .paths import DATA_DIR
-from .store import Store, StoreError
+from .store import AccountExists, Store, StoreError
 
 FIRST_ADMIN = "admin"
 MIN_PASSWORD_LENGTH = 8
@@ -69,6 +70,8 @@ class Account:
     disabled: bool = False
     created_at: datetime | None = None
     hash: str = field(default="", repr=False)
+    # When it last logged out: a session started before then is over (every tab, replica).
+    logged_out_at: datetime | None = None
 
     @property
     def national(self) -> bool:
@@ -89,6 +92,15 @@ class Account:
     def covers(self, region_code: str) -> bool:
         """Whether this account may write figures of `region_code`."""
         return self.national or region_code in self.regions
+
+    def covers_all(self, region_codes: Iterable[str]) -> bool:
+        """Whether this account may write figures of every one of `region_codes`."""
+        return self.national or set(region_codes) <= set(self.regions)
+
+    def logged_out_since(self, started: float) -> bool:
+        """Whether it logged out at or after `started` (epoch seconds): a session started
+        then is over, in every tab and replica."""
+        return self.logged_out_at is not None and self.logged_out_at.timestamp() >= started
 
 
 def parse_regions(codes: Iterable[str], known: Iterable[str] | None = None) -> tuple[str, ...]:
@@ -113,20 +125,11 @@ class Accounts:
         self.store = store if store is not None else Store()
 
     def load(self) -> dict[str, Account]:
-        return {
-            r["name"]: Account(
-                r["name"],
-                r["role"],
-                tuple(r["regions"].split(",")),
-                bool(r["disabled"]),
-                r["created_at"],
-                r["hash"],
-            )
-            for r in self.store.accounts()
-        }
+        return {r["name"]: _account(r) for r in self.store.accounts()}
 
     def get(self, name: str) -> Account | None:
-        return self.load().get(name)
+        row = self.store.account(name)
+        return None if row is None else _account(row)
 
     def names(self) -> list[str]:
         return sorted(self.load())
@@ -164,10 +167,8 @@ class Accounts:
                 user=by or name,
                 action="account_replace" if replace else action,
             )
-        except StoreError as exc:
-            if "exists already" in str(exc):
-                raise AuthError(f"account {name!r} exists already") from exc
-            raise
+        except AccountExists as exc:
+            raise AuthError(f"account {name!r} exists already") from exc
         account = self.get(name)
         assert account is not None
         return account
@@ -207,6 +208,28 @@ class Accounts:
             return _hasher.verify(account.hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+
+def _account(row: dict[str, Any]) -> Account:
+    """An Account from a row of ``Store.accounts()`` or ``Store.account()``."""
+    return Account(
+        row["name"],
+        row["role"],
+        tuple(row["regions"].split(",")),
+        bool(row["disabled"]),
+        row["created_at"],
+        row["hash"],
+        row["logged_out_at"],
+    )
+
+
+def may_undo(store: Store, account: Account | None, upload_id: int) -> bool:
+    """Whether `account` may undo upload `upload_id`: an upload holding another province's
+    rows is that province's business. No account (the command line with review off, with
+    the server owner's rights) may."""
+    return (
+        account is None or account.national or account.covers_all(store.upload_regions(upload_id))
+    )
 
 
 def _check_password(password: str) -> None:

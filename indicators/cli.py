@@ -13,16 +13,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-COMMAND_MODULES = (
-    "indicators.commands.db",
-    "indicators.commands.ingest",
-    "indicators.commands.planners",
-    "indicators.commands.review",
-    "indicators.commands.export",
-    "indicators.commands.transfer",
-)
 # Which module registers each command: a command imports its own module only, so `ingest`
-# never loads plotly, reportlab or python-pptx (tests/test_cli.py checks this list).
+# never loads plotly, reportlab or python-pptx (tests/test_cli.py checks this list). The
+# order is --help's.
 COMMANDS = {
     "init-db": "indicators.commands.db",
     "status": "indicators.commands.db",
@@ -31,14 +24,15 @@ COMMANDS = {
     "uploads": "indicators.commands.ingest",
     "add-planner": "indicators.commands.planners",
     "ensure-planner": "indicators.commands.planners",
+    "review": "indicators.commands.review",
+    "audit": "indicators.commands.review",
     "export-figure": "indicators.commands.export",
     "export-pack": "indicators.commands.export",
     "copy-store": "indicators.commands.transfer",
     "backup": "indicators.commands.transfer",
     "restore": "indicators.commands.transfer",
-    "review": "indicators.commands.review",
-    "audit": "indicators.commands.review",
 }
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from .catalog import NATIONAL, Catalog
 from .i18n import Lang, _
 from .metrics import Progress, assess_all, assess_regions
 from .periods import parse_period
-from .store import Store, StoreError
+from .store import NotWaiting, Store
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,9 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
     if preview is not None:
         upload = store.upload(preview)
         if upload.state != "submitted":
-            raise StoreError(f"upload {preview} is {upload.state}, not waiting for review")
+            raise NotWaiting(f"upload {preview} is {upload.state}, not waiting for review")
         # An undo's pending points are the figures it takes back.
-        shown = upload.undoes if upload.kind == "undo" and upload.undoes else upload.id
-        rows = store.upload_rows(shown)
+        rows = store.upload_rows(upload.rows_id)
         rows = rows[rows["region_code"].isin(top)]
         pending = frozenset(
             zip(rows["indicator_id"], rows["region_code"], rows["period"], strict=True)

@@ -9,7 +9,7 @@ import streamlit as st
 from indicators.auth import Account, Accounts, LoginRefused, Session, login
 from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
-from pages.common import store
+from pages.common import per_run, store
 
 
 class AuthKeys:
@@ -24,18 +24,18 @@ class AuthKeys:
 
 def current_account() -> Account | None:
     """The logged-in account, or None; an expired session, or one whose account was disabled
-    or removed since, is dropped here."""
+    or removed or logged out since, is dropped here. Asked of the store once per run."""
+    account: Account | None = per_run("account", _signed_in)
+    return account
+
+
+def _signed_in() -> Account | None:
     session: Session | None = st.session_state.get(AuthKeys.SESSION)
     if session is None:
         return None
     now = time.time()
     account = Accounts(store()).get(session.name) if session.alive(now) else None
-    ended = store().last_logout(session.name) if account is not None else None
-    if (
-        account is None
-        or account.disabled
-        or (ended is not None and ended.timestamp() >= session.started)
-    ):
+    if account is None or account.disabled or account.logged_out_since(session.started):
         del st.session_state[AuthKeys.SESSION]
         return None
     st.session_state[AuthKeys.SESSION] = session.touched(now)
@@ -74,16 +74,16 @@ def _drawn_this_run(user_key: str) -> bool:
         return False
 
 
-def require_planner(lang: Lang) -> str | None:
-    """The name of a logged-in account that may upload; else a login form (or a refusal)
-    and None. Callers stop drawing their write controls on None (viewers never log in)."""
+def require_planner(lang: Lang) -> Account | None:
+    """A logged-in account that may upload; else a login form (or a refusal) and None.
+    Callers stop drawing their write controls on None (viewers never log in)."""
     account = require_account(lang)
     if account is None:
         return None
     if not account.may_upload:
         st.warning(_("auth.not_a_planner", lang, role=_(f"auth.role.{account.role}", lang)))
         return None
-    return account.name
+    return account
 
 
 def require_account(lang: Lang) -> Account | None:

@@ -27,10 +27,34 @@ class Keys:
     # (store, data version, day, previewed upload) this run reads; derived results are
     # cached on it.
     DATA_KEY = "views.data_key"
+    # Values resolved once per script run (the signed-in account, the preview): see per_run.
+    RUN = "run."
 
 
 def store() -> Store:
     return Store(default_db_location())
+
+
+def _this_run() -> object | None:
+    """An object Streamlit makes afresh for each script run (the run's element cursors),
+    or None outside one. A key set by dashboard.py each run would do in the app, but a page
+    can run without it (Streamlit's old pages/-folder lookup, which AppTest always uses)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
+
+
+def per_run(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per script run: navigation, the banner, snapshot() and the page
+    all ask who is signed in and what they preview, and each answer costs a query. Outside
+    a run (no script context) it is computed every time."""
+    key, run = Keys.RUN + name, _this_run()
+    held = st.session_state.get(key)
+    if run is not None and held is not None and held[0] is run:
+        return held[1]
+    value = compute()
+    st.session_state[key] = (run, value)
+    return value
 
 
 def today() -> date:
@@ -98,6 +122,14 @@ def snapshot() -> Snapshot:
     key = _data_key(store())
     st.session_state[Keys.DATA_KEY] = key
     return _snapshot(*key)
+
+
+def published_and_preview(upload_id: int) -> tuple[Snapshot, Snapshot]:
+    """The published snapshot and the one as if submitted upload `upload_id` were published,
+    both from the views' cache (the review page compares them)."""
+    s = store()
+    location, version, day = s.location, data_version(s), today()
+    return _snapshot(location, version, day, None), _snapshot(location, version, day, upload_id)
 
 
 def store_error(exc: StoreError) -> None:

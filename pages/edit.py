@@ -9,7 +9,7 @@ import streamlit as st
 from indicators.i18n import Lang, _
 from indicators.ingest import Checked, Options, check_records
 from indicators.ingest.edits import edited_records, editor_frame, quantitative_targets
-from pages.auth_ui import current_account, require_planner
+from pages.auth_ui import require_planner
 from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from pages.common import lang, snapshot, store
 
@@ -44,20 +44,15 @@ def render() -> None:
     lg = lang()
     st.title(_("edit.title", lg))
     st.caption(_("edit.intro", lg))
-    user = require_planner(lg)
-    if user is None:
+    account = require_planner(lg)
+    if account is None:
         return
     show_stored(lg, st.session_state.pop(EditKeys.DONE, None), "edit.stored")
     s = store()
     catalog = snapshot().catalog
     targets = {i: catalog.targets[i].name(lg) for i in quantitative_targets(catalog)}
-    account = current_account()
     # A provincial planner corrects its own regions only (the same rule as uploads).
-    regions = {
-        r.code: r.name(lg)
-        for r in catalog.regions.values()
-        if account is None or account.covers(r.code)
-    }
+    regions = {r.code: r.name(lg) for r in catalog.regions.values() if account.covers(r.code)}
     c1, c2 = st.columns(2)
     indicator = c1.selectbox(
         _("ingest.col.indicator", lg),
@@ -92,7 +87,7 @@ def render() -> None:
     last = st.session_state.get(EditKeys.CHECKED)
     if last is None or last[0] != records:
         return
-    _preview_and_commit(lg, last[1], user)
+    _preview_and_commit(lg, last[1], account.name)
 
 
 def _preview_and_commit(lg: Lang, checked: Checked, user: str) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.auth import may_undo
 from indicators.i18n import Lang, _
 from indicators.ingest.display import (
     figure_history_table,
     upload_rows_table,
     uploads_table,
 )
-from indicators.ingest.scope import covers_all
+from indicators.review import upload_label
 from indicators.store import StoreBusy, StoreError, Upload
 from pages.auth_ui import current_account, require_planner
 from pages.common import lang, snapshot, store
@@ -30,23 +31,14 @@ class HistoryKeys:
     TRACE_PERIOD = "history.trace.period"
 
 
-def _label(u: Upload, lg: Lang, show_users: bool) -> str:
-    what = u.file_name or _(f"history.kind.{u.kind}", lg)
-    who = f" · {u.user_name}" if show_users else ""
-    return f"#{u.id} · {what}{who} · {u.created_at:%Y-%m-%d %H:%M}"
-
-
 def _undo(lg: Lang, chosen: Upload) -> None:
     if chosen.kind == "undo" or chosen.undone_by is not None or chosen.state != "published":
         return
     with st.expander(_("history.undo", lg)):
-        user = require_planner(lg)
-        if user is None:
+        account = require_planner(lg)
+        if account is None:
             return
-        account = current_account()
-        if account is not None and not covers_all(
-            account.regions, set(store().upload_rows(chosen.id)["region_code"])
-        ):
+        if not may_undo(store(), account, chosen.id):
             st.warning(_("history.undo_outside_regions", lg))
             return
         st.caption(_("history.undo_explain", lg, n=chosen.rows_new + chosen.rows_changed))
@@ -56,7 +48,7 @@ def _undo(lg: Lang, chosen: Upload) -> None:
         )
     if clicked:
         try:
-            up = store().undo_upload(chosen.id, user=user)
+            up = store().undo_upload(chosen.id, user=account.name)
         except StoreBusy:
             st.warning(_("upload.busy", lg))
             return
@@ -132,18 +124,21 @@ def render() -> None:
         chosen_id = st.selectbox(
             _("history.choose", lg),
             list(by_id),
-            format_func=lambda i: _label(by_id[i], lg, show_users),
+            format_func=lambda i: upload_label(by_id[i], lg, show_user=show_users),
             key=HistoryKeys.UPLOAD,
         )
         chosen = by_id[chosen_id]
         if chosen.sha256:
             st.caption(f"SHA-256 {chosen.sha256}")
-        shown = chosen.undoes if chosen.kind == "undo" and chosen.undoes else chosen.id
         st.markdown(
-            _("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of", lg, id=shown)
+            _(
+                "history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
+                lg,
+                id=chosen.rows_id,
+            )
         )
         st.dataframe(
-            upload_rows_table(s.upload_rows(shown), snapshot().catalog, lg),
+            upload_rows_table(s.upload_rows(chosen.rows_id), snapshot().catalog, lg),
             hide_index=True,
             width="stretch",
         )

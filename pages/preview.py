@@ -14,7 +14,7 @@ from indicators.i18n import Lang, _
 from indicators.review import may_preview
 from indicators.store import StoreError
 from pages.auth_ui import current_account
-from pages.common import store
+from pages.common import per_run, store
 
 
 class PreviewKeys:
@@ -32,7 +32,13 @@ def stop() -> None:
 
 
 def active() -> int | None:
-    """The upload this session previews, or None (and the choice dropped) when it may not."""
+    """The upload this session previews, or None (and the choice dropped) when it may not.
+    Checked once per run (navigation, the banner, snapshot() and pages ask)."""
+    upload_id: int | None = per_run("preview", _allowed)
+    return upload_id
+
+
+def _allowed() -> int | None:
     upload_id = st.session_state.get(PreviewKeys.UPLOAD)
     if upload_id is None:
         return None

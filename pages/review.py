@@ -6,16 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.catalog import Catalog
+from indicators.auth import Account
 from indicators.export.data import to_csv_bytes
 from indicators.i18n import Lang, _
 from indicators.ingest.display import upload_rows_table
-from indicators.metrics import assess_all
-from indicators.review import ReviewRefused, decide, may_decide
-from indicators.store import Store, StoreBusy, StoreError, Upload
+from indicators.review import ReviewRefused, as_if_published, decide, may_decide, upload_label
+from indicators.store import NotWaiting, Store, StoreBusy, StoreError
 from pages import preview
 from pages.auth_ui import require_account
-from pages.common import lang, snapshot, store
+from pages.common import lang, memo_on, published_and_preview, store
 
 
 class ReviewKeys:
@@ -28,63 +27,12 @@ class ReviewKeys:
     AUDIT_CSV = "review.audit_csv"
 
 
-def _label(u: Upload, lg: Lang) -> str:
-    what = u.file_name or _(f"history.kind.{u.kind}", lg)
-    return f"#{u.id} · {what} · {u.user_name} · {u.created_at:%Y-%m-%d %H:%M}"
-
-
-def as_if_published(s: Store, catalog: Catalog, upload: Upload, lg: Lang) -> pd.DataFrame:
-    """Each target and region the upload touches: latest figure and status now, and as they
-    would be once it is published (changed lines marked)."""
-    shown = upload.undoes if upload.kind == "undo" and upload.undoes else upload.id
-    rows = s.upload_rows(shown)
-    out = []
-    for region in sorted(set(rows["region_code"])):
-        targets = sorted(set(rows[rows["region_code"] == region]["indicator_id"]))
-        now = {
-            p.target_id: p
-            for p in assess_all(catalog, s.current_actuals(targets, [region]), region_code=region)
-        }
-        then = {
-            p.target_id: p
-            for p in assess_all(
-                catalog,
-                s.current_actuals(targets, [region], as_if_published=[upload.id]),
-                region_code=region,
-            )
-        }
-        for t in targets:
-            if t not in now or t not in then:
-                continue
-            a, b = now[t], then[t]
-            before = (
-                f"{a.latest_value:g} ({a.latest_period})" if a.latest_value is not None else "–"
-            )
-            after = f"{b.latest_value:g} ({b.latest_period})" if b.latest_value is not None else "–"
-            out.append(
-                {
-                    _("ingest.col.indicator", lg): catalog.targets[t].name(lg),
-                    _("ingest.col.region", lg): catalog.regions[region].name(lg)
-                    if region in catalog.regions
-                    else region,
-                    _("review.col.now", lg): before,
-                    _("review.col.published", lg): after,
-                    _("review.col.status_now", lg): _(f"status.{a.status}", lg),
-                    _("review.col.status_published", lg): _(f"status.{b.status}", lg),
-                    _("review.col.changes", lg): "●"
-                    if (before, a.status) != (after, b.status)
-                    else "",
-                }
-            )
-    return pd.DataFrame(out)
-
-
-def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
+def _queue(lg: Lang, s: Store, account: Account) -> None:
     st.subheader(_("review.queue", lg))
     pending = s.submitted_uploads()
-    if not reviewer:  # a planner previews its own uploads, and decides nothing
+    if not account.may_review:  # a planner previews its own uploads, and decides nothing
         st.caption(_("preview.own_only", lg))
-        pending = [u for u in pending if u.user_name == me]
+        pending = [u for u in pending if u.user_name == account.name]
     if not pending:
         st.caption(_("review.none", lg))
         return
@@ -93,20 +41,34 @@ def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
         st.selectbox(
             _("history.choose", lg),
             list(by_id),
-            format_func=lambda i: _label(by_id[i], lg),
+            format_func=lambda i: upload_label(by_id[i], lg),
             key=ReviewKeys.CHOOSE,
         )
     ]
-    catalog = snapshot().catalog
-    shown = chosen.undoes if chosen.kind == "undo" and chosen.undoes else chosen.id
+    try:
+        published, previewed = published_and_preview(chosen.id)
+    except NotWaiting:  # another reviewer decided it since the queue was read: read it again
+        st.rerun()
     st.markdown(
-        _("history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of", lg, id=shown)
+        _(
+            "history.rows_of_undo" if chosen.kind == "undo" else "history.rows_of",
+            lg,
+            id=chosen.rows_id,
+        )
     )
     st.dataframe(
-        upload_rows_table(s.upload_rows(shown), catalog, lg), hide_index=True, width="stretch"
+        upload_rows_table(s.upload_rows(chosen.rows_id), previewed.catalog, lg),
+        hide_index=True,
+        width="stretch",
     )
     st.markdown(f"**{_('review.preview', lg)}**")
-    st.dataframe(as_if_published(s, catalog, chosen, lg), hide_index=True, width="stretch")
+    # Worked out once per data version and language, for every reviewer.
+    compared = memo_on(
+        previewed,
+        ("review.as_if_published", lg),
+        lambda: as_if_published(published, previewed, lg),
+    )
+    st.dataframe(compared, hide_index=True, width="stretch")
     if preview.active() != chosen.id:
         st.button(
             _("preview.start", lg, id=chosen.id),
@@ -115,7 +77,6 @@ def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
             key=ReviewKeys.PREVIEW,
             icon=":material/visibility:",
         )
-    account = require_account(lg)
     if not may_decide(account, chosen):
         st.caption(_("review.own", lg))
         return
@@ -131,7 +92,7 @@ def _queue(lg: Lang, s: Store, me: str, reviewer: bool) -> None:
         st.error(_("review.reason_needed", lg))
         return
     try:
-        up = decide(s, chosen.id, me, approve=approve, reason=reason)
+        up = decide(s, chosen.id, account.name, approve=approve, reason=reason)
     except StoreBusy:
         st.warning(_("upload.busy", lg))
         return
@@ -190,7 +151,7 @@ def render() -> None:
             state=_("review.on" if on else "review.off", lg),
         )
     )
-    _queue(lg, s, account.name, account.may_review)
+    _queue(lg, s, account)
     if account.may_review:
         _audit(lg, s)
 

@@ -27,8 +27,8 @@ class StatusKeys:
 
 def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form_key: str) -> None:
     """``subjects`` maps ids to the names shown; drawn only for a logged-in planner."""
-    user = require_planner(lang)
-    if user is None or not subjects:
+    account = require_planner(lang)
+    if account is None or not subjects:
         return
     with st.form(f"views.status_form.{form_key}", clear_on_submit=True):
         subject = st.selectbox(
@@ -58,7 +58,7 @@ def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form
             subject_type,
             subject,
             status,
-            user=user,
+            user=account.name,
             note=note.strip() or None,
             evidence=evidence.strip() or None,
         )
@@ -71,6 +71,6 @@ def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form
             lang,
             subject=subjects[subject],
             status=_(f"views.task_status.{status}", lang),
-            user=for_markdown(user),
+            user=for_markdown(account.name),
         )
     )

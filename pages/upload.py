@@ -24,7 +24,7 @@ from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
 from indicators.snapshot import Snapshot
-from pages.auth_ui import current_account, require_planner
+from pages.auth_ui import require_planner
 from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from pages.common import derived, lang, snapshot, store
 
@@ -169,8 +169,8 @@ def render() -> None:
     st.title(_("upload.title", lg))
     st.caption(_("upload.intro", lg))
     _templates(lg)
-    user = require_planner(lg)
-    if user is None:
+    account = require_planner(lg)
+    if account is None:
         return
     show_stored(lg, st.session_state.pop(UploadKeys.DONE, None), "upload.stored")
     limit_mb = max_upload_bytes() / 1024 / 1024
@@ -200,9 +200,8 @@ def render() -> None:
         return
     options = _options(lg, data, name)
     checked = _checked(data, file_id, name, options)
-    account = current_account()
-    if account is not None:  # a provincial planner writes its own regions only
-        checked = outside_scope(checked, account.regions, snapshot().catalog, user)
+    # A provincial planner writes its own regions only.
+    checked = outside_scope(checked, account, snapshot().catalog)
     summary = read_summary(checked, lg)
     if summary:
         st.info(_("upload.read_as", lg, summary=summary))
@@ -210,7 +209,7 @@ def render() -> None:
     if not checked.ok:
         show_problems(lg, checked, "upload.rejected")
         return
-    _preview_and_commit(lg, checked, user)
+    _preview_and_commit(lg, checked, account.name)
 
 
 def _how_read(lg: Lang, checked: Checked) -> None:

@@ -4,8 +4,10 @@ expiring sessions, and the old planners file imported once."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from indicators.auth import (
@@ -24,10 +26,14 @@ from indicators.auth import (
     LoginRefused,
     import_planners_file,
     login,
+    may_undo,
     parse_regions,
 )
+from indicators.catalog import Catalog
 from indicators.cli import main
-from indicators.store import Store
+from indicators.ingest import Options, check_records
+from indicators.ingest.scope import outside_scope
+from indicators.store import AccountExists, Store
 
 BOTH_BACKENDS = True
 
@@ -98,6 +104,73 @@ def test_a_provincial_planner_covers_its_regions_only_and_national_covers_all() 
     national = Account("n", "planner", parse_regions([]))
     assert national.regions == ("000000",)
     assert national.covers("000000") and national.covers("110000")
+
+
+def test_an_account_of_many_regions_covers_a_set_only_when_it_holds_every_one() -> None:
+    gd_gx = Account("gdgx", "planner", parse_regions(["440000", "450000"]))
+    assert gd_gx.covers_all({"440000", "450000"}) and gd_gx.covers_all(set())
+    assert not gd_gx.covers_all({"440000", "110000"})
+    assert Account("n", "planner", parse_regions([])).covers_all({"440000", "110000"})
+
+
+def test_an_account_is_read_in_one_query_with_when_it_last_logged_out(
+    accounts: Accounts,
+) -> None:
+    accounts.add("alice", "correct horse", regions=["440000"])
+    accounts.add("bob", "correct horse")
+    assert accounts.store.account("nobody") is None and accounts.get("nobody") is None
+    alice = accounts.get("alice")
+    assert alice is not None and alice.logged_out_at is None
+    assert (alice.role, alice.regions) == ("planner", ("440000",))
+    accounts.store.audit("alice", "logout")
+    accounts.store.audit("bob", "login")  # another account's, and not a logout
+    logged_out = accounts.store.audit_log().iloc[1]["created_at"]  # newest first
+    alice = accounts.get("alice")
+    assert alice is not None and alice.logged_out_at == logged_out
+    bob = accounts.get("bob")
+    assert bob is not None and bob.logged_out_at is None
+    # The same field from the whole list (the accounts page).
+    assert accounts.load()["alice"].logged_out_at == logged_out
+    # A session started before the logout is over; one started after it is not.
+    stamp = logged_out.timestamp()
+    assert alice.logged_out_since(stamp - 1) and alice.logged_out_since(stamp)
+    assert not alice.logged_out_since(stamp + 1)
+
+
+def test_an_existing_account_is_told_apart_by_its_error_class(accounts: Accounts) -> None:
+    accounts.add("alice", "correct horse")
+    with pytest.raises(AccountExists, match="exists already"):
+        accounts.store.put_account(
+            "alice", hash="x", role="planner", regions="000000", replace=False, user="t", action="a"
+        )
+
+
+def test_an_upload_may_be_undone_only_by_an_account_covering_every_region_it_holds(
+    accounts: Accounts,
+) -> None:
+    store = accounts.store
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["fibre_village_share"] * 3,
+            "region_code": ["440000", "450000", "440000"],
+            "period": ["2019", "2020", "2020"],
+            "t": [2019.0, 2020.0, 2020.0],
+            "value": [98.5, 99.1, 99.5],
+            "qualifier": [None] * 3,
+            "unit": ["%"] * 3,
+            "source": [None] * 3,
+            "note": [None] * 3,
+        }
+    )
+    up = store.write_actuals(rows, kind="file", user="nat", file_name="two.csv")
+    assert store.upload_regions(up.id) == {"440000", "450000"}
+    assert store.upload_regions(up.id + 1000) == set()
+    gd = Account("gd", "planner", ("440000",))
+    gd_gx = Account("gdgx", "planner", ("440000", "450000"))
+    national = Account("nat", "planner", ("000000",))
+    assert not may_undo(store, gd, up.id)
+    assert may_undo(store, gd_gx, up.id) and may_undo(store, national, up.id)
+    assert may_undo(store, None, up.id)  # the command line with the server owner's rights
 
 
 def test_a_stranger_guessing_slows_that_browser_not_the_real_planner(
@@ -258,3 +331,27 @@ def test_the_old_planners_file_is_imported_once_and_its_passwords_still_work(
     assert dana is not None and (dana.role, dana.regions) == ("planner", ("000000",))
     assert Accounts(store).verify("dana", "old-password")
     assert import_planners_file(store, path) == []  # once: the store holds accounts now
+
+
+def test_a_file_with_rows_outside_the_accounts_regions_names_each_such_row(
+    catalog: Catalog,
+) -> None:
+    rows = (("440000", "2019"), ("450000", "2020"), ("440000", "2020"), ("110000", "2020"))
+    records = [
+        {"indicator": "fibre_village_share", "region": region, "period": period, "value": "99"}
+        for region, period in rows
+    ]
+    checked = check_records(records, catalog, Options(today=date(2026, 11, 23)))
+    assert checked.ok
+    out = outside_scope(checked, Account("gd", "planner", ("440000",)), catalog)
+    # Rows 3 (Guangxi) and 5 (Beijing) are outside; 2 and 4 are Guangdong's.
+    assert (out.ok, out.n_problems) == (False, 2)
+    assert [(p.excel_row, p.column, p.value) for p in out.problems] == [
+        (3, "地区/region", "广西壮族自治区"),
+        (5, "地区/region", "北京市"),
+    ]
+    assert out.problems[0].params == {"code": "450000", "user": "gd", "allowed": "广东省"}
+    # Inside the account's regions, or national: the same Checked, untouched.
+    three = Account("three", "planner", ("110000", "440000", "450000"))
+    assert outside_scope(checked, three, catalog) is checked
+    assert outside_scope(checked, Account("n", "planner", ("000000",)), catalog) is checked

@@ -9,7 +9,7 @@ import pytest
 from indicators.auth import Account, Accounts
 from indicators.cards import target_card
 from indicators.figures import trajectory_chart
-from indicators.review import decide, may_preview
+from indicators.review import as_if_published, decide, may_preview, upload_label
 from indicators.snapshot import load_snapshot
 from indicators.store import Store, StoreError
 from tests.conftest import AS_OF
@@ -104,3 +104,70 @@ def test_reviewers_preview_any_submitted_upload_planners_their_own_officials_non
     assert not may_preview(off, up)
     decide(team, up.id, "rev", approve=True)
     assert not may_preview(rev, team.upload(up.id))  # decided: nothing left to preview
+
+
+def test_the_review_table_compares_the_published_and_the_preview_snapshots(team: Store) -> None:
+    up = _submit(team)
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "fibre_village_share",
+                "region_code": "440000",
+                "period": "2020",
+                "t": 2020.0,
+                "value": 99.5,
+                "qualifier": None,
+                "unit": "%",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
+    other = team.write_actuals(frame, kind="file", user="gd", file_name="gd.csv")
+    published = load_snapshot(team, as_of=AS_OF)
+    table = as_if_published(published, load_snapshot(team, as_of=AS_OF, preview=up.id), "en")
+    # 2021's 6.8 is the latest published; 7.3 for 2022 once approved. Both years are past
+    # 2020, which 2020's 5.8 missed and 2021's 6.8 met: met late, before and after.
+    assert table.to_dict("records") == [
+        {
+            "Indicator": "Information consumption scale",
+            "Region": "National",
+            "Latest now": "6.8 (2021)",
+            "Latest once approved": "7.3 (2022)",
+            "Status now": "Met late",
+            "Status once approved": "Met late",
+            "Change": "●",
+        }
+    ]
+    # Guangdong has no published figure (2020 is past, so unverified); 99.5 % in 2020 meets
+    # 98 % by 2020.
+    gd = as_if_published(published, load_snapshot(team, as_of=AS_OF, preview=other.id), "en")
+    assert list(gd.iloc[0])[1:] == [
+        "Guangdong",
+        "–",
+        "99.5 (2020)",
+        "Unverified",
+        "Met on time",
+        "●",
+    ]
+
+
+def test_an_undo_in_review_shows_the_figures_it_takes_back_and_what_returns(team: Store) -> None:
+    first = _submit(team)
+    decide(team, first.id, "rev", approve=True)
+    undo = team.undo_upload(first.id, user="nat")
+    assert (first.rows_id, undo.rows_id) == (first.id, first.id)
+    table = as_if_published(
+        load_snapshot(team, as_of=AS_OF), load_snapshot(team, as_of=AS_OF, preview=undo.id), "en"
+    )
+    assert list(table["Latest now"]) == ["7.3 (2022)"]
+    assert list(table["Latest once approved"]) == ["6.8 (2021)"]
+
+
+def test_an_upload_is_labelled_alike_on_the_history_and_review_pages(team: Store) -> None:
+    up = _submit(team)
+    when = f"{up.created_at:%Y-%m-%d %H:%M}"
+    assert upload_label(up, "en") == f"#{up.id} · nat.csv · nat · {when}"
+    assert upload_label(up, "en", show_user=False) == f"#{up.id} · nat.csv · {when}"
+    undo_label = upload_label(team.undo_upload(up.id, user="nat"), "zh", show_user=False)
+    assert undo_label.startswith(f"#{up.id + 1} · 撤销 · ")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.auth import Accounts, Session
 from indicators.review import decide
 from indicators.store import Store
+from pages import preview as preview_page
 from pages.auth_ui import AuthKeys
 from tests.test_views_pages import open_page, page_text, start
 
@@ -309,3 +310,94 @@ def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
     open_page(gd, "overview")
     assert "7.3 万亿元" not in page_text(gd) and "待发布" not in page_text(gd)
     assert "preview.upload" not in gd.session_state
+
+
+def test_a_page_run_asks_the_store_once_who_is_signed_in_and_what_they_preview(
+    dashboard,
+    monkeypatch,
+    store: Store,
+) -> None:
+    _team(store)
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    calls = {"account": 0, "preview": 0}
+    account, allowed = Store.account, preview_page.may_preview
+
+    def counted_account(self: Store, name: str):  # type: ignore[no-untyped-def]
+        calls["account"] += 1
+        return account(self, name)
+
+    def counted_preview(*args):  # type: ignore[no-untyped-def]
+        calls["preview"] += 1
+        return allowed(*args)
+
+    monkeypatch.setattr(Store, "account", counted_account)
+    monkeypatch.setattr(preview_page, "may_preview", counted_preview)
+    at = start(dashboard, store.path)
+    _as(at, "rev")
+    at.session_state["preview.upload"] = up.id
+    # Navigation, the banner, snapshot(), the login box and the undo check all ask.
+    for path in ("upload-history", "overview", "review"):
+        calls.update(account=0, preview=0)
+        open_page(at, path)
+        assert calls == {"account": 1, "preview": 1}, path
+    assert at.session_state["preview.upload"] == up.id
+    # A logout in another tab is seen on the next run, not a run later.
+    store.audit("rev", "logout")
+    open_page(at, "overview")
+    assert AuthKeys.SESSION not in at.session_state
+    assert "preview.upload" not in at.session_state
+
+
+def test_an_upload_decided_after_the_queue_was_read_leaves_the_queue_without_an_error(
+    dashboard,
+    monkeypatch,
+    store: Store,
+) -> None:
+    _team(store)
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "info_consumption_scale",
+                "region_code": "000000",
+                "period": "2022",
+                "t": 2022.0,
+                "value": 7.3,
+                "qualifier": None,
+                "unit": "万亿元",
+                "source": None,
+                "note": None,
+            }
+        ]
+    )
+    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    stale = store.submitted_uploads()
+    decide(store, up.id, "boss", approve=True)  # by another reviewer, in between
+    calls: list[int] = []
+    real = Store.submitted_uploads
+
+    def read_before_the_decision(self: Store):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return stale if len(calls) == 1 else real(self)
+
+    monkeypatch.setattr(Store, "submitted_uploads", read_before_the_decision)
+    at = start(dashboard, store.path)
+    _as(at, "rev")
+    open_page(at, "review")
+    assert len(calls) == 2  # read again on the rerun
+    assert any(c.value == "没有待审核的上传" for c in at.caption)
+    assert not at.error

@@ -8,7 +8,6 @@ before, or the database is busy; 2: usage (bad arguments, no such file).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import LANGS, Lang
-from . import add_db_option
+from . import add_db_option, cli_user
 
 if TYPE_CHECKING:
     from ..auth import Account
@@ -95,10 +94,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per upload")
     p.set_defaults(func=cmd_uploads)
-
-
-def cli_user(given: str | None) -> str:
-    return given or f"cli:{getpass.getuser()}"
 
 
 def _describe(upload: Upload) -> str:
@@ -193,7 +188,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
         checked = check_file_bounded(args.file.read_bytes(), args.file.name, catalog, options)
     if account is not None:
-        checked = outside_scope(checked, account.regions, catalog, user)
+        checked = outside_scope(checked, account, catalog)
     info = checked.info
     if info is not None:
         how = "detected" if info.encoding_detected else "chosen"
@@ -258,20 +253,17 @@ def cmd_undo(args: argparse.Namespace) -> int:
     who = uploader(store, args.user)
     if who is None:
         return 1
-    from ..ingest.scope import covers_all
+    from ..auth import may_undo
 
     target = store.upload(args.upload_id)
-    account = who[1]
-    if account is not None and not covers_all(
-        account.regions, set(store.upload_rows(args.upload_id)["region_code"])
-    ):
+    user, account = who
+    if not may_undo(store, account, args.upload_id):
         print(
-            f"refused: upload {args.upload_id} holds figures outside the regions of "
-            f"{account.name!r}",
+            f"refused: upload {args.upload_id} holds figures outside the regions of {user!r}",
             file=sys.stderr,
         )
         return 1
-    up = store.undo_upload(args.upload_id, user=who[0], note=args.note)
+    up = store.undo_upload(args.upload_id, user=user, note=args.note)
     if up.state == "submitted":
         print(f"undo of {_describe(target)} submitted for review as upload {up.id}")
         return 0

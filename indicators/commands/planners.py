@@ -8,7 +8,7 @@ import sys
 
 from ..auth import FIRST_ADMIN, ROLES, Accounts, AuthError, ensure_first_admin
 from ..store import Store
-from . import add_db_option
+from . import add_db_option, cli_user
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +58,7 @@ def cmd_add_planner(args: argparse.Namespace) -> int:
             role=args.role,
             regions=args.region,
             replace=args.replace,
-            by=f"cli:{getpass.getuser()}",
+            by=cli_user(),
         )
     except AuthError as exc:
         print(f"error: {exc}", file=sys.stderr)

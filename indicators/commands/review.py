@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 
@@ -12,7 +11,7 @@ import pandas as pd
 from ..ingest.report import format_table
 from ..review import ReviewRefused, decide
 from ..store import Store
-from . import add_db_option
+from . import add_db_option, cli_user
 
 REVIEW_COLUMNS = (
     "id",
@@ -80,7 +79,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
 def cmd_mode(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.mode:
-        store.set_review_mode(args.mode, user=f"cli:{getpass.getuser()}")
+        store.set_review_mode(args.mode, user=cli_user())
     setting, on = store.review_mode()
     print(f"review {setting} ({'on' if on else 'off'} now)")
     return 0

@@ -7,30 +7,42 @@ named with its Excel row, the region column and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-from ..catalog import NATIONAL, Catalog
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..catalog import Catalog
 from .pipeline import Checked
-from .report import Problem
+from .report import MAX_REPORTED, Problem
+
+if TYPE_CHECKING:
+    from ..auth import Account
 
 REGION_COLUMN = "地区/region"
 
 
-def outside_scope(
-    checked: Checked, regions: Collection[str], catalog: Catalog, user: str
-) -> Checked:
-    """`checked` unchanged when every row is in `regions` (or they include national);
-    otherwise a rejected Checked listing every row outside them."""
-    if not checked.ok or NATIONAL in regions or checked.rows.empty:
+def outside_scope(checked: Checked, account: Account, catalog: Catalog) -> Checked:
+    """`checked` unchanged when `account` covers every row's region; otherwise a rejected
+    Checked listing every row outside them."""
+    if not checked.ok or account.national or checked.table.num_rows == 0:
         return checked
-    allowed = set(regions)
+    # The file's few distinct regions first: a file inside the account's costs no row work.
+    column = checked.table["region_code"]
+    outside = [c for c in pc.unique(column).to_pylist() if not account.covers(c)]
+    if not outside:
+        return checked
     names = ", ".join(
-        catalog.regions[c].name_hans if c in catalog.regions else c for c in sorted(allowed)
+        catalog.regions[c].name_hans if c in catalog.regions else c for c in account.regions
     )
+    mask = pc.is_in(pc.cast(column, pa.string()), value_set=pa.array(outside, pa.string()))
+    rows = checked.table.filter(mask).select(["excel_row", "region_code"])
     problems = []
-    for excel_row, code in zip(checked.rows["excel_row"], checked.rows["region_code"], strict=True):
-        if code in allowed:
-            continue
+    for excel_row, code in zip(
+        rows["excel_row"].to_pylist()[:MAX_REPORTED],
+        rows["region_code"].to_pylist()[:MAX_REPORTED],
+        strict=True,
+    ):
         region = catalog.regions.get(code)
         problems.append(
             Problem(
@@ -38,15 +50,9 @@ def outside_scope(
                 excel_row=int(excel_row),
                 column=REGION_COLUMN,
                 value=region.name_hans if region is not None else code,
-                params={"code": code, "user": user, "allowed": names},
+                params={"code": code, "user": account.name, "allowed": names},
             )
         )
-    if not problems:
-        return checked
-    return Checked.rejected(checked.file_name, checked.sha256, problems, checked.info)
-
-
-def covers_all(regions: Collection[str], region_codes: Collection[str]) -> bool:
-    """Whether an account of `regions` may touch every one of `region_codes` (an undo of an
-    upload holding another province's rows is that province's business)."""
-    return NATIONAL in regions or set(region_codes) <= set(regions)
+    out = Checked.rejected(checked.file_name, checked.sha256, problems, checked.info)
+    out.n_problems = rows.num_rows  # every row outside is counted, as many as are shown
+    return out

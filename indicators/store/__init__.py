@@ -33,7 +33,10 @@ from ..paths import default_db_location
 from .digest import ContentHash
 from .engines import DuckEngine, PgEngine, append_rows, arrow_batches, is_url
 from .errors import (
+    AccountExists,
+    ContentMismatch,
     NotInitialised,
+    NotWaiting,
     StoreBusy,
     StoreCorrupt,
     StoreDiskFull,
@@ -68,7 +71,10 @@ __all__ = [
     "ACTUAL_SCHEMA",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "AccountExists",
+    "ContentMismatch",
     "NotInitialised",
+    "NotWaiting",
     "Store",
     "StoreBusy",
     "StoreCorrupt",
@@ -116,6 +122,11 @@ class Upload:
     state: str = "published"  # submitted | published | rejected
     reviewer: str | None = None
     reason: str | None = None
+
+    @property
+    def rows_id(self) -> int:
+        """The upload whose rows this one is about: an undo's are those it takes back."""
+        return self.undoes if self.kind == "undo" and self.undoes else self.id
 
 
 def sha256_of(data: bytes) -> str:
@@ -624,6 +635,16 @@ class Store:
                 [upload_id],
             ).df()
 
+    def upload_regions(self, upload_id: int) -> set[str]:
+        """The regions an upload's rows are for (who may undo it: indicators.auth)."""
+        with self.connect() as con:
+            return {
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT region_code FROM actuals WHERE upload_id = ?", [upload_id]
+                ).fetchall()
+            }
+
     # --- task and checklist status ------------------------------------------------------
 
     def set_status(
@@ -710,7 +731,7 @@ class Store:
             self._lock_writes(con)
             row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?", [upload_id]))
             if row is None or row[0] != "submitted":
-                raise StoreError(f"upload {upload_id} is not waiting for review")
+                raise NotWaiting(f"upload {upload_id} is not waiting for review")
             state = "published" if approve else "rejected"
             con.execute(
                 "UPDATE reviews SET state = ?, reviewer = ?, decided_at = ?, reason = ? "
@@ -725,13 +746,29 @@ class Store:
 
     # --- accounts -----------------------------------------------------------------------
 
-    _ACCOUNT_COLUMNS = "name, hash, role, regions, disabled, created_at, updated_at"
+    # With when the account last logged out: a session started before that is over (every
+    # tab, every replica).
+    _ACCOUNT_SELECT = """
+        SELECT a.name, a.hash, a.role, a.regions, a.disabled, a.created_at, a.updated_at,
+               (SELECT max(l.created_at) FROM audit_log l
+                WHERE l.action = 'logout' AND l.user_name = a.name) AS logged_out_at
+        FROM accounts a"""
 
     def accounts(self) -> list[dict[str, Any]]:
         with self.connect() as con:
-            cur = con.execute(f"SELECT {self._ACCOUNT_COLUMNS} FROM accounts ORDER BY name")
+            cur = con.execute(f"{self._ACCOUNT_SELECT} ORDER BY a.name")
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def account(self, name: str) -> dict[str, Any] | None:
+        """One account (with `logged_out_at`), or None: one query, asked on every page run
+        of a signed-in session."""
+        with self.connect() as con:
+            cur = con.execute(f"{self._ACCOUNT_SELECT} WHERE a.name = ?", [name])
+            row = _one(cur)
+            if row is None:
+                return None
+            return dict(zip([d[0] for d in cur.description], row, strict=True))
 
     def put_account(
         self,
@@ -749,7 +786,7 @@ class Store:
         with self.transaction() as con:
             held = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [name]))
             if held and held[0] and not replace:
-                raise StoreError(f"account {name!r} exists already")
+                raise AccountExists(f"account {name!r} exists already")
             if held and held[0]:
                 con.execute(
                     "UPDATE accounts SET hash = ?, role = ?, regions = ?, "
@@ -864,19 +901,6 @@ class Store:
         with self.transaction() as con:
             self._audit(con, user, action, subject, detail, client)
 
-    def last_logout(self, name: str) -> datetime | None:
-        """When `name` last logged out: sessions started before it are over (every tab, every
-        replica)."""
-        with self.connect() as con:
-            row = _one(
-                con.execute(
-                    "SELECT max(created_at) FROM audit_log WHERE action = 'logout' "
-                    "AND user_name = ?",
-                    [name],
-                )
-            )
-            return row[0] if row else None
-
     def audit_log(self) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(
@@ -988,7 +1012,7 @@ class Store:
                 list(hashed) if hashed is not None else [t.name for t in TABLES]
             )
             if content_sha256 is not None and got != content_sha256:
-                raise StoreError(
+                raise ContentMismatch(
                     f"the rows written to {self.label} hash to {got[:12]}…, not "
                     f"{content_sha256[:12]}… as their source; nothing was written"
                 )

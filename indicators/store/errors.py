@@ -31,3 +31,15 @@ class StoreReadOnly(StoreUnavailable):
 
 class StoreDiskFull(StoreUnavailable):
     code = "disk_full"
+
+
+class AccountExists(StoreError):
+    """An account of that name is already stored (and no replace was asked)."""
+
+
+class NotWaiting(StoreError):
+    """The upload is not (or no longer) waiting for review: decided, or never submitted."""
+
+
+class ContentMismatch(StoreError):
+    """Rows written by a restore or copy hash differently from their source; rolled back."""

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import BATCH_ROWS, SCHEMA_VERSION, Store, StoreError, TableReader
+from . import BATCH_ROWS, SCHEMA_VERSION, ContentMismatch, Store, StoreError, TableReader
 from .digest import ContentHash
 from .schema import TABLE_SINCE, TABLES, TABLES_BY_NAME, arrow_schema
 
@@ -152,12 +152,10 @@ def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
             content_sha256=expected,
             hashed=list(entries),
         )
-    except StoreError as exc:
-        if "hash to" in str(exc):
-            raise StoreError(
-                "the backup's content does not match its manifest; nothing was restored"
-            ) from exc
-        raise
+    except ContentMismatch as exc:
+        raise StoreError(
+            "the backup's content does not match its manifest; nothing was restored"
+        ) from exc
     return Moved(
         {
             spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
