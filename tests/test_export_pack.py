@@ -88,6 +88,16 @@ def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
     assert sections["scale"].charts and not sections["scale"].tasks
 
 
+def test_a_task_nobody_reported_on_reads_as_on_the_task_page_with_no_evidence(snap):
+    from indicators.tables import tasks_table
+
+    env = {s.domain.id: s for s in pack_content(snap, "zh").sections}["environment"]
+    # the shipped store has no task status: every task is "未报告", the task page's word
+    assert {i.status for i in env.tasks} == {"未报告"}
+    assert set(tasks_table(snap, "zh")["状态"]) == {"未报告"}
+    assert {i.evidence for i in env.tasks} == {""}
+
+
 def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap):
     deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
     titles = [

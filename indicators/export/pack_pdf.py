@@ -211,7 +211,7 @@ def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -
     return Paragraph(text, st["small"])
 
 
-def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:
+def _chart(fig: object, width: float, height: float) -> Image:
     png = figure_bytes(fig, "png", CHART_PRESET)
     pw, ph = pixel_size(CHART_PRESET)
     scale = min(width / pw, height / ph)
@@ -236,10 +236,10 @@ def _section(
         out.append(CondPageBreak(height - 1 * mm))
         # Heading and first chart on one page; every further chart on its own page.
         room = height - 22 * mm
-        first, *rest = s.charts
-        out += [*head, _chart(*first, width, room)]
-        for name, fig in rest:
-            out += [PageBreak(), _chart(name, fig, width, height)]
+        (_name, first), *rest = s.charts
+        out += [*head, _chart(first, width, room)]
+        for _name, fig in rest:
+            out += [PageBreak(), _chart(fig, width, height)]
         if missing:
             out.append(_p(missing, st["muted"]))
     else:
