@@ -83,6 +83,29 @@ def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> No
     assert preview.pending == {("info_consumption_scale", "000000", "2022")}
 
 
+def test_a_preview_says_data_as_of_the_previewed_figures_and_the_upload_as_the_last(
+    team: Store,
+) -> None:
+    up = _submit(team)
+    published = load_snapshot(team, as_of=AS_OF)
+    preview = load_snapshot(team, as_of=AS_OF, preview=up.id)
+    assert published.as_of_line("zh", clock=False).startswith("数据截至 2021;")
+    # the pending 2022 figure is the newest, the submitted upload the last one
+    assert preview.as_of_line("zh") == f"数据截至 2022;最近上传 {up.created_at:%Y-%m-%d %H:%M}"
+    assert published.summary["last_upload_at"] < up.created_at
+
+
+def test_a_preview_of_an_undo_says_data_as_of_what_is_left(team: Store) -> None:
+    first = _submit(team)
+    decide(team, first.id, "rev", approve=True)
+    assert load_snapshot(team, as_of=AS_OF).summary["newest_period"] == "2022"
+    undo = team.undo_upload(first.id, user="nat")
+    preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
+    assert preview.as_of_line("en", clock=False) == (
+        f"Data as of 2021; last upload {undo.created_at:%Y-%m-%d}"
+    )
+
+
 def test_only_a_submitted_upload_can_be_previewed(team: Store) -> None:
     up = _submit(team)
     decide(team, up.id, "rev", approve=True)
