@@ -80,6 +80,38 @@ def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
     assert "无法核实" in last
 
 
+def test_the_method_note_lowers_the_subscripts_of_the_page_formulas():
+    from indicators.export.method import plain, runs
+
+    assert runs("到目标值 $y_T$,增加量 $\\Delta$。") == [
+        ("到目标值 ", False),
+        ("y", False),
+        ("T", True),
+        (",增加量 ", False),
+        ("Δ", False),
+        ("。", False),
+    ]
+    assert plain("the baseline $y_0$ at $t_0$") == "the baseline y0 at t0"
+
+
+def test_neither_pack_prints_a_formula_mark_in_the_method_note(snap, pdf_zh):
+    last = "".join(p.extract_text() for p in pdf_zh.pages[-2:])
+    assert "y_T" not in last and "$" not in last
+    deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
+    runs = [
+        r
+        for s in deck.slides
+        for sh in s.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+    ]
+    text = "".join(r.text for r in runs)
+    assert "y_T" not in text and "$" not in text
+    lowered = [r.text for r in runs if r._r.get_or_add_rPr().get("baseline") == "-25000"]
+    assert {"0", "T"} <= set(lowered)
+
+
 def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
     sections = {s.domain.id: s for s in pack_content(snap, "en").sections}
     env = sections["environment"]

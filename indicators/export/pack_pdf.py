@@ -43,6 +43,7 @@ from .content import (
     PackContent,
     without_figures_line,
 )
+from .method import runs
 from .static import figure_bytes, pixel_size
 
 FONT = "WQYMicroHei"
@@ -211,6 +212,13 @@ def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -
     return Paragraph(text, st["small"])
 
 
+def _method_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A method-note paragraph: escaped, its symbols' subscripts lowered (y<sub>T</sub>)."""
+    return Paragraph(
+        "".join(f"<sub>{escape(t)}</sub>" if sub else escape(t) for t, sub in runs(text)), style
+    )
+
+
 def _chart(fig: object, width: float, height: float) -> Image:
     png = figure_bytes(fig, "png", CHART_PRESET)
     pw, ph = pixel_size(CHART_PRESET)
@@ -285,7 +293,7 @@ def render_pdf(c: PackContent) -> bytes:
     for section in c.sections:
         story += _section(section, c.lang, st, width, height)
     story += [PageBreak(), Bookmark("method", c.method_title), _p(c.method_title, st["h1"])]
-    story += [_p(par, st["method"]) for par in c.method]
+    story += [_method_paragraph(par, st["method"]) for par in c.method]
 
     footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)
 
