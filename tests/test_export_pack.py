@@ -112,6 +112,43 @@ def test_neither_pack_prints_a_formula_mark_in_the_method_note(snap, pdf_zh):
     assert {"0", "T"} <= set(lowered)
 
 
+def test_the_zh_method_note_ends_on_its_own_page_not_with_a_line_left_alone(pdf_zh):
+    # it is about one line longer than a page: set a little smaller, it keeps to one
+    last = pdf_zh.pages[-1].extract_text()
+    assert "方法说明" in last and "数据来源" in last
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "pages", "on_last"),
+    [
+        # a page holds the heading and 5 of these paragraphs, a further page 6
+        (7, 1, 8),  # a little over a page: set smaller on one page, heading included
+        (12, 3, 2),  # 5 + 6 + 1 would leave one alone: the last two go on together
+    ],
+)
+def test_the_method_note_never_leaves_one_paragraph_alone_on_its_last_page(
+    snap, paragraphs, pages, on_last
+):
+    from dataclasses import replace
+
+    from indicators.export.pack_pdf import render_pdf
+
+    para = "Projection and required path: " + "the observed growth continues. " * 16
+    content = replace(
+        pack_content(snap, "en"),
+        sections=[],
+        method=[f"{i:02d} {para}" for i in range(paragraphs)],
+    )
+    pdf = PdfReader(io.BytesIO(render_pdf(content)))
+    method_pages = [p.extract_text() for p in pdf.pages if "Projection and" in p.extract_text()]
+    assert len(method_pages) == pages
+    last = method_pages[-1]
+    assert (
+        sum(f"{i:02d} Projection" in last for i in range(paragraphs)) + ("Method note" in last)
+        == on_last
+    )
+
+
 def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
     sections = {s.domain.id: s for s in pack_content(snap, "en").sections}
     env = sections["environment"]

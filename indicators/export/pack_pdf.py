@@ -25,6 +25,8 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Image,
+    KeepInFrame,
+    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -56,6 +58,8 @@ INK = colors.HexColor("#1f2d3d")
 MUTED_HEX = "#5b6b7b"
 MUTED = colors.HexColor(MUTED_HEX)
 HEADING_ROOM = 40 * mm
+# The method note is set at most this much smaller to end on its own page.
+METHOD_SHRINK_AT_MOST = 0.85
 
 
 class FontMissing(RuntimeError):
@@ -273,6 +277,22 @@ def _section(
     return out
 
 
+def _method(
+    c: PackContent, st: dict[str, ParagraphStyle], width: float, height: float
+) -> list[Flowable]:
+    """The method note on a page of its own. A note a little longer than the page is set a
+    little smaller rather than leave its last lines alone on a page; a longer one flows on,
+    its last two paragraphs kept together (never one line on the last page)."""
+    # The bookmark stays outside the frame, which would not draw a zero-size flowable.
+    mark = Bookmark("method", c.method_title)
+    body = [_p(c.method_title, st["h1"])]
+    body += [_method_paragraph(par, st["method"]) for par in c.method]
+    needed = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in body)
+    if needed <= height / METHOD_SHRINK_AT_MOST:
+        return [mark, KeepInFrame(width, height, body, mode="shrink")]
+    return [mark, *body[:-2], KeepTogether(body[-2:])]
+
+
 def render_pdf(c: PackContent) -> bytes:
     st = _styles()
     buf = io.BytesIO()
@@ -292,8 +312,7 @@ def render_pdf(c: PackContent) -> bytes:
     story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width)]
     for section in c.sections:
         story += _section(section, c.lang, st, width, height)
-    story += [PageBreak(), Bookmark("method", c.method_title), _p(c.method_title, st["h1"])]
-    story += [_method_paragraph(par, st["method"]) for par in c.method]
+    story += [PageBreak(), *_method(c, st, width, height)]
 
     footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)
 
