@@ -39,7 +39,7 @@ from .formatting import format_value, unit_label
 from .i18n import _
 from .metrics import Progress
 from .periods import parse_period
-from .regional import progress_at, province_rows, ranked_provinces
+from .regional import pending_provinces, progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
 from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, TASK_STATUS_COLOURS
 from .tables import regions_table
@@ -712,9 +712,7 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
-    pending = snap.pending_regions(target_id)
-    if target.derived_from:
-        pending |= snap.pending_regions(target.derived_from)
+    pending = pending_provinces(snap, target_id)
     marked = [p for p in ranked if p.region_code in pending]
     if marked:
         fig.add_trace(
