@@ -249,3 +249,14 @@ def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
         ) in captions
     else:
         assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions
+
+
+def test_every_likely_address_is_a_hidden_page_that_leads_to_a_listed_one(dashboard, store):
+    from pages.registry import ALIASES
+
+    at = start(dashboard, store.path)
+    listed = {p.get("url_pathname") for p in at._registered_pages.values()}  # type: ignore[attr-defined]
+    # an alias whose page was renamed would silently vanish: each must still lead somewhere
+    assert set(ALIASES.values()) <= listed
+    assert set(ALIASES) <= listed  # served (hidden) beside the pages
+    assert {"tasks", "upload", "history", "method", "pack", "home"} <= set(ALIASES)
