@@ -39,9 +39,10 @@ from .formatting import format_value, unit_label
 from .i18n import _
 from .metrics import Progress
 from .periods import parse_period
-from .regional import progress_at, province_rows, ranked_provinces
+from .regional import pending_provinces, progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
-from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS
+from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, TASK_STATUS_COLOURS
+from .tables import regions_table
 from .taskboard import SHOWN_STATUSES, department_counts
 from .wording import pct_text, summary_line, value_with_unit
 
@@ -59,14 +60,6 @@ __all__ = [
     "trajectory_chart",
 ]
 
-# The same palette for tasks, so "done" is the green of "achieved" everywhere.
-TASK_STATUS_COLOURS = {
-    "done": "#009E73",
-    "in_progress": "#56B4E9",
-    "not_started": "#F0E442",
-    "delayed": "#D55E00",
-    "unreported": "#BBBBBB",
-}
 # Colour-blind safe and readable in greyscale, for % achieved.
 PCT_SCALE = "Cividis"
 PCT_SCALE_MAX = 120.0
@@ -719,9 +712,7 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
-    pending = snap.pending_regions(target_id)
-    if target.derived_from:
-        pending |= snap.pending_regions(target.derived_from)
+    pending = pending_provinces(snap, target_id)
     marked = [p for p in ranked if p.region_code in pending]
     if marked:
         fig.add_trace(
@@ -883,37 +874,18 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         legend=legend,
         width_chars=60,
     )
-    fig.update_layout(meta={**fig.layout.meta, "data": _tile_data(snap, target, by_code, lang)})
+    fig.update_layout(meta={**fig.layout.meta, "data": _tile_data(snap, target_id, lang)})
     return fig
 
 
-def _tile_data(
-    snap: Snapshot, target: Target, by_code: dict[str, Progress], lang: Lang
-) -> dict[str, list]:
-    """What the tiles say, one row per province, for the chart's data download."""
-    unit = unit_label(target.unit, lang)
-    columns = [
-        _("views.col.region", lang),
-        f"{_('col.latest', lang)} ({unit})",
-        _("col.period", lang),
-        _("col.pct_achieved", lang),
-        _("col.status", lang),
-    ]
-    rows: list[list[object]] = []
-    for r in snap.catalog.provinces:
-        p = by_code.get(r.code)
-        if p is None or p.latest_value is None:
-            rows.append([r.name(lang), None, None, None, _("status.no_data", lang)])
-            continue
-        rows.append(
-            [
-                r.name(lang),
-                p.latest_value,
-                p.latest_period,
-                None if p.pct_achieved is None else round(p.pct_achieved, 1),
-                _(f"status.{p.status}", lang),
-            ]
-        )
+def _tile_data(snap: Snapshot, target_id: str, lang: Lang) -> dict[str, list]:
+    """What the tiles say, for the chart's data download: the provinces table with every
+    province (one definition, ``tables.regions_table``), units in the header."""
+    table = regions_table(snap, target_id, lang, every_province=True)
+    units = table.attrs.get("units", {})
+    columns = [f"{c} ({units[c]})" if units.get(c) else str(c) for c in table.columns]
+    # Plotly's meta is JSON: a missing number is None, not NaN.
+    rows = table.astype(object).where(table.notna(), None).values.tolist()
     return {"columns": columns, "rows": rows}
 
 

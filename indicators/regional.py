@@ -32,6 +32,16 @@ def province_rows(snap: Snapshot, target_id: str) -> pd.DataFrame:
     return a[a["indicator_id"].isin(ids) & a["region_code"].isin(provinces)]
 
 
+def pending_provinces(snap: Snapshot, target_id: str) -> set[str]:
+    """The provinces whose figure on a target's province charts is not published yet (a
+    preview; empty otherwise). A province is judged on the target's own figures: a rate
+    is derived from its level target (``derived_from``) for the nation only
+    (``metrics.series_for``), so a pending figure of the level changes nothing drawn for a
+    province, and a pending national figure is not on these charts at all."""
+    known = {r.code for r in snap.catalog.provinces}
+    return snap.pending_regions(target_id) & known
+
+
 def provinces_with_figures(snap: Snapshot, target_id: str) -> bool:
     rows = snap.actuals[snap.actuals["indicator_id"] == target_id]
     return bool((rows["region_code"] != NATIONAL).any())

@@ -18,7 +18,7 @@ from .catalog import NATIONAL, Catalog
 from .i18n import Lang, _
 from .metrics import Progress, assess_all, assess_regions
 from .periods import parse_period
-from .store import NotWaiting, Store
+from .store import NotWaiting, Store, Upload
 
 
 @dataclass(frozen=True)
@@ -109,4 +109,28 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
         ],
         ignore_index=True,
     )
-    return Snapshot(catalog, actuals, national, store.summary(), statuses, as_of, preview, pending)
+    summary = store.summary()
+    if preview is not None:
+        summary = _as_if_published(summary, upload, actuals, pending)
+    return Snapshot(catalog, actuals, national, summary, statuses, as_of, preview, pending)
+
+
+def _as_if_published(
+    summary: dict[str, Any],
+    upload: Upload,
+    actuals: pd.DataFrame,
+    pending: frozenset[tuple[str, str, str]],
+) -> dict[str, Any]:
+    """The 'data as of' facts of a preview: the previewed upload counts as the last one,
+    and its figures can be the newest (an undo's newest is read from what is left)."""
+    newest = summary.get("newest_period")
+    if upload.kind == "undo":
+        if not actuals.empty:
+            newest = actuals.sort_values(["t", "id"]).iloc[-1]["period"]
+    else:
+        periods = {p for _i, _r, p in pending} | ({newest} if newest else set())
+        if periods:
+            newest = max(periods, key=lambda p: parse_period(p).t)
+    last = summary.get("last_upload_at")
+    when = upload.created_at if last is None else max(last, upload.created_at)
+    return {**summary, "newest_period": newest, "last_upload_at": when}

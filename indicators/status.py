@@ -83,3 +83,13 @@ def is_verdict(status: str) -> bool:
 
 def colour(status: str) -> str:
     return STATUS_COLOURS[status]
+
+
+# The same palette for tasks, so "done" is the green of "achieved" everywhere.
+TASK_STATUS_COLOURS = {
+    "done": "#009E73",
+    "in_progress": "#56B4E9",
+    "not_started": "#F0E442",
+    "delayed": "#D55E00",
+    "unreported": "#BBBBBB",
+}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .catalog import Lang
+from .catalog import Lang, Region
 from .clauses import clause_text
-from .figures import TASK_STATUS_COLOURS
 from .formatting import format_value, unit_label
 from .i18n import _
+from .metrics import Progress
 from .regional import ranked_provinces
 from .snapshot import Snapshot
-from .status import STATUS_COLOURS
+from .status import STATUS_COLOURS, TASK_STATUS_COLOURS
 from .taskboard import TaskRow, status_of, task_rows
 from .wording import quote_text, status_detail
 
@@ -147,22 +147,33 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def regions_table(snap: Snapshot, target_id: str, lang: Lang) -> pd.DataFrame:
-    """Provinces with figures for a target, furthest from it first."""
+def regions_table(
+    snap: Snapshot, target_id: str, lang: Lang, *, every_province: bool = False
+) -> pd.DataFrame:
+    """Provinces with figures for a target, furthest from it first. With `every_province`
+    (the tile map's data download) the provinces without a figure follow, in catalog order."""
     cat = snap.catalog
+    ranked: list[tuple[Region, Progress | None]] = [
+        (cat.regions[p.region_code], p) for p in ranked_provinces(snap, target_id)
+    ]
+    if every_province:
+        seen = {r.code for r, _p in ranked}
+        ranked += [(r, None) for r in cat.provinces if r.code not in seen]
     out = []
-    for p in ranked_provinces(snap, target_id):
+    for region, p in ranked:
         out.append(
             {
-                _("views.col.region", lang): cat.regions[p.region_code].name(lang),
-                _("col.latest", lang): format_value(p.latest_value, p.latest_qualifier, lang),
-                _("col.period", lang): p.latest_period or "–",
+                _("views.col.region", lang): region.name(lang),
+                _("col.latest", lang): "–"
+                if p is None
+                else format_value(p.latest_value, p.latest_qualifier, lang),
+                _("col.period", lang): (p.latest_period if p else None) or "–",
                 _("col.pct_achieved", lang): None
-                if p.pct_achieved is None
+                if p is None or p.pct_achieved is None
                 else round(p.pct_achieved, 1),
-                _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
-                _("col.status", lang): _(f"status.{p.status}", lang),
-                _("col.detail", lang): status_detail(p, lang) or "–",
+                _("col.gap", lang): None if p is None or p.gap is None else round(p.gap, 3),
+                _("col.status", lang): _(f"status.{p.status if p else 'no_data'}", lang),
+                _("col.detail", lang): (status_detail(p, lang) if p else None) or "–",
             }
         )
     frame = pd.DataFrame(out)

@@ -186,10 +186,15 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
     _BUILDERS[name] = fn
+    return _derived(*data_key(), name, args, tuple(sorted(kwargs.items())))
+
+
+def data_key() -> tuple[str, int, date, int | None]:
+    """The key of this run's snapshot (store, data version, day, previewed upload): what
+    anything drawn from the snapshot is cached on."""
     if Keys.DATA_KEY not in st.session_state:
         snapshot()
-    db_path, version, as_of, preview = st.session_state[Keys.DATA_KEY]
-    return _derived(db_path, version, as_of, preview, name, args, tuple(sorted(kwargs.items())))
+    return st.session_state[Keys.DATA_KEY]
 
 
 _memo: dict[tuple[int, Hashable], tuple[weakref.ref, Any]] = {}

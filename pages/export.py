@@ -10,7 +10,7 @@ import streamlit as st
 from indicators.export.pack import PACK_FORMATS, PACK_MIME, PackFormat, build_pack
 from indicators.i18n import LANGS, Lang, _
 from indicators.snapshot import Snapshot
-from pages.common import lang, snapshot, store
+from pages.common import data_key, lang, snapshot
 
 
 class PackKeys:
@@ -24,16 +24,14 @@ class PackKeys:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _pack(
     _snap: Snapshot,
-    db_path: str,
-    data_version: int,
+    data_key: tuple[str, int, date, int | None],
     pack_lang: Lang,
     fmt: PackFormat,
-    preview: int | None,
-    day: str,
 ) -> bytes:
-    # Keyed on the data version and the day (the cover carries the date), not the snapshot;
-    # and on the previewed upload, so an official is never handed a preview's pack.
-    return build_pack(_snap, pack_lang, fmt)
+    # Keyed on what the pack is drawn from, the snapshot's key (store, data version, the day
+    # its verdicts and cover date are judged on, the previewed upload: an official is never
+    # handed a preview's pack), and the language and format; not on the snapshot object.
+    return build_pack(_snap, pack_lang, fmt, today=data_key[2])
 
 
 def _size(n: int) -> str:
@@ -61,8 +59,7 @@ def render() -> None:
         format_func=lambda f: _(f"pack.format.{f}", lg),
         key=PackKeys.FORMAT,
     )
-    s = store()
-    request = (s.location, s.data_version(), pack_lang, fmt, snap.preview, date.today().isoformat())
+    request = (data_key(), pack_lang, fmt)
     if st.button(
         _("pack.button", lg), type="primary", key=PackKeys.BUILD, icon=":material/picture_as_pdf:"
     ):
@@ -79,7 +76,7 @@ def render() -> None:
             data=data,
             mime=PACK_MIME[fmt],
             type="primary",
-            file_name=f"briefing-pack-{pack_lang}-{request[-1]}.{fmt}",
+            file_name=f"briefing-pack-{pack_lang}-{snap.as_of.isoformat()}.{fmt}",
             key=PackKeys.DOWNLOAD,
             on_click="ignore",
             icon=":material/download:",

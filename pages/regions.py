@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.figures import regions_bar, tile_map
 from indicators.i18n import _
-from indicators.regional import targets_with_provinces
+from indicators.regional import pending_provinces, targets_with_provinces
 from indicators.tables import regions_table, status_cell_styles
 from pages import view_state
 from pages.chart_view import show_chart
@@ -34,17 +34,17 @@ def render() -> None:
     )
     metric = view_state.tile_metric_filter(cat, lg)
     view_state.publish(cat, ViewKeys.TARGET, ViewKeys.TILE_METRIC)
-    pending = snap.pending_regions(target_id) if target_id is not None else set()
-    if pending:  # a preview: these provinces' figures are not published yet
+    # A preview: the provinces whose figure drawn below is not published yet (the rule the
+    # charts ring them by).
+    pending = pending_provinces(snap, target_id) if target_id is not None else set()
+    if pending:
         sep = "、" if lg == "zh" else ", "
         st.warning(
             _(
                 "preview.regions",
                 lg,
                 id=snap.preview,
-                regions=sep.join(
-                    cat.regions[r].name(lg) for r in sorted(pending) if r in cat.regions
-                ),
+                regions=sep.join(cat.regions[r].name(lg) for r in sorted(pending)),
             ),
             icon=":material/pending:",
         )

@@ -145,12 +145,26 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
     write_provinces(store, PROVINCES)
     fig = F.tile_map(load_snapshot(store, as_of=date(2026, 11, 23)), "fibre_village_share", "zh")
     df = figure_data(fig, "zh")
-    assert list(df.columns) == ["地区", "最新实际值 (%)", "时期", "完成度(%)", "状态"]
+    # the provinces table of the page (one definition), with every province on the map
+    assert list(df.columns) == [
+        "地区",
+        "最新实际值 (%)",
+        "时期",
+        "完成度(%)",
+        "差距",
+        "状态",
+        "说明",
+    ]
     assert len(df) == 31
     rows = df.set_index("地区")
     # Beijing 99 in 2019 against 98: 99 / 98 = 101.0 %, met before the 2020 deadline.
-    assert rows.loc["北京"].tolist() == [99.0, "2019", 101.0, "按期实现"]
+    assert rows.loc["北京"].tolist()[:4] == ["99", "2019", 101.0, -1.0]
+    assert rows.loc["北京", "状态"] == "按期实现"
     # Tibet's last figure (2019) falls short and 2020 has none: the outcome is unknown
     assert rows.loc["西藏", "状态"] == "无法核实"
-    assert rows.loc["西藏", "最新实际值 (%)"] == 66.0
-    assert pd.isna(rows.loc["上海", "最新实际值 (%)"]) and rows.loc["上海", "状态"] == "暂无数据"
+    assert rows.loc["西藏", "最新实际值 (%)"] == "66"
+    assert rows.loc["上海", "最新实际值 (%)"] == "–" and rows.loc["上海", "状态"] == "暂无数据"
+    assert pd.isna(rows.loc["上海", "完成度(%)"])
+    # furthest from the 98 % first (gaps 32, 1, -1) as on the page, then the rest in
+    # catalog order (Tianjin is the first province without a figure)
+    assert list(df["地区"])[:4] == ["西藏", "河北", "北京", "天津"]

@@ -80,12 +80,91 @@ def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
     assert "无法核实" in last
 
 
+def test_the_method_note_lowers_the_subscripts_of_the_page_formulas():
+    from indicators.export.method import plain, runs
+
+    assert runs("到目标值 $y_T$,增加量 $\\Delta$。") == [
+        ("到目标值 ", False),
+        ("y", False),
+        ("T", True),
+        (",增加量 ", False),
+        ("Δ", False),
+        ("。", False),
+    ]
+    assert plain("the baseline $y_0$ at $t_0$") == "the baseline y0 at t0"
+
+
+def test_neither_pack_prints_a_formula_mark_in_the_method_note(snap, pdf_zh):
+    last = "".join(p.extract_text() for p in pdf_zh.pages[-2:])
+    assert "y_T" not in last and "$" not in last
+    deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
+    runs = [
+        r
+        for s in deck.slides
+        for sh in s.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+    ]
+    text = "".join(r.text for r in runs)
+    assert "y_T" not in text and "$" not in text
+    lowered = [r.text for r in runs if r._r.get_or_add_rPr().get("baseline") == "-25000"]
+    assert {"0", "T"} <= set(lowered)
+
+
+def test_the_zh_method_note_ends_on_its_own_page_not_with_a_line_left_alone(pdf_zh):
+    # it is about one line longer than a page: set a little smaller, it keeps to one
+    last = pdf_zh.pages[-1].extract_text()
+    assert "方法说明" in last and "数据来源" in last
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "pages", "on_last"),
+    [
+        # a page holds the heading and 5 of these paragraphs, a further page 6
+        (7, 1, 8),  # a little over a page: set smaller on one page, heading included
+        (12, 3, 2),  # 5 + 6 + 1 would leave one alone: the last two go on together
+    ],
+)
+def test_the_method_note_never_leaves_one_paragraph_alone_on_its_last_page(
+    snap, paragraphs, pages, on_last
+):
+    from dataclasses import replace
+
+    from indicators.export.pack_pdf import render_pdf
+
+    para = "Projection and required path: " + "the observed growth continues. " * 16
+    content = replace(
+        pack_content(snap, "en"),
+        sections=[],
+        method=[f"{i:02d} {para}" for i in range(paragraphs)],
+    )
+    pdf = PdfReader(io.BytesIO(render_pdf(content)))
+    method_pages = [p.extract_text() for p in pdf.pages if "Projection and" in p.extract_text()]
+    assert len(method_pages) == pages
+    last = method_pages[-1]
+    assert (
+        sum(f"{i:02d} Projection" in last for i in range(paragraphs)) + ("Method note" in last)
+        == on_last
+    )
+
+
 def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
     sections = {s.domain.id: s for s in pack_content(snap, "en").sections}
     env = sections["environment"]
     assert not env.charts
     assert len(env.tasks) == len(snap.catalog.tasks_in("environment"))
     assert sections["scale"].charts and not sections["scale"].tasks
+
+
+def test_a_task_nobody_reported_on_reads_as_on_the_task_page_with_no_evidence(snap):
+    from indicators.tables import tasks_table
+
+    env = {s.domain.id: s for s in pack_content(snap, "zh").sections}["environment"]
+    # the shipped store has no task status: every task is "未报告", the task page's word
+    assert {i.status for i in env.tasks} == {"未报告"}
+    assert set(tasks_table(snap, "zh")["状态"]) == {"未报告"}
+    assert {i.evidence for i in env.tasks} == {""}
 
 
 def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap):

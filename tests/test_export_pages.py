@@ -38,3 +38,24 @@ def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(dashboard, st
     assert at.success[0].value.startswith("Built (")
     buttons = {b.key: b for b in at.get("download_button")}
     assert buttons["pack.download"].label == "Download the briefing pack"
+
+
+def test_the_pack_is_dated_and_cached_on_its_snapshot_not_on_the_server_clock(
+    dashboard, store, monkeypatch
+):
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    import pages.common
+
+    # the day progress is judged on (pages.common.today) is the pack's day, cover and key
+    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    at = dashboard(store.path, lang="zh", timeout=120)
+    at.switch_page("pages/export.py").run()
+    at.button(key="pack.build").click().run()
+    assert not at.exception
+    request, data, _seconds = at.session_state["pack.result"]
+    assert request == ((store.location, store.data_version(), date(2024, 6, 1), None), "zh", "pdf")
+    assert "2024-06-01" in PdfReader(io.BytesIO(data)).pages[0].extract_text()

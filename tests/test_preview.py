@@ -83,6 +83,29 @@ def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> No
     assert preview.pending == {("info_consumption_scale", "000000", "2022")}
 
 
+def test_a_preview_says_data_as_of_the_previewed_figures_and_the_upload_as_the_last(
+    team: Store,
+) -> None:
+    up = _submit(team)
+    published = load_snapshot(team, as_of=AS_OF)
+    preview = load_snapshot(team, as_of=AS_OF, preview=up.id)
+    assert published.as_of_line("zh", clock=False).startswith("数据截至 2021;")
+    # the pending 2022 figure is the newest, the submitted upload the last one
+    assert preview.as_of_line("zh") == f"数据截至 2022;最近上传 {up.created_at:%Y-%m-%d %H:%M}"
+    assert published.summary["last_upload_at"] < up.created_at
+
+
+def test_a_preview_of_an_undo_says_data_as_of_what_is_left(team: Store) -> None:
+    first = _submit(team)
+    decide(team, first.id, "rev", approve=True)
+    assert load_snapshot(team, as_of=AS_OF).summary["newest_period"] == "2022"
+    undo = team.undo_upload(first.id, user="nat")
+    preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
+    assert preview.as_of_line("en", clock=False) == (
+        f"Data as of 2021; last upload {undo.created_at:%Y-%m-%d}"
+    )
+
+
 def test_only_a_submitted_upload_can_be_previewed(team: Store) -> None:
     up = _submit(team)
     decide(team, up.id, "rev", approve=True)
@@ -171,3 +194,86 @@ def test_an_upload_is_labelled_alike_on_the_history_and_review_pages(team: Store
     assert upload_label(up, "en", show_user=False) == f"#{up.id} · nat.csv · {when}"
     undo_label = upload_label(team.undo_upload(up.id, user="nat"), "zh", show_user=False)
     assert undo_label.startswith(f"#{up.id + 1} · 撤销 · ")
+
+
+def _rows(*rows: tuple[str, str, str, float, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "indicator_id": i,
+                "region_code": r,
+                "period": p,
+                "t": float(p),
+                "value": v,
+                "qualifier": None,
+                "unit": u,
+                "source": None,
+                "note": None,
+            }
+            for i, r, p, v, u in rows
+        ]
+    )
+
+
+@pytest.fixture
+def guangdong_growth_then_scale(team: Store) -> tuple[Store, int]:
+    """Guangdong's own growth figure published, then an upload of national and Guangdong
+    scale figures waiting: the growth target is derived from the scale (derived_from)."""
+    growth = team.write_actuals(
+        _rows(("info_consumption_growth", "440000", "2019", 10.0, "%")),
+        kind="file",
+        user="gd",
+        file_name="gd.csv",
+    )
+    decide(team, growth.id, "rev", approve=True)
+    up = team.write_actuals(
+        _rows(
+            ("info_consumption_scale", "000000", "2022", 7.3, "万亿元"),
+            ("info_consumption_scale", "440000", "2022", 0.5, "万亿元"),
+        ),
+        kind="file",
+        user="nat",
+        file_name="scale.csv",
+    )
+    return team, up.id
+
+
+def test_a_province_is_pending_only_where_its_drawn_figure_is_and_never_the_nation(
+    guangdong_growth_then_scale: tuple[Store, int],
+) -> None:
+    from indicators.figures import regions_bar
+    from indicators.regional import pending_provinces
+
+    store, up = guangdong_growth_then_scale
+    preview = load_snapshot(store, as_of=AS_OF, preview=up)
+    # the scale's provinces chart draws Guangdong's pending 0.5; the nation is not on it
+    assert pending_provinces(preview, "info_consumption_scale") == {"440000"}
+    # a province's growth is judged on its own figures (the rate is derived from the scale
+    # nationally only): Guangdong's 10 % is published, nothing on this chart is pending
+    assert [p.latest_value for p in preview.regional("info_consumption_growth")] == [10.0]
+    assert pending_provinces(preview, "info_consumption_growth") == set()
+    fig = regions_bar(preview, "info_consumption_growth", "en")
+    assert not [t for t in fig.data if str(t.name).startswith("Pending")]
+    rings = [t for t in regions_bar(preview, "info_consumption_scale", "en").data]
+    assert [list(t.y) for t in rings if str(t.name).startswith("Pending")] == [["Guangdong"]]
+
+
+def test_the_provinces_page_warns_of_the_provinces_its_charts_ring(
+    dashboard, guangdong_growth_then_scale: tuple[Store, int]
+) -> None:
+    from tests.test_review_pages import _as
+    from tests.test_views_pages import open_page, start
+
+    store, up = guangdong_growth_then_scale
+
+    def warnings_on_provinces(target: str) -> list[str]:
+        at = start(dashboard, store.path, lang="zh", target=target)
+        _as(at, "rev")
+        at.session_state["preview.upload"] = up
+        open_page(at, "provinces")
+        return [w.value for w in at.warning if w.value.startswith("待发布")]
+
+    # Guangdong's pending scale figure, not the nation's (not on this page)
+    assert warnings_on_provinces("info_consumption_scale") == [f"待发布(上传 #{up},尚未批准):广东"]
+    # Guangdong's growth bar is its own published figure: nothing to warn of
+    assert warnings_on_provinces("info_consumption_growth") == []

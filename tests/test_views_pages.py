@@ -264,3 +264,14 @@ def test_readable_writes_the_named_number_columns_as_values_and_a_dash_where_non
     assert shown["gap"].tolist() == ["0.12", "1,234.5", "–"]
     assert shown["id"].tolist() == ["a", "b", "c"]
     assert table["pct"].tolist()[0] == 92.1  # the table itself is left as it was
+
+
+def test_every_likely_address_is_a_hidden_page_that_leads_to_a_listed_one(dashboard, store):
+    from pages.registry import ALIASES
+
+    at = start(dashboard, store.path)
+    listed = {p.get("url_pathname") for p in at._registered_pages.values()}  # type: ignore[attr-defined]
+    # an alias whose page was renamed would silently vanish: each must still lead somewhere
+    assert set(ALIASES.values()) <= listed
+    assert set(ALIASES) <= listed  # served (hidden) beside the pages
+    assert {"tasks", "upload", "history", "method", "pack", "home"} <= set(ALIASES)

@@ -156,6 +156,15 @@ def test_method_text_uses_the_thresholds_of_the_metrics_and_cites_both_documents
         assert all(s.heading for s in sections(lang))
 
 
+def test_method_text_writes_every_subscripted_symbol_as_an_inline_formula():
+    # Markdown has no subscript: a bare "y_T" was printed as typed; "$y_T$" is drawn by KaTeX
+    for lang in ("zh", "en"):
+        bodies = " ".join(s.body for s in sections(lang))
+        outside = re.sub(r"\$[^$]+\$", "", bodies)
+        assert not re.search(r"[A-Za-z]_[A-Za-z0-9]", outside), lang
+        assert "$y_T$" in bodies and "$y_0$" in bodies and "$t_0$" in bodies
+
+
 # Labels used and defined, both ways and in every module: tests/test_i18n.py.
 
 

@@ -22,6 +22,7 @@ from ..i18n import Lang, _, has_label
 from ..snapshot import Snapshot
 from ..status import Status
 from ..tables import targets_table
+from ..taskboard import status_of
 from .content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
 from .method import method_note
 
@@ -36,37 +37,18 @@ PACK_MIME: dict[str, str] = {
 }
 
 
-def _status_label(status: str | None, lang: Lang) -> str:
-    if not status:
-        return _("pack.no_status", lang)
+def _status_label(status: str, lang: Lang) -> str:
     for key in (f"views.task_status.{status}", f"checklist.{status}", f"status.{status}"):
         if has_label(key):
             return _(key, lang)
     return status
 
 
-def _latest_status(snap: Snapshot, subject_type: str, subject_id: str) -> str | None:
-    s = snap.statuses
-    if s.empty:
-        return None
-    rows = s[(s["subject_type"] == subject_type) & (s["subject_id"] == subject_id)]
-    return None if rows.empty else str(rows.iloc[-1]["status"])
-
-
-def _latest_evidence(snap: Snapshot, subject_type: str, subject_id: str) -> str:
-    """What the planner wrote with the latest status (evidence, else the note), as typed:
-    the renderers draw it as text, never as markup."""
-    s = snap.statuses
-    if s.empty:
-        return ""
-    rows = s[(s["subject_type"] == subject_type) & (s["subject_id"] == subject_id)]
-    if rows.empty:
-        return ""
-    for col in ("evidence", "note"):
-        value = rows.iloc[-1].get(col)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
+def _reported(snap: Snapshot, subject_type: str, subject_id: str, lang: Lang) -> tuple[str, str]:
+    """The latest status as the task page words it, and what the planner wrote with it
+    (evidence, else the note), as typed: the renderers draw it as text, never as markup."""
+    s = status_of(snap, subject_type, subject_id)
+    return _status_label(str(s["status"]), lang), str(s["evidence"] or s["note"] or "")
 
 
 def _target_charts(snap: Snapshot, target: Target, lang: Lang) -> list[tuple[str, go.Figure]]:
@@ -101,16 +83,13 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
             without.append(t.name(lang))
         else:
             charts += _target_charts(snap, t, lang)
-    checklist = [
-        ChecklistItem(
-            clause_text(t.clause, lang),
-            t.name(lang),
-            _status_label(_latest_status(snap, "target", t.id), lang),
-            evidence=_latest_evidence(snap, "target", t.id),
-        )
-        for t in targets
-        if not t.quantitative
-    ]
+    checklist = []
+    for t in targets:
+        if not t.quantitative:
+            status, evidence = _reported(snap, "target", t.id, lang)
+            checklist.append(
+                ChecklistItem(clause_text(t.clause, lang), t.name(lang), status, evidence=evidence)
+            )
     tasks: list[ChecklistItem] = []
     if not charts:
         for task in sorted(cat.tasks_in(domain.id), key=lambda t: t.seq):
@@ -124,13 +103,10 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
                 lead += (
                     _("pack.and_others", lang) if lang == "zh" else f" {_('pack.and_others', lang)}"
                 )
+            status, evidence = _reported(snap, "task", task.id, lang)
             tasks.append(
                 ChecklistItem(
-                    clause_text(task.clause, lang),
-                    task.text(lang),
-                    _status_label(_latest_status(snap, "task", task.id), lang),
-                    lead,
-                    evidence=_latest_evidence(snap, "task", task.id),
+                    clause_text(task.clause, lang), task.text(lang), status, lead, evidence=evidence
                 )
             )
     doc = cat.documents[domain.document_id]
@@ -166,7 +142,7 @@ def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[Statu
         row[_("col.target", lang)] = t.name(lang)
         row[_("col.target_year", lang)] = t.target_year
         row[_("col.unit", lang)] = _("kind.qualitative", lang)
-        row[_("col.status", lang)] = _status_label(_latest_status(snap, "target", t.id), lang)
+        row[_("col.status", lang)] = _reported(snap, "target", t.id, lang)[0]
         qual_rows.append(row)
         keys.append("no_target")
     if qual_rows:

@@ -25,6 +25,8 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Image,
+    KeepInFrame,
+    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -43,6 +45,7 @@ from .content import (
     PackContent,
     without_figures_line,
 )
+from .method import runs
 from .static import figure_bytes, pixel_size
 
 FONT = "WQYMicroHei"
@@ -55,6 +58,8 @@ INK = colors.HexColor("#1f2d3d")
 MUTED_HEX = "#5b6b7b"
 MUTED = colors.HexColor(MUTED_HEX)
 HEADING_ROOM = 40 * mm
+# The method note is set at most this much smaller to end on its own page.
+METHOD_SHRINK_AT_MOST = 0.85
 
 
 class FontMissing(RuntimeError):
@@ -211,7 +216,14 @@ def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -
     return Paragraph(text, st["small"])
 
 
-def _chart(fig_name: str, fig: object, width: float, height: float) -> Image:
+def _method_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A method-note paragraph: escaped, its symbols' subscripts lowered (y<sub>T</sub>)."""
+    return Paragraph(
+        "".join(f"<sub>{escape(t)}</sub>" if sub else escape(t) for t, sub in runs(text)), style
+    )
+
+
+def _chart(fig: object, width: float, height: float) -> Image:
     png = figure_bytes(fig, "png", CHART_PRESET)
     pw, ph = pixel_size(CHART_PRESET)
     scale = min(width / pw, height / ph)
@@ -236,10 +248,10 @@ def _section(
         out.append(CondPageBreak(height - 1 * mm))
         # Heading and first chart on one page; every further chart on its own page.
         room = height - 22 * mm
-        first, *rest = s.charts
-        out += [*head, _chart(*first, width, room)]
-        for name, fig in rest:
-            out += [PageBreak(), _chart(name, fig, width, height)]
+        (_name, first), *rest = s.charts
+        out += [*head, _chart(first, width, room)]
+        for _name, fig in rest:
+            out += [PageBreak(), _chart(fig, width, height)]
         if missing:
             out.append(_p(missing, st["muted"]))
     else:
@@ -265,6 +277,22 @@ def _section(
     return out
 
 
+def _method(
+    c: PackContent, st: dict[str, ParagraphStyle], width: float, height: float
+) -> list[Flowable]:
+    """The method note on a page of its own. A note a little longer than the page is set a
+    little smaller rather than leave its last lines alone on a page; a longer one flows on,
+    its last two paragraphs kept together (never one line on the last page)."""
+    # The bookmark stays outside the frame, which would not draw a zero-size flowable.
+    mark = Bookmark("method", c.method_title)
+    body = [_p(c.method_title, st["h1"])]
+    body += [_method_paragraph(par, st["method"]) for par in c.method]
+    needed = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in body)
+    if needed <= height / METHOD_SHRINK_AT_MOST:
+        return [mark, KeepInFrame(width, height, body, mode="shrink")]
+    return [mark, *body[:-2], KeepTogether(body[-2:])]
+
+
 def render_pdf(c: PackContent) -> bytes:
     st = _styles()
     buf = io.BytesIO()
@@ -284,8 +312,7 @@ def render_pdf(c: PackContent) -> bytes:
     story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width)]
     for section in c.sections:
         story += _section(section, c.lang, st, width, height)
-    story += [PageBreak(), Bookmark("method", c.method_title), _p(c.method_title, st["h1"])]
-    story += [_p(par, st["method"]) for par in c.method]
+    story += [PageBreak(), *_method(c, st, width, height)]
 
     footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)
 

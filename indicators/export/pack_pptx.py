@@ -30,6 +30,7 @@ from .content import (
     PackContent,
     without_figures_line,
 )
+from .method import plain, runs
 from .static import figure_bytes, pixel_size
 
 SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
@@ -70,7 +71,10 @@ def _text(
     bold: bool = False,
     centre: bool = False,
     name: str | None = None,
+    formulas: bool = False,
 ) -> None:
+    """A text box, a paragraph per line; with `formulas`, the method note's symbols
+    ($y_T$) are drawn with their subscript lowered."""
     # Sums of lengths come back as plain ints: Emu() makes them lengths again.
     box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     if name:
@@ -81,8 +85,12 @@ def _text(
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         if centre:
             para.alignment = 2  # PP_ALIGN.CENTER
-        _set_font(para.add_run(), size, colour, bold)
-        para.runs[-1].text = line
+        for part, sub in runs(line) if formulas else [(line, False)]:
+            run = para.add_run()
+            _set_font(run, size, colour, bold)
+            run.text = part
+            if sub:
+                run._r.get_or_add_rPr().set("baseline", "-25000")
 
 
 def _slide(prs: Deck, title: str | None = None, subtitle: str | None = None) -> Slide:
@@ -161,7 +169,7 @@ def _method_slides(paragraphs: Sequence[str], lang: Lang) -> list[list[str]]:
     limit = METHOD_CHARS_PER_SLIDE.get(lang, 1500)
     out: list[list[str]] = [[]]
     for para in paragraphs:
-        if out[-1] and sum(map(len, out[-1])) + len(para) > limit:
+        if out[-1] and sum(len(plain(p)) for p in out[-1]) + len(plain(para)) > limit:
             out.append([])
         out[-1].append(para)
     return out
@@ -289,6 +297,7 @@ def render_pptx(c: PackContent) -> bytes:
             SLIDE_W - 2 * MARGIN,
             SLIDE_H - TITLE_H - MARGIN,
             size=13,
+            formulas=True,
         )
     buf = io.BytesIO()
     prs.save(buf)

@@ -1,0 +1,60 @@
+"""Addresses in headless chromium: a likely or mistyped path opens a page in the reader's
+language instead of Streamlit's English "Page not found" dialog; the method page draws its
+symbols (y_T) as formulas."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import browser_page, screenshot, serve_app
+
+pytestmark = pytest.mark.browser
+
+MAIN = '[data-testid="stMain"]'
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def _open(page, url: str, path: str, heading: str) -> None:
+    page.goto(f"{url}/{path}")
+    page.wait_for_selector('[data-testid="stSidebarNav"]')
+    page.wait_for_function(
+        "h => [...document.querySelectorAll('h1')].some(e => e.innerText.includes(h))",
+        arg=heading,
+    )
+    page.wait_for_function(IDLE)
+
+
+def test_a_likely_or_mistyped_address_opens_a_page_never_the_english_dialog(store):
+    with serve_app(store.path) as url, browser_page() as page:
+        # the legacy file name of the task page: the task page, under its own address
+        _open(page, url, "tasks?lang=zh", "任务分工与进展")
+        assert page.url == f"{url}/task-list?lang=zh"
+        assert page.get_by_role("dialog").count() == 0
+
+        _open(page, url, "pack?lang=en", "Briefing pack")
+        assert page.url == f"{url}/briefing-pack?lang=en"
+
+        # anything else: the overview, saying so in the page's language
+        _open(page, url, "nonsense?lang=zh", "目标监测")
+        assert page.url == f"{url}/?lang=zh"
+        assert page.get_by_role("dialog").count() == 0
+        assert "没有 /nonsense 这个页面,已为您打开总览。" in page.inner_text(MAIN)
+        assert "Page not found" not in page.inner_text("body")
+        screenshot(page, "nav-unknown-path-zh")
+
+        _open(page, url, "home?lang=en", "target tracker")
+        assert page.url == f"{url}/?lang=en"
+        assert page.get_by_role("dialog").count() == 0
+        assert "There is no page" not in page.inner_text(MAIN)  # said once, where it applies
+
+
+def test_the_method_page_draws_its_symbols_as_formulas_in_both_languages(store):
+    with serve_app(store.path) as url, browser_page() as page:
+        for lang, heading in (("en", "How the numbers are computed"), ("zh", "计算方法")):
+            _open(page, url, f"methodology?lang={lang}", heading)
+            page.wait_for_selector(f"{MAIN} p .katex")
+            text = page.inner_text(MAIN)
+            assert "y_T" not in text and "$" not in text, lang
+            # y₀, t₀, T, y_T, Δ in the required-growth text, t in the observed one
+            assert page.locator(f"{MAIN} p .katex").count() >= 6, lang
+            screenshot(page, f"method-{lang}")
