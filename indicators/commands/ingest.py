@@ -153,12 +153,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open(args.db)
     from ..auth import Accounts
 
-    # A dry run stores nothing, so anyone may check a file (a known account's regions apply).
-    who = (
-        (cli_user(args.user), Accounts(store).get(cli_user(args.user)))
-        if args.dry_run
-        else uploader(store, args.user)
-    )
+    # One opening of the database for these reads; released before the file is parsed.
+    with store.session():
+        # A dry run stores nothing, so anyone may check a file (a known account's regions
+        # apply).
+        who = (
+            (cli_user(args.user), Accounts(store).get(cli_user(args.user)))
+            if args.dry_run
+            else uploader(store, args.user)
+        )
+        catalog = store.catalog()
     if who is None:
         return 1
     user, account = who
@@ -190,11 +194,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
     else:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
-        checked = check_file_bounded(
-            args.file.read_bytes(), args.file.name, store.catalog(), options
-        )
+        checked = check_file_bounded(args.file.read_bytes(), args.file.name, catalog, options)
     if account is not None:
-        checked = outside_scope(checked, account.regions, store.catalog(), user)
+        checked = outside_scope(checked, account.regions, catalog, user)
     info = checked.info
     if info is not None:
         how = "detected" if info.encoding_detected else "chosen"
@@ -205,7 +207,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         )
         print(f"{args.file.name}: {info.format}, {detail}, layout {checked.layout or '?'}")
     # How a yearbook-shaped sheet was read: header row, unit, rows set aside and why.
-    for line in read_details(checked, store.catalog(), lang):
+    for line in read_details(checked, catalog, lang):
         print(f"  {line}")
     ignored = ignored_table(checked, lang)
     if not ignored.empty:
