@@ -591,8 +591,8 @@ class Store:
     def _reserve_ids(self, con: Any, sequence: str, n: int) -> int:
         """The first of `n` consecutive ids, the sequence moved past them, taken under the
         write lock. A batch's ids are this plus each row's position, handed in with the rows:
-        `nextval` per row kept DuckDB's insert on one thread (a third of a million-row commit).
-        An unchanged row skipped leaves its id unused, as a rolled-back nextval would."""
+        `nextval` per row was about a third of a million-row commit on DuckDB. An unchanged
+        row skipped leaves its id unused, as a rolled-back nextval would."""
         first = int(_value(con.execute(f"SELECT nextval('{sequence}')")))
         for statement in reset_sequence(sequence, first + n, self.dialect):
             con.execute(statement).fetchall()
