@@ -58,35 +58,6 @@ def test_a_commit_writes_the_batch_and_the_previous_value_stays_in_history(
     assert sorted(written["period"]) == ["2021", "2022"]
 
 
-def test_a_commit_after_a_preview_stores_what_it_counted_unless_a_write_came_between(
-    store: Store,
-) -> None:
-    # Stored and published: 2021 = 6.8. Both rows are new or changed: the preview's counts
-    # are taken as they are.
-    data = _csv("信息消费规模,全国,2021,6.9,a", "信息消费规模,全国,2022,7.3,a")
-    checked = check_file(data, "a.csv", store.catalog(), Options(today=TODAY))
-    assert (preview(store, checked).new, preview(store, checked).changed) == (1, 1)
-    up = commit(store, checked, user="alice")
-    assert (up.rows_new, up.rows_changed, up.rows_unchanged) == (1, 1, 0)
-    assert sorted(store.upload_rows(up.id)["period"]) == ["2021", "2022"]
-    # Previewed as new, then stored by someone else with the same value: the commit
-    # classifies again, finds it unchanged and writes nothing.
-    late = check_file(
-        _csv("信息消费规模,全国,2023,8.1,b"), "b.csv", store.catalog(), Options(today=TODAY)
-    )
-    assert preview(store, late).new == 1
-    commit(
-        store,
-        check_file(
-            _csv("信息消费规模,全国,2023,8.1,c"), "c.csv", store.catalog(), Options(today=TODAY)
-        ),
-        user="bob",
-    )
-    again = commit(store, late, user="alice")
-    assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 1)
-    assert store.upload_rows(again.id).empty
-
-
 def test_every_current_figure_names_the_upload_and_person_that_wrote_it(store: Store) -> None:
     checked = check_file(
         _csv("信息消费规模,全国,2022,7.3,planner"), "t.csv", store.catalog(), Options(today=TODAY)

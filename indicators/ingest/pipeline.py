@@ -58,9 +58,6 @@ class Checked:
     side: str | None = None
     shape: Shape | None = None  # how the sheet was read: header, ignored rows, unit
     sheets: list[SheetRead] = field(default_factory=list)  # a workbook read whole
-    # (store location, data version, counts) of the last preview: commit reuses the counts
-    # while nothing was written since.
-    previewed: tuple[str, int, dict[str, int]] | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -433,11 +430,8 @@ def preview(store: Store, checked: Checked) -> Preview:
     extra = [c for c in ("excel_row", "sheet") if c in checked.table.column_names]
     table = checked.table.select([*ACTUAL_COLUMNS, *extra])
     with store.session():
-        # Read before classifying: a write in between moves it, and commit classifies again.
-        version = store.data_version()
         counts, rows = store.diff_preview(table, limit=PREVIEW_LIMIT)
         duplicate = store.find_upload_by_sha(checked.sha256) if checked.sha256 else None
-    checked.previewed = (store.location, version, counts)
     return Preview(counts, rows, duplicate)
 
 
@@ -465,9 +459,4 @@ def commit(
             file_name=checked.file_name,
             sha256=checked.sha256,
             note=note,
-            previewed=(
-                checked.previewed[1:]
-                if checked.previewed and checked.previewed[0] == store.location
-                else None
-            ),
         )

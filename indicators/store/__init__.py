@@ -405,12 +405,8 @@ class Store:
     def data_version(self) -> int:
         """Changes whenever anything is written; views key their caches on it."""
         with self.connect() as con:
-            return self._data_version(con)
-
-    @staticmethod
-    def _data_version(con: Any) -> int:
-        row = _one(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
-        return int(row[0]) if row else 0
+            row = _one(con.execute("SELECT value FROM meta WHERE key = 'data_version'"))
+            return int(row[0]) if row else 0
 
     # --- actuals: reads -----------------------------------------------------------------
 
@@ -512,14 +508,11 @@ class Store:
         sha256: str | None = None,
         note: str | None = None,
         skip_unchanged: bool = True,
-        previewed: tuple[int, Mapping[str, int]] | None = None,
     ) -> Upload:
         """Store a validated batch as one upload, all or nothing.
 
         Rows identical to the current value are counted but not written again, so a
-        re-upload does not bury the history under copies. `previewed`: (data version, counts)
-        of a preview of these rows; when nothing was written since and no row is unchanged,
-        the rows go in as they are, without classifying them again.
+        re-upload does not bury the history under copies.
         """
         table = (
             rows
@@ -533,30 +526,17 @@ class Store:
             con.register("incoming", table)
             self._lock_writes(con)
             first_id = self._reserve_ids(con, "actual_id", table.num_rows)
-            # Every write moves the data version (in its own transaction, which the write
-            # lock has waited for): the same version means the preview's counts still hold.
-            if (
-                previewed is not None
-                and not previewed[1].get("unchanged", 0)
-                and previewed[0] == self._data_version(con)
-            ):
-                counts = dict(previewed[1])
-                source = "incoming"
-            else:
-                # A view, not a table: the join runs twice (count, insert) but a million
-                # rows are never materialised, which is the faster of the two.
-                con.execute("CREATE TEMP VIEW classified AS " + _CLASSIFIED)
-                counts = dict(
-                    con.execute(
-                        "SELECT change, count(*) FROM classified GROUP BY change"
-                    ).fetchall()
-                )
-                keep = "WHERE change <> 'unchanged'" if skip_unchanged else ""
-                source = f"classified {keep}"
+            # A view, not a table: the join runs twice (count, insert) but a million rows
+            # are never materialised, which is the faster of the two.
+            con.execute("CREATE TEMP VIEW classified AS " + _CLASSIFIED)
+            counts = dict(
+                con.execute("SELECT change, count(*) FROM classified GROUP BY change").fetchall()
+            )
+            keep = "WHERE change <> 'unchanged'" if skip_unchanged else ""
             con.execute(
                 f"""INSERT INTO actuals
                     SELECT CAST(? AS BIGINT) + _pos, {", ".join(ACTUAL_COLUMNS)}, ?
-                    FROM {source}""",
+                    FROM classified {keep}""",
                 [first_id, upload_id],
             )
             con.execute(
@@ -575,7 +555,7 @@ class Store:
                     note,
                 ],
             )
-            con.execute("DROP VIEW IF EXISTS classified")
+            con.execute("DROP VIEW classified")
             con.unregister("incoming")
             self._submitted(
                 con,
