@@ -7,6 +7,7 @@ So "the target year has passed" and "the figure at the target year" need no spec
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,10 +43,17 @@ _YEAR = re.compile(r"^(\d{4})年?$")
 _QUARTER = re.compile(r"^(\d{4})(?:年)?[-/ ]?(?:Q|第)([1-4])(?:季度?)?$")
 _MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
 _DAY = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?$")
+# ISO dates, as a file of daily figures has by the thousand: nothing to normalise first.
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def _days_in_year(year: int) -> int:
-    return 366 if date(year, 12, 31).timetuple().tm_yday == 366 else 365
+    return 366 if calendar.isleap(year) else 365
+
+
+def _day_of_year(d: date) -> int:
+    # By ordinals, not timetuple(): a file of daily figures parses thousands of dates.
+    return d.toordinal() - date(d.year, 1, 1).toordinal() + 1
 
 
 def parse_period(raw: object) -> Period:
@@ -54,6 +62,8 @@ def parse_period(raw: object) -> Period:
         raise PeriodError(f"not a period: {raw!r}")
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
+    if isinstance(raw, str) and (m := _ISO_DAY.fullmatch(raw)):
+        return _day(m, raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip().upper().replace(" ", "")
     if m := _YEAR.match(text):
         year = int(m.group(1))
@@ -71,14 +81,18 @@ def parse_period(raw: object) -> Period:
             raise PeriodError(f"month out of range: {raw!r}")
         return Period(year - 1 + month / 12, f"{year}-{month:02d}", "month", year)
     if m := _DAY.match(text):
-        try:
-            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError as exc:
-            raise PeriodError(f"not a date: {raw!r}") from exc
-        t = d.year - 1 + d.timetuple().tm_yday / _days_in_year(d.year)
-        return Period(t, d.isoformat(), "day", d.year)
+        return _day(m, raw)
     raise PeriodError(f"not a period: {raw!r}")
 
 
+def _day(m: re.Match[str], raw: object) -> Period:
+    try:
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise PeriodError(f"not a date: {raw!r}") from exc
+    t = d.year - 1 + _day_of_year(d) / _days_in_year(d.year)
+    return Period(t, d.isoformat(), "day", d.year)
+
+
 def t_of_date(d: date) -> float:
-    return d.year - 1 + d.timetuple().tm_yday / _days_in_year(d.year)
+    return d.year - 1 + _day_of_year(d) / _days_in_year(d.year)

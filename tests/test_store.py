@@ -123,6 +123,37 @@ def test_unchanged_rows_are_counted_but_not_written_again(store):
     assert store.upload_rows(again.id).empty
 
 
+def test_a_batch_takes_the_next_ids_in_file_order_and_the_sequence_stays_above_them(store):
+    with store.connect() as con:
+        top = con.execute("SELECT max(id) FROM actuals").fetchall()[0][0]
+    first = store.write_actuals(
+        rows(
+            ("fibre_village_share", "450000", "2020", 97.5),
+            ("fibre_village_share", "440000", "2020", 99.0),
+            ("fibre_village_share", "430000", "2020", 96.0),
+        ),
+        kind="file",
+        user="alice",
+    )
+    got = store.upload_rows(first.id)
+    assert list(got["id"]) == [top + 1, top + 2, top + 3]
+    assert list(got["region_code"]) == ["450000", "440000", "430000"]
+    # The unchanged first row is skipped; the new one still comes after every earlier id.
+    second = store.write_actuals(
+        rows(
+            ("fibre_village_share", "450000", "2020", 97.5),
+            ("fibre_village_share", "420000", "2020", 95.0),
+        ),
+        kind="file",
+        user="alice",
+    )
+    assert int(store.upload_rows(second.id)["id"].iloc[0]) > top + 3
+    with store.connect() as con:
+        newest = con.execute("SELECT max(id) FROM actuals").fetchall()[0][0]
+        # What an older program (or another replica) would take next is still unused.
+        assert con.execute("SELECT nextval('actual_id')").fetchall()[0][0] > newest
+
+
 def test_the_preview_classifies_new_changed_and_unchanged(store):
     store.write_actuals(
         rows(
@@ -205,6 +236,24 @@ def test_a_database_held_by_another_process_is_reported_busy(store):
         holder.kill()
         holder.wait()
     assert Store(store.path).data_version() >= 0
+
+
+def test_a_session_holds_the_file_for_its_block_only(store):
+    if store.path is None:
+        pytest.skip("PostgreSQL: a session only takes pooled connections")
+    opener = [
+        sys.executable,
+        "-c",
+        "import duckdb, sys\ntry:\n    duckdb.connect(sys.argv[1]).close()\n"
+        "except duckdb.Error:\n    sys.exit(3)",
+        str(store.path),
+    ]
+    with store.session() as same:
+        assert same is store
+        # Calls inside reuse the open database, and another process is kept out meanwhile.
+        assert store.data_version() == store.data_version()
+        assert subprocess.run(opener).returncode == 3
+    assert subprocess.run(opener).returncode == 0  # released at the end of the block
 
 
 def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(store):

@@ -148,16 +148,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open(args.db)
     from ..auth import Accounts
 
-    # A dry run stores nothing, so anyone may check a file (a known account's regions apply).
-    who = (
-        (cli_user(args.user), Accounts(store).get(cli_user(args.user)))
-        if args.dry_run
-        else uploader(store, args.user)
-    )
+    # One opening of the database and one read of its catalog for the whole command;
+    # released before the file is parsed.
+    with store.session():
+        # A dry run stores nothing, so anyone may check a file (a known account's regions
+        # apply).
+        who = (
+            (cli_user(args.user), Accounts(store).get(cli_user(args.user)))
+            if args.dry_run
+            else uploader(store, args.user)
+        )
+        catalog = store.catalog()
     if who is None:
         return 1
     user, account = who
-    catalog = store.catalog()  # one read of the store's catalog for the whole command
     options = Options(
         layout=args.layout,
         sheet=args.sheet,

@@ -480,8 +480,9 @@ def preview(store: Store, checked: Checked) -> Preview:
         raise Rejected(checked.problems)
     extra = [c for c in ("excel_row", "sheet") if c in checked.table.column_names]
     table = checked.table.select([*ACTUAL_COLUMNS, *extra])
-    counts, rows = store.diff_preview(table, limit=PREVIEW_LIMIT)
-    duplicate = store.find_upload_by_sha(checked.sha256) if checked.sha256 else None
+    with store.session():
+        counts, rows = store.diff_preview(table, limit=PREVIEW_LIMIT)
+        duplicate = store.find_upload_by_sha(checked.sha256) if checked.sha256 else None
     return Preview(counts, rows, duplicate)
 
 
@@ -497,15 +498,16 @@ def commit(
     """Store the whole batch in one transaction; refuses a file with problems."""
     if not checked.ok:
         raise Rejected(checked.problems)
-    if checked.sha256 and not allow_duplicate:
-        earlier = store.find_upload_by_sha(checked.sha256)
-        if earlier is not None:
-            raise DuplicateUpload(earlier)
-    return store.write_actuals(
-        arrow_rows(checked),
-        kind=kind,
-        user=user,
-        file_name=checked.file_name,
-        sha256=checked.sha256,
-        note=note,
-    )
+    with store.session():
+        if checked.sha256 and not allow_duplicate:
+            earlier = store.find_upload_by_sha(checked.sha256)
+            if earlier is not None:
+                raise DuplicateUpload(earlier)
+        return store.write_actuals(
+            arrow_rows(checked),
+            kind=kind,
+            user=user,
+            file_name=checked.file_name,
+            sha256=checked.sha256,
+            note=note,
+        )

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from ..catalog import Catalog, Plausibility
 from ..periods import PeriodError, parse_period
 from .match import key, match_indicator, match_region
-from .rules import broken_codes_sql, broken_count_sql
+from .rules import broken_any_sql, broken_codes_sql, broken_count_sql
 from .units import resolve_unit
 from .values import _PREFIXES, PLAIN_NUMBER, parse_value
 
@@ -239,30 +239,31 @@ def check_rows(
                 last=bounds.last_year(today),
             )
         )
-        # One pass gives, per row, how many rules it breaks, the number in the catalog unit
-        # and the qualifier as a small code (-1: none); nothing is kept in the scratch
-        # database, and without a join the rows come back in file order.
-        qualifiers = sorted(set(_QUALIFIERS.values()))
-        listed = "[" + ", ".join(f"'{q}'" for q in qualifiers) + "]"
-        out = con.sql(f"""SELECT rn, {broken_count_sql()} AS n_broken, value,
-                          coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k
-                          FROM valued""").to_arrow_table()
-        n_broken = out.column("n_broken").to_numpy()
-        n_failures = int(n_broken.sum())
-        rn = out.column("rn").to_numpy()
+        # The rows breaking any rule, found by a filter (cheaper than a count per row for
+        # every row); only those are counted and, the first `limit`, worked out in full.
+        broken = con.sql(
+            f"SELECT rn, {broken_count_sql()} AS n_broken FROM valued WHERE {broken_any_sql()}"
+        ).to_arrow_table()
+        n_failures = int(pc.sum(broken.column("n_broken")).as_py() or 0)
         if n_failures:
-            shown = np.sort(rn[n_broken > 0])[:limit]
-            del out
+            shown = np.sort(broken.column("rn").to_numpy())[:limit]
             con.register("shown", pa.table({"rn": pa.array(shown, pa.int64())}))
-            # Only these rows are worked out in full, however many are broken.
             cur = con.execute(f"""
                 SELECT *, {broken_codes_sql()} AS broken FROM valued
                 WHERE rn IN (SELECT rn FROM shown) ORDER BY rn""")
             names = [d[0] for d in cur.description]
             failing = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
             return Outcome(n_failures, failing, None)
+        # Every row passed: the number in the catalog unit and the qualifier as a small code
+        # (-1: none); nothing is kept in the scratch database.
+        qualifiers = sorted(set(_QUALIFIERS.values()))
+        listed = "[" + ", ".join(f"'{q}'" for q in qualifiers) + "]"
+        out = con.sql(f"""SELECT rn, value,
+                          coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k
+                          FROM valued""").to_arrow_table()
     finally:
         con.close()
+    rn = out.column("rn").to_numpy()
     in_order = bool((rn == np.arange(n)).all())
 
     def in_file_order(column: str, dtype: type) -> np.ndarray:

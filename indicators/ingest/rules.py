@@ -79,6 +79,11 @@ def broken_count_sql() -> str:
     return " + ".join(f"coalesce(({r.broken}), false)::INTEGER" for r in RULES)
 
 
+def broken_any_sql() -> str:
+    """True where a row breaks any rule: as a filter, the cheapest test of a clean file."""
+    return " OR ".join(f"({r.broken})" for r in RULES)
+
+
 def broken_codes_sql() -> str:
     """Per row, the codes of the rules it breaks, in RULES order (an empty list: none);
     built only for the rows the problem table shows."""
