@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.cards import target_card
 from indicators.catalog import NATIONAL, Lang, Target
 from indicators.clauses import clause_text
+from indicators.escape import for_markdown
 from indicators.figures import (
     bullet_chart,
     milestone_timeline,
@@ -61,17 +62,11 @@ def target_section(
     # Plain blocks rather than st.metric, which cuts long values (a verdict) short.
     for col, (label, value, note) in zip(st.columns([3, 3, 2, 5]), facts, strict=True):
         # Markdown, no HTML: painted without waiting for the HTML renderer (common.chip).
-        col.markdown(
-            "  \n".join(
-                x
-                for x in (
-                    f":gray[:small[{label}]]",
-                    f"**{value.strip()}**",
-                    note and f":gray[:small[{note}]]",
-                )
-                if x
-            )
-        )
+        # The note is worked-out text ("98% in 2019-08, met early" may start with ">"):
+        # escaped, so it is never read as Markdown.
+        col.markdown(f":gray[:small[{label}]]  \n**{value.strip()}**")
+        if note:
+            col.caption(for_markdown(note))
     if not derived(provinces_with_figures, t.id):
         progress_charts(t, lg, region, years)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.cards import Card, headline_cards
+from indicators.escape import for_markdown
 from indicators.figures import pct_achieved_bar, sparkline_svg, status_legend
 from indicators.i18n import Lang, _
 from indicators.tables import status_cell_styles, targets_table
@@ -40,8 +41,8 @@ def card(c: Card, lg: Lang) -> None:
             )
         lines.append(chip(c.colour, c.status_label))
         st.markdown("  \n".join(lines))
-        if c.detail:
-            st.caption(c.detail)
+        if c.detail:  # worked-out text that may start with ">" (">98% in 2019-08"): escaped
+            st.caption(for_markdown(c.detail))
         if c.pending:  # a preview: this card's figure is not published yet
             st.markdown(f":red[**{c.pending}**]")
         if c.has_data:

@@ -60,6 +60,10 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
             wait_for_app(page)
             assert title in page.inner_text("h1")
             assert cards in page.inner_text(MAIN)
+            # A card's worked-out detail starting with ">" is text, not a Markdown quote.
+            detail = {"zh": "2019-08 为 >98%", "en": ">98% in 2019-08, met early"}[lang]
+            assert detail in page.inner_text(MAIN)
+            assert not page.locator(f"{MAIN} blockquote").count()
             # The progress chart, and a labelled inline-SVG sparkline on each card.
             page.wait_for_function(
                 "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1"
