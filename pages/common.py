@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import weakref
@@ -122,6 +123,16 @@ def snapshot() -> Snapshot:
     key = _data_key(store())
     st.session_state[Keys.DATA_KEY] = key
     return _snapshot(*key)
+
+
+def warm() -> None:
+    """The published snapshot worked out before the first visitor asks (serve.py, at start):
+    the same cache entry snapshot() reads for a visitor who previews nothing, so the first
+    browser after a start does not wait for it. Quietly nothing if the store cannot be read:
+    the page will say why."""
+    s = store()
+    with contextlib.suppress(StoreError):
+        _snapshot(s.location, data_version(s), today(), None)
 
 
 def published_and_preview(upload_id: int) -> tuple[Snapshot, Snapshot]:

@@ -275,3 +275,26 @@ def test_every_likely_address_is_a_hidden_page_that_leads_to_a_listed_one(dashbo
     assert set(ALIASES.values()) <= listed
     assert set(ALIASES) <= listed  # served (hidden) beside the pages
     assert {"tasks", "upload", "history", "method", "pack", "home"} <= set(ALIASES)
+
+
+def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
+    dashboard, store, monkeypatch
+):
+    # serve.py calls warm() while the server starts, so the first browser after a start
+    # does not wait for the snapshot: it must fill the very cache entry a page run reads.
+    import pages.common
+
+    monkeypatch.setenv("INDICATORS_DB", str(store.path))
+    loads: list[object] = []
+    real = pages.common.load_snapshot
+
+    def counted(*args: object, **kwargs: object) -> object:
+        loads.append(kwargs.get("preview"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pages.common, "load_snapshot", counted)
+    pages.common.warm()
+    assert loads == [None]
+    at = start(dashboard, store.path)
+    assert "重点目标" in " ".join(m.value for m in at.subheader)
+    assert loads == [None]  # the page run found it
