@@ -41,7 +41,7 @@ from .metrics import Progress
 from .periods import parse_period
 from .regional import pending_provinces, progress_at, province_rows, ranked_provinces
 from .snapshot import Snapshot
-from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, TASK_STATUS_COLOURS
+from .status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, TASK_STATUS_COLOURS, brightness
 from .tables import regions_table
 from .taskboard import SHOWN_STATUSES, department_counts
 from .wording import pct_text, summary_line, value_with_unit
@@ -87,11 +87,9 @@ def _axis_title(target: Target, lang: Lang) -> str:
 
 
 def _text_colour(hex_colour: str) -> str:
-    h = hex_colour.lstrip("#")
-    if h.startswith("rgb"):
+    if hex_colour.startswith("rgb"):
         return "#000000"
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#FFFFFF"
+    return "#000000" if brightness(hex_colour) > 140 else "#FFFFFF"
 
 
 def _rgb_to_hex(colour: str) -> str:

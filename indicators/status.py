@@ -93,3 +93,10 @@ TASK_STATUS_COLOURS = {
     "delayed": "#D55E00",
     "unreported": "#BBBBBB",
 }
+
+
+def brightness(colour: str) -> float:
+    """How light a '#RRGGBB' colour looks, 0 (black) to 255 (white): what decides the ink
+    written on it, or whether it shows on a white page at all."""
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b

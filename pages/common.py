@@ -18,6 +18,7 @@ from indicators.formatting import format_value
 from indicators.i18n import DEFAULT_LANG, LANGS, Lang, _, normalise_lang
 from indicators.paths import default_db_location
 from indicators.snapshot import Snapshot, load_snapshot
+from indicators.status import brightness
 from indicators.store import NotInitialised, Store, StoreError, StoreUnavailable
 
 
@@ -109,12 +110,18 @@ def data_version(s: Store) -> int:
     return version
 
 
+def _key(s: Store, preview: int | None) -> tuple[str, int, date, int | None]:
+    """A snapshot's cache key: store, data version, the day verdicts are judged on, and the
+    submitted upload shown as if published (None: the published figures)."""
+    return (s.location, data_version(s), today(), preview)
+
+
 def _data_key(s: Store) -> tuple[str, int, date, int | None]:
     """What this run shows: the published figures, or (a signed-in planner's or reviewer's
     preview) published + one submitted upload."""
     from pages.preview import active  # it needs this module's store()
 
-    return (s.location, data_version(s), today(), active())
+    return _key(s, active())
 
 
 def snapshot() -> Snapshot:
@@ -130,17 +137,15 @@ def warm() -> None:
     the same cache entry snapshot() reads for a visitor who previews nothing, so the first
     browser after a start does not wait for it. Quietly nothing if the store cannot be read:
     the page will say why."""
-    s = store()
     with contextlib.suppress(StoreError):
-        _snapshot(s.location, data_version(s), today(), None)
+        _snapshot(*_key(store(), None))
 
 
 def published_and_preview(upload_id: int) -> tuple[Snapshot, Snapshot]:
     """The published snapshot and the one as if submitted upload `upload_id` were published,
     both from the views' cache (the review page compares them)."""
     s = store()
-    location, version, day = s.location, data_version(s), today()
-    return _snapshot(location, version, day, None), _snapshot(location, version, day, upload_id)
+    return _snapshot(*_key(s, None)), _snapshot(*_key(s, upload_id))
 
 
 def store_error(exc: StoreError) -> None:
@@ -262,14 +267,9 @@ def chip(colour: str, label: str) -> str:
     (bench/bench_first_paint.py)."""
     # Non-breaking spaces: a line may break between chips, never inside one.
     glued = label.replace(" ", "\u00a0")
-    if _is_pale(colour):  # "no data" grey would vanish on white: an outlined square
+    if brightness(colour) > 200:  # "no data" grey would vanish on white: an outlined square
         return f":gray[□]\u00a0{glued}"
     return f':color[■]{{foreground="{colour}"}}\u00a0{glued}'
-
-
-def _is_pale(colour: str) -> bool:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 200
 
 
 def lang() -> Lang:

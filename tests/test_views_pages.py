@@ -300,3 +300,13 @@ def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
     at = start(dashboard, store.path)
     assert "重点目标" in " ".join(m.value for m in at.subheader)
     assert loads == [None]  # the page run found it
+
+
+def test_a_status_chip_is_a_coloured_square_or_an_outline_where_the_colour_is_pale_on_white():
+    from indicators.status import STATUS_COLOURS, brightness
+
+    assert brightness("#FFFFFF") == 255 and brightness("#000000") == 0
+    assert pages.common.chip(STATUS_COLOURS["met_late"], "met late") == (
+        ':color[■]{foreground="#56B4E9"}\u00a0met\u00a0late'
+    )
+    assert pages.common.chip(STATUS_COLOURS["no_data"], "暂无数据") == ":gray[□]\u00a0暂无数据"
