@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow as pa
+import pytest
 
 from indicators.catalog import Catalog
 from indicators.i18n import _
@@ -154,3 +155,41 @@ def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_eac
     assert first_rn.to_pylist()[4] == 2
     assert first_row.to_pylist()[3] == 10 and first_row.to_pylist()[4] == 12
     assert first_rn.to_pylist()[6] is None  # an unknown indicator is no figure
+
+
+def test_iso_days_worked_out_together_give_what_the_period_parser_gives() -> None:
+    from indicators.ingest.resolve import _iso_days
+    from indicators.periods import PeriodError, parse_period
+
+    texts = ["2020-02-29", "2019-12-31", "2019-01-01", "2026-11-23", "2026-11-24", "0001-01-01"]
+    bad = ["2019-02-29", "2019-02-30", "2019-13-01", "0000-01-01", "2019-1-05", "2019-08"]
+    got = _iso_days(texts + bad, TODAY)
+    # By hand: the day's end as a share of its year, after the year before.
+    assert got["2020-02-29"]["t"] == 2019 + 60 / 366
+    assert got["2019-12-31"]["t"] == 2019.0
+    assert got["2019-01-01"]["t"] == 2018 + 1 / 365
+    assert (got["2026-11-23"]["after_today"], got["2026-11-24"]["after_today"]) == (False, True)
+    for text in texts:
+        p = parse_period(text)
+        assert got[text] == {
+            "label": p.label,
+            "t": p.t,
+            "after_today": p.end > TODAY,
+            "year": p.year,
+            "blank": False,
+        }
+    # Not real dates (strptime would roll 02-30 over to March), or not ISO: left to the parser.
+    assert not set(got) & set(bad)
+    for text in bad[:4]:
+        with pytest.raises(PeriodError):
+            parse_period(text)
+
+
+def test_a_checked_file_carries_the_digest_of_its_bytes(catalog: Catalog) -> None:
+    import hashlib
+
+    data = _csv(["信息消费规模,全国,2019,5.1"])
+    checked = check_file(data, "one.csv", catalog, Options(today=TODAY))
+    assert checked.ok and checked.sha256 == hashlib.sha256(data).hexdigest()
+    broken = check_file(data + b"x,y\n", "two.csv", catalog, Options(today=TODAY))
+    assert not broken.ok and broken.sha256 == hashlib.sha256(data + b"x,y\n").hexdigest()

@@ -8,6 +8,7 @@ with Arrow, so a million-row file costs a few vectorised passes, not a Python lo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -128,9 +129,17 @@ def check_file(
 ) -> Checked:
     """Read, reshape and validate one file; nothing is written here."""
     options = options or Options()  # built per call: the size limit comes from the env
-    sha = sha256_of(data)
+    # The file's digest is worked out beside the parsing (hashlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, data)
+        checked = _check_file(data, file_name, catalog, options)
+        checked.sha256 = digest.result()
+    return checked
+
+
+def _check_file(data: bytes, file_name: str, catalog: Catalog, options: Options) -> Checked:
     if options.sheet == ALL_SHEETS and is_xlsx(data, file_name):
-        return _check_sheets(data, file_name, catalog, options, sha)
+        return _check_sheets(data, file_name, catalog, options)
     try:
         raw = read_table(
             data,
@@ -141,9 +150,9 @@ def check_file(
         )
     except Rejected as exc:
         return Checked.rejected(
-            file_name, sha, exc.problems, exc.info if isinstance(exc.info, ReadInfo) else None
+            file_name, None, exc.problems, exc.info if isinstance(exc.info, ReadInfo) else None
         )
-    return check_raw(raw, catalog, options, file_name=file_name, sha256=sha)
+    return check_raw(raw, catalog, options, file_name=file_name)
 
 
 def check_records(
@@ -281,10 +290,9 @@ def in_sheet(sheet: str, problem: Problem) -> Problem:
     )
 
 
-def _check_sheets(
-    data: bytes, file_name: str, catalog: Catalog, options: Options, sha: str
-) -> Checked:
-    """Every sheet whose shape is recognised, validated and previewed as one upload."""
+def _check_sheets(data: bytes, file_name: str, catalog: Catalog, options: Options) -> Checked:
+    """Every sheet whose shape is recognised, validated and previewed as one upload (the
+    digest is set by the caller)."""
     names = sheet_names(data)
     reads: list[SheetRead] = []
     parts: list[tuple[str, Checked]] = []
@@ -298,18 +306,18 @@ def _check_sheets(
             reason = problems[0] if shape.found else Problem("no_table")
             reads.append(SheetRead(name, shape, skipped=reason))
             continue
-        checked = _validate(raw, long, shape, catalog, options, file_name, sha)
+        checked = _validate(raw, long, shape, catalog, options, file_name, None)
         parts.append((name, checked))
         reads.append(SheetRead(name, shape, checked.layout, checked.side, checked.table.num_rows))
     info = ReadInfo(
         "xlsx", sheet=", ".join(n for n, _c in parts), sheets=tuple(names), size=len(data)
     )
     if not names:  # not a workbook at all: the single-sheet path says why
-        return check_file(data, file_name, catalog, replace(options, sheet=None))
+        return _check_file(data, file_name, catalog, replace(options, sheet=None))
     if not parts:
         out = Checked.rejected(
             file_name,
-            sha,
+            None,
             [in_sheet(r.name, r.skipped) for r in reads if r.skipped is not None],
             info,
         )
@@ -317,21 +325,21 @@ def _check_sheets(
         return out
     problems = [in_sheet(n, p) for n, c in parts for p in c.problems]
     if problems:
-        out = Checked.rejected(file_name, sha, problems, info)
+        out = Checked.rejected(file_name, None, problems, info)
         out.n_problems = sum(c.n_problems for _n, c in parts)
         out.sheets = reads
         return out
     table = _stacked(parts)
     problems, n_problems = _on_two_sheets(table)
     if problems:
-        out = Checked.rejected(file_name, sha, problems, info)
+        out = Checked.rejected(file_name, None, problems, info)
         out.n_problems = n_problems
         out.sheets = reads
         return out
     layouts = {c.layout for _n, c in parts}
     return Checked(
         file_name,
-        sha,
+        None,
         table,
         [],
         0,
