@@ -305,3 +305,23 @@ def test_the_delimiter_is_sniffed_once_per_file_over_the_lines_below_a_title(
     assert raw.info.delimiter == "semicolon"
     assert raw.headers == ["表3 信息消费规模,全国", "", "", ""]
     assert raw.cells.column(0).to_pylist() == ["指标", "信息消费规模"]
+
+
+def test_rows_of_nothing_but_spaces_are_skipped_and_later_rows_keep_their_numbers(
+    catalog: Catalog,
+) -> None:
+    # Row 3: ASCII spaces and a tab; row 4: an ideographic and a no-break space; row 6 has a
+    # figure after a leading ideographic space, so it is no empty row (and is refused as one
+    # whose period has spaces only: it names row 6, not 4).
+    data = (
+        "indicator,region,period,value\n"
+        "fibre_village_share,national,2019,98\n"
+        "  ,\t, ,\n"
+        "\u3000,\u00a0,,\n"
+        "fibre_village_share,national,2020,99\n"
+        "\u3000fibre_village_share,national,\u3000,97\n"
+    ).encode()
+    checked = check_file(data, "s.csv", catalog, Options(today=TODAY))
+    assert [(p.code, p.excel_row) for p in checked.problems] == [("empty_period", 6)]
+    good = check_file(data.rsplit(b"\n", 2)[0] + b"\n", "s.csv", catalog, Options(today=TODAY))
+    assert list(good.rows["excel_row"]) == [2, 5]

@@ -173,7 +173,7 @@ def _long(
     table = pa.table(
         {
             "excel_row": pa.array(raw.excel_rows, pa.int64()),
-            **{f: columns.get(f, _const("", n)) for f in LONG_FIELDS},
+            **{f: columns[f] if f in columns else _const("", n) for f in LONG_FIELDS},
         }
     )
     return LongTable(table, labels, "long", problems=problems)
@@ -257,7 +257,7 @@ def _wide(
     table = pa.table(
         {
             "excel_row": merged["excel_row"],
-            **{f: merged.get(f, _const("", n_total)) for f in LONG_FIELDS},
+            **{f: merged[f] if f in merged else _const("", n_total) for f in LONG_FIELDS},
             "value_col": merged["value_col"],
         }
     )

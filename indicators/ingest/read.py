@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .report import Problem, Rejected, column_letter
+from .rules import SPACE_FIRST, first_bytes
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 500
@@ -436,15 +437,33 @@ def _split_header(
 
 
 def _row_has_content(table: pa.Table) -> np.ndarray:
+    """Per row, whether any cell holds more than spaces."""
     if table.num_columns == 0 or table.num_rows == 0:
         return np.zeros(table.num_rows, dtype=bool)
-    mask = None
+    table = table.combine_chunks()
+    content = np.zeros(table.num_rows, dtype=bool)
+    unsure = np.zeros(table.num_rows, dtype=bool)
     for col in table.columns:
-        # Not empty and not only spaces; no trimmed copy of every cell is made.
-        filled = pc.and_(pc.not_equal(col, ""), pc.invert(pc.utf8_is_space(col)))
-        mask = filled if mask is None else pc.or_(mask, filled)
-    assert mask is not None  # the table has at least one column (checked above)
-    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+        chunk = col.chunk(0) if col.num_chunks else pa.array([], col.type)
+        found = first_bytes(chunk)
+        if found is None:  # typed or with nulls: judged whole
+            unsure |= True
+            continue
+        # A cell whose first byte is no space has content (nearly every filled cell): only
+        # those starting with one are looked at whole, no trimmed copy of every cell made.
+        first_byte, filled = found
+        spacey = SPACE_FIRST[first_byte] & filled
+        content |= filled & ~spacey
+        unsure |= spacey
+    rows = np.flatnonzero(unsure & ~content)
+    if rows.size:
+        picked = table.take(pa.array(rows))
+        for col in picked.columns:
+            filled = pc.and_(pc.not_equal(col, ""), pc.invert(pc.utf8_is_space(col)))
+            content[rows] |= np.asarray(
+                pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool
+            )
+    return content
 
 
 # Invisible characters Excel and editors leave behind (a BOM pasted mid-file, zero-width

@@ -136,8 +136,26 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
 # First bytes a formula cell can start with: `=+-@`, an ASCII space or control space, or the
 # lead byte of a Unicode space (U+0085/U+00A0: C2, U+1680: E1, U+2000-U+205F: E2,
 # U+3000: E3). Chinese text (E4-E9) never is one.
-_MAYBE_FIRST = np.zeros(256, dtype=bool)
-_MAYBE_FIRST[list(b"=+-@ \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3")] = True
+SPACE_FIRST = np.zeros(256, dtype=bool)
+SPACE_FIRST[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3")] = True
+_MAYBE_FIRST = SPACE_FIRST.copy()
+_MAYBE_FIRST[list(b"=+-@")] = True
+
+
+def first_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per cell of a plain text chunk without nulls: its first byte (0 if empty) and
+    whether it has one, read straight from Arrow's buffers. None for other chunks."""
+    if chunk.type != pa.string() or chunk.null_count:
+        return None
+    _validity, offsets_buf, data_buf = chunk.buffers()
+    n = len(chunk)
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[chunk.offset : chunk.offset + n + 1]
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    first_byte = np.zeros(n, dtype=np.uint8)
+    if data_buf is not None and filled.any():
+        first_byte[filled] = np.frombuffer(data_buf, dtype=np.uint8)[starts[filled]]
+    return first_byte, filled
 
 
 def _may_start_formula(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -145,7 +163,8 @@ def _may_start_formula(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
     parts = []
     for chunk in chunks:
-        if chunk.type != pa.string() or chunk.null_count:
+        found = first_bytes(chunk)
+        if found is None:
             first = pc.utf8_slice_codeunits(chunk, 0, 1)  # rare: typed or with nulls
             parts.append(
                 np.asarray(
@@ -154,13 +173,6 @@ def _may_start_formula(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
                 )
             )
             continue
-        _validity, offsets_buf, data_buf = chunk.buffers()
-        n = len(chunk)
-        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[chunk.offset : chunk.offset + n + 1]
-        starts = offsets[:-1]
-        filled = offsets[1:] > starts
-        first_byte = np.zeros(n, dtype=np.uint8)
-        if data_buf is not None and filled.any():
-            first_byte[filled] = np.frombuffer(data_buf, dtype=np.uint8)[starts[filled]]
+        first_byte, filled = found
         parts.append(_MAYBE_FIRST[first_byte] & filled)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
