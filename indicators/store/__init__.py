@@ -31,7 +31,7 @@ import pyarrow as pa
 from ..catalog import Catalog
 from ..paths import default_db_location
 from .digest import ContentHash
-from .engines import DuckEngine, PgEngine, append_rows, arrow_batches, is_url
+from .engines import DuckEngine, PgEngine, append_rows, arrow_batches, frame_of, is_url
 from .errors import (
     AccountExists,
     ContentMismatch,
@@ -1049,37 +1049,45 @@ class Store:
         `rows` has ACTUAL_COLUMNS plus `excel_row`; the frame adds old_value, old_qualifier,
         old_upload_id and change (new | changed | unchanged).
         """
-        incoming = rows.append_column("_pos", pa.array(np.arange(rows.num_rows)))
+        # Only what the comparison reads goes to the database (on PostgreSQL each column is
+        # copied to the server); the rows shown are then taken from `rows` by position.
+        incoming = rows.select(
+            ["indicator_id", "region_code", "period", "value", "qualifier", "excel_row"]
+        ).append_column("_pos", pa.array(np.arange(rows.num_rows)))
+        shown: list[tuple[Any, ...]] = []
         with self.connect() as con:
             con.register("incoming", incoming)
-            for table in ("previewed", "shown"):  # left by a call that failed midway
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-            # Only each row's position and change are kept (two narrow columns, not a
-            # million rows of text); the rows shown are then classified again in full.
+            con.execute("DROP TABLE IF EXISTS previewed")  # left by a call that failed midway
             con.execute(
-                "CREATE TEMP TABLE previewed AS SELECT _pos, excel_row, change "
-                f"FROM ({_CLASSIFIED}) classified"
+                "CREATE TEMP TABLE previewed AS SELECT _pos, excel_row, old_value, "
+                f"old_qualifier, old_upload_id, change FROM ({_CLASSIFIED}) classified"
             )
             counts = dict(
                 con.execute("SELECT change, count(*) FROM previewed GROUP BY change").fetchall()
             )
-            con.execute("CREATE TEMP TABLE shown (_pos BIGINT)")
             for change in counts:
-                con.execute(
-                    """INSERT INTO shown SELECT _pos FROM previewed WHERE change = ?
-                       ORDER BY excel_row, _pos LIMIT ?""",
+                shown += con.execute(
+                    """SELECT _pos, excel_row, old_value, old_qualifier, old_upload_id, change
+                       FROM previewed WHERE change = ? ORDER BY excel_row, _pos LIMIT ?""",
                     [change, limit],
-                )
-            sample = (
-                con.execute(
-                    f"""{_CLASSIFIED} WHERE i._pos IN (SELECT _pos FROM shown)
-                    ORDER BY i.excel_row, i._pos"""
-                )
-                .df()
-                .drop(columns=["_pos"])
-            )
+                ).fetchall()
             # A pooled connection outlives this call.
             con.execute("DROP TABLE previewed")
-            con.execute("DROP TABLE shown")
             con.unregister("incoming")
-        return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, sample
+        shown.sort(key=lambda r: (r[1], r[0]))
+        picked = rows.take(pa.array([r[0] for r in shown], pa.int64()))
+        old = pa.table(
+            {
+                "old_value": pa.array([r[2] for r in shown], pa.float64()),
+                "old_qualifier": pa.array([r[3] for r in shown], pa.string()),
+                "old_upload_id": pa.array([r[4] for r in shown], pa.int64()),
+                "change": pa.array([r[5] for r in shown], pa.string()),
+            }
+        )
+        sample = pa.table(
+            {
+                **{n: picked.column(n) for n in picked.column_names},
+                **{n: old.column(n) for n in old.column_names},
+            }
+        )
+        return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, frame_of(sample)

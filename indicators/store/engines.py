@@ -293,9 +293,13 @@ def arrow_from(description: Sequence[Any], rows: list[tuple[Any, ...]]) -> pa.Ta
 def frame_from(description: Sequence[Any] | None, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     if not description:
         return pd.DataFrame()
-    table = arrow_from(description, rows)
-    # Through DuckDB's own conversion, so a frame has the dtypes it has on DuckDB (nullable
-    # Int64, None in an all-null text column, …) and callers see one behaviour.
+    return frame_of(arrow_from(description, rows))
+
+
+def frame_of(table: pa.Table) -> pd.DataFrame:
+    """Arrow rows as a frame through DuckDB's own conversion, so a frame has the dtypes a
+    DuckDB query's .df() gives (nullable Int64, None in an all-null text column, …) and
+    callers see one behaviour on both backends."""
     with _converter_guard:
         cur = _converter.cursor()
     try:
