@@ -146,6 +146,13 @@ def whole_processes(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
                     str(tmpdir / "a.duckdb"),
                     str(path),
                 ],
+                # The floor under any Python ingest on this stack: the interpreter and the
+                # libraries' own start-up, reading nothing.
+                "imports": [
+                    sys.executable,
+                    "-c",
+                    "import duckdb, numpy, pandas, pyarrow.compute, pyarrow.csv",
+                ],
                 "ours": [
                     sys.executable,
                     "-m",
@@ -298,7 +305,7 @@ def main() -> int:
         ],
         dict(os.environ, INDICATORS_UPLOAD_SECONDS="600"),
     )
-    (ta, pa_), (to, po) = procs["read_csv"], procs["ours"]
+    (ta, pa_), (to, po), (ti, pi) = procs["read_csv"], procs["ours"], procs["imports"]
     print(
         f"whole processes, {args.process_rows:,}-row file "
         f"({small.stat().st_size / 1e6:.1f} MB), best of {args.repeat}:"
@@ -307,6 +314,10 @@ def main() -> int:
     print(
         f"  python -m indicators ingest         {to:7.2f} s  peak PSS {po:5.0f} MB   "
         f"ours / read_csv = {to / ta:.2f}x"
+    )
+    print(
+        f"  python -c import duckdb numpy pandas pyarrow  {ti:5.2f} s  peak PSS {pi:5.0f} MB   "
+        f"(start-up alone: {ti / ta:.2f}x read_csv)"
     )
     print(
         f"  {args.rows:,}-row ingest as a process: peak {big_peak:.0f} MB "

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from indicators.store import ACTUAL_COLUMNS, Store, Upload
+
 ROOT = Path(__file__).resolve().parents[1]
 # The `dashboard` fixture (conftest.py): store, then lang, run, timeout, query-string values.
 StartDashboard = Callable[..., AppTest]
@@ -115,3 +117,19 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def nat_uploads_2022_scale(store: Store, value: float = 7.3) -> Upload:
+    """Planner "nat" uploads one national figure, information consumption 2022 (万亿元):
+    with review on, it waits for a reviewer."""
+    import pandas as pd
+
+    row = dict.fromkeys(ACTUAL_COLUMNS) | {
+        "indicator_id": "info_consumption_scale",
+        "region_code": "000000",
+        "period": "2022",
+        "t": 2022.0,
+        "value": value,
+        "unit": "万亿元",
+    }
+    return store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="nat.csv")

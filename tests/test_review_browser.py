@@ -9,7 +9,7 @@ import pytest
 
 from indicators.auth import Accounts
 from indicators.store import Store
-from tests.support import browser_page, screenshot, serve_app
+from tests.support import browser_page, nat_uploads_2022_scale, screenshot, serve_app
 
 pytestmark = pytest.mark.browser
 PASSWORD = "long enough"
@@ -87,27 +87,11 @@ def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
 def test_a_reviewer_previews_the_dashboard_with_a_pending_upload_and_an_official_does_not(
     store: Store,
 ) -> None:
-    import pandas as pd
 
     accounts = Accounts(store)
     accounts.add("nat", PASSWORD)
     accounts.add("rev", PASSWORD, role="reviewer")
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     banner = f"text=预览:上传 #{up.id} 尚未发布"
     pending = f"text=待发布(上传 #{up.id},尚未批准):2022"
     with serve_app(store.path) as url:

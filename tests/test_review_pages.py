@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 
-import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from indicators.auth import Accounts, Session
@@ -15,6 +14,7 @@ from indicators.review import decide
 from indicators.store import Store
 from pages import preview as preview_page
 from pages.auth_ui import AuthKeys
+from tests.support import nat_uploads_2022_scale
 from tests.test_views_pages import open_page, page_text, start
 
 PASSWORD = "long enough"
@@ -51,22 +51,7 @@ def _upload(at: AppTest, text: str) -> None:
 
 def test_every_page_url_without_login_writes_nothing(dashboard, monkeypatch, store: Store) -> None:
     _team(store)
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     decide(store, up.id, "rev", approve=True)
     before = store.dump()
     at = start(dashboard, store.path)
@@ -221,22 +206,7 @@ def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_
     store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     pending = f"待发布(上传 #{up.id},尚未批准):2022"
 
     reviewer = start(dashboard, store.path)
@@ -279,22 +249,7 @@ def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
     store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     nat = start(dashboard, store.path)
     _as(nat, "nat")
     open_page(nat, "review")
@@ -318,22 +273,7 @@ def test_a_page_run_asks_the_store_once_who_is_signed_in_and_what_they_preview(
     store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     calls = {"account": 0, "preview": 0}
     account, allowed = Store.account, preview_page.may_preview
 
@@ -369,22 +309,7 @@ def test_an_upload_decided_after_the_queue_was_read_leaves_the_queue_without_an_
     store: Store,
 ) -> None:
     _team(store)
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": "info_consumption_scale",
-                "region_code": "000000",
-                "period": "2022",
-                "t": 2022.0,
-                "value": 7.3,
-                "qualifier": None,
-                "unit": "万亿元",
-                "source": None,
-                "note": None,
-            }
-        ]
-    )
-    up = store.write_actuals(frame, kind="file", user="nat", file_name="nat.csv")
+    up = nat_uploads_2022_scale(store)
     stale = store.submitted_uploads()
     decide(store, up.id, "boss", approve=True)  # by another reviewer, in between
     calls: list[int] = []
