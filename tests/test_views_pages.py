@@ -279,6 +279,19 @@ def test_every_likely_address_is_a_hidden_page_that_leads_to_a_listed_one(dashbo
     assert {"tasks", "upload", "history", "method", "pack", "home"} <= set(ALIASES)
 
 
+def test_a_likely_address_draws_its_page_there_and_a_domain_id_its_domain(dashboard, store):
+    at = start(dashboard, store.path)
+    # the legacy file name (a page file), a domain's id (a page function), and /home
+    for alias, title in (
+        ("tasks", "任务分工与进展"),
+        ("scale", "信息消费规模与带动"),
+        ("home", "目标监测"),
+    ):
+        open_page(at, alias)
+        assert title in at.title[0].value, alias
+        assert "没有 /" not in page_text(at), alias  # no "there is no such page" line
+
+
 def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
     dashboard, store, monkeypatch
 ):
