@@ -56,6 +56,11 @@ _ONE_SEGMENT = re.compile(r"^[A-Za-z0-9_.~-]{1,80}$")
 _MAX_UNKNOWN = 20
 
 
+# The query key naming a path of two or more segments (/overview/x) that serve.py sent to
+# the overview: such a path never reaches a page (serve.NestedPaths).
+MISSING_PATH = "missing"
+
+
 class Keys:
     UNKNOWN_PATHS = "nav.unknown_paths"  # the unknown one-segment paths this session asked for
 
@@ -154,6 +159,14 @@ def redirects(
         if path not in known
     ]
     return out
+
+
+def missing_path_notice(page: st.Page, lang: Lang) -> None:
+    """On the overview, the line saying a nested path sent here is no page."""
+    path = st.query_params.get(MISSING_PATH)
+    if path and page.url_path == "":
+        shown = for_markdown(path[:200])
+        st.info(_("nav.unknown_path", lang, path=shown), icon=":material/info:")
 
 
 def build(lang: Lang) -> dict[str, list[st.Page]]:

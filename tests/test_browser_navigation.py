@@ -12,15 +12,13 @@ pytestmark = pytest.mark.browser
 
 MAIN = '[data-testid="stMain"]'
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+HAS_HEADING = "h => [...document.querySelectorAll('h1')].some(e => e.innerText.includes(h))"
 
 
 def _open(page, url: str, path: str, heading: str) -> None:
     page.goto(f"{url}/{path}")
     page.wait_for_selector('[data-testid="stSidebarNav"]')
-    page.wait_for_function(
-        "h => [...document.querySelectorAll('h1')].some(e => e.innerText.includes(h))",
-        arg=heading,
-    )
+    page.wait_for_function(HAS_HEADING, arg=heading)
     page.wait_for_function(IDLE)
 
 
@@ -50,10 +48,7 @@ def test_a_likely_or_mistyped_address_opens_a_page_never_the_english_dialog(stor
 
 def _back(page, heading: str) -> None:
     page.go_back()
-    page.wait_for_function(
-        "h => [...document.querySelectorAll('h1')].some(e => e.innerText.includes(h))",
-        arg=heading,
-    )
+    page.wait_for_function(HAS_HEADING, arg=heading)
     page.wait_for_function(IDLE)
 
 
@@ -95,6 +90,28 @@ def test_back_from_a_likely_or_mistyped_address_returns_to_the_page_before(store
         _settled(page, "目标监测")
         _back(page, "target tracker")
         assert page.url == f"{url}/?lang=en"
+
+
+def test_a_nested_address_opens_the_overview_saying_so_in_the_pages_language(store):
+    with serve_app(store.path) as url, browser_page() as page:
+        _open(page, url, "task-list?lang=en", "Tasks: who leads them")
+        # a stale link under a page's address: Streamlit served an empty page
+        _open(page, url, "overview/x?lang=en", "target tracker")
+        assert page.url == f"{url}/?lang=en&missing=overview%2Fx"
+        assert "There is no page /overview/x: here is the overview." in page.inner_text(MAIN)
+        assert page.get_by_role("dialog").count() == 0
+        # the redirect added no history entry: Back is the page before
+        _back(page, "Tasks: who leads them")
+        assert page.url == f"{url}/task-list?lang=en"
+
+        _open(page, url, "foo/bar/baz?lang=zh", "目标监测")
+        assert "没有 /foo/bar/baz 这个页面,已为您打开总览。" in page.inner_text(MAIN)
+        screenshot(page, "nav-nested-path-zh")
+        # said on the overview it was sent to, not on the next page
+        page.get_by_role("link", name="任务分工").first.click()
+        page.wait_for_function(HAS_HEADING, arg="任务分工与进展")
+        page.wait_for_function(IDLE)
+        assert "没有 /" not in page.inner_text(MAIN)
 
 
 def test_the_method_page_draws_its_symbols_as_formulas_in_both_languages(store):
