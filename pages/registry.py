@@ -47,8 +47,8 @@ ALIASES = {
     "export": "briefing-pack",
     "exports": "briefing-pack",
 }
-# What st.Page accepts as a url_path (one segment); a longer unknown path never reaches the
-# app (README: "Addresses").
+# What st.Page accepts as a url_path (one segment); a longer path never reaches the script
+# (serve.py's NestedPaths sends it to the overview, naming it: MISSING_PATH).
 _ONE_SEGMENT = re.compile(r"^[A-Za-z0-9_.~-]{1,80}$")
 # Unknown paths asked for in a session, served on every later run too: a rerun of such a
 # page (a widget, Back) names it, and a page not in the navigation would fall back to the
@@ -95,6 +95,12 @@ def _in_place(page: st.Page) -> Callable[[], None]:
     return run
 
 
+def _no_such_page(path: str, lang: Lang) -> None:
+    # '_', '~' (and in a nested path anything) would be read as Markdown
+    shown = for_markdown(path[:200])
+    st.info(_("nav.unknown_path", lang, path=shown), icon=":material/info:")
+
+
 def _unknown(path: str) -> Callable[[], None]:
     """The overview, under a line saying the path asked for is no page."""
 
@@ -102,8 +108,7 @@ def _unknown(path: str) -> Callable[[], None]:
         from pages import overview
         from pages.common import lang
 
-        shown = for_markdown(path)  # '_' and '~' are allowed in a path and are Markdown
-        st.info(_("nav.unknown_path", lang(), path=shown), icon=":material/info:")
+        _no_such_page(path, lang())
         overview.render()
 
     run.__name__ = "unknown_path"
@@ -135,14 +140,12 @@ def redirects(
         # builds no page there, and no address is asked for.
         return []
     by_path = {p.url_path: p for pages in sections.values() for p in pages}
-    targets = {alias: by_path.get(target) for alias, target in ALIASES.items()}
-    targets.update(
-        {
-            path.removeprefix("domain-"): page
-            for path, page in by_path.items()
-            if path.startswith("domain-")
-        }
-    )
+    targets: dict[str, st.Page | None] = {
+        path.removeprefix("domain-"): page
+        for path, page in by_path.items()
+        if path.startswith("domain-")
+    }
+    targets.update({alias: by_path.get(target) for alias, target in ALIASES.items()})
     out = [
         st.Page(_in_place(page), title=page.title, url_path=alias, visibility="hidden")
         for alias, page in targets.items()
@@ -165,8 +168,7 @@ def missing_path_notice(page: st.Page, lang: Lang) -> None:
     """On the overview, the line saying a nested path sent here is no page."""
     path = st.query_params.get(MISSING_PATH)
     if path and page.url_path == "":
-        shown = for_markdown(path[:200])
-        st.info(_("nav.unknown_path", lang, path=shown), icon=":material/info:")
+        _no_such_page(path, lang)
 
 
 def build(lang: Lang) -> dict[str, list[st.Page]]:
