@@ -32,7 +32,7 @@ with st.sidebar:
 page = st.navigation(registry.build(lang), expanded=True)
 try:
     preview.banner(lang)  # a planner's or reviewer's preview: said on every page
-    registry.unknown_path_notice(lang)  # a mistyped address was sent to the overview
+    registry.missing_path_notice(page, lang)  # /overview/x was sent to the overview
     page.run()
 except StoreError as exc:
     # A damaged, read-only or missing database, or a full disk: one line saying what to

@@ -4,6 +4,9 @@ Streamlit treats a folder named ``pages/`` beside the main script as an old-styl
 multipage app on the first run of each server process, so a pasted link such as /tasks ran
 ``pages/tasks.py`` alone, without the navigation or the language switch. This app builds its
 navigation with st.navigation, so say so before the server starts.
+
+The app is served as an st.App (this file's `app`) so that one middleware can answer a
+nested address such as /overview/x, which never reaches the app's script (NestedPaths).
 """
 
 from __future__ import annotations
@@ -12,9 +15,16 @@ import importlib
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+from streamlit.web.server.starlette import App
+
+from pages.registry import MISSING_PATH
 
 
 def upload_limit_option(argv: list[str]) -> list[str]:
@@ -40,6 +50,80 @@ def warm() -> None:
     warm_snapshot()
 
 
+# First segments of Streamlit's own routes (scripts, uploads, components, login): never a page.
+_SERVER_ROUTES = ("_stcore", "static", "media", "component", "app", "auth", "oauth2callback")
+
+
+def _base() -> str:
+    return str(config.get_option("server.baseUrlPath") or "").strip("/")
+
+
+def nested_path(scope: Scope, base: str = "") -> str | None:
+    """'overview/x' for a GET of /overview/x?…: a path of two or more segments outside
+    Streamlit's routes, which no page can have (a page's address is one segment). `base`:
+    the app's own prefix (server.baseUrlPath), not counted."""
+    if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        return None
+    path = scope["path"].strip("/")
+    if base:
+        if not path.startswith(f"{base}/"):
+            return None
+        path = path[len(base) + 1 :].strip("/")
+    parts = path.split("/")
+    return path if len(parts) > 1 and parts[0] not in _SERVER_ROUTES else None
+
+
+class NestedPaths:
+    """Sends a nested address (/overview/x, a stale or mistyped link) to the overview,
+    which says there is no such page (pages/registry.py `missing_path_notice`), as it
+    does for an unknown one-segment path. Streamlit would answer it with the app's page,
+    whose relative script addresses then fall under /overview/ and are answered with that
+    page again instead of the scripts: the reader got an empty page. Only that answer
+    (200, HTML) is replaced, so anything Streamlit serves at a nested address is kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = nested_path(scope, _base())
+        if path is None:
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_or_redirect(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                html = headers.get(b"content-type", b"").startswith(b"text/html")
+                replaced = message["status"] == 200 and html
+                if replaced:
+                    await send(_redirect(scope, path))
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+            if not replaced:
+                await send(message)
+
+        await self.app(scope, receive, send_or_redirect)
+
+
+def _redirect(scope: Scope, path: str) -> Message:
+    """302 to the overview, query string kept (the language), naming `path`."""
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+    query = [(k, v) for k, v in query if k != MISSING_PATH] + [(MISSING_PATH, path)]
+    base = _base()
+    location = f"{'/' + base if base else ''}/?{urlencode(query)}"
+    return {
+        "type": "http.response.start",
+        "status": 302,
+        "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")],
+    }
+
+
+# `streamlit run serve.py` serves this app: dashboard.py behind NestedPaths.
+app = App(Path(__file__).with_name("dashboard.py"), middleware=[Middleware(NestedPaths)])
+
+
 if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     # A thread: the server listens at once; a visitor arriving sooner waits on the same
@@ -49,7 +133,7 @@ if __name__ == "__main__":
     sys.argv = [
         "streamlit",
         "run",
-        str(Path(__file__).with_name("dashboard.py")),
+        str(Path(__file__)),  # its `app`: dashboard.py behind NestedPaths
         *args,
         *upload_limit_option(args),
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.auth import ROLES, Accounts, AuthError, random_password
+from indicators.auth import ROLES, Account, Accounts, AuthError, random_password
 from indicators.catalog import NATIONAL, CatalogError, load_catalog
 from indicators.i18n import Lang, _
 from indicators.store import StoreBusy, StoreError
@@ -37,7 +37,7 @@ def _region_names(lg: Lang) -> dict[str, str]:
     }
 
 
-def _table(accounts: Accounts, lg: Lang, names: dict[str, str]) -> None:
+def _table(held: dict[str, Account], lg: Lang, names: dict[str, str]) -> None:
     rows = [
         {
             _("auth.name", lg): a.name,
@@ -45,7 +45,7 @@ def _table(accounts: Accounts, lg: Lang, names: dict[str, str]) -> None:
             _("accounts.col.regions", lg): "、".join(names.get(c, c) for c in a.regions),
             _("accounts.col.disabled", lg): _("accounts.yes", lg) if a.disabled else "",
         }
-        for a in accounts.load().values()
+        for a in held.values()
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
@@ -80,9 +80,10 @@ def _create(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> Non
     st.rerun()
 
 
-def _change(accounts: Accounts, me: str, lg: Lang, names: dict[str, str]) -> None:
+def _change(
+    accounts: Accounts, held: dict[str, Account], me: str, lg: Lang, names: dict[str, str]
+) -> None:
     st.subheader(_("accounts.change", lg))
-    held = accounts.load()
     if not held:
         return
     name = st.selectbox(_("auth.name", lg), list(held), key=AccountKeys.CHOOSE)
@@ -198,9 +199,11 @@ def render() -> None:
             st.code(done[1], language=None)  # verbatim, with a copy button
     accounts = Accounts(store())
     names = _region_names(lg)
-    _table(accounts, lg, names)
+    # One read of the accounts for the table and the change form: a change reruns the page.
+    held = accounts.load()
+    _table(held, lg, names)
     _create(accounts, account.name, lg, names)
-    _change(accounts, account.name, lg, names)
+    _change(accounts, held, account.name, lg, names)
     _review_mode(account.name, lg)
     _catalog(account.name, lg)
 

@@ -6,16 +6,21 @@ data/catalog appears here with no code change.
 
 from __future__ import annotations
 
+import functools
 import re
+import types
 from collections.abc import Callable
+from pathlib import Path
+from types import CodeType
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from indicators.escape import for_markdown
 from indicators.i18n import Lang, _
 
 # Paths a reader is likely to type or keep from an older link (the legacy pages/ file names
-# among them), and the page each means: they open that page, under its own address.
+# among them), and the page each means: they show that page at the address typed.
 ALIASES = {
     "home": "",  # the overview's own address is /
     "index": "",
@@ -42,13 +47,22 @@ ALIASES = {
     "export": "briefing-pack",
     "exports": "briefing-pack",
 }
-# What st.Page accepts as a url_path (one segment); a longer unknown path keeps
-# Streamlit's own dialog.
+# What st.Page accepts as a url_path (one segment); a longer path never reaches the script
+# (serve.py's NestedPaths sends it to the overview, naming it: MISSING_PATH).
 _ONE_SEGMENT = re.compile(r"^[A-Za-z0-9_.~-]{1,80}$")
+# Unknown paths asked for in a session, served on every later run too: a rerun of such a
+# page (a widget, Back) names it, and a page not in the navigation would fall back to the
+# overview at / with a new history entry, which Back would undo, and so on.
+_MAX_UNKNOWN = 20
+
+
+# The query key naming a path of two or more segments (/overview/x) that serve.py sent to
+# the overview: such a path never reaches a page (serve.NestedPaths).
+MISSING_PATH = "missing"
 
 
 class Keys:
-    UNKNOWN_PATH = "nav.unknown_path"  # the unknown path this session was just sent away from
+    UNKNOWN_PATHS = "nav.unknown_paths"  # the unknown one-segment paths this session asked for
 
 
 def _overview_alias() -> None:
@@ -57,17 +71,48 @@ def _overview_alias() -> None:
     overview.render()
 
 
-def _go_to(page: st.Page, unknown: str | None = None) -> Callable[[], None]:
-    """A hidden page that opens `page` at its own address, keeping the query string (the
-    language, filters). `unknown`: the path asked for, said on arrival."""
+@functools.cache
+def _compiled(path: str) -> CodeType:
+    return compile(Path(path).read_text(encoding="utf-8"), path, "exec")
 
-    def go() -> None:
-        if unknown is not None:
-            st.session_state[Keys.UNKNOWN_PATH] = unknown
-        st.switch_page(page, query_params=st.query_params.to_dict())
 
-    go.__name__ = f"to_{page.url_path or 'home'}"
-    return go
+def _in_place(page: st.Page) -> Callable[[], None]:
+    """What `page` draws, for a hidden page at another address. Not st.switch_page: that
+    adds a browser history entry, so Back would land on the alias, which would send the
+    reader forward again. A page file runs as Streamlit runs it (as __main__); a function
+    page is that function. st.Page has no public name for either, hence `_page`."""
+    source = page._page
+    if callable(source):
+        return source
+    path = str(source)
+
+    def run() -> None:
+        module = types.ModuleType("__main__")
+        module.__file__ = path
+        exec(_compiled(path), module.__dict__)
+
+    run.__name__ = f"as_{page.url_path or 'home'}"
+    return run
+
+
+def _no_such_page(path: str, lang: Lang) -> None:
+    # '_', '~' (and in a nested path anything) would be read as Markdown
+    shown = for_markdown(path[:200])
+    st.info(_("nav.unknown_path", lang, path=shown), icon=":material/info:")
+
+
+def _unknown(path: str) -> Callable[[], None]:
+    """The overview, under a line saying the path asked for is no page."""
+
+    def run() -> None:
+        from pages import overview
+        from pages.common import lang
+
+        _no_such_page(path, lang())
+        overview.render()
+
+    run.__name__ = "unknown_path"
+    return run
 
 
 def requested_path() -> str | None:
@@ -87,41 +132,43 @@ def requested_path() -> str | None:
 def redirects(
     sections: dict[str, list[st.Page]], home: st.Page, asked: str | None
 ) -> list[st.Page]:
-    """Hidden pages for the likely paths (ALIASES) and, on a fresh load of any other
-    unknown one-segment path, one that opens the overview and says so: never Streamlit's
-    English dialog. A domain's id alone (/scale) opens its page."""
+    """Hidden pages for the likely paths (ALIASES), a domain's id alone (/scale) and any
+    other unknown one-segment path this session asked for (the overview, saying so): each
+    shows its page at the address typed, never Streamlit's English dialog."""
     if get_script_run_ctx() is None:
         # Bare mode (the upload worker's process re-runs dashboard.py as __main__): st.Page
         # builds no page there, and no address is asked for.
         return []
     by_path = {p.url_path: p for pages in sections.values() for p in pages}
+    targets: dict[str, st.Page | None] = {
+        path.removeprefix("domain-"): page
+        for path, page in by_path.items()
+        if path.startswith("domain-")
+    }
+    targets.update({alias: by_path.get(target) for alias, target in ALIASES.items()})
     out = [
-        st.Page(
-            _go_to(by_path[target]),
-            title=by_path[target].title,
-            url_path=alias,
-            visibility="hidden",
-        )
-        for alias, target in ALIASES.items()
-        if alias not in by_path and target in by_path
+        st.Page(_in_place(page), title=page.title, url_path=alias, visibility="hidden")
+        for alias, page in targets.items()
+        if alias not in by_path and page is not None
     ]
-    known = set(by_path) | set(ALIASES) | {"overview"}
-    if asked and asked not in known and _ONE_SEGMENT.match(asked):
-        domain = by_path.get(f"domain-{asked}")
-        target, unknown = (domain, None) if domain is not None else (home, asked)
-        out.append(
-            st.Page(
-                _go_to(target, unknown), title=target.title, url_path=asked, visibility="hidden"
-            )
-        )
+    known = set(by_path) | set(targets) | {"overview"}
+    unknown: tuple[str, ...] = st.session_state.get(Keys.UNKNOWN_PATHS, ())
+    if asked and asked not in known and _ONE_SEGMENT.match(asked) and asked not in unknown:
+        unknown = (*unknown, asked)[-_MAX_UNKNOWN:]
+        st.session_state[Keys.UNKNOWN_PATHS] = unknown
+    out += [
+        st.Page(_unknown(path), title=home.title, url_path=path, visibility="hidden")
+        for path in unknown
+        if path not in known
+    ]
     return out
 
 
-def unknown_path_notice(lang: Lang) -> None:
-    """Said once on the overview a mistyped address was sent to."""
-    path = st.session_state.pop(Keys.UNKNOWN_PATH, None)
-    if path:
-        st.info(_("nav.unknown_path", lang, path=path), icon=":material/info:")
+def missing_path_notice(page: st.Page, lang: Lang) -> None:
+    """On the overview, the line saying a nested path sent here is no page."""
+    path = st.query_params.get(MISSING_PATH)
+    if path and page.url_path == "":
+        _no_such_page(path, lang)
 
 
 def build(lang: Lang) -> dict[str, list[st.Page]]:

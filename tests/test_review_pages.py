@@ -303,6 +303,40 @@ def test_a_page_run_asks_the_store_once_who_is_signed_in_and_what_they_preview(
     assert "preview.upload" not in at.session_state
 
 
+def test_the_accounts_page_reads_the_account_list_once_per_run(
+    dashboard,
+    monkeypatch,
+    store: Store,
+) -> None:
+    _team(store)
+    calls = []
+    listed = Store.accounts
+
+    def counted(self: Store):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return listed(self)
+
+    monkeypatch.setattr(Store, "accounts", counted)
+    at = start(dashboard, store.path)
+    _as(at, "boss")
+    calls.clear()
+    open_page(at, "accounts")
+    # the table and the change form both show the four accounts, from one read
+    assert at.dataframe[0].value["用户名"].tolist() == ["boss", "gd", "nat", "rev"]
+    assert at.selectbox(key="accounts.choose").options == ["boss", "gd", "nat", "rev"]
+    assert len(calls) == 1
+    # every run reads the list afresh, once
+    at.selectbox(key="accounts.choose").set_value("gd").run()
+    assert len(calls) == 2  # one more run, one more read
+    at.multiselect(key="accounts.regions.gd").set_value(["440000", "450000"])
+    calls.clear()
+    at.button(key="accounts.save").click().run()
+    assert not at.exception
+    assert len(calls) == 2  # the run that saved and the rerun it asked for: one read each
+    table = at.dataframe[0].value.set_index("用户名")
+    assert table.loc["gd", "可填报地区"] == "广东、广西"  # the rerun shows the change
+
+
 def test_an_upload_decided_after_the_queue_was_read_leaves_the_queue_without_an_error(
     dashboard,
     monkeypatch,

@@ -279,6 +279,35 @@ def test_every_likely_address_is_a_hidden_page_that_leads_to_a_listed_one(dashbo
     assert {"tasks", "upload", "history", "method", "pack", "home"} <= set(ALIASES)
 
 
+def test_a_likely_address_draws_its_page_there_and_a_domain_id_its_domain(dashboard, store):
+    at = start(dashboard, store.path)
+    # the legacy file name (a page file), a domain's id (a page function), and /home
+    for alias, title in (
+        ("tasks", "任务分工与进展"),
+        ("scale", "信息消费规模与带动"),
+        ("home", "目标监测"),
+    ):
+        open_page(at, alias)
+        assert title in at.title[0].value, alias
+        assert "没有 /" not in page_text(at), alias  # no "there is no such page" line
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "没有 /overview/x 这个页面,已为您打开总览。"),
+        ("en", "There is no page /overview/x: here is the overview."),
+    ],
+)
+def test_the_overview_names_a_nested_path_serve_sent_there_and_no_other_page_does(
+    dashboard, store, lang, line
+):
+    at = start(dashboard, store.path, lang=lang, missing="overview/x")
+    assert [line] == [re.sub(r"\\(.)", r"\1", i.value) for i in at.info]
+    open_page(at, "task-list")  # the query string still names it: said on the overview only
+    assert "overview/x" not in page_text(at)
+
+
 def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
     dashboard, store, monkeypatch
 ):

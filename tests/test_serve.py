@@ -1,0 +1,82 @@
+"""serve.py's answer to a nested address (/overview/x): no page has one, and Streamlit would
+answer it with an empty page, so it is sent to the overview, which names it."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from serve import NestedPaths, nested_path
+
+
+def _scope(path: str, query: bytes = b"", method: str = "GET") -> dict[str, Any]:
+    return {"type": "http", "method": method, "path": path, "query_string": query}
+
+
+@pytest.mark.parametrize(
+    ("path", "base", "nested"),
+    [
+        ("/overview/x", "", "overview/x"),
+        ("/foo/bar/", "", "foo/bar"),
+        ("/a/b/c", "", "a/b/c"),
+        ("/task-list", "", None),  # a page
+        ("/", "", None),
+        ("/static/js/index.js", "", None),  # Streamlit's own routes
+        ("/_stcore/health", "", None),
+        ("/component/x/index.html", "", None),
+        ("/media/abc.png", "", None),
+        ("/app/static/logo.png", "", None),
+        ("/dash/task-list", "dash", None),  # a page under the app's prefix
+        ("/dash/overview/x", "dash", "overview/x"),
+        ("/other/x", "dash", None),  # not this app's
+    ],
+)
+def test_a_path_of_two_segments_outside_streamlits_routes_is_nested(path, base, nested):
+    assert nested_path(_scope(path), base) == nested
+
+
+def test_only_a_get_or_head_request_is_looked_at() -> None:
+    assert nested_path(_scope("/overview/x", method="HEAD")) == "overview/x"
+    assert nested_path(_scope("/overview/x", method="POST")) is None
+    assert nested_path({"type": "websocket", "path": "/overview/x"}) is None
+
+
+def _through(scope: dict[str, Any], status: int, content_type: bytes) -> list[dict[str, Any]]:
+    """The messages NestedPaths sends for `scope` when the app answers `status`."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", content_type)]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"<html>the app</html>"})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    asyncio.run(NestedPaths(app)(scope, receive, send))
+    return sent
+
+
+def test_the_apps_page_at_a_nested_address_becomes_a_redirect_to_the_overview_naming_it():
+    sent = _through(_scope("/overview/x", b"lang=en&missing=old"), 200, b"text/html; charset=utf-8")
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    assert sent[0]["status"] == 302
+    # the language kept, the path named once (an older name replaced), and no page body
+    assert dict(sent[0]["headers"])[b"location"] == b"/?lang=en&missing=overview%2Fx"
+    assert sent[1]["body"] == b""
+
+
+def test_anything_else_at_a_nested_address_and_any_page_pass_unchanged():
+    for scope, status, kind in (
+        (_scope("/overview/x.js"), 200, b"text/javascript"),  # not the app's page
+        (_scope("/overview/x"), 404, b"text/html"),
+        (_scope("/task-list"), 200, b"text/html"),  # a page's own address
+    ):
+        sent = _through(scope, status, kind)
+        assert sent[0]["status"] == status and sent[1]["body"] == b"<html>the app</html>"
