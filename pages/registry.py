@@ -80,8 +80,15 @@ def _in_place(page: st.Page) -> Callable[[], None]:
     """What `page` draws, for a hidden page at another address. Not st.switch_page: that
     adds a browser history entry, so Back would land on the alias, which would send the
     reader forward again. A page file runs as Streamlit runs it (as __main__); a function
-    page is that function. st.Page has no public name for either, hence `_page`."""
-    source = page._page
+    page is that function. st.Page has no public name for either, hence `_page`; should it
+    go, the alias redirects as it used to (Back then needs two steps)."""
+    source = getattr(page, "_page", None)
+    if source is None:
+
+        def go() -> None:
+            st.switch_page(page, query_params=st.query_params.to_dict())
+
+        return go
     if callable(source):
         return source
     path = str(source)

@@ -339,3 +339,17 @@ def test_a_status_chip_is_a_coloured_square_or_an_outline_where_the_colour_is_pa
         ':color[■]{foreground="#56B4E9"}\u00a0met\u00a0late'
     )
     assert pages.common.chip(STATUS_COLOURS["no_data"], "暂无数据") == ":gray[□]\u00a0暂无数据"
+
+
+def test_an_alias_falls_back_to_a_redirect_if_streamlit_no_longer_names_a_pages_source(
+    monkeypatch,
+) -> None:
+    import types
+
+    from pages import registry
+
+    moved: list[object] = []
+    monkeypatch.setattr(registry.st, "switch_page", lambda page, **kw: moved.append(page))
+    page = types.SimpleNamespace(url_path="task-list")  # no `_page`
+    registry._in_place(page)()  # type: ignore[arg-type]
+    assert moved == [page]
