@@ -35,4 +35,6 @@ def test_a_pasted_link_to_a_page_opens_it_inside_the_navigation(store):
         nav = page.inner_text('[data-testid="stSidebarNav"]')
         assert "Overview" in nav and "overview" not in nav  # titles, not file names
         assert " more" not in nav  # every page listed; no English-only "View N more" link
-        assert page.locator('[data-testid="stSidebar"] [role="radiogroup"]').count() >= 1
+        # The language switch: a radio, whose script Streamlit loads on first use, so it
+        # may be drawn a moment after the run has ended.
+        page.wait_for_selector('[data-testid="stSidebar"] [role="radiogroup"]', timeout=15_000)
