@@ -46,8 +46,9 @@ def warm() -> None:
     for name in WARM:
         importlib.import_module(name)
     from pages.common import warm as warm_snapshot
+    from pages.overview import FIRST_DRAWN
 
-    warm_snapshot()
+    warm_snapshot(*FIRST_DRAWN)
 
 
 # First segments of Streamlit's own routes (scripts, uploads, components, login): never a page.

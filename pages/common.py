@@ -132,13 +132,18 @@ def snapshot() -> Snapshot:
     return _snapshot(*key)
 
 
-def warm() -> None:
+def warm(*builders: Callable[..., Any]) -> None:
     """The published snapshot worked out before the first visitor asks (serve.py, at start):
     the same cache entry snapshot() reads for a visitor who previews nothing, so the first
-    browser after a start does not wait for it. Quietly nothing if the store cannot be read:
-    the page will say why."""
+    browser after a start does not wait for it; with `builders`, also what derived(fn, lang)
+    makes of it for the first page, in each language. Quietly nothing if the store cannot be
+    read: the page will say why."""
     with contextlib.suppress(StoreError):
-        _snapshot(*_key(store(), None))
+        key = _key(store(), None)
+        _snapshot(*key)
+        for fn in builders:
+            for lg in LANGS:
+                _derived(*key, _registered(fn), (lg,), ())
 
 
 def published_and_preview(upload_id: int) -> tuple[Snapshot, Snapshot]:
@@ -200,9 +205,15 @@ def derived(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     For figures and tables built from the snapshot: a rerun that changed nothing reuses
     them. Results are shared between sessions, so callers must not modify them.
     """
+    return _derived(*data_key(), _registered(fn), args, tuple(sorted(kwargs.items())))
+
+
+def _registered(fn: Callable[..., Any]) -> str:
+    """The name a builder is cached under (its module and name, not the function object,
+    which a page's rerun makes anew)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
     _BUILDERS[name] = fn
-    return _derived(*data_key(), name, args, tuple(sorted(kwargs.items())))
+    return name
 
 
 def data_key() -> tuple[str, int, date, int | None]:

@@ -58,6 +58,11 @@ def card(c: Card, lg: Lang) -> None:
             )
 
 
+# What the overview draws first from the snapshot, per language: worked out while the server
+# starts (serve.py), so the first visitor's cards do not wait for them.
+FIRST_DRAWN = (headline_cards, targets_table, pct_achieved_bar)
+
+
 def render() -> None:
     lg = lang()
     snap = snapshot()

@@ -331,6 +331,30 @@ def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
     assert loads == [None]  # the page run found it
 
 
+def test_the_cards_worked_out_at_start_in_both_languages_are_the_ones_the_page_draws(
+    dashboard, store, monkeypatch
+):
+    import pages.common
+    from pages import overview
+
+    monkeypatch.setenv("INDICATORS_DB", str(store.path))
+    calls: list[str] = []
+    real = overview.headline_cards
+
+    def counted(snap, lg):
+        calls.append(lg)
+        return real(snap, lg)
+
+    counted.__module__, counted.__qualname__ = real.__module__, real.__qualname__
+    monkeypatch.setattr(overview, "headline_cards", counted)
+    pages.common.warm(counted)
+    assert sorted(calls) == ["en", "zh"]
+    for lang in ("zh", "en"):
+        at = start(dashboard, store.path, lang=lang)
+        assert not at.exception
+    assert sorted(calls) == ["en", "zh"]  # both page runs drew the cards made at start
+
+
 def test_a_status_chip_is_a_coloured_square_or_an_outline_where_the_colour_is_pale_on_white():
     from indicators.status import STATUS_COLOURS, brightness
 
