@@ -113,3 +113,23 @@ def test_completion_chart_labels_its_100_percent_line_and_keeps_values_off_it(st
         for x, pos in zip(trace.x, trace.textposition, strict=True):
             assert pos == ("inside" if x >= F.PCT_LABEL_INSIDE else "outside")
         assert trace.insidetextanchor == "start"
+
+
+def test_pack_table_cells_in_english_break_between_words_and_chinese_ones_between_characters():
+    from indicators.export.content import OVERVIEW_COLUMNS, OVERVIEW_SHARES
+    from indicators.export.pack_pdf import MARGIN, PAGE, _cell, _styles
+
+    st = _styles()
+
+    def lines(text: str, width: float) -> list[list[str]]:
+        p = _cell(text, st)
+        p.wrap(width, 1000)
+        return [line[1] for line in p.blPara.lines]
+
+    # A heading too wide for its column goes onto two lines at the space ("Latest actu|al"
+    # before), and a Chinese one breaks between characters, having no spaces.
+    assert lines("Latest actual", 40) == [["Latest"], ["actual"]]
+    assert len(lines("信息消费规模年均增速", 40)) > 1
+    # A day fits its column whole in the overview table (cell padding 6 pt either side).
+    period = OVERVIEW_SHARES[OVERVIEW_COLUMNS.index("col.period")] * (PAGE[0] - 2 * MARGIN) - 12
+    assert lines("2019-10-31", period) == [["2019-10-31"]]

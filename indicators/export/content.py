@@ -27,7 +27,7 @@ OVERVIEW_COLUMNS = (
 )
 # Their widths as shares of the page; the status is the verdict once the year has passed,
 # and the detail says on which figure it was judged.
-OVERVIEW_SHARES = (0.19, 0.07, 0.07, 0.07, 0.07, 0.06, 0.07, 0.10, 0.30)
+OVERVIEW_SHARES = (0.19, 0.085, 0.085, 0.07, 0.07, 0.06, 0.07, 0.10, 0.27)
 
 
 @dataclass(frozen=True)

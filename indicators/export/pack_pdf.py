@@ -8,6 +8,7 @@ bookmark, so a reader jumps to it and tests can count the sections.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -83,9 +84,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "base", fontName=f, fontSize=10, leading=14, textColor=INK, wordWrap="CJK"
     )
+    small = ParagraphStyle("small", parent=base, fontSize=8.5, leading=11.5)
     return {
         "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=11.5),
+        "small": small,
+        # A table cell without Chinese breaks between words ("Latest / actual", a date kept
+        # whole), not wherever the line is full ("Latest actu / al", "2019-10-3 / 1"); a
+        # word wider than its column is still split.
+        "small_words": ParagraphStyle("small_words", parent=small, wordWrap=None),
         "muted": ParagraphStyle("muted", parent=base, textColor=MUTED),
         "cover_title": ParagraphStyle(
             "ct", parent=base, fontSize=26, leading=34, alignment=TA_CENTER, spaceAfter=10 * mm
@@ -121,6 +127,13 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)), style)
 
 
+_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _cell(text: object, st: dict[str, ParagraphStyle]) -> Paragraph:
+    return _p(text, st["small" if _CJK.search(str(text or "")) else "small_words"])
+
+
 def _light(hex_colour: str) -> colors.Color:
     """The status colour mixed with white, so dark text on it stays readable."""
     c = colors.HexColor(hex_colour)
@@ -134,7 +147,7 @@ def _table(
     row_colours: list[str | None] | None = None,
     colour_col: int = -1,
 ) -> Table:
-    data = [[v if isinstance(v, Flowable) else _p(v, st["small"]) for v in row] for row in rows]
+    data = [[v if isinstance(v, Flowable) else _cell(v, st) for v in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
