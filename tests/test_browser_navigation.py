@@ -52,6 +52,13 @@ def _back(page, heading: str) -> None:
     page.wait_for_function(IDLE)
 
 
+def _follow(page, url: str, link: str, path: str) -> None:
+    """Click `link` in the navigation and wait until /`path` has been drawn."""
+    page.get_by_role("link", name=link).first.click()
+    page.wait_for_url(f"{url}/{path}")
+    page.wait_for_function(IDLE)
+
+
 def _settled(page, heading: str) -> None:
     """Still on the page with `heading` two seconds on: a redirect would have moved on."""
     page.wait_for_timeout(2000)
@@ -70,9 +77,7 @@ def test_back_from_a_likely_or_mistyped_address_returns_to_the_page_before(store
 
         # a click in the navigation after an alias, then Back twice
         _open(page, url, "method?lang=en", "How the numbers are computed")
-        page.get_by_role("link", name="Provinces").first.click()
-        page.wait_for_url(f"{url}/provinces?lang=en")
-        page.wait_for_function(IDLE)
+        _follow(page, url, "Provinces", "provinces?lang=en")
         _back(page, "How the numbers are computed")
         assert page.url == f"{url}/method?lang=en"
         _settled(page, "How the numbers are computed")
@@ -81,9 +86,7 @@ def test_back_from_a_likely_or_mistyped_address_returns_to_the_page_before(store
 
         # a mistyped address: Back from it, and from a page opened after it
         _open(page, url, "nonsense?lang=zh", "目标监测")
-        page.get_by_role("link", name="任务").first.click()
-        page.wait_for_url(f"{url}/task-list?lang=zh")
-        page.wait_for_function(IDLE)
+        _follow(page, url, "任务", "task-list?lang=zh")
         _back(page, "目标监测")
         assert page.url == f"{url}/nonsense?lang=zh"
         assert "没有 /nonsense 这个页面" in page.inner_text(MAIN)
