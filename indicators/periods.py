@@ -44,7 +44,7 @@ _QUARTER = re.compile(r"^(\d{4})(?:年)?[-/ ]?(?:Q|第)([1-4])(?:季度?)?$")
 _MONTH = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})月?$")
 _DAY = re.compile(r"^(\d{4})(?:[-/.]|年)(\d{1,2})(?:[-/.]|月)(\d{1,2})日?$")
 # ISO dates, as a file of daily figures has by the thousand: nothing to normalise first.
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def _days_in_year(year: int) -> int:
@@ -62,7 +62,7 @@ def parse_period(raw: object) -> Period:
         raise PeriodError(f"not a period: {raw!r}")
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    if isinstance(raw, str) and (m := _ISO_DAY.fullmatch(raw)):
+    if isinstance(raw, str) and (m := ISO_DAY.fullmatch(raw)):
         return _day(m, raw)
     text = unicodedata.normalize("NFKC", str(raw)).strip().upper().replace(" ", "")
     if m := _YEAR.match(text):

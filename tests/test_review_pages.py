@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.auth import Accounts, Session
 from indicators.review import decide
-from indicators.store import Store
+from indicators.store import Store, Upload
 from pages import preview as preview_page
 from pages.auth_ui import AuthKeys
 from tests.support import nat_uploads_2022_scale
@@ -37,6 +38,13 @@ def _team(store: Store) -> None:
     accounts.add("boss", PASSWORD, role="admin")
 
 
+@pytest.fixture
+def submitted(store: Store) -> Upload:
+    """The team's accounts, and planner nat's one figure waiting for review."""
+    _team(store)
+    return nat_uploads_2022_scale(store)
+
+
 def _as(at: AppTest, name: str) -> None:
     now = time.time()
     at.session_state[AuthKeys.SESSION] = Session(name, now, now, "t")
@@ -49,9 +57,10 @@ def _upload(at: AppTest, text: str) -> None:
     assert not at.exception, at.exception
 
 
-def test_every_page_url_without_login_writes_nothing(dashboard, monkeypatch, store: Store) -> None:
-    _team(store)
-    up = nat_uploads_2022_scale(store)
+def test_every_page_url_without_login_writes_nothing(
+    dashboard, monkeypatch, store: Store, submitted: Upload
+) -> None:
+    up = submitted
     decide(store, up.id, "rev", approve=True)
     before = store.dump()
     at = start(dashboard, store.path)
@@ -201,12 +210,9 @@ def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(
 
 
 def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_it(
-    dashboard,
-    monkeypatch,
-    store: Store,
+    dashboard, monkeypatch, store: Store, submitted: Upload
 ) -> None:
-    _team(store)
-    up = nat_uploads_2022_scale(store)
+    up = submitted
     pending = f"待发布(上传 #{up.id},尚未批准):2022"
 
     reviewer = start(dashboard, store.path)
@@ -244,12 +250,9 @@ def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_
 
 
 def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
-    dashboard,
-    monkeypatch,
-    store: Store,
+    dashboard, monkeypatch, store: Store, submitted: Upload
 ) -> None:
-    _team(store)
-    up = nat_uploads_2022_scale(store)
+    up = submitted
     nat = start(dashboard, store.path)
     _as(nat, "nat")
     open_page(nat, "review")
@@ -268,12 +271,9 @@ def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
 
 
 def test_a_page_run_asks_the_store_once_who_is_signed_in_and_what_they_preview(
-    dashboard,
-    monkeypatch,
-    store: Store,
+    dashboard, monkeypatch, store: Store, submitted: Upload
 ) -> None:
-    _team(store)
-    up = nat_uploads_2022_scale(store)
+    up = submitted
     calls = {"account": 0, "preview": 0}
     account, allowed = Store.account, preview_page.may_preview
 
@@ -338,12 +338,9 @@ def test_the_accounts_page_reads_the_account_list_once_per_run(
 
 
 def test_an_upload_decided_after_the_queue_was_read_leaves_the_queue_without_an_error(
-    dashboard,
-    monkeypatch,
-    store: Store,
+    dashboard, monkeypatch, store: Store, submitted: Upload
 ) -> None:
-    _team(store)
-    up = nat_uploads_2022_scale(store)
+    up = submitted
     stale = store.submitted_uploads()
     decide(store, up.id, "boss", approve=True)  # by another reviewer, in between
     calls: list[int] = []

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..catalog import Catalog, Plausibility
-from ..periods import PeriodError, parse_period
+from ..periods import ISO_DAY, PeriodError, parse_period
 from .match import key, match_indicator, match_region
 from .rules import broken_any_sql, broken_codes_sql, broken_count_sql
 from .units import resolve_unit
@@ -126,22 +126,10 @@ def check_rows(
     # Each column is a single-threaded Arrow pass that releases the GIL: side by side, the
     # seven take about half the time on two cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        encoded = dict(
-            zip(
-                _ENCODED,
-                pool.map(
-                    lambda c: pc.dictionary_encode(table.column(c).combine_chunks()), _ENCODED
-                ),
-                strict=True,
-            )
-        )
-        stored: dict[str, pa.Array | pa.ChunkedArray] = dict(
-            zip(
-                ("source", "note"),
-                pool.map(lambda c: _stored_text(table.column(c)), ("source", "note")),
-                strict=True,
-            )
-        )
+        encoding = {c: pool.submit(_encoded, table.column(c)) for c in _ENCODED}
+        storing = {c: pool.submit(_stored_text, table.column(c)) for c in ("source", "note")}
+    encoded = {c: f.result() for c, f in encoding.items()}
+    stored = {c: f.result() for c, f in storing.items()}
     texts = {c: e.dictionary.to_pylist() for c, e in encoded.items()}
     codes = {c: e.indices.to_numpy().astype(np.int32, copy=False) for c, e in encoded.items()}
     excel_row = table.column("excel_row").to_numpy()
@@ -351,13 +339,14 @@ def check_rows(
 _ENCODED = ("indicator", "region", "period", "unit", "qualifier")
 
 
+def _encoded(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    return pc.dictionary_encode(column.combine_chunks())
+
+
 def _stored_text(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Source and note as stored: trimmed, an empty cell no text."""
     trimmed = pc.utf8_trim_whitespace(column)
     return pc.if_else(pc.equal(trimmed, ""), None, trimmed)
-
-
-_ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def _iso_days(texts: list[str], today: date) -> dict[str, dict[str, Any]]:
@@ -366,7 +355,9 @@ def _iso_days(texts: list[str], today: date) -> dict[str, dict[str, Any]]:
     real date (2019-02-30, year 0) is left to parse_period, which says why."""
     arr = pa.array(texts, pa.string())
     iso = np.flatnonzero(
-        np.asarray(pc.match_substring_regex(arr, _ISO_DAY).to_numpy(zero_copy_only=False))
+        np.asarray(
+            pc.match_substring_regex(arr, f"^{ISO_DAY.pattern}$").to_numpy(zero_copy_only=False)
+        )
     )
     if not iso.size:
         return {}

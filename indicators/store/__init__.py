@@ -92,6 +92,13 @@ _CATALOG_TABLES = CATALOG_CLASSES
 
 # Incoming rows (a relation named `incoming`) against the current values: the preview and
 # the write classify with this one query, so they cannot disagree.
+# What the preview adds to each row shown, in the order diff_preview's query reads them.
+_PREVIEW_ADDS = (
+    ("old_value", pa.float64()),
+    ("old_qualifier", pa.string()),
+    ("old_upload_id", pa.int64()),
+    ("change", pa.string()),
+)
 _CLASSIFIED = """
     SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
            c.upload_id AS old_upload_id,
@@ -1075,19 +1082,7 @@ class Store:
             con.execute("DROP TABLE previewed")
             con.unregister("incoming")
         shown.sort(key=lambda r: (r[1], r[0]))
-        picked = rows.take(pa.array([r[0] for r in shown], pa.int64()))
-        old = pa.table(
-            {
-                "old_value": pa.array([r[2] for r in shown], pa.float64()),
-                "old_qualifier": pa.array([r[3] for r in shown], pa.string()),
-                "old_upload_id": pa.array([r[4] for r in shown], pa.int64()),
-                "change": pa.array([r[5] for r in shown], pa.string()),
-            }
-        )
-        sample = pa.table(
-            {
-                **{n: picked.column(n) for n in picked.column_names},
-                **{n: old.column(n) for n in old.column_names},
-            }
-        )
+        sample = rows.take(pa.array([r[0] for r in shown], pa.int64()))
+        for i, (name, typ) in enumerate(_PREVIEW_ADDS, start=2):
+            sample = sample.append_column(name, pa.array([r[i] for r in shown], typ))
         return {c: int(counts.get(c, 0)) for c in ("new", "changed", "unchanged")}, frame_of(sample)
