@@ -41,9 +41,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL."""
+def serve_app(
+    db_path: Path, *, env: dict[str, str] | None = None, script: Path | None = None
+) -> Iterator[str]:
+    """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL.
+    `script`: another Streamlit app served the same way instead (`streamlit run script`)."""
     port = free_port()
+    app = [str(ROOT / "serve.py")] if script is None else ["-m", "streamlit", "run", str(script)]
     # The server's output goes to a file, not a pipe: nobody reads a pipe while the app runs,
     # and once its 64 KB buffer fills (a warning per page run, many sessions) the server
     # blocks on its next log line and every page hangs.
@@ -51,7 +55,7 @@ def serve_app(db_path: Path, *, env: dict[str, str] | None = None) -> Iterator[s
         proc = subprocess.Popen(
             [
                 sys.executable,
-                str(ROOT / "serve.py"),
+                *app,
                 "--server.address",
                 "127.0.0.1",
                 "--server.port",
