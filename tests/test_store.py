@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -21,6 +22,7 @@ from indicators.store import (
     StoreBusy,
     StoreError,
 )
+from indicators.store.engines import read_frame
 
 BOTH_BACKENDS = True
 
@@ -284,3 +286,34 @@ def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(st
     assert [None if pd.isna(q) else q for q in got["qualifier"]] == [None, "约", None, ">", None]
     assert [None if pd.isna(n) else n for n in got["note"]] == [None, "n", None, None, "x,y"]
     assert set(got["indicator_id"]) == {"fibre_village_share"}
+
+
+# Text as COPY's CSV could garble it (separator, quote, newline, Chinese, an empty text next
+# to a NULL), a boolean, a double, timestamps with and without a fraction, a date.
+_AWKWARD_READ = """
+    SELECT * FROM (VALUES
+        (1, 'a,"b"' || chr(10) || 'c', '', CAST(NULL AS VARCHAR), TRUE, CAST(1.5 AS DOUBLE PRECISION),
+         TIMESTAMP '2026-11-30 13:24:25.123456', DATE '2026-11-30'),
+        (2, '信息消费', CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), FALSE,
+         CAST(NULL AS DOUBLE PRECISION), TIMESTAMP '2026-11-30 13:24:25', CAST(NULL AS DATE))
+    ) AS v(id, text, empty, nothing, flag, x, stamp, day)
+    WHERE id = ANY(?) ORDER BY id"""
+
+
+@pytest.mark.parametrize("ids", [[1, 2], []], ids=["rows", "no rows"])
+def test_a_read_gives_the_same_frame_on_either_backend_whatever_the_text_holds(store, ids):
+    with duckdb.connect() as con:
+        expected = read_frame(con, _AWKWARD_READ, [ids])
+    with store.connect() as con:
+        got = read_frame(con, _AWKWARD_READ, [ids])
+    pd.testing.assert_frame_equal(got, expected)
+    if ids:
+        assert got["text"].tolist() == ['a,"b"\nc', "信息消费"]
+        assert got["empty"].tolist()[0] == "" and pd.isna(got["empty"].tolist()[1])
+        assert got["nothing"].tolist() == [None, None]
+
+
+def test_a_read_of_a_type_csv_would_not_bring_back_still_gives_its_values(store):
+    with store.connect() as con:
+        got = read_frame(con, "SELECT CAST(2.25 AS NUMERIC(5, 2)) AS n, 'x' AS s", [])
+    assert float(got["n"].iloc[0]) == 2.25 and got["s"].tolist() == ["x"]

@@ -31,7 +31,15 @@ import pyarrow as pa
 from ..catalog import Catalog
 from ..paths import default_db_location
 from .digest import ContentHash
-from .engines import DuckEngine, PgEngine, append_rows, arrow_batches, frame_of, is_url
+from .engines import (
+    DuckEngine,
+    PgEngine,
+    append_rows,
+    arrow_batches,
+    frame_of,
+    is_url,
+    read_frame,
+)
 from .errors import (
     AccountExists,
     ContentMismatch,
@@ -456,7 +464,8 @@ class Store:
             where.append("a.region_code = ANY(?)")
             params.append(list(region_codes))
         with self.connect() as con:
-            return con.execute(
+            return read_frame(
+                con,
                 f"""WITH live AS (SELECT * FROM actuals a WHERE {" AND ".join(where)}),
                     ranked AS (SELECT *, row_number() OVER (
                         PARTITION BY indicator_id, region_code, period ORDER BY id DESC)
@@ -468,12 +477,13 @@ class Store:
                     FROM cur c JOIN uploads u ON u.id = c.upload_id
                     ORDER BY c.indicator_id, c.region_code, c.t""",
                 params,
-            ).df()
+            )
 
     def actual_history(self, indicator_id: str, region_code: str, period: str) -> pd.DataFrame:
         """Every version of one figure, newest first, with whether it is live."""
         with self.connect() as con:
-            return con.execute(
+            return read_frame(
+                con,
                 f"""SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
                           u.kind, u.file_name, u.user_name, u.created_at,
                           a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
@@ -484,7 +494,7 @@ class Store:
                    WHERE a.indicator_id = ? AND a.region_code = ? AND a.period = ?
                    ORDER BY a.id DESC""",
                 [indicator_id, region_code, period],
-            ).df()
+            )
 
     def summary(self) -> dict[str, Any]:
         """What the 'data as of' line needs: newest period and time of the last upload."""
@@ -656,11 +666,12 @@ class Store:
 
     def upload_rows(self, upload_id: int) -> pd.DataFrame:
         with self.connect() as con:
-            return con.execute(
+            return read_frame(
+                con,
                 """SELECT id, indicator_id, region_code, period, value, qualifier, unit,
                           source, note FROM actuals WHERE upload_id = ? ORDER BY id""",
                 [upload_id],
-            ).df()
+            )
 
     def upload_regions(self, upload_id: int) -> set[str]:
         """The regions an upload's rows are for (who may undo it: indicators.auth)."""
@@ -696,14 +707,15 @@ class Store:
 
     def current_statuses(self, subject_type: str) -> pd.DataFrame:
         with self.connect() as con:
-            return con.execute(
+            return read_frame(
+                con,
                 """SELECT subject_id, status, note, evidence, user_name, created_at FROM (
                        SELECT *, row_number() OVER (PARTITION BY subject_id ORDER BY id DESC)
                            AS _rank
                        FROM status_updates WHERE subject_type = ?) s
                    WHERE _rank = 1""",
                 [subject_type],
-            ).df()
+            )
 
     # --- review: submitted uploads wait for a reviewer ---------------------------------
 
@@ -930,10 +942,11 @@ class Store:
 
     def audit_log(self) -> pd.DataFrame:
         with self.connect() as con:
-            return con.execute(
+            return read_frame(
+                con,
                 "SELECT id, created_at, user_name, action, subject, detail, client FROM audit_log "
-                "ORDER BY id DESC"
-            ).df()
+                "ORDER BY id DESC",
+            )
 
     # --- for tests and support ----------------------------------------------------------
 

