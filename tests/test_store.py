@@ -292,8 +292,8 @@ def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(st
 # to a NULL), a boolean, a double, timestamps with and without a fraction, a date.
 _AWKWARD_READ = """
     SELECT * FROM (VALUES
-        (1, 'a,"b"' || chr(10) || 'c', '', CAST(NULL AS VARCHAR), TRUE, CAST(1.5 AS DOUBLE PRECISION),
-         TIMESTAMP '2026-11-30 13:24:25.123456', DATE '2026-11-30'),
+        (1, 'a,"b"' || chr(10) || 'c', '', CAST(NULL AS VARCHAR), TRUE,
+         CAST(1.5 AS DOUBLE PRECISION), TIMESTAMP '2026-11-30 13:24:25.123456', DATE '2026-11-30'),
         (2, '信息消费', CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), FALSE,
          CAST(NULL AS DOUBLE PRECISION), TIMESTAMP '2026-11-30 13:24:25', CAST(NULL AS DATE))
     ) AS v(id, text, empty, nothing, flag, x, stamp, day)
