@@ -111,11 +111,11 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
     )
     summary = store.summary()
     if preview is not None:
-        summary = _as_if_published(summary, upload, actuals, pending)
+        summary = _preview_summary(summary, upload, actuals, pending)
     return Snapshot(catalog, actuals, national, summary, statuses, as_of, preview, pending)
 
 
-def _as_if_published(
+def _preview_summary(
     summary: dict[str, Any],
     upload: Upload,
     actuals: pd.DataFrame,
