@@ -85,16 +85,23 @@ def wrap_title(title: str, width_chars: int = 100) -> str:
     return wrap(title, title_width(width_chars))
 
 
+# Chinese line-breaking rules (避头尾): closing marks never begin a line, opening marks never
+# end one ("三(十三" / ")。数据截至" read as a typo on an exported figure).
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕”’)]}.,;:?!%")
+NO_LINE_END = frozenset("（《「『【〔“‘([{")
+
+
 def _tokens(text: str) -> list[str]:
     # Latin words stay whole; every CJK character may end a line.
     out: list[str] = []
     for ch in text:
-        if out and not (
-            text_width(ch) == 2
-            or ch == " "
-            or out[-1].endswith(" ")
-            or text_width(out[-1][-1]) == 2
-        ):
+        if not out:
+            out.append(ch)
+            continue
+        prev = out[-1][-1]
+        kept = ch in NO_LINE_START or (prev in NO_LINE_END and ch != " ")
+        may_break = text_width(ch) == 2 or ch == " " or prev == " " or text_width(prev) == 2
+        if kept or not may_break:
             out[-1] += ch
         else:
             out.append(ch)

@@ -680,18 +680,13 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         group = [p for p in ranked if p.status == status]
         if not group:
             continue
-        label = _(f"status.{status}", lang)
-        shown = [round(p.gap, 2) if by_gap and p.gap is not None else p.latest_value for p in group]
         fig.add_trace(
             go.Bar(
                 x=[(p.gap if by_gap else p.latest_value) for p in group],
                 y=[snap.catalog.regions[p.region_code].name(lang) for p in group],
                 orientation="h",
-                name=label,
+                name=_(f"status.{status}", lang),
                 marker_color=STATUS_COLOURS[status],
-                text=[f"{format_value(v)} · {label}" for v in shown],
-                textposition="outside",
-                cliponaxis=False,
                 hovertext=[_province_hover(snap, target, p, lang) for p in group],
                 hoverinfo="text",
             )
@@ -703,11 +698,28 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         else _("views.fig.axis.latest", lang, unit=unit)
     )
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
-    # Room beside the bars for the outside labels ("11.2 · 进展有限"), both sides of zero.
     xs = [(p.gap if by_gap else p.latest_value) or 0.0 for p in ranked]
+    # Each label ("11.2 · 进展有限") right of its bar or of zero, whichever is further right:
+    # left of a bar below zero it ran into the province names on a phone ("Beiji-1 · Met…").
+    shown = [round(x, 2) if by_gap else x for x in xs]
+    fig.add_trace(
+        go.Scatter(
+            x=[max(x, 0.0) for x in xs],
+            y=names,
+            mode="text",
+            text=[
+                f" {format_value(v)} · {_(f'status.{p.status}', lang)}"
+                for v, p in zip(shown, ranked, strict=True)
+            ],
+            textposition="middle right",
+            cliponaxis=False,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     lo, hi = min(0.0, *xs), max(0.0, *xs)
     span = (hi - lo) or 1.0
-    fig.update_xaxes(range=[lo - (0.45 * span if lo < 0 else 0.02 * span), hi + 0.45 * span])
+    fig.update_xaxes(range=[lo - 0.02 * span, hi + 0.45 * span])
     if by_gap:
         fig.add_vline(x=0, line_color=TARGET_COLOUR, line_width=1)
     pending = pending_provinces(snap, target_id)

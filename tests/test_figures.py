@@ -11,6 +11,7 @@ import pytest
 
 from indicators import figures as F
 from indicators.catalog import NATIONAL
+from indicators.export.data import figure_data
 from indicators.paths import CATALOG_DIR
 from indicators.periods import parse_period
 from indicators.snapshot import load_snapshot
@@ -179,13 +180,36 @@ def test_regions_bar_ranks_provinces_furthest_from_the_target_first(store):
     write_provinces(store, PROVINCES)
     fig = F.regions_bar(snap_of(store, date(2020, 6, 1)), "fibre_village_share", "zh")
     assert list(fig.layout.yaxis.categoryarray) == ["西藏", "河北", "北京"]
-    gaps = {y: x for t in fig.data for x, y in zip(t.x, t.y, strict=True)}
+    bars = [t for t in fig.data if t.type == "bar"]
+    gaps = {y: x for t in bars for x, y in zip(t.x, t.y, strict=True)}
     assert gaps == {
         "西藏": pytest.approx(32.0),
         "河北": pytest.approx(1.0),
         "北京": pytest.approx(-1.0),
     }
-    assert {t.name for t in fig.data} == {"进展有限", "进展顺利", "已实现"}
+    assert {t.name for t in bars} == {"进展有限", "进展顺利", "已实现"}
+
+
+def test_regions_bar_labels_sit_right_of_zero_so_none_runs_into_the_province_names(store):
+    # Beijing's -1 bar runs left of zero, towards the names: its label starts at zero
+    write_provinces(store, PROVINCES)
+    fig = F.regions_bar(snap_of(store), "fibre_village_share", "en")
+    (labels,) = [t for t in fig.data if getattr(t, "mode", None) == "text"]
+    placed = {
+        y: (x, text.strip()) for x, y, text in zip(labels.x, labels.y, labels.text, strict=True)
+    }
+    assert placed == {
+        "Tibet": (pytest.approx(32.0), "32 · Unverified"),
+        "Hebei": (pytest.approx(1.0), "1 · Unverified"),
+        "Beijing": (0.0, "-1 · Met on time"),
+    }
+    assert labels.textposition == "middle right" and labels.hoverinfo == "skip"
+    # the axis leaves room on the right for the longest label, and none on the left for one
+    low, high = fig.layout.xaxis.range
+    assert low == pytest.approx(-1 - 0.02 * 33) and high == pytest.approx(32 + 0.45 * 33)
+    # the chart's data download lists the provinces once each, not the labels again
+    data = figure_data(fig, "en")
+    assert sorted(data.iloc[:, 1]) == ["Beijing", "Hebei", "Tibet"]
 
 
 def test_provinces_get_verdicts_not_trends_once_the_year_has_passed(store):
@@ -193,7 +217,7 @@ def test_provinces_get_verdicts_not_trends_once_the_year_has_passed(store):
     # 2020 figure, so their outcome is unknown, whatever their 2019 trend was
     write_provinces(store, PROVINCES)
     fig = F.regions_bar(snap_of(store), "fibre_village_share", "zh")
-    by_name = {y: t.name for t in fig.data for y in t.y}
+    by_name = {y: t.name for t in fig.data if t.type == "bar" for y in t.y}
     assert by_name == {"西藏": "无法核实", "河北": "无法核实", "北京": "按期实现"}
 
 
@@ -443,3 +467,17 @@ def test_the_year_span_grows_to_include_today_once_every_target_year_has_passed(
 def test_without_figures_the_year_span_starts_at_the_earliest_catalog_baseline(empty_store):
     # Baselines in the catalog: 2016 and 2017.
     assert snap_of(empty_store, date(2024, 6, 1)).year_span() == (2016, 2025)
+
+
+@pytest.mark.parametrize("width", range(16, 80))
+def test_a_wrapped_source_line_starts_no_line_with_a_closing_mark_and_ends_none_with_an_opening_one(
+    width,
+):
+    from indicators.chart_parts import NO_LINE_END, NO_LINE_START, text_width, wrap
+
+    text = "来源:省通信管理局 test release;目标:国发〔2017〕40号 三(十三)。数据截至 2019"
+    lines = wrap(text, width).split("<br>")
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert not [line for line in lines[1:] if line[0] in NO_LINE_START], lines
+    assert not [line for line in lines[:-1] if line[-1] in NO_LINE_END], lines
+    assert all(text_width(line) <= width for line in lines), lines

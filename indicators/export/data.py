@@ -166,6 +166,8 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     cat_label = val_label = None
     for trace in fig.data:
+        if getattr(trace, "mode", None) == "text":
+            continue  # labels for marks drawn by another trace: no data of their own
         name = _text(getattr(trace, "name", None))
         if trace.type == "indicator":
             label = _text(trace.title) or name
