@@ -6,10 +6,11 @@ from .catalog import Lang
 from .i18n import _, has_label
 
 
-def unit_label(unit: str, lang: Lang) -> str:
+def unit_label(unit: str, lang: Lang, n: float | None = None) -> str:
+    """The unit's name; with `n`, for that many ("1 project", "2 projects")."""
     key = f"unit.{unit}"
     try:
-        return _(key, lang)
+        return _(key, lang, n=n)
     except KeyError:
         return unit
 
@@ -33,9 +34,9 @@ def format_value(
     return f"{qualifier_text(qualifier, lang)}{text}" if qualifier else text
 
 
-def unit_suffix(unit: str, lang: Lang) -> str:
-    """' 万亿元' or '%': how a value is followed by its unit in text."""
+def unit_suffix(unit: str, lang: Lang, n: float | None = None) -> str:
+    """' 万亿元' or '%': how a value (`n`, for the singular) is followed by its unit in text."""
     if not unit or unit == "event":
         return ""
-    label = unit_label(unit, lang)
+    label = unit_label(unit, lang, n)
     return label if label == "%" else f" {label}"

@@ -19,7 +19,7 @@ def value_with_unit(
 ) -> str:
     if value is None:
         return "–"
-    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang)}"
+    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang, _shown_n(value))}"
 
 
 def target_text(target: Target, lang: Lang) -> str:
@@ -35,6 +35,11 @@ def target_text(target: Target, lang: Lang) -> str:
     )
 
 
+def _shown_n(value: float) -> int | None:
+    """1 where the value reads as "1" (1.004 is written 1): the unit then takes the singular."""
+    return 1 if format_value(value) == "1" else None
+
+
 def pct_text(p: Progress) -> str:
     return "–" if p.pct_achieved is None else f"{p.pct_achieved:.0f}%"
 
@@ -43,7 +48,7 @@ def amount_text(amount: float, unit: str, lang: Lang) -> str:
     """A difference in the target's own terms: percentage points for shares and rates."""
     size = round(abs(amount), 3)
     if unit == "%":
-        return _("views.words.points", lang, value=format_value(size))
+        return _("views.words.points", lang, value=format_value(size), n=_shown_n(size))
     return value_with_unit(size, unit, lang)
 
 

@@ -43,7 +43,7 @@ def test_headline_card_of_the_scale_reads_as_worked_out_by_hand(store):
 
 def test_a_gap_in_percent_is_given_in_percentage_points(store):
     c = target_card(snap_of(store), "fibre_village_share", "en")
-    assert c.value == ">99%" and c.gap == "exceeded by 1 percentage points"
+    assert c.value == ">99%" and c.gap == "exceeded by 1 percentage point"
     assert c.status_label == "Met on time"
     assert c.detail == ">98% in 2019-08, met early"
 

@@ -2,7 +2,8 @@
 
 Labels live in the CSV files beside this module (``key,zh,en``), one file per area of the
 app so parallel work does not collide; keys are unique across all files. Placeholders are
-named: ``_("overview.as_of", lang, period="2021")`` with ``数据截至 {period}``.
+named: ``_("overview.as_of", lang, period="2021")`` with ``数据截至 {period}``. A count is
+passed as ``n``: a key with a ``.one`` twin (``views.tasks.count.one``) uses it when n is 1.
 Names of targets, tasks and regions come from the catalog, not from here.
 """
 
@@ -41,7 +42,13 @@ def normalise_lang(value: object) -> Lang:
     return "en" if text.startswith("en") else "zh"
 
 
+# A label with a ".one" twin says it for exactly one (n=1): "1 task", "1 percentage point".
+ONE = ".one"
+
+
 def _(key: str, lang: Lang, /, **values: object) -> str:
+    if values.get("n") == 1 and key + ONE in labels():
+        key += ONE
     entry = labels().get(key)
     if entry is None:
         raise LabelError(f"no label {key!r}")
