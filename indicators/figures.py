@@ -343,6 +343,7 @@ def _pending_trace(snap: Snapshot, xs: list, ys: list, lang: Lang) -> go.Scatter
         hoverinfo="name",
         marker={"symbol": "circle-open", "size": 20, "color": PENDING_COLOUR, "line": {"width": 3}},
         name=_("preview.fig.pending", lang, id=snap.preview),
+        cliponaxis=False,  # whole, like the points they ring
     )
 
 
@@ -383,8 +384,15 @@ def trajectory_chart(
             strict=True,
         )
     )
+
+    # Marks are drawn whole at the axis' edge (a year's figure sits on its last day, often the
+    # right edge: clipped, it showed half a dot), so none outside a chosen window is drawn.
+    def in_window(period: str) -> bool:
+        return years is None or years[0] <= parse_period(period).year <= years[1]
+
+    series = [pt for pt in p.series if in_window(pt.period)]
     hover = []
-    for pt in p.series:
+    for pt in series:
         line = value_with_unit(pt.value, unit, lang, pt.qualifier)
         if pt.derived and level is not None:
             base = level
@@ -400,19 +408,20 @@ def trajectory_chart(
     series_name = _("views.fig.series.derived" if derived else "views.fig.series.actual", lang)
     fig.add_trace(
         go.Scatter(
-            x=[period_date(pt.period) for pt in p.series],
-            y=[pt.value for pt in p.series],
+            x=[period_date(pt.period) for pt in series],
+            y=[pt.value for pt in series],
             mode="lines+markers",
             name=series_name,
             line={"color": ACTUAL_COLOUR, "width": 3},
             marker={"size": 8},
             hovertext=hover,
             hoverinfo="text",
+            cliponaxis=False,
         )
     )
     pending = set(snap.pending_periods([target.id, drawn_id], region_code))
     if pending:
-        marked = [pt for pt in p.series if pt.period in pending]
+        marked = [pt for pt in series if pt.period in pending]
         fig.add_trace(
             _pending_trace(
                 snap, [period_date(pt.period) for pt in marked], [pt.value for pt in marked], lang
@@ -516,6 +525,7 @@ def trajectory_chart(
     if derived:
         # The directly published year-on-year figures, as context beside the derived average.
         reported = rows[rows["indicator_id"] == target.id]
+        reported = reported[[in_window(x) for x in reported["period"]]]
         if not reported.empty:
             fig.add_trace(
                 go.Scatter(
@@ -526,6 +536,7 @@ def trajectory_chart(
                     name=_("views.fig.series.reported", lang),
                     hovertext=hover_for_rows(reported, lang, unit),
                     hoverinfo="text",
+                    cliponaxis=False,
                 )
             )
     if goal is not None:

@@ -9,7 +9,7 @@ axis title says where a year's figure sits. Checked on the positions the figures
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -85,3 +85,23 @@ def test_a_2020_deadline_sits_in_the_2020_band_and_says_so_on_the_chart(store):
     launch = trace(fig, "按期实现")
     assert [as_date(x) for x in launch.x] == [date(2019, 10, 31)] and _band(launch.x[0]) == 2019
     assert fig.layout.xaxis.title.text == "日期(期限标在当年12月31日)"
+
+
+def test_a_point_on_the_axis_edge_is_drawn_whole_and_none_outside_a_chosen_window(store):
+    # the 2021 scale figure sits on 2021-12-31, the right edge of the whole-year axis
+    fig = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en")
+    actual = trace(fig, "Actual")
+    assert as_date(actual.x[-1]) == as_date(fig.layout.xaxis.range[1]) - timedelta(days=1)
+    assert actual.cliponaxis is False
+    # marks drawn over the edge must not include any outside the years asked for
+    window = F.trajectory_chart(snap_of(store), "info_consumption_scale", "en", years=(2015, 2018))
+    shown = [as_date(x).year for x in trace(window, "Actual").x]
+    assert shown and min(shown) >= 2015 and max(shown) <= 2018
+    # the one published year-on-year rate (2018) is drawn in a window with 2018, not without
+    growth = "info_consumption_growth"
+    with_2018 = F.trajectory_chart(snap_of(store), growth, "en", years=(2017, 2020))
+    diamonds = trace(with_2018, "Published year-on-year growth")
+    assert [as_date(x) for x in diamonds.x] == [date(2018, 12, 31)]
+    assert diamonds.cliponaxis is False
+    without = F.trajectory_chart(snap_of(store), growth, "en", years=(2019, 2020))
+    assert not [t for t in without.data if t.name == "Published year-on-year growth"]
