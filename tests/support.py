@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -116,9 +116,18 @@ def wait_for_app(page: object) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
+# Every table on the page drawn: Streamlit loads its grid lazily, showing a grey placeholder
+# and then an empty box until the grid's canvas is there (a review-page artifact showed both).
+TABLES_DRAWN = """() => !document.querySelector('[data-testid^="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+        .every(t => t.querySelector('canvas'))"""
+
+
 def screenshot(page: object, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    with suppress(Exception):  # a picture for people to look at, not what the test asserts
+        page.wait_for_function(TABLES_DRAWN, timeout=15_000)
     page.screenshot(path=str(path), full_page=True)
     return path
 
