@@ -164,6 +164,33 @@ def _checked(data: bytes, file_id: str, name: str, options: Options) -> Checked:
     return checked
 
 
+FILE_TYPES = ("csv", "txt", "tsv", "xlsx", "xlsm", "xls")
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _uploader_words(lg: Lang, limit_mb: float) -> None:
+    """Streamlit words its uploader's button and size line itself, in English and with its
+    backstop limit ("Upload", "101MB per file" beside our "up to 50 MB"): both replaced with
+    ours in the page's language. The originals are hidden (display: none), so a screen reader
+    reads the replacement only."""
+    types = _("upload.file.types_sep", lg).join(t.upper() for t in FILE_TYPES)
+    note = _("upload.file.note", lg, limit=f"{limit_mb:g}", types=types)
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    words = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{display: none}}'
+        f'{zone} button [data-testid="stMarkdownContainer"]::after '
+        f"{{content: {_css_string(_('upload.file.button', lg))}}}"
+        f"{words} span {{display: none}}"
+        f"{words} > div::after {{content: {_css_string(note)}; font-size: 0.875rem; opacity: 0.7}}"
+        "</style>"
+    )
+
+
 def render() -> None:
     lg = lang()
     st.title(_("upload.title", lg))
@@ -175,9 +202,10 @@ def render() -> None:
     show_stored(lg, st.session_state.pop(UploadKeys.DONE, None), "upload.stored")
     limit_mb = max_upload_bytes() / 1024 / 1024
     round_ = st.session_state.get(UploadKeys.ROUND, 0)
+    _uploader_words(lg, limit_mb)
     file = st.file_uploader(
         _("upload.file", lg, limit=f"{limit_mb:g}"),
-        type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
+        type=list(FILE_TYPES),
         key=f"{UploadKeys.FILE}.{round_}",
         # Our own limit speaks the planner's language; Streamlit's is a
         # backstop for files far too large to read at all.

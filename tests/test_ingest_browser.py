@@ -11,6 +11,9 @@ from tests.support import browser_page, screenshot, serve_app
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+ZONE = "[data-testid='stFileUploaderDropzone']"
+# The text a CSS ::after adds to the element a selector finds.
+AFTER = "s => getComputedStyle(document.querySelector(s), '::after').content"
 
 
 def _settle(page: object) -> None:
@@ -30,6 +33,15 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         page.get_by_role("button", name="登录").click()
         page.wait_for_selector('[data-testid="stFileUploader"]')
         _settle(page)
+        # Streamlit's own uploader words ("Upload", "101MB per file") replaced by ours in Chinese
+        zone = page.locator('[data-testid="stFileUploaderDropzone"]').inner_text()
+        assert "Upload" not in zone and "per file" not in zone, zone
+        assert page.evaluate(AFTER, f"{ZONE} button [data-testid='stMarkdownContainer']") == (
+            '"选择文件"'
+        )
+        note = page.evaluate(AFTER, "[data-testid='stFileUploaderDropzoneInstructions'] > div")
+        assert "每个文件不超过 50 MB" in note and "CSV、TXT" in note, note
+        screenshot(page, "upload-empty-zh")
 
         page.locator('input[type="file"]').set_input_files(str(FIXTURES / "not_numeric.csv"))
         page.wait_for_selector("text=发现 1 个问题")
