@@ -712,7 +712,7 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
     xs = [(p.gap if by_gap else p.latest_value) or 0.0 for p in ranked]
     # Each label ("11.2 · 进展有限") right of its bar or of zero, whichever is further right:
     # left of a bar below zero it ran into the province names on a phone ("Beiji-1 · Met…").
-    shown = [round(x, 2) if by_gap else x for x in xs]
+    shown = [round(p.gap, 2) if by_gap and p.gap is not None else p.latest_value for p in ranked]
     fig.add_trace(
         go.Scatter(
             x=[max(x, 0.0) for x in xs],

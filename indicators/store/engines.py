@@ -2,7 +2,9 @@
 
 ``Store`` speaks SQL to either through the same small connection surface: ``execute(sql,
 params)`` returning something with ``fetchall()``, ``df()`` and ``description``, and
-``register(name, table)`` / ``unregister(name)`` for a batch of incoming rows.
+``register(name, table)`` / ``unregister(name)`` for a batch of incoming rows. Frames are
+read with ``read_frame(con, sql, params)`` (COPY on PostgreSQL), batches with
+``arrow_batches`` and appended with ``append_rows``.
 """
 
 from __future__ import annotations
