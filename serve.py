@@ -28,13 +28,15 @@ from pages.registry import MISSING_PATH
 
 
 def upload_limit_option(argv: list[str]) -> list[str]:
-    """Streamlit's own uploader limit set to the dashboard's (it would otherwise say
-    "200MB per file" while the page says 50 MB), unless the command line sets it."""
+    """The server's upload route takes what the upload page's uploader takes (the backstop
+    above our own limit), unless the command line says otherwise: set to our limit itself,
+    a file just over it was cut off by the server before our check could name the limit
+    ("AxiosError: Request failed with status code 413")."""
     if any(a.startswith("--server.maxUploadSize") for a in argv):
         return []
-    from indicators.ingest.read import max_upload_bytes
+    from indicators.ingest.read import upload_backstop_mb
 
-    return ["--server.maxUploadSize", str(max(1, round(max_upload_bytes() / 1024 / 1024)))]
+    return ["--server.maxUploadSize", str(upload_backstop_mb())]
 
 
 # Loaded, and the published snapshot worked out, while the server starts: the first

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from indicators.escape import for_markdown
@@ -26,12 +27,16 @@ class CommitKeys:
     kind: str = "file"  # the upload kind stored: file | form
 
 
-def grid(frame: object, lg: Lang) -> None:
-    """A table, or a sentence in the page's language where Streamlit would print 'empty'."""
-    if getattr(frame, "empty", False):
+def grid(frame: pd.DataFrame, lg: Lang) -> None:
+    """A table, or a sentence in the page's language where Streamlit would print 'empty'.
+    A whole-number column with gaps (the row of a problem about the whole file) is shown as
+    text, blank in the gaps: Streamlit would print the English word "None" there."""
+    if frame.empty:
         st.caption(_("upload.no_rows", lg))
-    else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        return
+    gaps = [c for c in frame.columns if frame[c].dtype == "Int64" and frame[c].isna().any()]
+    shown = frame.assign(**{c: ["" if pd.isna(v) else str(v) for v in frame[c]] for c in gaps})
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def show_problems(lg: Lang, checked: Checked, message: str) -> None:

@@ -19,7 +19,7 @@ from indicators.ingest.display import (
     sheet_choice,
 )
 from indicators.ingest.pipeline import ALL_SHEETS
-from indicators.ingest.read import max_upload_bytes, sheet_names
+from indicators.ingest.read import max_upload_bytes, sheet_names, upload_backstop_mb
 from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
@@ -209,7 +209,7 @@ def render() -> None:
         key=f"{UploadKeys.FILE}.{round_}",
         # Our own limit speaks the planner's language; Streamlit's is a
         # backstop for files far too large to read at all.
-        max_upload_size=int(limit_mb * 2) + 1,
+        max_upload_size=upload_backstop_mb(),
     )
     # Copied cells arrive as tab-separated text: read as a .tsv file, through the same path.
     pasted = st.text_area(

@@ -79,3 +79,30 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         screenshot(page, "upload-history-en")
     up = store.uploads()[0]
     assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == ("alice", "广西.csv", 1, 1)
+
+
+def test_a_file_over_the_limit_is_refused_in_the_planners_language_not_by_the_server(
+    store, tmp_path
+):
+    Accounts(store).add("alice", "correct horse")
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "indicator,region,period,value\n" + "fibre_village_share,全国,2020,99\n" * 60_000,
+        encoding="utf-8",
+    )  # 2 MB against a 1 MB limit
+    env = {"INDICATORS_MAX_UPLOAD_MB": "1"}
+    with serve_app(store.path, env=env) as url, browser_page(1280, 900) as page:
+        page.goto(f"{url}/data-upload?lang=zh")
+        page.wait_for_selector("text=此操作需要规划人员登录")
+        _settle(page)
+        page.get_by_label("用户名").fill("alice")
+        page.get_by_label("密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector('[data-testid="stFileUploader"]')
+        _settle(page)
+        page.locator('input[type="file"]').set_input_files(str(big))
+        page.wait_for_selector("text=发现 1 个问题")
+        _settle(page)
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert "413" not in text and "Error" not in text, text
+        screenshot(page, "upload-too-large-zh")

@@ -82,6 +82,20 @@ def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
     assert store.dump() == before
 
 
+def test_a_problem_about_the_whole_file_leaves_its_row_blank_not_none(
+    app: AppTest, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDICATORS_MAX_UPLOAD_MB", "0.001")  # about 1 KB
+    app.switch_page("pages/upload.py").run()
+    _login(app)
+    data = b"indicator,region,period,value\n" + b"fibre_village_share,110000,2020,99\n" * 60
+    app.file_uploader[0].set_value(("big.csv", data, "text/csv")).run()
+    assert "发现 1 个问题" in app.error[0].value
+    table = app.dataframe[0].value
+    assert table.iloc[0]["行"] == ""  # Streamlit drew a missing number as "None"
+    assert "超过上限" in table.iloc[0]["问题"]
+
+
 def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
     app: AppTest,
     store: Store,

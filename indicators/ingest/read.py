@@ -58,6 +58,14 @@ def max_upload_bytes() -> int:
         return DEFAULT_MAX_BYTES
 
 
+def upload_backstop_mb() -> int:
+    """Streamlit's own size limit, for the uploader and the server's upload route alike:
+    about twice ours, so a file over our limit reaches our check and is refused in the
+    planner's language ("文件 60 MB,超过上限 50 MB") instead of the browser's "Request failed
+    with status code 413"; only far larger files meet Streamlit's refusal."""
+    return int(max_upload_bytes() * 2 / 1024 / 1024) + 1
+
+
 @dataclass(frozen=True)
 class ReadInfo:
     format: str  # csv | xlsx
