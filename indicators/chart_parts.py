@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -19,7 +18,12 @@ import plotly.graph_objects as go
 from .catalog import NATIONAL, Lang, Target
 from .clauses import clause_text
 from .escape import for_plotly
-from .formatting import format_value, unit_label, unit_suffix  # noqa: F401 (re-exported)
+from .formatting import (  # noqa: F401 (re-exported)
+    format_value,
+    text_width,
+    unit_label,
+    unit_suffix,
+)
 from .i18n import _
 from .periods import parse_period
 from .snapshot import Snapshot
@@ -55,11 +59,6 @@ def date_of_t(t: float) -> date:
 
 def period_date(label: str) -> date:
     return parse_period(label).end
-
-
-def text_width(text: str) -> int:
-    """Display width in half-width cells: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def wrap(text: str, width: int = 110) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from .catalog import Lang
 from .i18n import _, has_label
 
@@ -40,3 +42,8 @@ def unit_suffix(unit: str, lang: Lang, n: float | None = None) -> str:
         return ""
     label = unit_label(unit, lang, n)
     return label if label == "%" else f" {label}"
+
+
+def text_width(text: str) -> int:
+    """Display width in half-width cells: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

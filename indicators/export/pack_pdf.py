@@ -8,7 +8,6 @@ bookmark, so a reader jumps to it and tests can count the sections.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -36,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ..formatting import text_width
 from ..i18n import Lang, _
 from ..status import STATUS_COLOURS
 from .content import (
@@ -127,11 +127,9 @@ def _p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)), style)
 
 
-_CJK = re.compile(r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
 def _cell(text: object, st: dict[str, ParagraphStyle]) -> Paragraph:
-    return _p(text, st["small" if _CJK.search(str(text or "")) else "small_words"])
+    shown = str(text or "")
+    return _p(text, st["small" if text_width(shown) > len(shown) else "small_words"])
 
 
 def _light(hex_colour: str) -> colors.Color:

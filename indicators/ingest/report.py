@@ -6,12 +6,12 @@ language only when shown, so one validation run serves both languages.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..catalog import Catalog
+from ..formatting import text_width
 from ..i18n import Lang, _
 
 # Past this many, the table says "and N more": a wholly wrong 1M-row file needs no 1M lines.
@@ -102,15 +102,14 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
 def format_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (East Asian wide characters count double)."""
 
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
     cells = [[str(c) for c in frame.columns]]
     cells += [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(False)]
-    widths = [max(width(r[i]) for r in cells) for i in range(len(frame.columns))]
+    widths = [max(text_width(r[i]) for r in cells) for i in range(len(frame.columns))]
     lines = []
     for row in cells:
         lines.append(
-            "  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
+            "  ".join(
+                v + " " * (w - text_width(v)) for v, w in zip(row, widths, strict=True)
+            ).rstrip()
         )
     return "\n".join(lines)

@@ -100,13 +100,6 @@ _CATALOG_TABLES = CATALOG_CLASSES
 
 # Incoming rows (a relation named `incoming`) against the current values: the preview and
 # the write classify with this one query, so they cannot disagree.
-# What the preview adds to each row shown, in the order diff_preview's query reads them.
-_PREVIEW_ADDS = (
-    ("old_value", pa.float64()),
-    ("old_qualifier", pa.string()),
-    ("old_upload_id", pa.int64()),
-    ("change", pa.string()),
-)
 _CLASSIFIED = """
     SELECT i.*, c.value AS old_value, c.qualifier AS old_qualifier,
            c.upload_id AS old_upload_id,
@@ -117,6 +110,14 @@ _CLASSIFIED = """
     FROM incoming i LEFT JOIN current_actuals c
       ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
      AND c.period = i.period"""
+
+# What the preview adds to each row shown, in the order diff_preview's query reads them.
+_PREVIEW_ADDS = (
+    ("old_value", pa.float64()),
+    ("old_qualifier", pa.string()),
+    ("old_upload_id", pa.int64()),
+    ("change", pa.string()),
+)
 
 
 @dataclass(frozen=True)
