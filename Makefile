@@ -61,7 +61,8 @@ test: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy indicators
-	$(PY) -m mypy pages dashboard.py serve.py
+	$(PY) -m mypy pages ui dashboard.py serve.py
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # The inner loop: lint, types and every test but the browser ones.
@@ -69,7 +70,8 @@ test-fast: $(VENV)/.installed-test system-deps-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy indicators
-	$(PY) -m mypy pages dashboard.py serve.py
+	$(PY) -m mypy pages ui dashboard.py serve.py
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -m "not browser"
 
 constraints: $(VENV)/.installed-test

@@ -7,11 +7,12 @@ import json
 import streamlit as st
 import streamlit.components.v1 as components
 
-from indicators.i18n import _
+from indicators.base.i18n import _
 from indicators.store import StoreError
-from pages import preview, registry
-from pages.common import lang as current_lang
-from pages.common import language_switch, store_error
+from pages import registry
+from ui import preview
+from ui.common import lang as current_lang
+from ui.common import language_switch, store_error
 
 # The browser tab and the page's declared language follow the chosen language.
 st.set_page_config(page_title=_("app.title", current_lang()), layout="wide")

@@ -41,14 +41,14 @@ def upload_limit_option(argv: list[str]) -> list[str]:
 
 # Loaded, and the published snapshot worked out, while the server starts: the first
 # visitor's script run otherwise pays for them (about 1 s before the page's title appears).
-WARM = ("pages.registry", "pages.preview", "pages.chart_view", "pages.downloads", "pages.views_nav")
+WARM = ("pages.registry", "ui.preview", "ui.chart_view", "ui.downloads", "pages.views_nav")
 
 
 def warm() -> None:
     for name in WARM:
         importlib.import_module(name)
-    from pages.common import warm as warm_snapshot
     from pages.overview import FIRST_DRAWN
+    from ui.common import warm as warm_snapshot
 
     warm_snapshot(*FIRST_DRAWN)
 

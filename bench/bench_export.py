@@ -13,12 +13,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indicators import figures
-from indicators.build import build_database
+from indicators.base.paths import default_db_path
+from indicators.commands.build import build_database
+from indicators.domain.snapshot import load_snapshot
 from indicators.export.pack import build_pack
 from indicators.export.static import figure_bytes
-from indicators.paths import default_db_path
-from indicators.snapshot import load_snapshot
+from indicators.present import figures
 from indicators.store import Store
 
 TARGET = "info_consumption_scale"

@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indicators.build import build_database
-from indicators.paths import default_db_path
+from indicators.base.paths import default_db_path
+from indicators.commands.build import build_database
 from indicators.store import Store
 from tests.support import browser_page, serve_app
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import multiprocessing as mp  # noqa: E402
 
-from indicators.catalog import load_catalog  # noqa: E402
+from indicators.base.catalog import load_catalog  # noqa: E402
 from indicators.ingest import Options  # noqa: E402
 from indicators.ingest.worker import _rss_mb, check_file_bounded  # noqa: E402
 from tests import hostile_files as H  # noqa: E402

@@ -37,8 +37,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indicators.build import build_database  # noqa: E402
-from indicators.catalog import load_catalog  # noqa: E402
+from indicators.base.catalog import load_catalog  # noqa: E402
+from indicators.commands.build import build_database  # noqa: E402
 from indicators.ingest import Options, check_file, commit, preview  # noqa: E402
 from indicators.store import Store  # noqa: E402
 
@@ -178,7 +178,7 @@ def whole_processes(path: Path, repeat: int) -> dict[str, tuple[float, float]]:
 def read_back(store: Store) -> str:
     """The stored figures read again as the dashboard reads them: every current figure, one
     province's, and the published snapshot the pages start from."""
-    from indicators.snapshot import load_snapshot
+    from indicators.domain.snapshot import load_snapshot
 
     took = {}
     for name, fn in (
@@ -240,7 +240,7 @@ def main() -> int:
             tmpdir = Path(tmp)
 
             def duckdb_read_csv(tmpdir: Path = tmpdir) -> None:
-                # A baseline, not app code: the app's SQL stays in indicators/store.py.
+                # A baseline, not app code: the app's SQL stays in indicators/store/.
                 con = duckdb.connect(str(tmpdir / "a.duckdb"))
                 con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{path}')")
                 con.close()

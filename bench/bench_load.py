@@ -35,7 +35,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indicators.build import build_database  # noqa: E402
+from indicators.commands.build import build_database  # noqa: E402
 from indicators.store import Store  # noqa: E402
 from indicators.store.engines import dispose  # noqa: E402
 from tests.pgserver import start_server, stop_server  # noqa: E402

@@ -31,9 +31,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indicators.build import build_database  # noqa: E402
-from indicators.catalog import Catalog, Region, Target, load_catalog  # noqa: E402
-from indicators.periods import parse_period  # noqa: E402
+from indicators.base.catalog import Catalog, Region, Target, load_catalog  # noqa: E402
+from indicators.base.periods import parse_period  # noqa: E402
+from indicators.commands.build import build_database  # noqa: E402
 from indicators.store import Store  # noqa: E402
 
 DEFAULT_DB = Path("/tmp/bench_pages/bench.duckdb")

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indicators.build import build_database  # noqa: E402
+from indicators.commands.build import build_database  # noqa: E402
 from indicators.store import Store  # noqa: E402
 from tests.support import CHROMIUM, CHROMIUM_ARGS, serve_app  # noqa: E402
 

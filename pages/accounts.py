@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.auth import ROLES, Account, Accounts, AuthError, random_password
-from indicators.catalog import NATIONAL, CatalogError, load_catalog
-from indicators.i18n import Lang, _
+from indicators.base.catalog import NATIONAL, CatalogError, load_catalog
+from indicators.base.i18n import Lang, _
+from indicators.domain.auth import ROLES, Account, Accounts, AuthError, random_password
 from indicators.store import StoreBusy, StoreError
-from pages.auth_ui import require_account
-from pages.common import lang, snapshot, store
+from ui.auth_ui import require_account
+from ui.common import lang, snapshot
+from ui.session import store
 
 
 class AccountKeys:

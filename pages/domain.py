@@ -4,29 +4,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.cards import target_card
-from indicators.catalog import NATIONAL, Lang, Target
-from indicators.clauses import clause_text
-from indicators.escape import for_markdown
-from indicators.figures import (
+from indicators.base.catalog import NATIONAL, Lang, Target
+from indicators.base.clauses import clause_text
+from indicators.base.escape import for_markdown
+from indicators.base.i18n import _
+from indicators.domain.regional import provinces_with_figures
+from indicators.domain.snapshot import Snapshot
+from indicators.domain.taskboard import filter_tasks, task_rows
+from indicators.domain.wording import quote_caption
+from indicators.present.cards import target_card
+from indicators.present.figures import (
     bullet_chart,
     milestone_timeline,
     regions_bar,
     tile_map,
     trajectory_chart,
 )
-from indicators.i18n import _
-from indicators.regional import provinces_with_figures
-from indicators.snapshot import Snapshot
-from indicators.tables import checklist_table, regions_table, status_cell_styles, tasks_table
-from indicators.taskboard import filter_tasks, task_rows
-from indicators.wording import quote_caption
-from pages import view_state
-from pages.chart_view import show_chart
-from pages.common import chip, derived, lang, page_header, readable, snapshot
-from pages.downloads import table_downloads
-from pages.status_form import status_form
-from pages.view_state import ViewKeys
+from indicators.present.tables import (
+    checklist_table,
+    regions_table,
+    status_cell_styles,
+    tasks_table,
+)
+from ui import view_state
+from ui.chart_view import show_chart
+from ui.common import chip, derived, lang, page_header, readable, snapshot
+from ui.downloads import table_downloads
+from ui.status_form import status_form
+from ui.view_state import ViewKeys
 
 
 def styled(df, lg: Lang):

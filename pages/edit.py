@@ -6,12 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from indicators.i18n import Lang, _
+from indicators.base.i18n import Lang, _
 from indicators.ingest import Checked, Options, check_records
 from indicators.ingest.edits import edited_records, editor_frame, quantitative_targets
-from pages.auth_ui import require_planner
-from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
-from pages.common import lang, snapshot, store
+from ui.auth_ui import require_planner
+from ui.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
+from ui.common import lang, snapshot
+from ui.session import store
 
 
 class EditKeys:

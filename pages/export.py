@@ -7,10 +7,10 @@ from datetime import date
 
 import streamlit as st
 
+from indicators.base.i18n import LANGS, Lang, _
+from indicators.domain.snapshot import Snapshot
 from indicators.export.pack import PACK_FORMATS, PACK_MIME, PackFormat, build_pack
-from indicators.i18n import LANGS, Lang, _
-from indicators.snapshot import Snapshot
-from pages.common import data_key, lang, snapshot
+from ui.common import data_key, lang, snapshot
 
 
 class PackKeys:

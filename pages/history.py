@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.auth import may_undo
-from indicators.i18n import Lang, _
+from indicators.base.i18n import Lang, _
+from indicators.domain.auth import may_undo
+from indicators.domain.review import upload_label
 from indicators.ingest.display import (
     figure_history_table,
     upload_rows_table,
     uploads_table,
 )
-from indicators.review import upload_label
 from indicators.store import StoreBusy, StoreError, Upload
-from pages.auth_ui import current_account, require_planner
-from pages.common import lang, snapshot, store
+from ui.auth_ui import current_account, require_planner
+from ui.common import lang, snapshot
+from ui.session import store
 
 
 class HistoryKeys:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.i18n import _
-from indicators.method import citations, sections
-from indicators.sources import shipped_citations
-from pages.common import lang, snapshot
+from indicators.base.i18n import _
+from indicators.base.sources import shipped_citations
+from indicators.domain.method import citations, sections
+from ui.common import lang, snapshot
 
 
 def render() -> None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.cards import Card, headline_cards
-from indicators.escape import for_markdown
-from indicators.figures import pct_achieved_bar, sparkline_svg, status_legend
-from indicators.i18n import Lang, _
-from indicators.tables import status_cell_styles, targets_table
+from indicators.base.escape import for_markdown
+from indicators.base.i18n import Lang, _
+from indicators.present.cards import Card, headline_cards
+from indicators.present.figures import pct_achieved_bar, sparkline_svg, status_legend
+from indicators.present.tables import status_cell_styles, targets_table
 from pages import views_nav
-from pages.chart_view import show_chart
-from pages.common import as_of_line, chip, derived, lang, readable, snapshot
-from pages.downloads import table_downloads
+from ui.chart_view import show_chart
+from ui.common import as_of_line, chip, derived, lang, readable, snapshot
+from ui.downloads import table_downloads
 
 CARDS_PER_ROW = 4
 
@@ -26,7 +26,7 @@ def legend(lg: Lang, statuses: list[str]) -> None:
 def card(c: Card, lg: Lang) -> None:
     with st.container(border=True, height="stretch"):
         # Markdown and a heading only, no HTML: the card's text then paints with the page's
-        # title instead of waiting for the HTML renderer (see pages/common.chip).
+        # title instead of waiting for the HTML renderer (see ui/common.chip).
         st.markdown(f"**{c.name}**")
         st.subheader(f"{c.value} {c.arrow}".strip(), anchor=False)
         period = _("views.card.latest", lg, period=c.period) if c.period else ""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.figures import regions_bar, tile_map
-from indicators.i18n import _
-from indicators.regional import pending_provinces, targets_with_provinces
-from indicators.tables import regions_table, status_cell_styles
-from pages import view_state
-from pages.chart_view import show_chart
-from pages.common import derived, lang, page_header, readable, snapshot
-from pages.downloads import table_downloads
-from pages.view_state import ViewKeys
+from indicators.base.i18n import _
+from indicators.domain.regional import pending_provinces, targets_with_provinces
+from indicators.present.figures import regions_bar, tile_map
+from indicators.present.tables import regions_table, status_cell_styles
+from ui import view_state
+from ui.chart_view import show_chart
+from ui.common import derived, lang, page_header, readable, snapshot
+from ui.downloads import table_downloads
+from ui.view_state import ViewKeys
 
 
 def render() -> None:

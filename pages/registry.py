@@ -16,8 +16,8 @@ from types import CodeType
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from indicators.escape import for_markdown
-from indicators.i18n import Lang, _
+from indicators.base.escape import for_markdown
+from indicators.base.i18n import Lang, _
 
 # Paths a reader is likely to type or keep from an older link (the legacy pages/ file names
 # among them), and the page each means: they show that page at the address typed.
@@ -113,7 +113,7 @@ def _unknown(path: str) -> Callable[[], None]:
 
     def run() -> None:
         from pages import overview
-        from pages.common import lang
+        from ui.common import lang
 
         _no_such_page(path, lang())
         overview.render()

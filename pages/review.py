@@ -6,15 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.auth import Account
+from indicators.base.i18n import Lang, _
+from indicators.domain.auth import Account
+from indicators.domain.review import (
+    ReviewRefused,
+    as_if_published,
+    decide,
+    may_decide,
+    upload_label,
+)
 from indicators.export.data import to_csv_bytes
-from indicators.i18n import Lang, _
 from indicators.ingest.display import upload_rows_table
-from indicators.review import ReviewRefused, as_if_published, decide, may_decide, upload_label
 from indicators.store import NotWaiting, Store, StoreBusy, StoreError
-from pages import preview
-from pages.auth_ui import require_account
-from pages.common import lang, memo_on, published_and_preview, store
+from ui import preview
+from ui.auth_ui import require_account
+from ui.common import lang, memo_on, published_and_preview
+from ui.session import store
 
 
 class ReviewKeys:

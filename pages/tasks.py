@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.clauses import clause_text
-from indicators.figures import department_summary
-from indicators.i18n import _
-from indicators.tables import status_cell_styles, tasks_table
-from indicators.taskboard import (
+from indicators.base.clauses import clause_text
+from indicators.base.i18n import _
+from indicators.domain.taskboard import (
     ROLES,
     SHOWN_STATUSES,
     departments_involved,
     filter_tasks,
     task_rows,
 )
-from pages import view_state
-from pages.chart_view import show_chart
-from pages.common import derived, lang, page_header, snapshot
-from pages.downloads import table_downloads
-from pages.status_form import status_form
-from pages.view_state import ViewKeys
+from indicators.present.figures import department_summary
+from indicators.present.tables import status_cell_styles, tasks_table
+from ui import view_state
+from ui.chart_view import show_chart
+from ui.common import derived, lang, page_header, snapshot
+from ui.downloads import table_downloads
+from ui.status_form import status_form
+from ui.view_state import ViewKeys
 
 ALL = "*"
 

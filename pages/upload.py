@@ -6,7 +6,8 @@ import hashlib
 
 import streamlit as st
 
-from indicators.i18n import Lang, _
+from indicators.base.i18n import Lang, _
+from indicators.domain.snapshot import Snapshot
 from indicators.ingest import (
     Checked,
     Options,
@@ -23,10 +24,10 @@ from indicators.ingest.read import max_upload_bytes, sheet_names, upload_backsto
 from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
-from indicators.snapshot import Snapshot
-from pages.auth_ui import require_planner
-from pages.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
-from pages.common import derived, lang, snapshot, store
+from ui.auth_ui import require_planner
+from ui.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
+from ui.common import derived, lang, snapshot
+from ui.session import store
 
 ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
 

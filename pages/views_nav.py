@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from indicators.i18n import Lang, _
-from pages.common import catalog_or_none
+from indicators.base.i18n import Lang, _
+from ui.common import catalog_or_none
 
 _PAGES: dict[str, st.Page] = {}
 

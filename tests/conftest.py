@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.build import build_database
-from indicators.catalog import Catalog, load_catalog
+from indicators.base.catalog import Catalog, load_catalog
+from indicators.commands.build import build_database
 from indicators.store import Store
 from indicators.store.engines import dispose
 from tests.pgserver import PgServer, start_server, stop_server

@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.auth import (
+from indicators.base.catalog import Catalog
+from indicators.commands.cli import main
+from indicators.domain.auth import (
     FAILURE_MEMORY_S,
     FIRST_DELAY_S,
     FREE_FAILURES,
@@ -29,8 +31,6 @@ from indicators.auth import (
     may_undo,
     parse_regions,
 )
-from indicators.catalog import Catalog
-from indicators.cli import main
 from indicators.ingest import Options, check_records
 from indicators.ingest.scope import outside_scope
 from indicators.store import AccountExists, Store

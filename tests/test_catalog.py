@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.catalog import KINDS, CatalogError, Region, load_catalog
-from indicators.paths import CATALOG_DIR, SOURCES_DIR
+from indicators.base.catalog import KINDS, CatalogError, Region, load_catalog
+from indicators.base.paths import CATALOG_DIR, SOURCES_DIR
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -182,7 +182,7 @@ def test_plausibility_bounds_are_read_once_with_the_catalog_not_on_every_check(
 ):
     from datetime import date
 
-    import indicators.catalog as catalog_module
+    import indicators.base.catalog as catalog_module
     from indicators.ingest import Options, check_file
 
     directory = _catalog_copy(tmp_path)

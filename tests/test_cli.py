@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from tests.support import ROOT
 
 STATUS_KEYS = [
@@ -103,7 +103,7 @@ def test_usage_errors_exit_2():
 
 HEAVY = ("plotly", "reportlab", "pptx", "streamlit", "kaleido")
 _LOADED = (
-    "import sys\nfrom indicators.cli import main\ntry:\n    main({argv!r})\n"
+    "import sys\nfrom indicators.commands.cli import main\ntry:\n    main({argv!r})\n"
     "except SystemExit:\n    pass\n"
     "print(sorted({{m.split('.')[0] for m in sys.modules}}))\n"
 )
@@ -134,7 +134,7 @@ def test_an_ingest_loads_no_chart_export_or_web_library(store):
 
 
 def test_every_command_is_routed_to_the_module_that_registers_it():
-    from indicators.cli import COMMANDS, build_parser
+    from indicators.commands.cli import COMMANDS, build_parser
 
     full = build_parser()
     names = set(full._subparsers._group_actions[0].choices)

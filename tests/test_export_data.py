@@ -138,8 +138,8 @@ def test_figure_data_rounds_computed_points_to_six_significant_digits():
 def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(store):
     from datetime import date
 
-    from indicators import figures as F
-    from indicators.snapshot import load_snapshot
+    from indicators.domain.snapshot import load_snapshot
+    from indicators.present import figures as F
     from tests.test_figures import PROVINCES, write_provinces
 
     write_provinces(store, PROVINCES)

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from indicators import figures as F
+from indicators.domain.snapshot import load_snapshot
 from indicators.export.static import PRESETS, figure_bytes
-from indicators.snapshot import load_snapshot
+from indicators.present import figures as F
 
 SVG = "{http://www.w3.org/2000/svg}"
 AS_OF = date(2026, 11, 23)

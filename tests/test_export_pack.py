@@ -9,9 +9,9 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from indicators.cli import main
+from indicators.commands.cli import main
+from indicators.domain.snapshot import load_snapshot
 from indicators.export.pack import build_pack, pack_content
-from indicators.snapshot import load_snapshot
 from indicators.store import Store
 from tests.conftest import AS_OF
 
@@ -69,7 +69,7 @@ def test_pdf_pack_overview_lists_every_target_with_its_status(snap, pdf_zh):
 
 
 def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
-    from indicators.method import sections
+    from indicators.domain.method import sections
 
     last = "".join(p.extract_text() for p in pdf_zh.pages[-3:]).replace("\n", "")
     assert "方法说明" in last and "0.95" in last
@@ -158,7 +158,7 @@ def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
 
 
 def test_a_task_nobody_reported_on_reads_as_on_the_task_page_with_no_evidence(snap):
-    from indicators.tables import tasks_table
+    from indicators.present.tables import tasks_table
 
     env = {s.domain.id: s for s in pack_content(snap, "zh").sections}["environment"]
     # the shipped store has no task status: every task is "未报告", the task page's word

@@ -9,7 +9,7 @@ def _downloads_app() -> None:
     import pandas as pd
     import plotly.graph_objects as go
 
-    from pages.downloads import figure_downloads, table_downloads
+    from ui.downloads import figure_downloads, table_downloads
 
     fig = go.Figure(go.Bar(x=["北京", "上海"], y=[98.0, 99.0], name="2021"))
     fig.update_layout(title="行政村通光纤比例")
@@ -48,10 +48,10 @@ def test_the_pack_is_dated_and_cached_on_its_snapshot_not_on_the_server_clock(
 
     from pypdf import PdfReader
 
-    import pages.common
+    import ui.common
 
-    # the day progress is judged on (pages.common.today) is the pack's day, cover and key
-    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    # the day progress is judged on (ui.common.today) is the pack's day, cover and key
+    monkeypatch.setattr(ui.common, "today", lambda: date(2024, 6, 1))
     at = dashboard(store.path, lang="zh", timeout=120)
     at.switch_page("pages/export.py").run()
     at.button(key="pack.build").click().run()

@@ -9,12 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from indicators import figures as F
-from indicators.catalog import NATIONAL
+from indicators.base.catalog import NATIONAL
+from indicators.base.paths import CATALOG_DIR
+from indicators.base.periods import parse_period
+from indicators.domain.snapshot import load_snapshot
 from indicators.export.data import figure_data
-from indicators.paths import CATALOG_DIR
-from indicators.periods import parse_period
-from indicators.snapshot import load_snapshot
+from indicators.present import figures as F
 from indicators.store import Store
 
 AS_OF = date(2026, 11, 23)
@@ -291,7 +291,7 @@ def test_province_figures_without_a_named_source_do_not_claim_no_figures(store):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_long_titles_wrap_to_fit_a_half_width_column(store, lang):
-    from indicators.chart_parts import text_width, title_width
+    from indicators.present.chart_parts import text_width, title_width
 
     write_guangxi(store)
     snap = snap_of(store)
@@ -308,7 +308,7 @@ def test_long_titles_wrap_to_fit_a_half_width_column(store, lang):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_tile_label_line_fits_its_tile(store, catalog, lang):
-    from indicators.chart_parts import text_width
+    from indicators.present.chart_parts import text_width
 
     write_guangxi(store)
     fig = F.tile_map(snap_of(store), "fibre_village_share", lang)
@@ -408,7 +408,7 @@ def test_status_colours_are_the_okabe_ito_ones_everywhere():
     assert all(c[1:3] == c[3:5] == c[5:7] for c in shades)
     assert len(set(shades)) == len(shades)
     # statuses that can stand side by side (one phase) never share a colour
-    from indicators.status import OPEN_STATUSES, VERDICTS
+    from indicators.base.status import OPEN_STATUSES, VERDICTS
 
     for phase in (OPEN_STATUSES, VERDICTS):
         colours = [F.STATUS_COLOURS[s] for s in phase]
@@ -473,7 +473,7 @@ def test_without_figures_the_year_span_starts_at_the_earliest_catalog_baseline(e
 def test_a_wrapped_source_line_starts_no_line_with_a_closing_mark_and_ends_none_with_an_opening_one(
     width,
 ):
-    from indicators.chart_parts import NO_LINE_END, NO_LINE_START, text_width, wrap
+    from indicators.present.chart_parts import NO_LINE_END, NO_LINE_START, text_width, wrap
 
     text = "来源:省通信管理局 test release;目标:国发〔2017〕40号 三(十三)。数据截至 2019"
     lines = wrap(text, width).split("<br>")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.catalog import Catalog
-from indicators.cli import INTERNAL_ERROR, main
+from indicators.base.catalog import Catalog
+from indicators.commands.cli import INTERNAL_ERROR, main
 from indicators.ingest import Options, check_file
 from indicators.ingest import read as read_mod
 from indicators.ingest.worker import check_file_bounded
@@ -366,8 +366,8 @@ def test_implausible_periods_and_values_are_reported_like_any_problem(
 def test_the_worker_takes_the_bounds_with_the_catalog_and_a_bad_file_stops_the_caller(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indicators.catalog as catalog_module
-    from indicators.catalog import CatalogError
+    import indicators.base.catalog as catalog_module
+    from indicators.base.catalog import CatalogError
 
     def refuse(directory: Path, targets: object) -> None:
         raise CatalogError("plausibility.csv row 7: unknown target id 'related_outptu'")
@@ -396,9 +396,9 @@ def _store_with_source(store: Store, source: str, user: str = "alice") -> None:
 def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
     store: Store,
 ) -> None:
+    from indicators.domain.snapshot import load_snapshot
     from indicators.export.static import figure_bytes
-    from indicators.figures import trajectory_chart
-    from indicators.snapshot import load_snapshot
+    from indicators.present.figures import trajectory_chart
 
     _store_with_source(store, LINK, user="<b>mallory</b>")
     fig = trajectory_chart(load_snapshot(store), "info_consumption_scale", "en")
@@ -440,7 +440,7 @@ def test_a_sheet_name_is_inert_in_the_planner_message(catalog: Catalog) -> None:
 
 
 def test_user_names_and_notes_lose_their_markdown_and_plotly_markup() -> None:
-    from indicators.escape import for_markdown, for_plotly
+    from indicators.base.escape import for_markdown, for_plotly
 
     assert for_markdown("[x](http://evil.example) **b** $x$ :red[y]") == (
         r"\[x\]\(http\://evil\.example\) \*\*b\*\* \$x\$ \:red\[y\]"

@@ -11,14 +11,14 @@ import openpyxl
 from pptx import Presentation
 from pypdf import PdfReader
 
+from indicators.domain.snapshot import load_snapshot
 from indicators.export.data import to_csv_bytes, to_xlsx_bytes
 from indicators.export.pack import pack_content
 from indicators.export.pack_pdf import render_pdf
 from indicators.export.pack_pptx import render_pptx
 from indicators.ingest.display import uploads_table
-from indicators.snapshot import load_snapshot
+from indicators.present.tables import checklist_table, tasks_table
 from indicators.store import Store
-from indicators.tables import checklist_table, tasks_table
 from tests.conftest import AS_OF
 from tests.test_views_pages import open_page, start
 

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from indicators.i18n import ONE, _, labels
+from indicators.base.i18n import ONE, _, labels
 from tests.support import ROOT
 
 SOURCES = sorted(
     [
         *ROOT.glob("indicators/**/*.py"),
         *ROOT.glob("pages/**/*.py"),
+        *ROOT.glob("ui/**/*.py"),
         ROOT / "dashboard.py",
         ROOT / "serve.py",
     ]
@@ -113,7 +114,7 @@ def test_every_label_has_both_languages():
 
 
 def test_a_count_of_one_reads_in_the_singular_in_english_and_unchanged_in_chinese():
-    from indicators.wording import amount_text, value_with_unit
+    from indicators.domain.wording import amount_text, value_with_unit
 
     assert _("views.tasks.count", "en", n=1) == "1 task"
     assert _("views.tasks.count", "en", n=2) == "2 tasks"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.auth import Accounts
+from indicators.domain.auth import Accounts
 from tests.support import browser_page, screenshot, serve_app
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -131,7 +131,7 @@ def test_ingest_reads_the_catalog_from_the_store_once(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from indicators.auth import Accounts
+    from indicators.domain.auth import Accounts
 
     # A planner for Guangdong: the check, the region scope and "how the file was read" all
     # need the catalog.

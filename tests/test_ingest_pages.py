@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.auth import Accounts
+from indicators.domain.auth import Accounts
 from indicators.store import Store
 from tests.support import StartDashboard
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.catalog import Catalog
+from indicators.base.catalog import Catalog
 from indicators.ingest import Options, check_file, check_records
 from indicators.ingest.match import header_role, match_indicator, match_region
 from indicators.ingest.read import detect_encoding, sniff_delimiter

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.ingest import Options, Rejected, check_file, commit
 from indicators.store import Store
 

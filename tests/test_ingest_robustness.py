@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.ingest import Options, check_file, commit
 from indicators.store import Store, StoreBusy
 
@@ -88,7 +88,7 @@ CHILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {root!r})
     from indicators import store as store_mod
-    from indicators.cli import main
+    from indicators.commands.cli import main
 
     real_write = store_mod.Store.write_actuals
 

@@ -8,8 +8,8 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from indicators.catalog import Catalog
-from indicators.i18n import _
+from indicators.base.catalog import Catalog
+from indicators.base.i18n import _
 from indicators.ingest import Options, check_file
 from indicators.ingest.report import MAX_REPORTED
 from indicators.ingest.resolve import check_rows
@@ -158,8 +158,8 @@ def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_eac
 
 
 def test_iso_days_worked_out_together_give_what_the_period_parser_gives() -> None:
+    from indicators.base.periods import PeriodError, parse_period
     from indicators.ingest.resolve import _iso_days
-    from indicators.periods import PeriodError, parse_period
 
     texts = ["2020-02-29", "2019-12-31", "2019-01-01", "2026-11-23", "2026-11-24", "0001-01-01"]
     bad = ["2019-02-29", "2019-02-30", "2019-13-01", "0000-01-01", "2019-1-05", "2019-08"]

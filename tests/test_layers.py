@@ -1,9 +1,8 @@
-"""The one-way flow data/ -> indicators/ -> pages/, kept by tools: ruff's banned imports
-and an import graph with no circles."""
+"""The one-way flow data/ -> indicators/ -> ui/ -> pages/, kept by tools: import-linter's
+layers and no-circles contracts (pyproject.toml) and ruff's banned imports."""
 
 from __future__ import annotations
 
-import ast
 import shutil
 import subprocess
 import sys
@@ -11,74 +10,37 @@ from pathlib import Path
 
 from tests.support import ROOT
 
-PACKAGE = ROOT / "indicators"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(ROOT).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True, check=False
+    )
 
 
-def _imports(path: Path, modules: set[str]) -> set[str]:
-    """Modules of indicators/ that ``path`` imports anywhere (top level or in a function)."""
-    here = _module_name(path)
-    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
-    out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                up = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*up, base] if base else up)
-            names = [f"{base}.{a.name}" for a in node.names] + [base]
-        else:
-            continue
-        for name in names:
-            while name and name not in modules:
-                name = name.rpartition(".")[0]
-            if name and name != here:
-                out.add(name)
-    return out
+def _copy_tree(tmp_path: Path) -> Path:
+    for name in ("indicators", "ui", "pages"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
 
 
-def import_graph() -> dict[str, set[str]]:
-    files = sorted(PACKAGE.rglob("*.py"))
-    modules = {_module_name(f) for f in files}
-    graph = {_module_name(f): _imports(f, modules) for f in files}
-    # A package's __init__ importing its own modules is how packages work, not a circle.
-    return {m: {d for d in deps if not d.startswith(m + ".")} for m, deps in graph.items()}
+def test_the_tree_keeps_its_import_contracts():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    found: list[list[str]] = []
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for dep in sorted(graph.get(node, ())):
-            if state.get(dep) == 1:
-                found.append([*stack[stack.index(dep) :], dep])
-            elif dep not in state:
-                visit(dep)
-        stack.pop()
-        state[node] = 2
-
-    for node in sorted(graph):
-        if node not in state:
-            visit(node)
-    return found
-
-
-def test_indicators_has_no_import_circles():
-    assert cycles(import_graph()) == []
-
-
-def test_the_circle_finder_finds_a_circle():
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+def test_the_contracts_refuse_an_arrow_up_and_a_circle(tmp_path):
+    tree = _copy_tree(tmp_path)
+    (tree / "indicators" / "base" / "up.py").write_text("import indicators.domain.metrics\n")
+    session = tree / "ui" / "session.py"
+    session.write_text(session.read_text() + "\nimport ui.common  # noqa\n")
+    result = _lint_imports(tree)
+    assert result.returncode == 1
+    assert "indicators.base is not allowed to import indicators.domain" in result.stdout
+    assert "No cycles are allowed in ui." in result.stdout
 
 
 def _ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from indicators.catalog import Target
-from indicators.metrics import Point, assess, assess_all, classify
-from indicators.status import VERDICTS
+from indicators.base.catalog import Target
+from indicators.base.status import VERDICTS
+from indicators.domain.metrics import Point, assess, assess_all, classify
 
 AS_OF = date(2026, 11, 23)
 
@@ -340,7 +340,7 @@ def test_a_start_that_already_meets_the_target_needs_no_path():
 def test_a_retired_operator_field_in_the_catalog_is_refused(tmp_path):
     import shutil
 
-    from indicators.catalog import CATALOG_DIR, CatalogError, load_catalog
+    from indicators.base.catalog import CATALOG_DIR, CatalogError, load_catalog
 
     shutil.copytree(CATALOG_DIR, tmp_path / "c")
     path = tmp_path / "c" / "targets.yaml"

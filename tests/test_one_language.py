@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from indicators import figures as F
-from indicators.clauses import chinese_number, clause_text
-from indicators.snapshot import load_snapshot
-from indicators.sources import source_text
-from indicators.tables import format_value, targets_table
+from indicators.base.clauses import chinese_number, clause_text
+from indicators.base.sources import source_text
+from indicators.domain.snapshot import load_snapshot
+from indicators.present import figures as F
+from indicators.present.tables import format_value, targets_table
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -70,7 +70,7 @@ def test_english_targets_table_writes_about_not_yue(store):
 def test_every_shipped_figure_quote_has_an_english_rendering():
     import csv
 
-    from indicators.paths import ACTUALS_DIR
+    from indicators.base.paths import ACTUALS_DIR
 
     rows = list(csv.DictReader((ACTUALS_DIR / "published_actuals.csv").open(encoding="utf-8")))
     assert len(rows) == 12
@@ -84,8 +84,8 @@ def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row
 ):
     import csv
 
-    from indicators.build import ShippedDataRejected, build_database
-    from indicators.paths import ACTUALS_DIR
+    from indicators.base.paths import ACTUALS_DIR
+    from indicators.commands.build import ShippedDataRejected, build_database
     from indicators.store import Store
 
     with (ACTUALS_DIR / "published_actuals.csv").open(encoding="utf-8", newline="") as fh:
@@ -108,8 +108,8 @@ def test_a_shipped_figure_whose_english_rendering_is_empty_is_refused_naming_row
 
 
 def test_an_uploads_figures_read_in_english_with_each_quoted_original_beside_its_rendering(store):
+    from indicators.base.sources import note_text
     from indicators.ingest.display import upload_rows_table
-    from indicators.sources import note_text
 
     seed = store.uploads()[-1]
     table = upload_rows_table(store.upload_rows(seed.id), store.catalog(), "en")

@@ -1,6 +1,6 @@
 import pytest
 
-from indicators.periods import PeriodError, parse_period
+from indicators.base.periods import PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

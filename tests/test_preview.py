@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators.auth import Account, Accounts
-from indicators.cards import target_card
-from indicators.figures import trajectory_chart
-from indicators.review import as_if_published, decide, may_preview, upload_label
-from indicators.snapshot import load_snapshot
+from indicators.domain.auth import Account, Accounts
+from indicators.domain.review import as_if_published, decide, may_preview, upload_label
+from indicators.domain.snapshot import load_snapshot
+from indicators.present.cards import target_card
+from indicators.present.figures import trajectory_chart
 from indicators.store import Store, StoreError
 from tests.conftest import AS_OF
 
@@ -241,8 +241,8 @@ def guangdong_growth_then_scale(team: Store) -> tuple[Store, int]:
 def test_a_province_is_pending_only_where_its_drawn_figure_is_and_never_the_nation(
     guangdong_growth_then_scale: tuple[Store, int],
 ) -> None:
-    from indicators.figures import regions_bar
-    from indicators.regional import pending_provinces
+    from indicators.domain.regional import pending_provinces
+    from indicators.present.figures import regions_bar
 
     store, up = guangdong_growth_then_scale
     preview = load_snapshot(store, as_of=AS_OF, preview=up)

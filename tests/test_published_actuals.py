@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from indicators import build
-from indicators.build import ShippedDataRejected, build_database
-from indicators.cli import main
+from indicators.base.sources import shipped_citations
+from indicators.commands import build
+from indicators.commands.build import ShippedDataRejected, build_database
+from indicators.commands.cli import main
 from indicators.ingest.published import check_published
-from indicators.sources import shipped_citations
 from indicators.store import Store
 
 HEADER = (

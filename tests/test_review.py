@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from indicators import store as store_module
-from indicators.auth import Accounts
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.commands.db import status_rows
+from indicators.domain.auth import Accounts
 from indicators.store import SCHEMA_VERSION, Store
 from indicators.store.schema import MIGRATIONS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.auth import Accounts
+from indicators.domain.auth import Accounts
 from indicators.store import Store
 from tests.support import browser_page, nat_uploads_2022_scale, screenshot, serve_app
 

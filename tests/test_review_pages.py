@@ -10,13 +10,13 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.auth import Accounts, Session
-from indicators.review import decide
+from indicators.domain.auth import Accounts, Session
+from indicators.domain.review import decide
 from indicators.store import Store, Upload
-from pages import preview as preview_page
-from pages.auth_ui import AuthKeys
 from tests.support import nat_uploads_2022_scale
 from tests.test_views_pages import open_page, page_text, start
+from ui import preview as preview_page
+from ui.auth_ui import AuthKeys
 
 PASSWORD = "long enough"
 WRITE_KEYS = {

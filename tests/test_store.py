@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from indicators.build import build_database
-from indicators.periods import parse_period
+from indicators.base.periods import parse_period
+from indicators.commands.build import build_database
 from indicators.store import (
     ACTUAL_SCHEMA,
     SCHEMA_VERSION,

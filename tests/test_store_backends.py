@@ -12,7 +12,7 @@ import pandas as pd
 import psycopg
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.store import SCHEMA_VERSION, Store
 from indicators.store import _verified as verified_locations
 from indicators.store.transfer import content_hash

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.cli import main
+from indicators.commands.cli import main
 from indicators.store import Store
 from indicators.store.transfer import MANIFEST
 from tests.test_store import current, rows

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from indicators import figures as F
+from indicators.present import figures as F
 from tests.test_figures import as_date, snap_of, trace
 
 

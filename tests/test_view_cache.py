@@ -6,8 +6,8 @@ import gc
 
 import plotly.graph_objects as go
 
-from pages import common
-from pages.common import memo_on
+from ui import common
+from ui.common import memo_on
 
 
 def test_memo_on_computes_once_per_object_and_what_is_asked():

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.common
-from indicators.auth import Accounts, Session
-from pages.auth_ui import AuthKeys
-from pages.view_state import ViewKeys
+import ui.common
+from indicators.domain.auth import Accounts, Session
 from tests.support import StartDashboard
+from ui.auth_ui import AuthKeys
+from ui.view_state import ViewKeys
 
 # url paths differ from the file names: a pages/NAME.py stem would be opened without
 # st.navigation (Streamlit's old pages-directory lookup) when a link is pasted.
@@ -78,8 +78,8 @@ def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
 ):
     # every quantitative target is due by 2020: in 2026 each card, table row and the legend
     # speak in verdicts only, so nothing can say "on track" beside "missed"
-    from indicators.i18n import _
-    from indicators.status import OPEN_STATUSES
+    from indicators.base.i18n import _
+    from indicators.base.status import OPEN_STATUSES
 
     at = start(dashboard, store.path, lang=lang)
     text = page_text(at)
@@ -197,11 +197,11 @@ def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write
 ):
     # The snapshot is cached per data version; the day is part of the key, so the
     # 2020 targets get their verdicts on 1 January 2021 though nothing was written.
-    monkeypatch.setattr(pages.common, "today", lambda: date(2020, 12, 31))
+    monkeypatch.setattr(ui.common, "today", lambda: date(2020, 12, 31))
     at = start(dashboard, store.path, lang="en")
     scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
     assert scale["Status"] == "Moderate progress"
-    monkeypatch.setattr(pages.common, "today", lambda: date(2021, 1, 1))
+    monkeypatch.setattr(ui.common, "today", lambda: date(2021, 1, 1))
     at.run()
     scale = at.dataframe[0].value.set_index("id").loc["info_consumption_scale"]
     # 5.8 of 6 trillion yuan in 2020, the target year: short by 0.2.
@@ -211,7 +211,7 @@ def test_a_running_server_turns_to_verdicts_when_the_year_ends_without_any_write
 def test_the_year_filter_runs_from_the_first_figure_to_the_last_target_year(
     dashboard, monkeypatch, store
 ):
-    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    monkeypatch.setattr(ui.common, "today", lambda: date(2024, 6, 1))
     at = open_page(start(dashboard, store.path), "domain-scale")
     slider = at.slider(key=ViewKeys.widget(ViewKeys.YEARS))
     # First published figure 2013; latest target year 2025 (today, 2024, is inside).
@@ -220,7 +220,7 @@ def test_the_year_filter_runs_from_the_first_figure_to_the_last_target_year(
 
 
 def test_a_year_range_outside_the_data_in_the_url_is_ignored(dashboard, monkeypatch, store):
-    monkeypatch.setattr(pages.common, "today", lambda: date(2024, 6, 1))
+    monkeypatch.setattr(ui.common, "today", lambda: date(2024, 6, 1))
     at = open_page(start(dashboard, store.path, years="2010-2020"), "domain-scale")
     assert at.slider(key=ViewKeys.widget(ViewKeys.YEARS)).value == (2013, 2025)
     assert "years" not in at.query_params
@@ -259,7 +259,7 @@ def test_readable_writes_the_named_number_columns_as_values_and_a_dash_where_non
     table = pd.DataFrame(
         {"pct": [92.1, None, 100.0], "gap": [0.125, 1234.5, float("nan")], "id": ["a", "b", "c"]}
     )
-    shown = pages.common.readable(table, ["pct", "gap", "not a column"])
+    shown = ui.common.readable(table, ["pct", "gap", "not a column"])
     # format_value: thousands separated, two decimals at most, trailing zeros dropped
     # (0.125 is exactly 1/8, so it rounds half to even: 0.12).
     assert shown["pct"].tolist() == ["92.1", "–", "100"]
@@ -313,18 +313,18 @@ def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
 ):
     # serve.py calls warm() while the server starts, so the first browser after a start
     # does not wait for the snapshot: it must fill the very cache entry a page run reads.
-    import pages.common
+    import ui.common
 
     monkeypatch.setenv("INDICATORS_DB", str(store.path))
     loads: list[object] = []
-    real = pages.common.load_snapshot
+    real = ui.common.load_snapshot
 
     def counted(*args: object, **kwargs: object) -> object:
         loads.append(kwargs.get("preview"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pages.common, "load_snapshot", counted)
-    pages.common.warm()
+    monkeypatch.setattr(ui.common, "load_snapshot", counted)
+    ui.common.warm()
     assert loads == [None]
     at = start(dashboard, store.path)
     assert "重点目标" in " ".join(m.value for m in at.subheader)
@@ -334,7 +334,7 @@ def test_the_snapshot_worked_out_at_start_is_the_one_the_first_visitor_reads(
 def test_the_cards_worked_out_at_start_in_both_languages_are_the_ones_the_page_draws(
     dashboard, store, monkeypatch
 ):
-    import pages.common
+    import ui.common
     from pages import overview
 
     monkeypatch.setenv("INDICATORS_DB", str(store.path))
@@ -347,7 +347,7 @@ def test_the_cards_worked_out_at_start_in_both_languages_are_the_ones_the_page_d
 
     counted.__module__, counted.__qualname__ = real.__module__, real.__qualname__
     monkeypatch.setattr(overview, "headline_cards", counted)
-    pages.common.warm(counted)
+    ui.common.warm(counted)
     assert sorted(calls) == ["en", "zh"]
     for lang in ("zh", "en"):
         at = start(dashboard, store.path, lang=lang)
@@ -356,13 +356,13 @@ def test_the_cards_worked_out_at_start_in_both_languages_are_the_ones_the_page_d
 
 
 def test_a_status_chip_is_a_coloured_square_or_an_outline_where_the_colour_is_pale_on_white():
-    from indicators.status import STATUS_COLOURS, brightness
+    from indicators.base.status import STATUS_COLOURS, brightness
 
     assert brightness("#FFFFFF") == 255 and brightness("#000000") == 0
-    assert pages.common.chip(STATUS_COLOURS["met_late"], "met late") == (
+    assert ui.common.chip(STATUS_COLOURS["met_late"], "met late") == (
         ':color[■]{foreground="#56B4E9"}\u00a0met\u00a0late'
     )
-    assert pages.common.chip(STATUS_COLOURS["no_data"], "暂无数据") == ":gray[□]\u00a0暂无数据"
+    assert ui.common.chip(STATUS_COLOURS["no_data"], "暂无数据") == ":gray[□]\u00a0暂无数据"
 
 
 def test_an_alias_falls_back_to_a_redirect_if_streamlit_no_longer_names_a_pages_source(

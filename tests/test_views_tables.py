@@ -7,13 +7,13 @@ import re
 from datetime import date
 from pathlib import Path
 
-from indicators import metrics
-from indicators.cards import headline_cards, target_card
-from indicators.method import citations, sections
-from indicators.paths import CATALOG_DIR
-from indicators.snapshot import load_snapshot
-from indicators.tables import checklist_table, tasks_table
-from indicators.taskboard import UNREPORTED, department_counts, filter_tasks, task_rows
+from indicators.base.paths import CATALOG_DIR
+from indicators.domain import metrics
+from indicators.domain.method import citations, sections
+from indicators.domain.snapshot import load_snapshot
+from indicators.domain.taskboard import UNREPORTED, department_counts, filter_tasks, task_rows
+from indicators.present.cards import headline_cards, target_card
+from indicators.present.tables import checklist_table, tasks_table
 
 AS_OF = date(2026, 11, 23)
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,8 +171,8 @@ def test_method_text_writes_every_subscripted_symbol_as_an_inline_formula():
 def test_and_others_closes_the_department_list_it_ends_never_a_cell_of_its_own(store):
     from datetime import date
 
-    from indicators.snapshot import load_snapshot
-    from indicators.tables import tasks_table
+    from indicators.domain.snapshot import load_snapshot
+    from indicators.present.tables import tasks_table
 
     table = tasks_table(load_snapshot(store, as_of=date(2026, 11, 23)), "zh").set_index("id")
     # 附件 4 names 教育部等 with no co-department: the 等 follows the lead.
@@ -184,7 +184,7 @@ def test_and_others_closes_the_department_list_it_ends_never_a_cell_of_its_own(s
 
 
 def test_the_checklist_reads_in_the_page_language_with_the_original_beside_it(store):
-    from indicators.tables import checklist_table
+    from indicators.present.tables import checklist_table
 
     zh = checklist_table(snap_of(store), "ip_goals", "zh")
     first = zh.iloc[0]
@@ -200,7 +200,7 @@ def test_the_checklist_reads_in_the_page_language_with_the_original_beside_it(st
 
 
 def test_the_5g_milestone_row_says_when_it_happened_not_1_and_2020(store):
-    from indicators.tables import targets_table
+    from indicators.present.tables import targets_table
 
     row = targets_table(snap_of(store), "en").set_index("id").loc["5g_commercial_launch"]
     assert row["Latest actual"] == "happened on 2019-10-31"

@@ -1,4 +1,4 @@
-"""Command-line commands; see ``indicators.cli``."""
+"""Command-line commands; see ``indicators.commands.cli``."""
 
 from __future__ import annotations
 

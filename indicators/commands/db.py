@@ -8,12 +8,12 @@ import math
 import sys
 from datetime import date
 
-from ..auth import import_planners_file, planners_path
-from ..build import ShippedDataRejected, build_database, refresh_catalog
-from ..catalog import NATIONAL
-from ..metrics import assess_all
-from ..store import SCHEMA_VERSION, Store
-from . import add_db_option
+from indicators.base.catalog import NATIONAL
+from indicators.commands import add_db_option
+from indicators.commands.build import ShippedDataRejected, build_database, refresh_catalog
+from indicators.domain.auth import import_planners_file, planners_path
+from indicators.domain.metrics import assess_all
+from indicators.store import SCHEMA_VERSION, Store
 
 STATUS_KEYS = (
     "id",
@@ -71,7 +71,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     try:
         report = build_database(store)
     except ShippedDataRejected as exc:
-        from ..ingest.report import format_table, problems_frame
+        from indicators.ingest.report import format_table, problems_frame
 
         print(
             f"error: {exc.file_name} breaks {len(exc.problems)} upload rule(s); nothing was "

@@ -12,12 +12,12 @@ from typing import TypeVar
 
 import plotly.graph_objects as go
 
-from ..export.pack import PACK_FORMATS, build_pack
-from ..export.static import DEFAULT_PRESET, FORMATS, PRESETS, figure_bytes
-from ..i18n import LANGS, Lang
-from ..snapshot import Snapshot, load_snapshot
-from ..store import Store
-from . import add_db_option
+from indicators.base.i18n import LANGS, Lang
+from indicators.commands import add_db_option
+from indicators.domain.snapshot import Snapshot, load_snapshot
+from indicators.export.pack import PACK_FORMATS, build_pack
+from indicators.export.static import DEFAULT_PRESET, FORMATS, PRESETS, figure_bytes
+from indicators.store import Store
 
 FIGURE_KINDS = ("bullet", "trajectory", "regions")
 
@@ -72,7 +72,7 @@ def _format(out: Path, given: str | None, allowed: tuple[F, ...]) -> F:
 
 
 def _builder(kind: str) -> Callable[[Snapshot, str, Lang], go.Figure]:
-    from .. import figures
+    from indicators.present import figures
 
     return {
         "bullet": figures.bullet_chart,

@@ -14,12 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import LANGS, Lang
-from . import add_db_option, cli_user
+from indicators.base.i18n import LANGS, Lang
+from indicators.commands import add_db_option, cli_user
 
 if TYPE_CHECKING:
-    from ..auth import Account
-    from ..store import Store, Upload
+    from indicators.domain.auth import Account
+    from indicators.store import Store, Upload
 
 # The ingest machinery (pandas, pyarrow, DuckDB) is imported by the commands that run, not
 # by `--help` or the parser: start-up is part of every scripted ingest.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> Any:
     # `Store` stays a name of this module (tests substitute it) but is imported on first use.
     if name == "Store":
-        from ..store import Store
+        from indicators.store import Store
 
         globals()["Store"] = Store
         return Store
@@ -107,7 +107,7 @@ def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | No
     """Who the command line writes as. With review on, NAME must be an account that may
     upload; with review off it runs with the server owner's rights, whatever NAME is (a known
     account keeps its regions). None: refused, the reason printed."""
-    from ..auth import Accounts
+    from indicators.domain.auth import Accounts
 
     user = cli_user(given)
     account = Accounts(store).get(user)
@@ -122,11 +122,11 @@ def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | No
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ..ingest.worker import prestart
+    from indicators.ingest.worker import prestart
 
     # The worker's fork server boots (and imports the pipeline) while this process imports.
     prestart()
-    from ..ingest import (
+    from indicators.ingest import (
         Checked,
         DuplicateUpload,
         Options,
@@ -135,18 +135,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         preview,
         problems_frame,
     )
-    from ..ingest.display import ignored_table, read_details
-    from ..ingest.read import max_upload_bytes
-    from ..ingest.report import format_table
-    from ..ingest.scope import outside_scope
-    from ..ingest.worker import check_file_bounded
+    from indicators.ingest.display import ignored_table, read_details
+    from indicators.ingest.read import max_upload_bytes
+    from indicators.ingest.report import format_table
+    from indicators.ingest.scope import outside_scope
+    from indicators.ingest.worker import check_file_bounded
 
     lang: Lang = args.lang
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
     store = _open(args.db)
-    from ..auth import Accounts
+    from indicators.domain.auth import Accounts
 
     # One opening of the database and one read of its catalog for the whole command;
     # released before the file is parsed.
@@ -257,7 +257,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     who = uploader(store, args.user)
     if who is None:
         return 1
-    from ..auth import may_undo
+    from indicators.domain.auth import may_undo
 
     target = store.upload(args.upload_id)
     user, account = who
@@ -298,7 +298,7 @@ UPLOAD_COLUMNS = (
 def cmd_uploads(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ..ingest.report import format_table
+    from indicators.ingest.report import format_table
 
     ups = _open(args.db).uploads()
     records = [{c: getattr(u, c) for c in UPLOAD_COLUMNS} for u in ups]

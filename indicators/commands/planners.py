@@ -6,9 +6,9 @@ import argparse
 import getpass
 import sys
 
-from ..auth import FIRST_ADMIN, ROLES, Accounts, AuthError, ensure_first_admin
-from ..store import Store
-from . import add_db_option, cli_user
+from indicators.commands import add_db_option, cli_user
+from indicators.domain.auth import FIRST_ADMIN, ROLES, Accounts, AuthError, ensure_first_admin
+from indicators.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:

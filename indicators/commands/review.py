@@ -8,10 +8,10 @@ import sys
 
 import pandas as pd
 
-from ..ingest.report import format_table
-from ..review import ReviewRefused, decide
-from ..store import Store
-from . import add_db_option, cli_user
+from indicators.commands import add_db_option, cli_user
+from indicators.domain.review import ReviewRefused, decide
+from indicators.ingest.report import format_table
+from indicators.store import Store
 
 REVIEW_COLUMNS = (
     "id",

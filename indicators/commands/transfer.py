@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..store import SCHEMA_VERSION, Store
-from ..store.transfer import Moved, backup, copy_store, restore
-from . import add_db_option
+from indicators.commands import add_db_option
+from indicators.store import SCHEMA_VERSION, Store
+from indicators.store.transfer import Moved, backup, copy_store, restore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,7 +67,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     store = Store(args.db)
     moved = restore(args.folder, store, replace=args.replace)
     if moved.ok and moved.schema_version < SCHEMA_VERSION:
-        from ..build import refresh_catalog
+        from indicators.commands.build import refresh_catalog
 
         refresh_catalog(store)
     return _report(moved, f"restored {args.folder} into {store.label}")

@@ -1,4 +1,4 @@
 """Presenters' exports: figures as PNG/SVG/PDF, data as CSV/XLSX, the briefing pack.
 
-Pure Python (no Streamlit): pages/downloads.py and the CLI both call these.
+Pure Python (no Streamlit): ui/downloads.py and the CLI both call these.
 """

@@ -9,9 +9,9 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..catalog import Domain
-from ..i18n import Lang, _
-from ..status import Status
+from indicators.base.catalog import Domain
+from indicators.base.i18n import Lang, _
+from indicators.base.status import Status
 
 # Columns of targets_table that fit across a landscape page, in this order.
 OVERVIEW_COLUMNS = (

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..i18n import Lang, _
+from indicators.base.i18n import Lang, _
 
 MIME: dict[str, str] = {
     "csv": "text/csv",

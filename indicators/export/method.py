@@ -1,12 +1,12 @@
 """The method note at the end of the briefing pack: the method page's own sections
-(``indicators.method``), as plain paragraphs, so the page and the pack cannot disagree."""
+(``indicators.domain.method``), as plain paragraphs, so the page and the pack cannot disagree."""
 
 from __future__ import annotations
 
 import re
 
-from ..i18n import Lang
-from ..method import sections
+from indicators.base.i18n import Lang
+from indicators.domain.method import sections
 
 _MARKDOWN = re.compile(r"\*\*(.+?)\*\*")
 # The page writes its symbols as inline formulas ($y_T$, drawn by Streamlit's KaTeX); the

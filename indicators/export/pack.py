@@ -15,16 +15,16 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures
-from ..catalog import Domain, Target
-from ..clauses import clause_text
-from ..i18n import Lang, _, has_label
-from ..snapshot import Snapshot
-from ..status import Status
-from ..tables import targets_table
-from ..taskboard import status_of
-from .content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
-from .method import method_note
+from indicators.base.catalog import Domain, Target
+from indicators.base.clauses import clause_text
+from indicators.base.i18n import Lang, _, has_label
+from indicators.base.status import Status
+from indicators.domain.snapshot import Snapshot
+from indicators.domain.taskboard import status_of
+from indicators.export.content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
+from indicators.export.method import method_note
+from indicators.present import figures
+from indicators.present.tables import targets_table
 
 # The content types live in .content (the renderers import them from there).
 __all__ = ["PACK_FORMATS", "PACK_MIME", "PackFormat", "build_pack", "pack_content"]
@@ -178,11 +178,11 @@ def build_pack(
     """The whole pack as a file's bytes."""
     content = pack_content(snap, lang, today)
     if fmt == "pdf":
-        from .pack_pdf import render_pdf
+        from indicators.export.pack_pdf import render_pdf
 
         return render_pdf(content)
     if fmt == "pptx":
-        from .pack_pptx import render_pptx
+        from indicators.export.pack_pptx import render_pptx
 
         return render_pptx(content)
     raise ValueError(f"unknown pack format {fmt!r}; expected one of {PACK_FORMATS}")

@@ -35,10 +35,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..formatting import text_width
-from ..i18n import Lang, _
-from ..status import STATUS_COLOURS
-from .content import (
+from indicators.base.formatting import text_width
+from indicators.base.i18n import Lang, _
+from indicators.base.status import STATUS_COLOURS
+from indicators.export.content import (
     OVERVIEW_COLUMNS,
     OVERVIEW_SHARES,
     ChecklistItem,
@@ -46,8 +46,8 @@ from .content import (
     PackContent,
     without_figures_line,
 )
-from .method import runs
-from .static import figure_bytes, pixel_size
+from indicators.export.method import runs
+from indicators.export.static import figure_bytes, pixel_size
 
 FONT = "WQYMicroHei"
 FONT_FILES = ("wqy-microhei.ttc", "wqy-zenhei.ttc")

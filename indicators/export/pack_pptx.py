@@ -20,9 +20,9 @@ from pptx.slide import Slide
 from pptx.text.text import _Run
 from pptx.util import Emu, Inches, Pt
 
-from ..i18n import Lang, _
-from ..status import STATUS_COLOURS
-from .content import (
+from indicators.base.i18n import Lang, _
+from indicators.base.status import STATUS_COLOURS
+from indicators.export.content import (
     OVERVIEW_COLUMNS,
     OVERVIEW_SHARES,
     ChecklistItem,
@@ -30,8 +30,8 @@ from .content import (
     PackContent,
     without_figures_line,
 )
-from .method import plain, runs
-from .static import figure_bytes, pixel_size
+from indicators.export.method import plain, runs
+from indicators.export.static import figure_bytes, pixel_size
 
 SLIDE_W, SLIDE_H = Emu(12_192_000), Emu(6_858_000)  # 13.333 × 7.5 in, exactly 16:9
 MARGIN = Inches(0.5)

@@ -10,14 +10,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..escape import for_markdown
-from ..formatting import qualifier_text
-from ..i18n import Lang, _, has_label
-from ..sources import note_text, source_text
-from ..store import Upload
-from .pipeline import ALL_SHEETS, Checked, Preview
-from .shape import Shape
+from indicators.base.catalog import Catalog
+from indicators.base.escape import for_markdown
+from indicators.base.formatting import qualifier_text
+from indicators.base.i18n import Lang, _, has_label
+from indicators.base.sources import note_text, source_text
+from indicators.ingest.pipeline import ALL_SHEETS, Checked, Preview
+from indicators.ingest.shape import Shape
+from indicators.store import Upload
 
 
 def figure_text(

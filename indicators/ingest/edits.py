@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..catalog import Catalog, Lang
-from ..formatting import unit_label
-from .display import figure_text
+from indicators.base.catalog import Catalog, Lang
+from indicators.base.formatting import unit_label
+from indicators.ingest.display import figure_text
 
 EDIT_COLUMNS = ("period", "value", "unit", "source", "note")
 

@@ -15,11 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog
-from ..periods import PeriodError, parse_period
-from .match import HEADER_ALIASES, header_role, match_indicator, match_region
-from .read import RawTable
-from .report import Problem, column_label
+from indicators.base.catalog import Catalog
+from indicators.base.periods import PeriodError, parse_period
+from indicators.ingest.match import HEADER_ALIASES, header_role, match_indicator, match_region
+from indicators.ingest.read import RawTable
+from indicators.ingest.report import Problem, column_label
 
 Layout = Literal["auto", "long", "wide"]
 LONG_FIELDS = ("indicator", "region", "period", "value", "unit", "qualifier", "source", "note")

@@ -14,7 +14,7 @@ from functools import cache
 
 import opencc
 
-from ..catalog import NATIONAL, Catalog
+from indicators.base.catalog import NATIONAL, Catalog
 
 _SPACE = re.compile(r"\s+")
 

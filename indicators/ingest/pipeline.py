@@ -19,12 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog
-from ..store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
-from . import rules
-from .layout import LONG_FIELDS, Layout, LongTable, reshape
-from .match import nearest_indicator, nearest_region
-from .read import (
+from indicators.base.catalog import Catalog
+from indicators.ingest import rules
+from indicators.ingest.layout import LONG_FIELDS, Layout, LongTable, reshape
+from indicators.ingest.match import nearest_indicator, nearest_region
+from indicators.ingest.read import (
     RawTable,
     ReadInfo,
     is_xlsx,
@@ -33,9 +32,10 @@ from .read import (
     read_table,
     sheet_names,
 )
-from .report import MAX_REPORTED, Problem, Rejected, column_label
-from .resolve import check_rows
-from .shape import Shape, apply_units, locate
+from indicators.ingest.report import MAX_REPORTED, Problem, Rejected, column_label
+from indicators.ingest.resolve import check_rows
+from indicators.ingest.shape import Shape, apply_units, locate
+from indicators.store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
 
 ALL_SHEETS = "*"  # Options.sheet: every sheet whose shape is recognised
 

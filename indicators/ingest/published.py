@@ -16,12 +16,12 @@ from datetime import date
 
 import pyarrow as pa
 
-from ..catalog import Catalog
-from ..sources import citation
-from ..store import sha256_of
-from .pipeline import Checked, Options, check_raw, formula_problems
-from .read import RawTable, read_table
-from .report import Problem, Rejected, column_label
+from indicators.base.catalog import Catalog
+from indicators.base.sources import citation
+from indicators.ingest.pipeline import Checked, Options, check_raw, formula_problems
+from indicators.ingest.read import RawTable, read_table
+from indicators.ingest.report import Problem, Rejected, column_label
+from indicators.store import sha256_of
 
 PUBLISHER, WHERE_FOUND, QUOTE, QUOTE_EN, URL, ACCESSED = (
     "publisher",

@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from .report import Problem, Rejected, column_letter
-from .rules import SPACE_FIRST, first_bytes
+from indicators.ingest.report import Problem, Rejected, column_letter
+from indicators.ingest.rules import SPACE_FIRST, first_bytes
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 500

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..formatting import text_width
-from ..i18n import Lang, _
+from indicators.base.catalog import Catalog
+from indicators.base.formatting import text_width
+from indicators.base.i18n import Lang, _
 
 # Past this many, the table says "and N more": a wholly wrong 1M-row file needs no 1M lines.
 MAX_REPORTED = 1000

@@ -31,12 +31,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog, Plausibility
-from ..periods import ISO_DAY, PeriodError, parse_period
-from .match import key, match_indicator, match_region
-from .rules import broken_any_sql, broken_codes_sql, broken_count_sql
-from .units import resolve_unit
-from .values import _PREFIXES, PLAIN_NUMBER, parse_value
+from indicators.base.catalog import Catalog, Plausibility
+from indicators.base.periods import ISO_DAY, PeriodError, parse_period
+from indicators.ingest.match import key, match_indicator, match_region
+from indicators.ingest.rules import broken_any_sql, broken_codes_sql, broken_count_sql
+from indicators.ingest.units import resolve_unit
+from indicators.ingest.values import _PREFIXES, PLAIN_NUMBER, parse_value
 
 _QUALIFIERS = {key(w): s for w, s in _PREFIXES}
 # Arrow's and DuckDB's regular expressions are both RE2: `PLAIN_NUMBER` means the same here.

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog
-from .pipeline import Checked
-from .report import MAX_REPORTED, Problem
+from indicators.base.catalog import Catalog
+from indicators.ingest.pipeline import Checked
+from indicators.ingest.report import MAX_REPORTED, Problem
 
 if TYPE_CHECKING:
-    from ..auth import Account
+    from indicators.domain.auth import Account
 
 REGION_COLUMN = "地区/region"
 

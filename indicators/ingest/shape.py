@@ -21,13 +21,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import Catalog
-from .layout import NO_DATA, LongTable, _is_period
-from .match import header_role, key, match_indicator, match_region
-from .read import RawTable
-from .report import Problem, column_label, column_letter
-from .units import is_known_unit, resolve_unit
-from .values import parse_value
+from indicators.base.catalog import Catalog
+from indicators.ingest.layout import NO_DATA, LongTable, _is_period
+from indicators.ingest.match import header_role, key, match_indicator, match_region
+from indicators.ingest.read import RawTable
+from indicators.ingest.report import Problem, column_label, column_letter
+from indicators.ingest.units import is_known_unit, resolve_unit
+from indicators.ingest.values import parse_value
 
 # The header is looked for among the first rows only: a title block is a few rows long.
 SCAN_ROWS = 30

@@ -12,8 +12,8 @@ import io
 
 import pandas as pd
 
-from ..catalog import NATIONAL, Catalog
-from ..formatting import unit_label
+from indicators.base.catalog import NATIONAL, Catalog
+from indicators.base.formatting import unit_label
 
 HEADERS = (
     "指标/indicator",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .match import key
+from indicators.ingest.match import key
 
 # catalog unit -> {unit as written -> factor into the catalog unit}
 _FACTORS: dict[str, dict[str, float]] = {

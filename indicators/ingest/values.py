@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from .units import is_known_unit
+from indicators.ingest.units import is_known_unit
 
 # Qualifiers as written -> the form stored. Longest first, so "超过" wins over "超".
 _PREFIXES: tuple[tuple[str, str], ...] = tuple(

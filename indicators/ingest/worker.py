@@ -20,9 +20,9 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the pipeline is imported where it runs: see `prestart`
-    from ..catalog import Catalog
-    from .pipeline import Checked, Options
-    from .report import Problem
+    from indicators.base.catalog import Catalog
+    from indicators.ingest.pipeline import Checked, Options
+    from indicators.ingest.report import Problem
 
 DEFAULT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 1500
@@ -62,7 +62,7 @@ def prestart() -> None:
 def _child(
     conn: Connection, data: bytes, file_name: str, catalog: Catalog, options: Options
 ) -> None:
-    from .pipeline import check_file
+    from indicators.ingest.pipeline import check_file
 
     try:
         result: Any = check_file(data, file_name, catalog, options)
@@ -98,9 +98,9 @@ def check_file_bounded(
 ) -> Checked:
     """``check_file`` in a child process; a file that runs out of time or memory, or
     crashes the reader, comes back as a rejected Checked with the reason."""
-    from ..store import sha256_of
-    from .pipeline import Checked, Options
-    from .report import Problem
+    from indicators.ingest.pipeline import Checked, Options
+    from indicators.ingest.report import Problem
+    from indicators.store import sha256_of
 
     options = options or Options()
     default_s, default_mb = limits()
@@ -151,7 +151,7 @@ def check_file_bounded(
 
 
 def _crash(exitcode: int | None) -> Problem:
-    from .report import Problem
+    from indicators.ingest.report import Problem
 
     if exitcode is not None and exitcode < 0:
         try:

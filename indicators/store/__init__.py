@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..catalog import Catalog
-from ..paths import default_db_location
-from .digest import ContentHash
-from .engines import (
+from indicators.base.catalog import Catalog
+from indicators.base.paths import default_db_location
+from indicators.store.digest import ContentHash
+from indicators.store.engines import (
     DuckEngine,
     PgEngine,
     append_rows,
@@ -40,7 +40,7 @@ from .engines import (
     is_url,
     read_frame,
 )
-from .errors import (
+from indicators.store.errors import (
     AccountExists,
     ContentMismatch,
     NotInitialised,
@@ -52,7 +52,7 @@ from .errors import (
     StoreReadOnly,
     StoreUnavailable,
 )
-from .schema import (
+from indicators.store.schema import (
     ACTUAL_COLUMNS,
     ACTUAL_SCHEMA,
     CATALOG_CLASSES,
@@ -675,7 +675,7 @@ class Store:
             )
 
     def upload_regions(self, upload_id: int) -> set[str]:
-        """The regions an upload's rows are for (who may undo it: indicators.auth)."""
+        """The regions an upload's rows are for (who may undo it: indicators.domain.auth)."""
         with self.connect() as con:
             return {
                 r[0]
@@ -766,7 +766,7 @@ class Store:
     def decide(
         self, upload_id: int, *, approve: bool, reviewer: str, reason: str | None = None
     ) -> Upload:
-        """Publish or reject a submitted upload (who may is decided in ``indicators.review``)."""
+        """Publish or reject a submitted upload (who may: ``indicators.domain.review``)."""
         with self.transaction() as con:
             self._lock_writes(con)
             row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?", [upload_id]))

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .errors import (
+from indicators.store.errors import (
     NotInitialised,
     StoreBusy,
     StoreCorrupt,
@@ -33,7 +33,7 @@ from .errors import (
     StoreReadOnly,
     StoreUnavailable,
 )
-from .schema import DUCKDB, POSTGRESQL
+from indicators.store.schema import DUCKDB, POSTGRESQL
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 

@@ -11,7 +11,15 @@ from dataclasses import dataclass, fields
 
 import pyarrow as pa
 
-from ..catalog import Department, Document, Domain, Region, Target, Task, TaskDepartment
+from indicators.base.catalog import (
+    Department,
+    Document,
+    Domain,
+    Region,
+    Target,
+    Task,
+    TaskDepartment,
+)
 
 DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"

@@ -25,9 +25,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import BATCH_ROWS, SCHEMA_VERSION, ContentMismatch, Store, StoreError, TableReader
-from .digest import ContentHash
-from .schema import TABLE_SINCE, TABLES, TABLES_BY_NAME, arrow_schema
+from indicators.store import (
+    BATCH_ROWS,
+    SCHEMA_VERSION,
+    ContentMismatch,
+    Store,
+    StoreError,
+    TableReader,
+)
+from indicators.store.digest import ContentHash
+from indicators.store.schema import TABLE_SINCE, TABLES, TABLES_BY_NAME, arrow_schema
 
 FORMAT = "indicators-backup"
 FORMAT_VERSION = 1

@@ -1,0 +1,225 @@
+"""Short sentences about one target's progress, shared by cards, charts and tables."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import opencc
+
+from indicators.base.catalog import Lang, Target
+from indicators.base.formatting import format_value, unit_suffix
+from indicators.base.i18n import _
+from indicators.domain.metrics import Progress
+
+ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
+
+
+def value_with_unit(
+    value: float | None, unit: str, lang: Lang, qualifier: str | None = None
+) -> str:
+    if value is None:
+        return "–"
+    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang, _shown_n(value))}"
+
+
+def target_text(target: Target, lang: Lang) -> str:
+    """'6 万亿元 (2020)': what the document asks for and by when."""
+    if target.kind == "milestone":
+        return _("views.words.milestone_by", lang, year=target.target_year)
+    op = "≤ " if target.lower_is_better else ""
+    return _(
+        "views.words.target_by",
+        lang,
+        value=op + value_with_unit(target.target_value, target.unit, lang),
+        year=target.target_year,
+    )
+
+
+def _shown_n(value: float) -> int | None:
+    """1 where the value reads as "1" (1.004 is written 1): the unit then takes the singular."""
+    return 1 if format_value(value) == "1" else None
+
+
+def pct_text(p: Progress) -> str:
+    return "–" if p.pct_achieved is None else f"{p.pct_achieved:.0f}%"
+
+
+def amount_text(amount: float, unit: str, lang: Lang) -> str:
+    """A difference in the target's own terms: percentage points for shares and rates."""
+    size = round(abs(amount), 3)
+    if unit == "%":
+        return _("views.words.points", lang, value=format_value(size), n=_shown_n(size))
+    return value_with_unit(size, unit, lang)
+
+
+def gap_text(p: Progress, lang: Lang) -> str:
+    """The gap in the target's unit; a negative gap means the target is exceeded."""
+    if p.gap is None:
+        return "–"
+    size = amount_text(p.gap, p.unit, lang)
+    if p.gap <= 1e-9:
+        return (
+            _("views.words.exceeded_by", lang, value=size)
+            if p.gap < -1e-9
+            else _("views.words.gap_closed", lang)
+        )
+    return _("views.words.short_by", lang, value=size)
+
+
+def trend_direction(p: Progress) -> str:
+    """Direction of the latest change, 'up' / 'down' / 'flat', or 'none' with one point."""
+    if not p.series:
+        return "empty"
+    if len(p.series) < 2:
+        return "none"
+    change = p.series[-1].value - p.series[-2].value
+    if abs(change) < 1e-9:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def _shortfall_text(p: Progress, lang: Lang) -> str:
+    short = amount_text(p.shortfall or 0.0, p.unit, lang)
+    if p.shortfall_pct is None:
+        return short
+    return _("views.words.shortfall_rel", lang, short=short, pct=f"{p.shortfall_pct:.1f}")
+
+
+def verdict_text(p: Progress, lang: Lang) -> str | None:
+    """The verdict spelt out once the target year has passed (None before): the figure it
+    was judged on and by how much it fell short, or why it cannot be judged."""
+    if p.verdict is None:
+        return None
+    value = (
+        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier)
+        if p.kind != "milestone"
+        else ""
+    )
+    if p.verdict == "met_on_time":
+        if p.kind == "milestone":
+            return _("views.words.happened_on", lang, period=p.first_met_period or "–")
+        text = _("views.words.met_on_time", lang, period=p.verdict_period or "–", value=value)
+        if p.met_early and p.first_met_period == p.verdict_period:
+            text += _("views.words.met_early", lang)
+        elif p.met_early and p.first_met_period:
+            text += _("views.words.first_met_early", lang, period=p.first_met_period)
+        return text
+    if p.verdict == "met_late":
+        if p.kind == "milestone":
+            return _("views.words.happened_on", lang, period=p.first_met_period or "–")
+        return _(
+            "views.words.met_late",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            short=_shortfall_text(p, lang),
+            first=p.first_met_period or "–",
+        )
+    if p.verdict == "missed":
+        if p.kind == "milestone":
+            return _("views.words.missed_event", lang, period=p.verdict_period or "–")
+        return _(
+            "views.words.missed_by",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            short=_shortfall_text(p, lang),
+        )
+    # unverified: the last figure is context, never the outcome
+    if p.verdict_period is None or p.kind == "milestone":
+        return _("views.words.unverified_none", lang, year=p.target_year)
+    if p.shortfall is not None and p.shortfall <= 1e-9:
+        return _(
+            "views.words.unverified_reached",
+            lang,
+            year=p.target_year,
+            period=p.verdict_period,
+            value=value,
+        )
+    return _(
+        "views.words.unverified",
+        lang,
+        year=p.target_year,
+        period=p.verdict_period,
+        value=value,
+        short=_shortfall_text(p, lang),
+    )
+
+
+def trend_text(p: Progress, lang: Lang) -> str | None:
+    """Required against observed pace, in the method's own terms."""
+    if p.method == "compound" and p.required_cagr is not None and p.observed_cagr is not None:
+        return _(
+            "views.words.pace_compound",
+            lang,
+            required=f"{p.required_cagr:.1f}",
+            observed=f"{p.observed_cagr:.1f}",
+        )
+    if (
+        p.method == "linear"
+        and p.required_annual_change is not None
+        and p.observed_annual_change is not None
+    ):
+        return _(
+            "views.words.pace_linear",
+            lang,
+            required=value_with_unit(round(p.required_annual_change, 2), p.unit, lang),
+            observed=value_with_unit(round(p.observed_annual_change, 2), p.unit, lang),
+        )
+    if p.method == "rate" and p.target_value is not None and p.latest_value is not None:
+        return _(
+            "views.words.pace_rate",
+            lang,
+            observed=f"{p.latest_value:.1f}",
+            required=f"{p.target_value:g}",
+        )
+    return None
+
+
+def status_detail(p: Progress, lang: Lang) -> str | None:
+    """What stands behind the status word: the verdict spelt out once the year has passed,
+    else the pace against the required one (never a trend beside a verdict)."""
+    if p.verdict is not None:
+        return verdict_text(p, lang)
+    if p.status == "insufficient_data":
+        return _("views.words.insufficient", lang)
+    return trend_text(p, lang)
+
+
+def summary_line(p: Progress, lang: Lang) -> str:
+    """Status word, % achieved while the year is open, and the detail, in one line."""
+    parts = [_(f"status.{p.status}", lang)]
+    if p.verdict is None and p.pct_achieved is not None:
+        parts.append(_("views.words.pct_achieved", lang, pct=pct_text(p)))
+    if (detail := status_detail(p, lang)) is not None:
+        parts.append(detail)
+    return " · ".join(parts)
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def quote_text(target: Target, lang: Lang) -> str:
+    """The document's words in the page's language: the catalog keeps them in traditional
+    characters, so a Simplified Chinese page shows them converted and an English page the
+    catalog's English rendering (the original itself beside it: ``target.quote``)."""
+    if lang == "zh":
+        return _t2s().convert(target.quote)
+    # A store migrated but not yet reloaded has no rendering: the original, rather than none.
+    return target.quote_en or target.quote
+
+
+def quote_caption(target: Target, document: str, clause: str, lang: Lang) -> str:
+    """The quote under a target's heading; in English the rendering, then the original."""
+    if lang == "en" and target.quote_en:
+        return _(
+            "views.quote.rendered",
+            lang,
+            document=document,
+            clause=clause,
+            quote=target.quote_en,
+            original=target.quote,
+        )
+    return _("views.quote", lang, document=document, clause=clause, quote=quote_text(target, lang))

@@ -1,0 +1,1 @@
+"""Drawing: charts, tables and cards built from the domain's decisions. Decides nothing."""

@@ -1,0 +1,100 @@
+"""The overview's headline cards: every number and word a card shows, ready to lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indicators.base.catalog import NATIONAL, Lang
+from indicators.base.i18n import _
+from indicators.base.status import STATUS_COLOURS, is_verdict
+from indicators.domain.regional import progress_at
+from indicators.domain.snapshot import Snapshot
+from indicators.domain.wording import (
+    ARROWS,
+    gap_text,
+    pct_text,
+    status_detail,
+    target_text,
+    trend_direction,
+    value_with_unit,
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    target_id: str
+    domain_id: str
+    name: str
+    value: str  # latest actual with its unit, or "–"
+    period: str | None
+    target: str  # "6 万亿元 (2020)"
+    pct_achieved: str
+    gap: str
+    status: str
+    status_label: str
+    colour: str
+    arrow: str
+    arrow_label: str
+    detail: str | None  # the verdict spelt out, or the pace behind the trend word
+    has_data: bool
+    # In a preview: "Pending (upload #N, not published): 2023, 2024"; else None.
+    pending: str | None = None
+
+
+def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = NATIONAL) -> Card:
+    """One target's card, nationally or for a province."""
+    t = snap.catalog.targets[target_id]
+    p = progress_at(snap, target_id, region_code)
+    direction = trend_direction(p)
+    # Once the year has passed only the verdict speaks: no latest-change arrow beside it.
+    closed = is_verdict(p.status)
+    if p.latest_value is None:
+        value = _("views.no_data", lang)
+    elif t.kind == "milestone" and p.first_met_period:
+        value = _("views.words.happened_on", lang, period=p.first_met_period)
+    else:
+        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier)
+    goal = (
+        target_text(t, lang)
+        if p.target_value is not None or t.kind == "milestone"
+        else _("status.no_target", lang)
+    )
+    return Card(
+        target_id=t.id,
+        domain_id=t.domain_id,
+        name=t.name(lang),
+        value=value,
+        period=p.latest_period,
+        target=goal,
+        pct_achieved=pct_text(p),
+        gap=gap_text(p, lang),
+        status=p.status,
+        status_label=_(f"status.{p.status}", lang),
+        colour=STATUS_COLOURS[p.status],
+        arrow="" if closed else ARROWS[direction],
+        arrow_label="" if closed else _(f"views.trend.{direction}", lang),
+        detail=status_detail(p, lang),
+        has_data=p.latest_value is not None,
+        pending=pending_text(
+            snap, [t.id, *([t.derived_from] if t.derived_from else [])], region_code, lang
+        ),
+    )
+
+
+def pending_text(
+    snap: Snapshot, indicator_ids: list[str], region_code: str, lang: Lang
+) -> str | None:
+    """Which of these figures a preview shows before they are published, or None."""
+    periods = snap.pending_periods(indicator_ids, region_code)
+    if snap.preview is None or not periods:
+        return None
+    return _("preview.card", lang, id=snap.preview, periods=", ".join(periods))
+
+
+def headline_cards(snap: Snapshot, lang: Lang) -> list[Card]:
+    """Cards for the catalog's headline targets that have a figure to track."""
+    return [
+        target_card(snap, t.id, lang)
+        for t in sorted(snap.catalog.headline_targets, key=lambda t: t.sort)
+        if t.quantitative
+    ]

@@ -1,0 +1,191 @@
+"""The tables views show, as DataFrames with labels in the chosen language."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.base.catalog import Lang, Region
+from indicators.base.clauses import clause_text
+from indicators.base.formatting import format_value, unit_label
+from indicators.base.i18n import _
+from indicators.base.status import STATUS_COLOURS, TASK_STATUS_COLOURS
+from indicators.domain.metrics import Progress
+from indicators.domain.regional import ranked_provinces
+from indicators.domain.snapshot import Snapshot
+from indicators.domain.taskboard import TaskRow, status_of, task_rows
+from indicators.domain.wording import quote_text, status_detail
+
+
+def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
+    """Every quantitative target with its latest actual, progress and status."""
+    cat = snap.catalog
+    rows = []
+    for target in sorted(cat.targets.values(), key=lambda t: t.sort):
+        if not target.quantitative:
+            continue
+        p = snap.national[target.id]
+        milestone = target.kind == "milestone"
+        # A milestone's "value" is whether and when it happened, not a 1 or a 0.
+        latest = format_value(p.latest_value, p.latest_qualifier, lang)
+        if milestone:
+            latest = (
+                _("views.words.happened_on", lang, period=p.first_met_period)
+                if p.first_met_period
+                else _("views.words.not_yet", lang)
+            )
+        rows.append(
+            {
+                "id": target.id,
+                _("col.target", lang): target.name(lang),
+                _("col.domain", lang): cat.domains[target.domain_id].name(lang),
+                _("col.latest", lang): latest,
+                _("col.period", lang): p.latest_period or "–",
+                _("col.target_value", lang): _(
+                    "views.words.milestone_by", lang, year=target.target_year
+                )
+                if milestone
+                else format_value(target.target_value),
+                _("col.unit", lang): unit_label(target.unit, lang),
+                _("col.target_year", lang): target.target_year,
+                _("col.pct_achieved", lang): None
+                if p.pct_achieved is None
+                else round(p.pct_achieved, 1),
+                _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
+                _("col.status", lang): _(f"status.{p.status}", lang),
+                _("col.detail", lang): status_detail(p, lang) or "–",
+                _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
+                _("col.first_met", lang): p.first_met_period or "–",
+                _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
+                f"{clause_text(target.clause, lang)}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- officials' views: tasks, checklists, provinces ---------------------------------------
+
+
+def _when(value: object) -> str:
+    return "–" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
+def _department_names(snap: Snapshot, ids: tuple[str, ...], lang: Lang) -> str:
+    deps = snap.catalog.departments
+    sep = "、" if lang == "zh" else "; "
+    return sep.join(deps[d].name(lang) if d in deps else d for d in ids)
+
+
+def tasks_table(snap: Snapshot, lang: Lang, rows: list[TaskRow] | None = None) -> pd.DataFrame:
+    """Tasks with lead and co-departments, status, last update and evidence."""
+    rows = task_rows(snap, lang) if rows is None else rows
+    cat = snap.catalog
+    out = []
+    for r in rows:
+        co = _department_names(snap, r.co_ids, lang)
+        lead = _department_names(snap, r.lead_ids, lang)
+        if r.and_others:
+            # "A、B等" closes the list it ends: the co-departments, else the leads, never
+            # a cell of its own.
+            others = _("views.tasks.and_others", lang)
+            if co:
+                co = f"{co}{others}"
+            else:
+                lead = f"{lead}{others}" if lead else others.strip()
+        out.append(
+            {
+                "id": r.id,
+                _("views.col.document", lang): cat.documents[r.document_id].number(lang),
+                _("col.clause", lang): clause_text(r.clause, lang),
+                _("views.col.task", lang): r.text,
+                _("views.col.lead", lang): lead or "–",
+                _("views.col.co", lang): co or "–",
+                _("col.status", lang): _(f"views.task_status.{r.status}", lang),
+                _("views.col.updated", lang): _when(r.updated_at),
+                _("views.col.updated_by", lang): r.updated_by or "–",
+                _("views.col.evidence", lang): r.evidence or r.note or "–",
+            }
+        )
+    keys = (
+        "views.col.document",
+        "col.clause",
+        "views.col.task",
+        "views.col.lead",
+        "views.col.co",
+        "col.status",
+        "views.col.updated",
+        "views.col.updated_by",
+        "views.col.evidence",
+    )
+    return pd.DataFrame(out, columns=["id", *(_(k, lang) for k in keys)])
+
+
+def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
+    """The domain's qualitative goals with their reported status and evidence."""
+    cat = snap.catalog
+    out = []
+    for t in sorted(cat.targets_in(domain_id), key=lambda t: t.sort):
+        if t.kind != "qualitative":
+            continue
+        s = status_of(snap, "target", t.id)
+        out.append(
+            {
+                "id": t.id,
+                _("views.col.goal", lang): t.name(lang),
+                _("col.target_year", lang): t.target_year,
+                _("col.status", lang): _(f"views.task_status.{s['status']}", lang),
+                _("views.col.updated", lang): _when(s["updated_at"]),
+                _("views.col.updated_by", lang): s["updated_by"] or "–",
+                _("views.col.evidence", lang): s["evidence"] or s["note"] or "–",
+                _("col.clause", lang): f"{cat.documents[t.document_id].number(lang)} "
+                f"{clause_text(t.clause, lang)}",
+                _("views.col.quote", lang): quote_text(t, lang),
+            }
+        )
+        # The verbatim (Traditional) original stays beside the Simplified reading or the
+        # English rendering.
+        out[-1][_("views.col.quote_original", lang)] = t.quote
+    return pd.DataFrame(out)
+
+
+def regions_table(
+    snap: Snapshot, target_id: str, lang: Lang, *, every_province: bool = False
+) -> pd.DataFrame:
+    """Provinces with figures for a target, furthest from it first. With `every_province`
+    (the tile map's data download) the provinces without a figure follow, in catalog order."""
+    cat = snap.catalog
+    ranked: list[tuple[Region, Progress | None]] = [
+        (cat.regions[p.region_code], p) for p in ranked_provinces(snap, target_id)
+    ]
+    if every_province:
+        seen = {r.code for r, _p in ranked}
+        ranked += [(r, None) for r in cat.provinces if r.code not in seen]
+    out = []
+    for region, p in ranked:
+        out.append(
+            {
+                _("views.col.region", lang): region.name(lang),
+                _("col.latest", lang): "–"
+                if p is None
+                else format_value(p.latest_value, p.latest_qualifier, lang),
+                _("col.period", lang): (p.latest_period if p else None) or "–",
+                _("col.pct_achieved", lang): None
+                if p is None or p.pct_achieved is None
+                else round(p.pct_achieved, 1),
+                _("col.gap", lang): None if p is None or p.gap is None else round(p.gap, 3),
+                _("col.status", lang): _(f"status.{p.status if p else 'no_data'}", lang),
+                _("col.detail", lang): (status_detail(p, lang) if p else None) or "–",
+            }
+        )
+    frame = pd.DataFrame(out)
+    frame.attrs["units"] = {_("col.latest", lang): unit_label(cat.targets[target_id].unit, lang)}
+    return frame
+
+
+def status_cell_styles(lang: Lang) -> dict[str, str]:
+    """CSS for a status cell by its label, so tables use the charts' colours next to the name."""
+    out = {}
+    for key, colour in STATUS_COLOURS.items():
+        out[_(f"status.{key}", lang)] = colour
+    for key, colour in TASK_STATUS_COLOURS.items():
+        out.setdefault(_(f"views.task_status.{key}", lang), colour)
+    return {label: f"background-color: {colour}; color: #000" for label, colour in out.items()}
