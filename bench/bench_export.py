@@ -18,7 +18,7 @@ from indicators.commands.build import build_database
 from indicators.domain.snapshot import load_snapshot
 from indicators.export.pack import build_pack
 from indicators.export.static import figure_bytes
-from indicators.present import figures
+from indicators.present import charts
 from indicators.store import Store
 
 TARGET = "info_consumption_scale"
@@ -39,8 +39,8 @@ def main() -> int:
             store = Store(Path(tmp) / "bench.duckdb")
             build_database(store)
         snap = load_snapshot(store)
-        cold_fig = figures.bullet_chart(snap, TARGET, "zh")
-        warm_fig = figures.trajectory_chart(snap, TARGET, "zh")  # a different figure: no cache
+        cold_fig = charts.bullet_chart(snap, TARGET, "zh")
+        warm_fig = charts.trajectory_chart(snap, TARGET, "zh")  # a different figure: no cache
         _timed("PNG cold (starts chromium)", lambda: figure_bytes(cold_fig, "png"))
         warm = _timed("PNG warm (another figure)", lambda: figure_bytes(warm_fig, "png"))
         _timed("PNG cached (same figure again)", lambda: figure_bytes(warm_fig, "png"))

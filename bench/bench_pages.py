@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from indicators.base.catalog import Catalog, Region, Target, load_catalog  # noqa: E402
 from indicators.base.periods import parse_period  # noqa: E402
 from indicators.commands.build import build_database  # noqa: E402
+from indicators.domain.review_policy import submits_for_review  # noqa: E402
 from indicators.store import Store  # noqa: E402
 
 DEFAULT_DB = Path("/tmp/bench_pages/bench.duckdb")
@@ -134,7 +135,13 @@ def fill(store: Store, cat: Catalog) -> int:
                 "note": pa.nulls(n, pa.string()),
             }
         )
-        store.write_actuals(table, kind="file", user="bench", file_name=f"bench-{year}.csv")
+        store.write_actuals(
+            table,
+            kind="file",
+            user="bench",
+            file_name=f"bench-{year}.csv",
+            review=submits_for_review(store),
+        )
         total += n
         print(f"  {year}: {n:,} rows", flush=True)
     return total

@@ -9,7 +9,9 @@ import streamlit as st
 from indicators.base.catalog import NATIONAL, CatalogError, load_catalog
 from indicators.base.i18n import Lang, _
 from indicators.domain.auth import ROLES, Account, Accounts, AuthError, random_password
+from indicators.domain.review_policy import review_mode
 from indicators.store import StoreBusy, StoreError
+from indicators.store.reviews import ReviewSetting
 from ui.auth_ui import require_account
 from ui.common import lang, snapshot
 from ui.session import store
@@ -134,8 +136,8 @@ def _change(
 def _review_mode(me: str, lg: Lang) -> None:
     st.subheader(_("accounts.review", lg))
     s = store()
-    setting, on = s.review_mode()
-    modes = ("auto", "on", "off")
+    setting, on = review_mode(s)
+    modes: tuple[ReviewSetting, ...] = ("auto", "on", "off")
     mode = st.radio(
         _("accounts.review", lg),
         modes,

@@ -13,7 +13,7 @@ from indicators.domain.snapshot import Snapshot
 from indicators.domain.taskboard import filter_tasks, task_rows
 from indicators.domain.wording import quote_caption
 from indicators.present.cards import target_card
-from indicators.present.figures import (
+from indicators.present.charts import (
     bullet_chart,
     milestone_timeline,
     regions_bar,

@@ -11,6 +11,7 @@ import streamlit as st
 from indicators.base.i18n import Lang, _
 from indicators.domain.auth import may_undo
 from indicators.domain.review import upload_label
+from indicators.domain.review_policy import submits_for_review
 from indicators.ingest.display import (
     figure_history_table,
     upload_rows_table,
@@ -49,7 +50,9 @@ def _undo(lg: Lang, chosen: Upload) -> None:
         )
     if clicked:
         try:
-            up = store().undo_upload(chosen.id, user=account.name)
+            up = store().undo_upload(
+                chosen.id, user=account.name, review=submits_for_review(store())
+            )
         except StoreBusy:
             st.warning(_("upload.busy", lg))
             return

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.base.escape import for_markdown
 from indicators.base.i18n import Lang, _
 from indicators.present.cards import Card, headline_cards
-from indicators.present.figures import pct_achieved_bar, sparkline_svg, status_legend
+from indicators.present.charts import pct_achieved_bar, sparkline_svg, status_legend
 from indicators.present.tables import status_cell_styles, targets_table
 from pages import views_nav
 from ui.chart_view import show_chart

@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.base.i18n import _
 from indicators.domain.regional import pending_provinces, targets_with_provinces
-from indicators.present.figures import regions_bar, tile_map
+from indicators.present.charts import regions_bar, tile_map
 from indicators.present.tables import regions_table, status_cell_styles
 from ui import view_state
 from ui.chart_view import show_chart

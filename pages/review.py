@@ -15,6 +15,7 @@ from indicators.domain.review import (
     may_decide,
     upload_label,
 )
+from indicators.domain.review_policy import review_mode
 from indicators.export.data import to_csv_bytes
 from indicators.ingest.display import upload_rows_table
 from indicators.store import NotWaiting, Store, StoreBusy, StoreError
@@ -149,7 +150,7 @@ def render() -> None:
     if done is not None:
         st.success(_(f"review.done.{done[1]}", lg, id=done[0]))
     s = store()
-    setting, on = s.review_mode()
+    setting, on = review_mode(s)
     st.caption(
         _(
             "review.mode_now",

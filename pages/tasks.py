@@ -13,7 +13,7 @@ from indicators.domain.taskboard import (
     filter_tasks,
     task_rows,
 )
-from indicators.present.figures import department_summary
+from indicators.present.charts import department_summary
 from indicators.present.tables import status_cell_styles, tasks_table
 from ui import view_state
 from ui.chart_view import show_chart

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from indicators.domain.review_policy import submits_for_review
 from indicators.store import ACTUAL_COLUMNS, Store, Upload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,4 +146,10 @@ def nat_uploads_2022_scale(store: Store, value: float = 7.3) -> Upload:
         "value": value,
         "unit": "万亿元",
     }
-    return store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="nat.csv")
+    return store.write_actuals(
+        pd.DataFrame([row]),
+        kind="file",
+        user="nat",
+        file_name="nat.csv",
+        review=submits_for_review(store),
+    )

@@ -31,6 +31,7 @@ from indicators.domain.auth import (
     may_undo,
     parse_regions,
 )
+from indicators.domain.review_policy import submits_for_review
 from indicators.ingest import Options, check_records
 from indicators.ingest.scope import outside_scope
 from indicators.store import AccountExists, Store
@@ -162,7 +163,9 @@ def test_an_upload_may_be_undone_only_by_an_account_covering_every_region_it_hol
             "note": [None] * 3,
         }
     )
-    up = store.write_actuals(rows, kind="file", user="nat", file_name="two.csv")
+    up = store.write_actuals(
+        rows, kind="file", user="nat", file_name="two.csv", review=submits_for_review(store)
+    )
     assert store.upload_regions(up.id) == {"440000", "450000"}
     assert store.upload_regions(up.id + 1000) == set()
     gd = Account("gd", "planner", ("440000",))

@@ -139,7 +139,7 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
     from datetime import date
 
     from indicators.domain.snapshot import load_snapshot
-    from indicators.present import figures as F
+    from indicators.present import charts as F
     from tests.test_figures import PROVINCES, write_provinces
 
     write_provinces(store, PROVINCES)

@@ -12,7 +12,7 @@ import pytest
 
 from indicators.domain.snapshot import load_snapshot
 from indicators.export.static import PRESETS, figure_bytes
-from indicators.present import figures as F
+from indicators.present import charts as F
 
 SVG = "{http://www.w3.org/2000/svg}"
 AS_OF = date(2026, 11, 23)

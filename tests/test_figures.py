@@ -12,9 +12,10 @@ import pytest
 from indicators.base.catalog import NATIONAL
 from indicators.base.paths import CATALOG_DIR
 from indicators.base.periods import parse_period
+from indicators.domain.review_policy import submits_for_review
 from indicators.domain.snapshot import load_snapshot
 from indicators.export.data import figure_data
-from indicators.present import figures as F
+from indicators.present import charts as F
 from indicators.store import Store
 
 AS_OF = date(2026, 11, 23)
@@ -61,7 +62,13 @@ def write_provinces(
             for code, period, value in rows
         ]
     )
-    store.write_actuals(frame, kind="file", user="tester", file_name="provinces.csv")
+    store.write_actuals(
+        frame,
+        kind="file",
+        user="tester",
+        file_name="provinces.csv",
+        review=submits_for_review(store),
+    )
 
 
 # --- bullet ---------------------------------------------------------------------------------
@@ -271,6 +278,7 @@ def write_guangxi(store: Store, source: str | None = "Guangxi bureau") -> None:
         kind="file",
         user="tester",
         file_name="gx.csv",
+        review=submits_for_review(store),
     )
 
 

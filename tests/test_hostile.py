@@ -398,7 +398,7 @@ def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
 ) -> None:
     from indicators.domain.snapshot import load_snapshot
     from indicators.export.static import figure_bytes
-    from indicators.present.figures import trajectory_chart
+    from indicators.present.charts import trajectory_chart
 
     _store_with_source(store, LINK, user="<b>mallory</b>")
     fig = trajectory_chart(load_snapshot(store), "info_consumption_scale", "en")

@@ -11,6 +11,7 @@ import openpyxl
 from pptx import Presentation
 from pypdf import PdfReader
 
+from indicators.domain.review_policy import submits_for_review
 from indicators.domain.snapshot import load_snapshot
 from indicators.export.data import to_csv_bytes, to_xlsx_bytes
 from indicators.export.pack import pack_content
@@ -133,7 +134,13 @@ def test_a_rejection_reason_is_listed_as_typed_in_the_history(store):
 
     frame = rows(("info_consumption_scale", "000000", "2022", 7.0))
     up = store.write_actuals(
-        frame, kind="file", user="nat", file_name="a.csv", sha256="s", note=None
+        frame,
+        kind="file",
+        user="nat",
+        file_name="a.csv",
+        sha256="s",
+        note=None,
+        review=submits_for_review(store),
     )
     store.decide(up.id, approve=False, reviewer="rev", reason=HOSTILE)
     history = uploads_table(store.uploads(), "en").set_index("Upload")

@@ -78,7 +78,7 @@ def _keys_in(arg: ast.expr) -> tuple[set[str], set[str]]:
 
 def test_the_sources_are_found():
     names = {p.name for p in SOURCES}
-    assert {"dashboard.py", "figures.py", "pack_pdf.py", "upload.py", "display.py"} <= names
+    assert {"dashboard.py", "trajectory.py", "pack_pdf.py", "upload.py", "display.py"} <= names
 
 
 def test_every_label_is_used_somewhere():

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from indicators.domain.review_policy import submits_for_review
 from indicators.ingest import DuplicateUpload, Options, check_file, check_records, commit, preview
 from indicators.store import Store
 
@@ -78,7 +79,7 @@ def test_undo_retires_an_uploads_rows_and_brings_back_what_they_replaced(store: 
         Options(today=TODAY),
     )
     up = commit(store, checked, user="alice")
-    undo = store.undo_upload(up.id, user="bob")
+    undo = store.undo_upload(up.id, user="bob", review=submits_for_review(store))
     assert (undo.kind, undo.undoes, undo.user_name, undo.rows_total) == ("undo", up.id, "bob", 2)
     assert _current(store, "info_consumption_scale") == before
     assert store.upload(up.id).undone_by == undo.id
@@ -104,8 +105,8 @@ def test_the_same_file_twice_is_detected_and_refused_unless_asked(store: Store) 
     second = commit(store, again, user="a", allow_duplicate=True)
     assert (second.rows_new, second.rows_unchanged) == (0, 1)
     # After an undo the same file may come back without being called a duplicate.
-    store.undo_upload(second.id, user="a")
-    store.undo_upload(first.id, user="a")
+    store.undo_upload(second.id, user="a", review=submits_for_review(store))
+    store.undo_upload(first.id, user="a", review=submits_for_review(store))
     assert preview(store, again).duplicate_of is None
 
 

@@ -10,7 +10,7 @@ import pytest
 from indicators.base.clauses import chinese_number, clause_text
 from indicators.base.sources import source_text
 from indicators.domain.snapshot import load_snapshot
-from indicators.present import figures as F
+from indicators.present import charts as F
 from indicators.present.tables import format_value, targets_table
 
 CJK = re.compile(r"[\u3400-\u9fff]")

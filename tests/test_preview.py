@@ -7,10 +7,16 @@ import pandas as pd
 import pytest
 
 from indicators.domain.auth import Account, Accounts
-from indicators.domain.review import as_if_published, decide, may_preview, upload_label
+from indicators.domain.review import (
+    as_if_published,
+    decide,
+    may_preview,
+    submits_for_review,
+    upload_label,
+)
 from indicators.domain.snapshot import load_snapshot
 from indicators.present.cards import target_card
-from indicators.present.figures import trajectory_chart
+from indicators.present.charts import trajectory_chart
 from indicators.store import Store, StoreError
 from tests.conftest import AS_OF
 
@@ -33,7 +39,9 @@ def _submit(store: Store, value: float = 7.3, period: str = "2022", user: str = 
             }
         ]
     )
-    return store.write_actuals(frame, kind="file", user=user, file_name="nat.csv")
+    return store.write_actuals(
+        frame, kind="file", user=user, file_name="nat.csv", review=submits_for_review(store)
+    )
 
 
 @pytest.fixture
@@ -75,7 +83,7 @@ def test_a_preview_snapshot_is_published_plus_the_upload_with_its_points_named(t
 def test_a_preview_of_an_undo_marks_the_figures_it_takes_back(team: Store) -> None:
     first = _submit(team)
     decide(team, first.id, "rev", approve=True)
-    undo = team.undo_upload(first.id, user="nat")
+    undo = team.undo_upload(first.id, user="nat", review=submits_for_review(team))
     assert undo.state == "submitted"
     assert load_snapshot(team, as_of=AS_OF).national["info_consumption_scale"].latest_value == 7.3
     preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
@@ -99,7 +107,7 @@ def test_a_preview_of_an_undo_says_data_as_of_what_is_left(team: Store) -> None:
     first = _submit(team)
     decide(team, first.id, "rev", approve=True)
     assert load_snapshot(team, as_of=AS_OF).summary["newest_period"] == "2022"
-    undo = team.undo_upload(first.id, user="nat")
+    undo = team.undo_upload(first.id, user="nat", review=submits_for_review(team))
     preview = load_snapshot(team, as_of=AS_OF, preview=undo.id)
     assert preview.as_of_line("en", clock=False) == (
         f"Data as of 2021; last upload {undo.created_at:%Y-%m-%d}"
@@ -146,7 +154,9 @@ def test_the_review_table_compares_the_published_and_the_preview_snapshots(team:
             }
         ]
     )
-    other = team.write_actuals(frame, kind="file", user="gd", file_name="gd.csv")
+    other = team.write_actuals(
+        frame, kind="file", user="gd", file_name="gd.csv", review=submits_for_review(team)
+    )
     published = load_snapshot(team, as_of=AS_OF)
     table = as_if_published(published, load_snapshot(team, as_of=AS_OF, preview=up.id), "en")
     # 2021's 6.8 is the latest published; 7.3 for 2022 once approved. Both years are past
@@ -178,7 +188,7 @@ def test_the_review_table_compares_the_published_and_the_preview_snapshots(team:
 def test_an_undo_in_review_shows_the_figures_it_takes_back_and_what_returns(team: Store) -> None:
     first = _submit(team)
     decide(team, first.id, "rev", approve=True)
-    undo = team.undo_upload(first.id, user="nat")
+    undo = team.undo_upload(first.id, user="nat", review=submits_for_review(team))
     assert (first.rows_id, undo.rows_id) == (first.id, first.id)
     table = as_if_published(
         load_snapshot(team, as_of=AS_OF), load_snapshot(team, as_of=AS_OF, preview=undo.id), "en"
@@ -192,7 +202,9 @@ def test_an_upload_is_labelled_alike_on_the_history_and_review_pages(team: Store
     when = f"{up.created_at:%Y-%m-%d %H:%M}"
     assert upload_label(up, "en") == f"#{up.id} · nat.csv · nat · {when}"
     assert upload_label(up, "en", show_user=False) == f"#{up.id} · nat.csv · {when}"
-    undo_label = upload_label(team.undo_upload(up.id, user="nat"), "zh", show_user=False)
+    undo_label = upload_label(
+        team.undo_upload(up.id, user="nat", review=submits_for_review(team)), "zh", show_user=False
+    )
     assert undo_label.startswith(f"#{up.id + 1} · 撤销 · ")
 
 
@@ -224,6 +236,7 @@ def guangdong_growth_then_scale(team: Store) -> tuple[Store, int]:
         kind="file",
         user="gd",
         file_name="gd.csv",
+        review=submits_for_review(team),
     )
     decide(team, growth.id, "rev", approve=True)
     up = team.write_actuals(
@@ -234,6 +247,7 @@ def guangdong_growth_then_scale(team: Store) -> tuple[Store, int]:
         kind="file",
         user="nat",
         file_name="scale.csv",
+        review=submits_for_review(team),
     )
     return team, up.id
 
@@ -242,7 +256,7 @@ def test_a_province_is_pending_only_where_its_drawn_figure_is_and_never_the_nati
     guangdong_growth_then_scale: tuple[Store, int],
 ) -> None:
     from indicators.domain.regional import pending_provinces
-    from indicators.present.figures import regions_bar
+    from indicators.present.charts import regions_bar
 
     store, up = guangdong_growth_then_scale
     preview = load_snapshot(store, as_of=AS_OF, preview=up)

@@ -12,7 +12,8 @@ from indicators import store as store_module
 from indicators.commands.cli import main
 from indicators.commands.db import status_rows
 from indicators.domain.auth import Accounts
-from indicators.store import SCHEMA_VERSION, Store
+from indicators.domain.review_policy import review_mode
+from indicators.store import SCHEMA_VERSION, Store, catalog_tables, core
 from indicators.store.schema import MIGRATIONS
 
 BOTH_BACKENDS = True
@@ -157,7 +158,7 @@ def test_with_one_account_or_none_ingest_publishes_at_once_whatever_the_name(
     path = _csv(tmp_path, "信息消费规模,全国,2023,8.1\n", "b.csv")
     assert main(["ingest", str(path), "--user", "someone", "--db", store.location]) == 0
     assert _latest(store) == ("2023", 8.1)
-    assert store.review_mode() == ("auto", False)
+    assert review_mode(store) == ("auto", False)
 
 
 def test_review_on_refuses_an_unknown_user_and_an_admin_can_switch_review_off(
@@ -249,8 +250,9 @@ def test_init_db_upgrades_a_version_1_store_and_keeps_every_figure(
         pytest.skip("the upgrade path is the same SQL on both; a v1 file is made here")
     v1 = Store(tmp_path / "v1.duckdb")
     with monkeypatch.context() as m:
-        m.setattr(store_module, "MIGRATIONS", {1: MIGRATIONS[1]})
-        m.setattr(store_module, "SCHEMA_VERSION", 1)
+        m.setattr(catalog_tables, "MIGRATIONS", {1: MIGRATIONS[1]})
+        for module in (catalog_tables, core):
+            m.setattr(module, "SCHEMA_VERSION", 1)
         v1.migrate()
         assert v1.schema_version() == 1
     # one figure as version 1 wrote it (its upload has no review row: published)
@@ -331,3 +333,13 @@ def test_a_dry_run_needs_no_account_but_keeps_to_a_known_accounts_regions(
     assert main(["ingest", str(path), "--dry-run", "--db", store.location]) == 0
     assert main(["ingest", str(path), "--dry-run", "--user", "gd", "--db", store.location]) == 1
     assert store.dump() == before
+
+
+@pytest.mark.parametrize(
+    ("setting", "accounts", "on"),
+    [("auto", 0, False), ("auto", 1, False), ("auto", 2, True), ("on", 0, True), ("off", 5, False)],
+)
+def test_the_review_policy_is_decided_outside_the_store(setting, accounts, on):
+    from indicators.domain.review_policy import review_on
+
+    assert review_on(setting, accounts) is on

@@ -14,6 +14,7 @@ import pytest
 
 from indicators.base.periods import parse_period
 from indicators.commands.build import build_database
+from indicators.domain.review_policy import submits_for_review
 from indicators.store import (
     ACTUAL_SCHEMA,
     SCHEMA_VERSION,
@@ -73,6 +74,7 @@ def test_rebuilding_the_catalog_keeps_actuals_and_does_not_reload_the_seed(store
         kind="file",
         user="alice",
         file_name="gx.csv",
+        review=submits_for_review(store),
     )
     before = store.current_actuals()
     build_database(store)
@@ -83,21 +85,27 @@ def test_rebuilding_the_catalog_keeps_actuals_and_does_not_reload_the_seed(store
 
 def test_a_correction_is_a_new_version_and_undo_brings_the_old_value_back(store):
     first = store.write_actuals(
-        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+        rows(("fibre_village_share", "450000", "2020", 97.5)),
+        kind="file",
+        user="alice",
+        review=submits_for_review(store),
     )
     fix = store.write_actuals(
-        rows(("fibre_village_share", "450000", "2020", 98.2)), kind="form", user="bob"
+        rows(("fibre_village_share", "450000", "2020", 98.2)),
+        kind="form",
+        user="bob",
+        review=submits_for_review(store),
     )
     assert (fix.rows_new, fix.rows_changed) == (0, 1)
     assert current(store, "fibre_village_share", "450000", "2020") == 98.2
     history = store.actual_history("fibre_village_share", "450000", "2020")
     assert list(history["value"]) == [98.2, 97.5]
 
-    undo = store.undo_upload(fix.id, user="bob")
+    undo = store.undo_upload(fix.id, user="bob", review=submits_for_review(store))
     assert undo.undoes == fix.id
     assert current(store, "fibre_village_share", "450000", "2020") == 97.5
     assert store.upload(fix.id).undone_by == undo.id
-    store.undo_upload(first.id, user="alice")
+    store.undo_upload(first.id, user="alice", review=submits_for_review(store))
     assert current(store, "fibre_village_share", "450000", "2020") is None
     # the rows are still there, only hidden
     assert len(store.actual_history("fibre_village_share", "450000", "2020")) == 2
@@ -105,13 +113,16 @@ def test_a_correction_is_a_new_version_and_undo_brings_the_old_value_back(store)
 
 def test_an_upload_cannot_be_undone_twice(store):
     up = store.write_actuals(
-        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+        rows(("fibre_village_share", "450000", "2020", 97.5)),
+        kind="file",
+        user="alice",
+        review=submits_for_review(store),
     )
-    undo = store.undo_upload(up.id, user="alice")
+    undo = store.undo_upload(up.id, user="alice", review=submits_for_review(store))
     with pytest.raises(StoreError, match="already"):
-        store.undo_upload(up.id, user="alice")
+        store.undo_upload(up.id, user="alice", review=submits_for_review(store))
     with pytest.raises(StoreError, match="itself an undo"):
-        store.undo_upload(undo.id, user="alice")
+        store.undo_upload(undo.id, user="alice", review=submits_for_review(store))
 
 
 def test_unchanged_rows_are_counted_but_not_written_again(store):
@@ -119,8 +130,8 @@ def test_unchanged_rows_are_counted_but_not_written_again(store):
         ("fibre_village_share", "450000", "2020", 97.5),
         ("fibre_village_share", "440000", "2020", 99.0),
     )
-    store.write_actuals(batch, kind="file", user="alice")
-    again = store.write_actuals(batch, kind="file", user="alice")
+    store.write_actuals(batch, kind="file", user="alice", review=submits_for_review(store))
+    again = store.write_actuals(batch, kind="file", user="alice", review=submits_for_review(store))
     assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 0, 2)
     assert store.upload_rows(again.id).empty
 
@@ -136,6 +147,7 @@ def test_a_batch_takes_the_next_ids_in_file_order_and_the_sequence_stays_above_t
         ),
         kind="file",
         user="alice",
+        review=submits_for_review(store),
     )
     got = store.upload_rows(first.id)
     assert list(got["id"]) == [top + 1, top + 2, top + 3]
@@ -148,6 +160,7 @@ def test_a_batch_takes_the_next_ids_in_file_order_and_the_sequence_stays_above_t
         ),
         kind="file",
         user="alice",
+        review=submits_for_review(store),
     )
     assert int(store.upload_rows(second.id)["id"].iloc[0]) > top + 3
     with store.connect() as con:
@@ -164,6 +177,7 @@ def test_the_preview_classifies_new_changed_and_unchanged(store):
         ),
         kind="file",
         user="alice",
+        review=submits_for_review(store),
     )
     incoming = pa.Table.from_pandas(
         rows(
@@ -185,14 +199,17 @@ def test_a_failed_write_leaves_every_table_as_it_was(store):
     bad = rows(("fibre_village_share", "450000", "2020", 97.5))
     bad.loc[0, "value"] = None  # violates NOT NULL inside the transaction
     with pytest.raises(Exception, match=r"NOT NULL|null"):
-        store.write_actuals(bad, kind="file", user="alice")
+        store.write_actuals(bad, kind="file", user="alice", review=submits_for_review(store))
     assert store.dump() == before
 
 
 def test_every_write_changes_the_data_version(store):
     v0 = store.data_version()
     store.write_actuals(
-        rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+        rows(("fibre_village_share", "450000", "2020", 97.5)),
+        kind="file",
+        user="alice",
+        review=submits_for_review(store),
     )
     v1 = store.data_version()
     store.set_status("task", "t2017_01", "in_progress", user="alice", evidence="pilot zones")
@@ -277,7 +294,7 @@ def test_texts_with_commas_quotes_line_breaks_and_nulls_are_stored_as_written(st
             "note": pa.array([None, "n", None, None, "x,y"], pa.string()),
         }
     )
-    up = store.write_actuals(table, kind="file", user="t")
+    up = store.write_actuals(table, kind="file", user="t", review=submits_for_review(store))
     got = store.upload_rows(up.id)
     assert up.rows_new == 5
     assert list(got["period"]) == ["2001", "2002", "2003", "2004", "2005"]

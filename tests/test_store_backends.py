@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from indicators.commands.cli import main
+from indicators.domain.review_policy import submits_for_review
 from indicators.store import SCHEMA_VERSION, Store
 from indicators.store import _verified as verified_locations
 from indicators.store.transfer import content_hash
@@ -83,7 +84,10 @@ def test_a_commit_on_one_replica_is_seen_by_another_at_its_next_read(
     try:
         seen = two.data_version()
         one.write_actuals(
-            rows(("fibre_village_share", "450000", "2020", 97.5)), kind="file", user="alice"
+            rows(("fibre_village_share", "450000", "2020", 97.5)),
+            kind="file",
+            user="alice",
+            review=submits_for_review(one),
         )
         assert two.data_version() == seen + 1
         assert current(two, "fibre_village_share", "450000", "2020") == 97.5

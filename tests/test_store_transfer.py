@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from indicators.commands.cli import main
+from indicators.domain.review_policy import submits_for_review
 from indicators.store import Store
 from indicators.store.transfer import MANIFEST
 from tests.test_store import current, rows
@@ -25,11 +26,15 @@ def _add_history(store: Store) -> None:
         user="alice",
         file_name="gx.csv",
         sha256="ab" * 32,
+        review=submits_for_review(store),
     )
     fix = store.write_actuals(
-        rows(("fibre_village_share", "450000", "2020", 98.2)), kind="form", user="bob"
+        rows(("fibre_village_share", "450000", "2020", 98.2)),
+        kind="form",
+        user="bob",
+        review=submits_for_review(store),
     )
-    store.undo_upload(fix.id, user="carol", note="wrong province")
+    store.undo_upload(fix.id, user="carol", note="wrong province", review=submits_for_review(store))
     store.set_status("task", "t2017_12", "done", user="bob", evidence="5G商用 2019-10-31")
 
 
@@ -65,7 +70,10 @@ def test_a_backup_restored_into_a_new_store_holds_the_same_content(
     assert restored.data_version() > 0
     # New ids continue after the restored ones.
     up = restored.write_actuals(
-        rows(("fibre_village_share", "440000", "2020", 99.0)), kind="file", user="dave"
+        rows(("fibre_village_share", "440000", "2020", 99.0)),
+        kind="file",
+        user="dave",
+        review=submits_for_review(restored),
     )
     assert up.id == 5
 
@@ -115,12 +123,11 @@ def test_a_backup_streams_in_batches_and_hashes_like_the_whole_tables(
 ) -> None:
     import pyarrow.parquet as pq
 
-    from indicators import store as store_module
-    from indicators.store import transfer
+    from indicators.store import core, transfer
 
     _add_history(store)
     # 5 rows a batch: the 14 figures go through as 5 + 5 + 4, never as one table
-    monkeypatch.setattr(store_module, "BATCH_ROWS", 5)
+    monkeypatch.setattr(core, "BATCH_ROWS", 5)
     monkeypatch.setattr(transfer, "BATCH_ROWS", 5)
     out = tmp_path / "bk"
     manifest = transfer.backup(store, out)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from indicators.present import figures as F
+from indicators.present import charts as F
 from tests.test_figures import as_date, snap_of, trace
 
 

@@ -72,12 +72,12 @@ def _format(out: Path, given: str | None, allowed: tuple[F, ...]) -> F:
 
 
 def _builder(kind: str) -> Callable[[Snapshot, str, Lang], go.Figure]:
-    from indicators.present import figures
+    from indicators.present import charts
 
     return {
-        "bullet": figures.bullet_chart,
-        "trajectory": figures.trajectory_chart,
-        "regions": figures.regions_bar,
+        "bullet": charts.bullet_chart,
+        "trajectory": charts.trajectory_chart,
+        "regions": charts.regions_bar,
     }[kind]
 
 

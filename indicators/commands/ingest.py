@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from indicators.base.i18n import LANGS, Lang
 from indicators.commands import add_db_option, cli_user
+from indicators.domain.review_policy import submits_for_review
 
 if TYPE_CHECKING:
     from indicators.domain.auth import Account
@@ -111,7 +112,7 @@ def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | No
 
     user = cli_user(given)
     account = Accounts(store).get(user)
-    if store.review_mode()[1] and (account is None or not account.may_upload):
+    if submits_for_review(store) and (account is None or not account.may_upload):
         print(
             f"refused: review is on, so --user must name an enabled planner or admin "
             f"account; {user!r} is not one",
@@ -267,7 +268,9 @@ def cmd_undo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    up = store.undo_upload(args.upload_id, user=user, note=args.note)
+    up = store.undo_upload(
+        args.upload_id, user=user, note=args.note, review=submits_for_review(store)
+    )
     if up.state == "submitted":
         print(f"undo of {_describe(target)} submitted for review as upload {up.id}")
         return 0

@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators.commands import add_db_option, cli_user
 from indicators.domain.review import ReviewRefused, decide
+from indicators.domain.review_policy import review_mode
 from indicators.ingest.report import format_table
 from indicators.store import Store
 
@@ -80,7 +81,7 @@ def cmd_mode(args: argparse.Namespace) -> int:
     store = Store(args.db)
     if args.mode:
         store.set_review_mode(args.mode, user=cli_user())
-    setting, on = store.review_mode()
+    setting, on = review_mode(store)
     print(f"review {setting} ({'on' if on else 'off'} now)")
     return 0
 

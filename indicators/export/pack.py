@@ -23,7 +23,7 @@ from indicators.domain.snapshot import Snapshot
 from indicators.domain.taskboard import status_of
 from indicators.export.content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
 from indicators.export.method import method_note
-from indicators.present import figures
+from indicators.present import charts
 from indicators.present.tables import targets_table
 
 # The content types live in .content (the renderers import them from there).
@@ -64,9 +64,9 @@ def _target_charts(snap: Snapshot, target: Target, lang: Lang) -> list[tuple[str
 
 def _builders() -> dict[str, Callable[[Snapshot, str, Lang], go.Figure]]:
     return {
-        "bullet": figures.bullet_chart,
-        "trajectory": figures.trajectory_chart,
-        "regions": figures.regions_bar,
+        "bullet": charts.bullet_chart,
+        "trajectory": charts.trajectory_chart,
+        "regions": charts.regions_bar,
     }
 
 

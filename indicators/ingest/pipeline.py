@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators.base.catalog import Catalog
+from indicators.domain.review_policy import submits_for_review
 from indicators.ingest import rules
 from indicators.ingest.layout import LONG_FIELDS, Layout, LongTable, reshape
 from indicators.ingest.match import nearest_indicator, nearest_region
@@ -518,4 +519,5 @@ def commit(
             file_name=checked.file_name,
             sha256=checked.sha256,
             note=note,
+            review=submits_for_review(store),
         )
