@@ -11,9 +11,9 @@ from indicators.domain.review import (
     as_if_published,
     decide,
     may_preview,
-    submits_for_review,
     upload_label,
 )
+from indicators.domain.review_policy import submits_for_review
 from indicators.domain.snapshot import load_snapshot
 from indicators.present.cards import target_card
 from indicators.present.charts import trajectory_chart

@@ -147,7 +147,7 @@ class Actuals(Reviews):
 
         Rows identical to the current value are counted but not written again, so a
         re-upload does not bury the history under copies. With `review` the upload waits
-        for a reviewer (the caller decides: ``indicators.domain.review.review_mode``).
+        for a reviewer (the caller decides: ``indicators.domain.review_policy.review_mode``).
         """
         table = (
             rows

@@ -1,5 +1,5 @@
 """Uploads and their review: a submitted upload waits for a reviewer; the store records
-what it is told (whether review is on is decided in ``indicators.domain.review``)."""
+what it is told (whether review is on is decided in ``indicators.domain.review_policy``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from indicators.store.engines import read_frame
 from indicators.store.errors import NotWaiting, StoreError
 
 # "auto": review is on once a deployment has more than one active account (the rule is the
-# domain's: indicators.domain.review.review_on).
+# domain's: indicators.domain.review_policy.review_on).
 ReviewSetting = Literal["on", "off", "auto"]
 
 
@@ -68,7 +68,7 @@ class Reviews(Accounts):
 
     def review_setting(self) -> ReviewSetting:
         """The stored setting; whether review is on follows from it and the accounts
-        (``indicators.domain.review.review_mode``)."""
+        (``indicators.domain.review_policy.review_mode``)."""
         with self.connect() as con:
             row = _one(con.execute("SELECT value FROM meta WHERE key = 'review'"))
         return "on" if row and row[0] == "on" else "off" if row and row[0] == "off" else "auto"
@@ -107,7 +107,7 @@ class Reviews(Accounts):
     def decide(
         self, upload_id: int, *, approve: bool, reviewer: str, reason: str | None = None
     ) -> Upload:
-        """Publish or reject a submitted upload (who may: ``indicators.domain.review``)."""
+        """Publish or reject a submitted upload (who may: ``indicators.domain.review_policy``)."""
         with self.transaction() as con:
             self._lock_writes(con)
             row = _one(con.execute("SELECT state FROM reviews WHERE upload_id = ?", [upload_id]))
