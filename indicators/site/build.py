@@ -26,10 +26,10 @@ from typing import Any
 
 import plotly
 
-from indicators.catalog import Lang
-from indicators.i18n import LANGS, _
-from indicators.snapshot import Snapshot
-from indicators.status import brightness
+from indicators.base.catalog import Lang
+from indicators.base.i18n import LANGS, _
+from indicators.domain.snapshot import Snapshot
+from indicators.base.status import brightness
 
 from . import pages as site_pages
 from .opendata import CATALOG_FIELDS, write_open_data

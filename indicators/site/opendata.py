@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalog import NATIONAL, Catalog, Target
+from indicators.base.catalog import NATIONAL, Catalog, Target
 from indicators.export.data import neutralise
-from indicators.i18n import LANGS
-from indicators.snapshot import Snapshot
+from indicators.base.i18n import LANGS
+from indicators.domain.snapshot import Snapshot
 
 from .render import dumps
 

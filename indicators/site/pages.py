@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.cards import Card, headline_cards, target_card
-from indicators.catalog import NATIONAL, Domain, Lang, Target
-from indicators.chart_parts import source_line, target_rows
-from indicators.clauses import clause_text
-from indicators.figures import (
+from indicators.present.cards import Card, headline_cards, target_card
+from indicators.base.catalog import NATIONAL, Domain, Lang, Target
+from indicators.present.chart_parts import source_line, target_rows
+from indicators.base.clauses import clause_text
+from indicators.present.figures import (
     bullet_chart,
     department_summary,
     milestone_timeline,
@@ -27,21 +27,21 @@ from indicators.figures import (
     tile_map,
     trajectory_chart,
 )
-from indicators.formatting import format_value, unit_label
-from indicators.i18n import _
-from indicators.method import citations, sections
-from indicators.regional import provinces_with_figures, targets_with_provinces
-from indicators.snapshot import Snapshot
-from indicators.sources import note_text, shipped_citations, source_text
-from indicators.tables import (
+from indicators.base.formatting import format_value, unit_label
+from indicators.base.i18n import _
+from indicators.domain.method import citations, sections
+from indicators.domain.regional import provinces_with_figures, targets_with_provinces
+from indicators.domain.snapshot import Snapshot
+from indicators.base.sources import note_text, shipped_citations, source_text
+from indicators.present.tables import (
     checklist_table,
     regions_table,
     status_cell_styles,
     targets_table,
     tasks_table,
 )
-from indicators.taskboard import filter_tasks, status_of, task_rows
-from indicators.wording import quote_caption
+from indicators.domain.taskboard import filter_tasks, status_of, task_rows
+from indicators.domain.wording import quote_caption
 
 from .render import Chart, Table, chart, frame_table, inline_markup, latex_html, svg
 

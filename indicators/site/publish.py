@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from indicators.snapshot import load_snapshot
+from indicators.domain.snapshot import load_snapshot
 from indicators.store import Store, Upload
 
 from .build import SiteOptions, publish, site_files

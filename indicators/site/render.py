@@ -18,9 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup, escape
 
-from indicators.i18n import Lang
+from indicators.base.i18n import Lang
 from indicators.export.data import figure_data
-from indicators.chart_parts import on_screen
+from indicators.present.chart_parts import on_screen
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
