@@ -46,14 +46,14 @@ def cmd_publish_site(args: argparse.Namespace) -> int:
     from indicators.store import Store
 
     try:
-        report = build_site(
-            Store(args.db), args.out, options_from_env(args.as_of, args.base_url)
-        )
+        report = build_site(Store(args.db), args.out, options_from_env(args.as_of, args.base_url))
     except SiteError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"refused: cannot write the site in {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"refused: cannot write the site in {args.out}: {exc.strerror or exc}", file=sys.stderr
+        )
         return 1
     print(
         f"site in {report.out}: {report.pages} pages, {report.files} files "

@@ -6,4 +6,11 @@ from __future__ import annotations
 from .build import SiteError, SiteOptions
 from .publish import build_site, options_from_env, rebuild_after, site_dir
 
-__all__ = ["SiteError", "SiteOptions", "build_site", "options_from_env", "rebuild_after", "site_dir"]
+__all__ = [
+    "SiteError",
+    "SiteOptions",
+    "build_site",
+    "options_from_env",
+    "rebuild_after",
+    "site_dir",
+]

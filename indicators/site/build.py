@@ -28,8 +28,8 @@ import plotly
 
 from indicators.base.catalog import Lang
 from indicators.base.i18n import LANGS, _
-from indicators.domain.snapshot import Snapshot
 from indicators.base.status import brightness
+from indicators.domain.snapshot import Snapshot
 
 from . import pages as site_pages
 from .opendata import CATALOG_FIELDS, write_open_data
@@ -228,7 +228,7 @@ def _lock(out: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _check_replaceable(out: Path) -> None:
+def check_replaceable(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise SiteError(f"{out} is a file, not a folder: give a folder for the site")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -244,7 +244,7 @@ def publish(files: dict[str, bytes], out: Path) -> None:
     out = Path(os.path.abspath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out):
-        _check_replaceable(out)
+        check_replaceable(out)
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             for rel, data in files.items():

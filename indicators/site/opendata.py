@@ -18,14 +18,18 @@ from typing import Any
 import pandas as pd
 
 from indicators.base.catalog import NATIONAL, Catalog, Target
-from indicators.export.data import neutralise
 from indicators.base.i18n import LANGS
 from indicators.domain.snapshot import Snapshot
+from indicators.export.data import neutralise
 
 from .render import dumps
 
 FIGURE_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("indicator_id", "string", "The catalog id of the series (a target, or the one it derives from)"),
+    (
+        "indicator_id",
+        "string",
+        "The catalog id of the series (a target, or the one it derives from)",
+    ),
     ("region_code", "string", "GB/T 2260 region code; 000000 is the nation"),
     ("region_name_zh", "string", "Region name, Simplified Chinese"),
     ("region_name_en", "string", "Region name, English"),
@@ -298,8 +302,7 @@ def _resource(name: str, path: str, fields: tuple[tuple[str, str, str], ...] | l
         "encoding": "utf-8",
         "schema": {
             "fields": [
-                {"name": f, "type": t, **({"description": d} if d else {})}
-                for f, t, d in fields
+                {"name": f, "type": t, **({"description": d} if d else {})} for f, t, d in fields
             ]
         },
     }

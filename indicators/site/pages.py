@@ -12,10 +12,18 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.present.cards import Card, headline_cards, target_card
 from indicators.base.catalog import NATIONAL, Domain, Lang, Target
-from indicators.present.chart_parts import source_line, target_rows
 from indicators.base.clauses import clause_text
+from indicators.base.formatting import format_value, unit_label
+from indicators.base.i18n import _
+from indicators.base.sources import note_text, shipped_citations, source_text
+from indicators.domain.method import citations, sections
+from indicators.domain.regional import provinces_with_figures, targets_with_provinces
+from indicators.domain.snapshot import Snapshot
+from indicators.domain.taskboard import filter_tasks, status_of, task_rows
+from indicators.domain.wording import quote_caption
+from indicators.present.cards import Card, headline_cards, target_card
+from indicators.present.chart_parts import source_line, target_rows
 from indicators.present.figures import (
     bullet_chart,
     department_summary,
@@ -27,12 +35,6 @@ from indicators.present.figures import (
     tile_map,
     trajectory_chart,
 )
-from indicators.base.formatting import format_value, unit_label
-from indicators.base.i18n import _
-from indicators.domain.method import citations, sections
-from indicators.domain.regional import provinces_with_figures, targets_with_provinces
-from indicators.domain.snapshot import Snapshot
-from indicators.base.sources import note_text, shipped_citations, source_text
 from indicators.present.tables import (
     checklist_table,
     regions_table,
@@ -40,8 +42,6 @@ from indicators.present.tables import (
     targets_table,
     tasks_table,
 )
-from indicators.domain.taskboard import filter_tasks, status_of, task_rows
-from indicators.domain.wording import quote_caption
 
 from .render import Chart, Table, chart, frame_table, inline_markup, latex_html, svg
 
@@ -95,7 +95,7 @@ def overview(snap: Snapshot, lang: Lang) -> Page:
     cards = headline_cards(snap, lang)
     table = targets_table(snap, lang)
     cat = snap.catalog
-    links = [target_file(t) for t in table["id"]]
+    links: list[str | None] = [target_file(t) for t in table["id"]]
     return Page(
         "index.html",
         "overview.html",
@@ -109,7 +109,9 @@ def overview(snap: Snapshot, lang: Lang) -> Page:
                     "latest": _("views.card.latest", lang, period=c.period) if c.period else "",
                     "target_line": _("views.card.target", lang, target=c.target),
                     "pct_line": " · ".join(
-                        x for x in (_("views.card.pct", lang, pct=c.pct_achieved), c.gap) if x != "–"
+                        x
+                        for x in (_("views.card.pct", lang, pct=c.pct_achieved), c.gap)
+                        if x != "–"
                     ),
                     "domain_href": domain_file(c.domain_id),
                     "domain": cat.domains[c.domain_id].name(lang),
@@ -293,7 +295,9 @@ def provinces(snap: Snapshot, lang: Lang) -> Page:
     sections_ = []
     for tid in targets_with_provinces(snap):
         t = cat.targets[tid]
-        sections_.append({"name": t.name(lang), "href": target_file(tid), **_provinces(snap, t, lang)})
+        sections_.append(
+            {"name": t.name(lang), "href": target_file(tid), **_provinces(snap, t, lang)}
+        )
     return Page(
         "provinces.html",
         "provinces.html",
@@ -316,7 +320,9 @@ def tasks(snap: Snapshot, lang: Lang) -> Page:
         {
             "caption": _("views.tasks.caption", lang),
             "count": _("views.tasks.count", lang, n=len(rows)),
-            "table": frame_table(_public(tasks_table(snap, lang, rows), lang), styles=_styles(lang)),
+            "table": frame_table(
+                _public(tasks_table(snap, lang, rows), lang), styles=_styles(lang)
+            ),
             "chart": chart(department_summary(snap, lang), "departments", lang),
         },
     )

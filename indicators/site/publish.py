@@ -21,7 +21,7 @@ from pathlib import Path
 from indicators.domain.snapshot import load_snapshot
 from indicators.store import Store, Upload
 
-from .build import SiteOptions, publish, site_files
+from .build import SiteOptions, check_replaceable, publish, site_files
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def build_site(store: Store, out: Path, options: SiteOptions | None = None) -> B
     """The published figures as a site in `out` ("as known on D": judged on that day)."""
     started = time.perf_counter()
     options = options or options_from_env()
+    check_replaceable(Path(os.path.abspath(out)))  # before the work, not only after it
     snap = load_snapshot(store, as_of=options.as_known)
     files = site_files(snap, options)
     publish(files, out)
@@ -69,8 +70,11 @@ def _rebuild(store: Store, out: Path) -> BuildReport | None:
         report = build_site(store, out)
     except Exception as exc:  # the figures are published whatever happens to the site
         log.exception("site rebuild into %s failed", out)
-        print(f"warning: the public site in {out} was not rebuilt ({exc}); "
-              "the previous site is still served", file=sys.stderr)
+        print(
+            f"warning: the public site in {out} was not rebuilt ({exc}); "
+            "the previous site is still served",
+            file=sys.stderr,
+        )
         return None
     log.info("site rebuilt into %s in %.1f s", out, report.seconds)
     return report

@@ -76,7 +76,7 @@ def frame_table(
     cells by their label (tables.status_cell_styles); `links` gives a column's cell links."""
     cols = [c for c in df.columns if c not in drop]
     units = df.attrs.get("units", {})
-    head = [f"{c} ({units[c]})" if c in units and units[c] else str(c) for c in cols]
+    head = [f"{c} ({units[c]})" if units.get(c) else str(c) for c in cols]
     rows = []
     for i, (_index, record) in enumerate(df[cols].iterrows()):
         row = []
