@@ -426,6 +426,18 @@ def test_approving_an_upload_rebuilds_the_configured_site(
     assert _("views.card.latest", "en", period="2022") in (out / "en/index.html").read_text()
 
 
+def test_the_app_links_to_the_public_site_in_the_readers_language(
+    store: Store, dashboard, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("INDICATORS_SITE_URL", "https://site.example.gov.cn/")
+    at = dashboard(store.path, lang="en")
+    links = [m.value for m in at.sidebar.markdown]
+    assert (
+        "[Public site (static pages and open data)](https://site.example.gov.cn/en/index.html)"
+        in links
+    )
+
+
 # --- in the browser: accessibility, drawn charts, screenshots ------------------------------
 
 
