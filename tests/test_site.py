@@ -241,7 +241,11 @@ def _escaped(text: str) -> str:
     return str(escape(text))
 
 
-def test_a_planners_note_with_markup_is_shown_as_text(store: Store, tmp_path: Path):
+def _versions(store: Store, snap) -> pd.DataFrame:
+    return store.published_versions(list(snap.catalog.targets), [NATIONAL])
+
+
+def test_a_planners_note_with_markup_is_shown_as_text(store: Store):
     row = dict.fromkeys(ACTUAL_COLUMNS) | {
         "indicator_id": "info_consumption_scale",
         "region_code": NATIONAL,
@@ -255,14 +259,45 @@ def test_a_planners_note_with_markup_is_shown_as_text(store: Store, tmp_path: Pa
     store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="x.csv")
     snap = load_snapshot(store, as_of=AS_OF)
     t = snap.catalog.targets["info_consumption_scale"]
-    page = site_pages.target(snap, t, "en")
+    page = site_pages.target(snap, t, "en", _versions(store, snap))
     html = site_build.page_html(snap, page, "en", SiteOptions(), "")
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # The chart's JSON cannot close its <script> element either.
     assert "</script>alert" not in html
-    figure = next(f for f in target_json(snap, t, None)["figures"] if f["period"] == "2022")
+    data = target_json(snap, t, None, _versions(store, snap))
+    figure = next(f for f in data["figures"] if f["period"] == "2022")
     assert (figure["value"], figure["note"]) == (7.3, row["note"])
+
+
+def test_a_revised_figure_keeps_its_earlier_published_value_in_view_and_in_the_data(
+    store: Store,
+):
+    row = dict.fromkeys(ACTUAL_COLUMNS) | {
+        "indicator_id": "info_consumption_scale",
+        "region_code": NATIONAL,
+        "period": "2021",
+        "t": 2021.0,
+        "value": 6.9,
+        "unit": "万亿元",
+        "source": "revised",
+    }
+    up = store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="r.csv")
+    snap = load_snapshot(store, as_of=AS_OF)
+    t = snap.catalog.targets["info_consumption_scale"]
+    versions = _versions(store, snap)
+    html = site_build.page_html(
+        snap, site_pages.target(snap, t, "en", versions), "en", SiteOptions(), ""
+    )
+    assert f"upload #{up.id} (stored {up.created_at:%Y-%m-%d}); earlier 6.8 (upload #1)" in html
+    data = target_json(snap, t, None, versions)
+    y2021 = [
+        (v["value"], v["upload_id"], v["current"])
+        for v in data["vintages"]
+        if v["period"] == "2021"
+    ]
+    assert y2021 == [(6.8, 1, False), (6.9, up.id, True)]
+    assert [f["value"] for f in data["figures"] if f["period"] == "2021"] == [6.9]
 
 
 # --- open data -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import plotly
 
 from indicators.base.catalog import Lang
@@ -176,13 +177,14 @@ def page_html(
     )
 
 
-def site_files(snap: Snapshot, options: SiteOptions) -> dict[str, bytes]:
-    """Every file of the site (path → bytes), worked out in memory."""
+def site_files(snap: Snapshot, options: SiteOptions, versions: pd.DataFrame) -> dict[str, bytes]:
+    """Every file of the site (path → bytes), worked out in memory; `versions` are the
+    published vintages of every series (Store.published_versions)."""
     files: dict[str, bytes] = {}
     now = datetime.now(UTC)
     for lang in LANGS:
         built = _("site.built", lang, when=f"{now:%Y-%m-%d %H:%M} UTC")
-        for page in [*site_pages.all_pages(snap, lang), _data_page(snap, lang)]:
+        for page in [*site_pages.all_pages(snap, lang, versions), _data_page(snap, lang)]:
             files[f"{lang}/{page.name}"] = page_html(snap, page, lang, options, built).encode()
     files["index.html"] = render(
         "root.html",
@@ -191,7 +193,7 @@ def site_files(snap: Snapshot, options: SiteOptions) -> dict[str, bytes]:
     ).encode()
     for asset in ASSETS.iterdir():
         files[f"assets/{asset.name}"] = asset.read_bytes()
-    write_open_data(snap, files, options.as_known)
+    write_open_data(snap, files, options.as_known, versions)
     files[MARKER] = f"built {now.isoformat()}\n".encode()
     return files
 

@@ -4,7 +4,7 @@ the catalog as CSV/JSON, and a Frictionless data package describing the CSV file
 Stable addresses (README "Static site and open data"):
   datapackage.json
   data/catalog/{documents,domains,targets,tasks,departments}.{csv,json}
-  data/targets/<target id>.{csv,json}
+  data/targets/<target id>.{csv,json}, data/targets/<target id>-vintages.csv
 The JSON status of a target is `Progress.as_dict()` for the nation and each province with
 figures, the very numbers `python -m indicators status --json --region R` prints.
 """
@@ -41,6 +41,11 @@ FIGURE_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("note", "string", "The publisher's words or the planner's note"),
     ("upload_id", "integer", "The upload (vintage) that stored this figure"),
     ("stored_at", "string", "When that upload was stored (UTC, ISO 8601)"),
+)
+VERSION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    *FIGURE_FIELDS,
+    ("current", "boolean", "This version is the figure shown now"),
+    ("undone", "boolean", "An undo took this version back"),
 )
 CATALOG_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "documents": (
@@ -199,30 +204,57 @@ def _target_record(t: Target) -> dict[str, Any]:
     }
 
 
+def _series(snap: Snapshot, target: Target, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `frame` behind a target: its own series and the one it derives from."""
+    ids = [target.id, *([target.derived_from] if target.derived_from else [])]
+    return frame[frame["indicator_id"].isin(ids)]
+
+
+def _record(r: Any, regions: dict[str, Any]) -> dict[str, Any]:
+    region = regions.get(str(r.region_code))
+    return {
+        "indicator_id": r.indicator_id,
+        "region_code": r.region_code,
+        "region_name_zh": region.name("zh") if region else "",
+        "region_name_en": region.name("en") if region else "",
+        "period": r.period,
+        "value": _clean(r.value),
+        "qualifier": r.qualifier if isinstance(r.qualifier, str) else None,
+        "unit": r.unit,
+        "source": r.source if isinstance(r.source, str) else None,
+        "note": r.note if isinstance(r.note, str) else None,
+        "upload_id": int(r.upload_id),
+        "stored_at": f"{r.created_at:%Y-%m-%dT%H:%M:%S}",
+    }
+
+
 def figure_rows(snap: Snapshot, target: Target) -> list[dict[str, Any]]:
     """Every current figure behind a target, nation and provinces, oldest period first."""
-    ids = [target.id, *([target.derived_from] if target.derived_from else [])]
+    rows = _series(snap, target, snap.actuals).sort_values(["indicator_id", "region_code", "t"])
+    return [_record(r, snap.catalog.regions) for r in rows.itertuples()]
+
+
+def current_uploads(snap: Snapshot) -> dict[tuple[str, str, str], int]:
+    """(indicator, region, period) → the upload whose figure is current."""
     a = snap.actuals
-    rows = a[a["indicator_id"].isin(ids)].sort_values(["indicator_id", "region_code", "t"])
-    regions = snap.catalog.regions
+    return {
+        (str(i), str(r), str(p)): int(u)
+        for i, r, p, u in zip(
+            a["indicator_id"], a["region_code"], a["period"], a["upload_id"], strict=True
+        )
+    }
+
+
+def version_rows(snap: Snapshot, target: Target, versions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Every published version (vintage) of every figure behind a target: the current one
+    and those it replaced, and any an undo took back."""
+    current = current_uploads(snap)
     out = []
-    for r in rows.itertuples():
-        region = regions.get(str(r.region_code))
+    for r in _series(snap, target, versions).itertuples():
+        key = (str(r.indicator_id), str(r.region_code), str(r.period))
         out.append(
-            {
-                "indicator_id": r.indicator_id,
-                "region_code": r.region_code,
-                "region_name_zh": region.name("zh") if region else "",
-                "region_name_en": region.name("en") if region else "",
-                "period": r.period,
-                "value": _clean(r.value),
-                "qualifier": r.qualifier if isinstance(r.qualifier, str) else None,
-                "unit": r.unit,
-                "source": r.source if isinstance(r.source, str) else None,
-                "note": r.note if isinstance(r.note, str) else None,
-                "upload_id": int(r.upload_id),
-                "stored_at": f"{r.created_at:%Y-%m-%dT%H:%M:%S}",
-            }
+            _record(r, snap.catalog.regions)
+            | {"current": current.get(key) == int(r.upload_id), "undone": bool(r.undone)}
         )
     return out
 
@@ -240,7 +272,9 @@ def status_records(snap: Snapshot, target: Target) -> list[dict[str, Any]]:
     return out
 
 
-def target_json(snap: Snapshot, target: Target, as_known: date | None) -> dict[str, Any]:
+def target_json(
+    snap: Snapshot, target: Target, as_known: date | None, versions: pd.DataFrame
+) -> dict[str, Any]:
     return {
         "id": target.id,
         "name": {lang: target.name(lang) for lang in LANGS},
@@ -250,6 +284,7 @@ def target_json(snap: Snapshot, target: Target, as_known: date | None) -> dict[s
         "target": _target_record(target),
         "status": status_records(snap, target),
         "figures": figure_rows(snap, target),
+        "vintages": version_rows(snap, target, versions),
     }
 
 
@@ -261,7 +296,9 @@ def to_csv(records: list[dict[str, Any]], columns: list[str]) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_open_data(snap: Snapshot, files: dict[str, bytes], as_known: date | None) -> None:
+def write_open_data(
+    snap: Snapshot, files: dict[str, bytes], as_known: date | None, versions: pd.DataFrame
+) -> None:
     """Add every open-data file and the data package to `files` (path → bytes)."""
     resources = []
     for name, records in catalog_records(snap.catalog).items():
@@ -276,8 +313,12 @@ def write_open_data(snap: Snapshot, files: dict[str, bytes], as_known: date | No
     for t in sorted(snap.catalog.targets.values(), key=lambda t: t.sort):
         path = f"data/targets/{t.id}"
         files[f"{path}.csv"] = to_csv(figure_rows(snap, t), columns)
-        files[f"{path}.json"] = dumps(target_json(snap, t, as_known)).encode()
+        files[f"{path}.json"] = dumps(target_json(snap, t, as_known, versions)).encode()
         resources.append(_resource(f"figures-{t.id}", f"{path}.csv", FIGURE_FIELDS))
+        files[f"{path}-vintages.csv"] = to_csv(
+            version_rows(snap, t, versions), [f for f, _t, _d in VERSION_FIELDS]
+        )
+        resources.append(_resource(f"vintages-{t.id}", f"{path}-vintages.csv", VERSION_FIELDS))
     package = {
         "name": "indicators-guofa-targets",
         "title": "Guofa [2017] No. 40 and Guofa [2015] No. 40: targets and actual figures",

@@ -212,7 +212,7 @@ def _target_summary(snap: Snapshot, t: Target, lang: Lang, chart_id: str) -> dic
     }
 
 
-def target(snap: Snapshot, t: Target, lang: Lang) -> Page:
+def target(snap: Snapshot, t: Target, lang: Lang, versions: pd.DataFrame | None = None) -> Page:
     cat = snap.catalog
     doc = cat.documents[t.document_id]
     d = cat.domains[t.domain_id]
@@ -241,7 +241,7 @@ def target(snap: Snapshot, t: Target, lang: Lang) -> Page:
                 chart(trajectory_chart(snap, t.id, lang), "trajectory", lang),
             ]
         rows = target_rows(snap, t)
-        ctx["figures"] = figures_table(snap, rows, lang)
+        ctx["figures"] = figures_table(snap, rows, lang, versions)
         ctx["source"] = source_line(snap, [t], lang, rows)
         if t.kind != "milestone" and provinces_with_figures(snap, t.id):
             ctx["provinces"] = _provinces(snap, t, lang)
@@ -255,13 +255,37 @@ def target(snap: Snapshot, t: Target, lang: Lang) -> Page:
     return Page(target_file(t.id), "target.html", t.name(lang), ctx)
 
 
-def figures_table(snap: Snapshot, rows: pd.DataFrame, lang: Lang) -> Table:
+def _earlier(versions: pd.DataFrame | None) -> dict[tuple[str, str, str], list[Any]]:
+    """Per figure, its published versions (rows of Store.published_versions), oldest first."""
+    out: dict[tuple[str, str, str], list[Any]] = {}
+    if versions is None:
+        return {}
+    for v in versions[~versions["undone"].astype(bool)].itertuples():
+        out.setdefault((str(v.indicator_id), str(v.region_code), str(v.period)), []).append(v)
+    return out
+
+
+def figures_table(
+    snap: Snapshot, rows: pd.DataFrame, lang: Lang, versions: pd.DataFrame | None = None
+) -> Table:
     """Every stored figure behind a target, newest first: value, its source line and the
-    upload (vintage) it came with."""
+    upload (vintage) it came with, and the published values it replaced."""
     cat = snap.catalog
+    earlier = _earlier(versions)
     out = []
     for r in rows.sort_values(["t", "indicator_id"], ascending=[False, True]).itertuples():
         ind = cat.targets.get(str(r.indicator_id))
+        vintage = _("site.vintage", lang, id=r.upload_id, when=f"{r.created_at:%Y-%m-%d}")
+        replaced = [
+            _(
+                "site.vintage.earlier",
+                lang,
+                value=format_value(v.value, v.qualifier if isinstance(v.qualifier, str) else None),
+                id=v.upload_id,
+            )
+            for v in earlier.get((str(r.indicator_id), str(r.region_code), str(r.period)), [])
+            if int(v.upload_id) != int(r.upload_id)
+        ]
         out.append(
             {
                 _("site.col.indicator", lang): ind.name(lang) if ind else r.indicator_id,
@@ -272,9 +296,7 @@ def figures_table(snap: Snapshot, rows: pd.DataFrame, lang: Lang) -> Table:
                 _("col.unit", lang): unit_label(str(r.unit or ""), lang),
                 _("site.col.source", lang): source_text(str(r.source or ""), lang) or "–",
                 _("site.col.note", lang): note_text(str(r.note or ""), lang) or "–",
-                _("site.col.vintage", lang): _(
-                    "site.vintage", lang, id=r.upload_id, when=f"{r.created_at:%Y-%m-%d}"
-                ),
+                _("site.col.vintage", lang): "; ".join([vintage, *replaced]),
             }
         )
     return frame_table(pd.DataFrame(out))
@@ -351,13 +373,16 @@ def method(snap: Snapshot, lang: Lang) -> Page:
     )
 
 
-def all_pages(snap: Snapshot, lang: Lang) -> list[Page]:
+def all_pages(snap: Snapshot, lang: Lang, versions: pd.DataFrame | None = None) -> list[Page]:
     cat = snap.catalog
     return [
         overview(snap, lang),
         domains(snap, lang),
         *(domain(snap, d, lang) for d in _domains_in_order(snap)),
-        *(target(snap, t, lang) for t in sorted(cat.targets.values(), key=lambda t: t.sort)),
+        *(
+            target(snap, t, lang, versions)
+            for t in sorted(cat.targets.values(), key=lambda t: t.sort)
+        ),
         provinces(snap, lang),
         tasks(snap, lang),
         method(snap, lang),

@@ -54,7 +54,11 @@ def build_site(store: Store, out: Path, options: SiteOptions | None = None) -> B
     options = options or options_from_env()
     check_replaceable(Path(os.path.abspath(out)))  # before the work, not only after it
     snap = load_snapshot(store, as_of=options.as_known)
-    files = site_files(snap, options)
+    versions = store.published_versions(
+        sorted({t.id for t in snap.catalog.targets.values()}),
+        sorted({str(r) for r in snap.actuals["region_code"]}),
+    )
+    files = site_files(snap, options, versions)
     publish(files, out)
     return BuildReport(
         out=out,
