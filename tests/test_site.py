@@ -461,6 +461,35 @@ def test_approving_an_upload_rebuilds_the_configured_site(
     assert _("views.card.latest", "en", period="2022") in (out / "en/index.html").read_text()
 
 
+def test_approving_in_the_app_rebuilds_the_site_without_making_the_reviewer_wait(
+    store: Store, tmp_path: Path, dashboard, monkeypatch: pytest.MonkeyPatch
+):
+    from indicators.domain.auth import Session
+    from tests.support import nat_uploads_2022_scale
+    from tests.test_views_pages import open_page, start
+    from ui.auth_ui import AuthKeys
+
+    out = tmp_path / "public"
+    monkeypatch.setenv("INDICATORS_SITE_DIR", str(out))
+    accounts = Accounts(store)
+    accounts.add("nat", "long enough")
+    accounts.add("rev", "long enough", role="reviewer")
+    up = nat_uploads_2022_scale(store)
+    reviewer = start(dashboard, store.path)
+    now = time.time()
+    reviewer.session_state[AuthKeys.SESSION] = Session("rev", now, now, "t")
+    open_page(reviewer, "review")
+    reviewer.button(key="review.approve").click().run()
+    assert not reviewer.exception
+    assert store.upload(up.id).state == "published"
+    deadline = time.time() + 120  # built in the background: the page did not wait for it
+    while not (out / "datapackage.json").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    data = json.loads((out / "data/targets/info_consumption_scale.json").read_text())
+    national = next(s for s in data["status"] if s["region_code"] == NATIONAL)
+    assert (national["latest_period"], national["latest_value"]) == ("2022", 7.3)
+
+
 def test_the_app_links_to_the_public_site_in_the_readers_language(
     store: Store, dashboard, monkeypatch: pytest.MonkeyPatch
 ):
