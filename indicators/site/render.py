@@ -183,6 +183,7 @@ _SYMBOLS = {
     "left": "",
     "right": "",
 }
+_OPERATORS = {"=": "=", "+": "+", "-": "\u2212", "\\times": "×"}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[{}^_]|[^\\{}^_]")
 
 
@@ -232,6 +233,8 @@ def _atom(tokens: list[str], i: int) -> tuple[str, int]:
     if tok == r"\hat":
         base, i = _atom(tokens, i + 1)
         return f'<span class="hat">{base}</span>', i
+    if tok in _OPERATORS:  # spaced, and a true minus sign
+        return f"\u2009{_OPERATORS[tok]}\u2009", i + 1
     if tok.startswith("\\"):
         return str(escape(_SYMBOLS.get(tok[1:], tok[1:]))), i + 1
     return ("" if tok == " " else str(escape(tok))), i + 1
