@@ -77,6 +77,7 @@ LABEL_KEYS = {
     "target_open": "site.target.open",
     "figures": "site.target.figures",
     "target_data": "site.target.data",
+    "vintages": "site.data.vintages",
     "data_intro": "site.data.intro",
     "data_package": "site.data.package",
     "data_package_note": "site.data.package_note",
@@ -119,6 +120,7 @@ def _data_page(snap: Snapshot, lang: Lang) -> site_pages.Page:
                     t.name(lang),
                     site_pages.data_file(t.id, "csv"),
                     site_pages.data_file(t.id, "json"),
+                    site_pages.data_file(f"{t.id}-vintages", "csv"),
                 )
                 for t in targets
             ],

@@ -228,6 +228,7 @@ def target(snap: Snapshot, t: Target, lang: Lang, versions: pd.DataFrame | None 
         "checklist": None,
         "csv": data_file(t.id, "csv"),
         "json": data_file(t.id, "json"),
+        "vintages": data_file(f"{t.id}-vintages", "csv"),
     }
     if t.quantitative:
         c = target_card(snap, t.id, lang)
