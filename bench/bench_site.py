@@ -60,7 +60,9 @@ def _approve_one(store: Store) -> object:
         "value": 7.3,
         "unit": "万亿元",
     }
-    up = store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="nat.csv")
+    up = store.write_actuals(
+        pd.DataFrame([row]), kind="file", user="nat", file_name="nat.csv", review=True
+    )
     return decide(store, up.id, "rev", approve=True)
 
 

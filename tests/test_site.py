@@ -63,7 +63,9 @@ def site_db(_built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             ("110000", "2020", 100.0),
         )
     ]
-    Store(path).write_actuals(pd.DataFrame(rows), kind="file", user="gd", file_name="gd.csv")
+    Store(path).write_actuals(
+        pd.DataFrame(rows), kind="file", user="gd", file_name="gd.csv", review=False
+    )
     return path
 
 
@@ -256,7 +258,9 @@ def test_a_planners_note_with_markup_is_shown_as_text(store: Store):
         "source": "<script>alert(1)</script>",
         "note": '<img src=x onerror="alert(2)">',
     }
-    store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="x.csv")
+    store.write_actuals(
+        pd.DataFrame([row]), kind="file", user="nat", file_name="x.csv", review=False
+    )
     snap = load_snapshot(store, as_of=AS_OF)
     t = snap.catalog.targets["info_consumption_scale"]
     page = site_pages.target(snap, t, "en", _versions(store, snap))
@@ -282,7 +286,9 @@ def test_a_revised_figure_keeps_its_earlier_published_value_in_view_and_in_the_d
         "unit": "万亿元",
         "source": "revised",
     }
-    up = store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="r.csv")
+    up = store.write_actuals(
+        pd.DataFrame([row]), kind="file", user="nat", file_name="r.csv", review=False
+    )
     snap = load_snapshot(store, as_of=AS_OF)
     t = snap.catalog.targets["info_consumption_scale"]
     versions = _versions(store, snap)

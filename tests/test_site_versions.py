@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.base.catalog import NATIONAL
-from indicators.domain.auth import Accounts
 from indicators.store import ACTUAL_COLUMNS, Store
 
 BOTH_BACKENDS = True
 
 
-def _upload(store: Store, value: float, user: str = "nat") -> int:
+def _upload(store: Store, value: float, *, review: bool = False, user: str = "nat") -> int:
     row = dict.fromkeys(ACTUAL_COLUMNS) | {
         "indicator_id": "info_consumption_scale",
         "region_code": NATIONAL,
@@ -20,7 +19,10 @@ def _upload(store: Store, value: float, user: str = "nat") -> int:
         "value": value,
         "unit": "万亿元",
     }
-    return store.write_actuals(pd.DataFrame([row]), kind="file", user=user, file_name="r.csv").id
+    up = store.write_actuals(
+        pd.DataFrame([row]), kind="file", user=user, file_name="r.csv", review=review
+    )
+    return up.id
 
 
 def _history(store: Store) -> list[tuple[float, int, bool]]:
@@ -33,11 +35,8 @@ def _history(store: Store) -> list[tuple[float, int, bool]]:
 def test_published_versions_keep_revisions_flag_undone_ones_and_hide_unreviewed(store: Store):
     revised = _upload(store, 6.9)
     assert _history(store) == [(6.8, 1, False), (6.9, revised, False)]
-    store.undo_upload(revised, user="nat")
+    store.undo_upload(revised, user="nat", review=False)
     assert _history(store) == [(6.8, 1, False), (6.9, revised, True)]
     # With review on, a submitted figure is nobody's published version yet.
-    accounts = Accounts(store)
-    accounts.add("nat", "long enough")
-    accounts.add("rev", "long enough", role="reviewer")
-    _upload(store, 7.0)
+    _upload(store, 7.0, review=True)
     assert [v for v, _u, _d in _history(store)] == [6.8, 6.9]

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from indicators.base.i18n import LANGS, Lang
 from indicators.commands import add_db_option, cli_user
-from indicators.domain.review_policy import submits_for_review
 from indicators.commands.site import rebuild_site_after
+from indicators.domain.review_policy import submits_for_review
 
 if TYPE_CHECKING:
     from indicators.domain.auth import Account

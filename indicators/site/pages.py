@@ -24,7 +24,7 @@ from indicators.domain.taskboard import filter_tasks, status_of, task_rows
 from indicators.domain.wording import quote_caption
 from indicators.present.cards import Card, headline_cards, target_card
 from indicators.present.chart_parts import source_line, target_rows
-from indicators.present.figures import (
+from indicators.present.charts import (
     bullet_chart,
     department_summary,
     milestone_timeline,
