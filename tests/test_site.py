@@ -71,8 +71,12 @@ def site_db(_built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site(site_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built as cron or an operator would: the command, with the app's address configured."""
     out = tmp_path_factory.mktemp("site") / "public"
-    build_site(Store(site_db), out, SiteOptions(as_known=AS_OF, base_url=BASE_URL, app_url=APP_URL))
+    argv = ["publish-site", str(out), "--as-of", str(AS_OF), "--base-url", BASE_URL]
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("INDICATORS_APP_URL", APP_URL)
+        assert main([*argv, "--db", str(site_db)]) == 0
     return out
 
 
