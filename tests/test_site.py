@@ -412,6 +412,7 @@ def test_a_rebuild_swaps_the_whole_site_while_readers_always_find_one(
 ):
     out = tmp_path / "public"
     shutil.copytree(site, out)  # built as known on AS_OF
+    (tmp_path / ".public.new-killed").mkdir()  # what a build killed half-way leaves
     missing: list[str] = []
     done = threading.Event()
 

@@ -249,6 +249,9 @@ def publish(files: dict[str, bytes], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out):
         check_replaceable(out)
+        # Under the lock no other build runs: a folder left by one that was killed is stale.
+        for stale in out.parent.glob(f".{out.name}.new-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             for rel, data in files.items():
