@@ -365,6 +365,7 @@ def test_the_catalog_files_hold_every_target_with_its_clause_and_quote(site: Pat
     scale = next(t for t in targets if t["id"] == "info_consumption_scale")
     assert scale["clause"] == catalog.targets["info_consumption_scale"].clause
     assert "6萬億元" in scale["quote"]
+    assert "6万亿元" in scale["quote_zh"]
     tasks = pd.read_csv(site / "data/catalog/tasks.csv")
     assert len(tasks) == len(catalog.tasks)
     assert tasks["lead_departments"].notna().any()

@@ -20,6 +20,7 @@ import pandas as pd
 from indicators.base.catalog import NATIONAL, Catalog, Target
 from indicators.base.i18n import LANGS
 from indicators.domain.snapshot import Snapshot
+from indicators.domain.wording import quote_text
 from indicators.export.data import neutralise
 
 from .render import dumps
@@ -84,6 +85,7 @@ CATALOG_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("name_zh_hant", "string"),
         ("name_en", "string"),
         ("quote", "string"),
+        ("quote_zh", "string"),
         ("quote_en", "string"),
     ),
     "tasks": (
@@ -199,7 +201,8 @@ def _target_record(t: Target) -> dict[str, Any]:
         "name_zh": t.name("zh"),
         "name_zh_hant": t.name_hant,
         "name_en": t.name("en"),
-        "quote": t.quote,
+        "quote": t.quote,  # verbatim, in the published Traditional characters
+        "quote_zh": quote_text(t, "zh"),  # the same words in Simplified characters
         "quote_en": t.quote_en,
     }
 
