@@ -502,6 +502,32 @@ def test_approving_in_the_app_rebuilds_the_site_without_making_the_reviewer_wait
     assert (national["latest_period"], national["latest_value"]) == ("2022", 7.3)
 
 
+def test_a_task_status_set_in_the_app_reaches_the_public_tasks_page(
+    store: Store, tmp_path: Path, dashboard, monkeypatch: pytest.MonkeyPatch
+):
+    from indicators.domain.auth import Session
+    from tests.test_views_pages import open_page, start
+    from ui.auth_ui import AuthKeys
+
+    out = tmp_path / "public"
+    monkeypatch.setenv("INDICATORS_SITE_DIR", str(out))
+    Accounts(store).add("wangming", "long enough")
+    at = start(dashboard, store.path, lang="en")
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session("wangming", now, now)
+    open_page(at, "task-list")
+    at.radio(key="views.status.status").set_value("done")
+    at.text_area(key="views.status.evidence").set_value("MIIT notice 2020-05")
+    at.button(key="views.status.submit").click().run()
+    assert not at.exception
+    deadline = time.time() + 120  # built in the background
+    while not (out / "en" / "tasks.html").exists() and time.time() < deadline:
+        time.sleep(0.2)
+    html = (out / "en" / "tasks.html").read_text(encoding="utf-8")
+    assert "MIIT notice 2020-05" in html
+    assert "wangming" not in html  # who set it is an account name: not public
+
+
 def test_the_app_links_to_the_public_site_in_the_readers_language(
     store: Store, dashboard, monkeypatch: pytest.MonkeyPatch
 ):

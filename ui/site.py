@@ -19,10 +19,13 @@ def site_link(lg: Lang) -> None:
         st.sidebar.markdown(f"[{_('site.app.public_site', lg)}]({lang_page})")
 
 
-def rebuild_site(store: Store, upload: Upload) -> None:
-    """After an approval, or an upload or undo published at once: rebuild
-    $INDICATORS_SITE_DIR if set (imported only then: the site loads its own templates)."""
-    if upload.state != "published" or not os.environ.get("INDICATORS_SITE_DIR", "").strip():
+def rebuild_site(store: Store, upload: Upload | None) -> None:
+    """After an approval, an upload or undo published at once, or (`upload` None) a task or
+    goal status set: rebuild $INDICATORS_SITE_DIR if set (imported only then: the site
+    loads its own templates)."""
+    if upload is not None and upload.state != "published":
+        return
+    if not os.environ.get("INDICATORS_SITE_DIR", "").strip():
         return
     from indicators.site import rebuild_after
 

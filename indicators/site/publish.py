@@ -85,12 +85,13 @@ def _rebuild(store: Store, out: Path) -> BuildReport | None:
 
 
 def rebuild_after(
-    store: Store, upload: Upload, *, background: bool = False
+    store: Store, upload: Upload | None, *, background: bool = False
 ) -> BuildReport | threading.Thread | None:
-    """After an upload, approval or undo: rebuild the configured site if it published
-    figures. In the app (`background`) the reviewer does not wait for it; a command does."""
+    """After an upload, approval or undo that published figures (or, `upload` None, a task
+    or goal status set, which shows at once): rebuild the configured site. In the app
+    (`background`) the reviewer does not wait for it; a command does."""
     out = site_dir()
-    if out is None or upload.state != "published":
+    if out is None or (upload is not None and upload.state != "published"):
         return None
     if background:
         worker = threading.Thread(target=_rebuild, args=(store, out), daemon=True)
