@@ -13,10 +13,12 @@ from pages import registry
 from ui import preview
 from ui.common import lang as current_lang
 from ui.common import language_switch, store_error
+from ui.site import site_link
 
 # The browser tab and the page's declared language follow the chosen language.
 st.set_page_config(page_title=_("app.title", current_lang()), layout="wide")
 lang = language_switch()
+site_link(lang)
 with st.sidebar:
     # Streamlit has no setting for <html lang>; a zero-height component sets it, so a
     # screen reader reads Chinese as Chinese.

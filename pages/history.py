@@ -21,6 +21,7 @@ from indicators.store import StoreBusy, StoreError, Upload
 from ui.auth_ui import current_account, require_planner
 from ui.common import lang, snapshot
 from ui.session import store
+from ui.site import rebuild_site
 
 
 class HistoryKeys:
@@ -59,6 +60,7 @@ def _undo(lg: Lang, chosen: Upload) -> None:
         except StoreError as exc:
             st.error(str(exc))
             return
+        rebuild_site(store(), up)
         st.session_state[HistoryKeys.DONE] = (chosen.id, up.id, up.state)
         st.session_state.pop(HistoryKeys.CONFIRM, None)
         st.rerun()

@@ -23,6 +23,7 @@ from ui import preview
 from ui.auth_ui import require_account
 from ui.common import lang, memo_on, published_and_preview
 from ui.session import store
+from ui.site import rebuild_site
 
 
 class ReviewKeys:
@@ -107,6 +108,7 @@ def _queue(lg: Lang, s: Store, account: Account) -> None:
     except (ReviewRefused, StoreError) as exc:
         st.error(str(exc))
         return
+    rebuild_site(s, up)
     st.session_state[ReviewKeys.DONE] = (up.id, up.state)
     st.session_state.pop(ReviewKeys.REASON, None)
     st.rerun()

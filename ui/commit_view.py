@@ -15,6 +15,7 @@ from indicators.ingest.display import preview_table
 from indicators.store import StoreBusy, Upload
 from ui.common import snapshot
 from ui.session import store
+from ui.site import rebuild_site
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,14 @@ def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys) 
     ):
         return None
     try:
-        return commit(
+        up = commit(
             s, checked, user=user, kind=keys.kind, note=note.strip() or None, allow_duplicate=again
         )
     except StoreBusy:
         st.warning(_("upload.busy", lg))
+        return None
     except DuplicateUpload as exc:
         _duplicate(lg, exc.upload)
-    return None
+        return None
+    rebuild_site(s, up)  # published at once (review off): the public site follows
+    return up

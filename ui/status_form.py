@@ -13,6 +13,7 @@ from indicators.domain.taskboard import TASK_STATUSES
 from indicators.store import StoreBusy
 from ui.auth_ui import require_planner
 from ui.session import store
+from ui.site import rebuild_site
 
 
 class StatusKeys:
@@ -65,6 +66,7 @@ def status_form(subject_type: str, subjects: dict[str, str], lang: Lang, *, form
     except StoreBusy as exc:
         st.error(_("views.tasks.change.busy", lang, error=str(exc)))
         return
+    rebuild_site(store(), None)  # the public tasks page shows statuses too
     st.success(
         _(
             "views.tasks.change.saved",

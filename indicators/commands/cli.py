@@ -31,6 +31,7 @@ COMMANDS = {
     "copy-store": "indicators.commands.transfer",
     "backup": "indicators.commands.transfer",
     "restore": "indicators.commands.transfer",
+    "publish-site": "indicators.commands.site",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

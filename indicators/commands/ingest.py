@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from indicators.base.i18n import LANGS, Lang
 from indicators.commands import add_db_option, cli_user
+from indicators.commands.site import rebuild_site_after
 from indicators.domain.review_policy import submits_for_review
 
 if TYPE_CHECKING:
@@ -250,6 +251,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     if up.state == "submitted":
         print(f"submitted for review: officials see it once a reviewer approves upload {up.id}")
+    rebuild_site_after(store, up)
     return 0
 
 
@@ -278,6 +280,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         f"undid {_describe(target)} as upload {up.id}: {up.rows_total} figure(s) retired; "
         "the values they replaced are current again"
     )
+    rebuild_site_after(store, up)
     return 0
 
 

@@ -9,6 +9,7 @@ import sys
 import pandas as pd
 
 from indicators.commands import add_db_option, cli_user
+from indicators.commands.site import rebuild_site_after
 from indicators.domain.review import ReviewRefused, decide
 from indicators.domain.review_policy import review_mode
 from indicators.ingest.report import format_table
@@ -74,6 +75,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
     print(f"upload {up.id} {up.state} by {up.reviewer}")
+    rebuild_site_after(store, up)
     return 0
 
 

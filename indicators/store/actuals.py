@@ -3,6 +3,7 @@ task and checklist statuses."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +83,25 @@ class Actuals(Reviews):
                     FROM cur c JOIN uploads u ON u.id = c.upload_id
                     ORDER BY c.indicator_id, c.region_code, c.t""",
                 params,
+            )
+
+    def published_versions(
+        self, indicator_ids: Sequence[str], region_codes: Sequence[str]
+    ) -> pd.DataFrame:
+        """Every published version (vintage) of these series, oldest first, and whether an
+        undo took it back: each figure's history for the open data (no account names)."""
+        with self.connect() as con:
+            return read_frame(
+                con,
+                f"""SELECT a.indicator_id, a.region_code, a.period, a.t, a.value, a.qualifier,
+                          a.unit, a.source, a.note, a.upload_id, u.created_at,
+                          a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
+                                          AND id NOT IN ({UNPUBLISHED})) AS undone
+                   FROM actuals a JOIN uploads u ON u.id = a.upload_id
+                   WHERE a.upload_id NOT IN ({UNPUBLISHED})
+                     AND a.indicator_id = ANY(?) AND a.region_code = ANY(?)
+                   ORDER BY a.indicator_id, a.region_code, a.t, a.id""",
+                [list(indicator_ids), list(region_codes)],
             )
 
     def actual_history(self, indicator_id: str, region_code: str, period: str) -> pd.DataFrame:
