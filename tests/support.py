@@ -75,12 +75,15 @@ def serve_app(
         try:
             deadline = time.monotonic() + 60
             while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
+                # Our process first: under pytest-xdist another worker's server could hold
+                # the port, and its health answer must not be taken for ours.
+                if proc.poll() is None:
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                            if r.status == 200:
+                                break
+                    except OSError:
+                        pass
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     out = log.read().decode(errors="replace")
