@@ -73,7 +73,7 @@ lint: $(VENV)/.installed-test
 	$(PY) -m mypy indicators
 	$(PY) -m mypy pages ui dashboard.py serve.py
 	$(VENV)/bin/lint-imports
-	$(PY) -m cogapp --check $(COG_FILES)
+	$(PY) -m cogapp --check --verbosity=1 $(COG_FILES)
 
 docs: $(VENV)/.installed-test
 	$(PY) -m cogapp -r $(COG_FILES)

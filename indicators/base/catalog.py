@@ -11,15 +11,20 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 from indicators.base.i18n import Lang
 from indicators.base.paths import CATALOG_DIR
 
-KINDS = ("level", "share", "count", "growth_rate", "milestone", "qualitative")
-QUANTITATIVE_KINDS = ("level", "share", "count", "growth_rate", "milestone")
+TargetKind = Literal["level", "share", "count", "growth_rate", "milestone", "qualitative"]
+KINDS: tuple[TargetKind, ...] = get_args(TargetKind)
+QUANTITATIVE_KINDS: tuple[TargetKind, ...] = ("level", "share", "count", "growth_rate", "milestone")
+# The one comparison field: "increase" is met at or above the target value (以上, 不低于),
+# "decrease" at or below it (以下, 不高于).
+Direction = Literal["increase", "decrease"]
+DomainKind = Literal["key_area", "grouping", "action"]
 NATIONAL = "000000"
 
 
@@ -68,7 +73,7 @@ class Document:
 class Domain(Named):
     id: str
     document_id: str
-    kind: str  # key_area | grouping | action
+    kind: DomainKind
     clause: str
     sort: int
     name_hans: str
@@ -87,12 +92,10 @@ class Target(Named):
     name_hans: str
     name_hant: str
     name_en: str
-    kind: str
+    kind: TargetKind
     target_year: int
     unit: str = ""
-    # The one comparison field: "increase" is met at or above the target value (以上,
-    # 不低于), "decrease" at or below it (以下, 不高于).
-    direction: str = "increase"
+    direction: Direction = "increase"
     target_value: float | None = None
     baseline_value: float | None = None
     baseline_period: str | None = None

@@ -35,7 +35,7 @@ from indicators.base.catalog import Catalog, Plausibility
 from indicators.base.periods import ISO_DAY, PeriodError, parse_period
 from indicators.ingest.match import key, match_indicator, match_region
 from indicators.ingest.rules import broken_any_sql, broken_codes_sql, broken_count_sql
-from indicators.ingest.units import resolve_unit
+from indicators.ingest.units import WrittenUnitStatus, resolve_unit
 from indicators.ingest.values import _PREFIXES, PLAIN_NUMBER, parse_value
 
 _QUALIFIERS = {key(w): s for w, s in _PREFIXES}
@@ -504,7 +504,7 @@ def _unit_lookup(
     ) * n_cell + values.cell_unit_code
     present, row_combo = _distinct_combos(key_, len(texts["indicator"]) * n_unit * n_cell)
     factors: list[float | None] = []
-    statuses: list[str] = []
+    statuses: list[WrittenUnitStatus] = []
     for combo in present.tolist():
         rest, cell_code = divmod(combo, n_cell)
         ind_code, unit_code = divmod(rest, n_unit)
@@ -513,7 +513,7 @@ def _unit_lookup(
         tid = ind.get(ind_text)
         catalog_unit = catalog.targets[tid].unit if tid in catalog.targets else None
         factor: float | None = None
-        status = "ok"
+        status: WrittenUnitStatus = "ok"
         if catalog_unit is not None:
             res = resolve_unit(unit_text, catalog_unit)
             factor, status = res.factor, res.status
