@@ -113,3 +113,21 @@ def test_every_css_test_id_is_still_in_streamlits_frontend() -> None:
         private.SKIP_TO_CONTENT,
     )
     assert {re.search(r'"(\w+)"', s).group(1) for s in selectors} == set(private.TEST_IDS)
+
+
+def test_no_other_module_of_the_app_touches_a_private_surface() -> None:
+    root = Path(__file__).resolve().parents[1]
+    private_names = re.compile(
+        r"data-testid|get_script_run_ctx|streamlit\.runtime|streamlit\.web\.server"
+        r"|pages_manager|PagesManager|\._page\b|widget_user_keys_this_run|\.cursors\b"
+    )
+    files = [*(root / "ui").rglob("*.py"), *(root / "pages").rglob("*.py")]
+    files += [root / "dashboard.py", root / "serve.py", *(root / "indicators").rglob("*.py")]
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for path in files
+        if path.name != "streamlit_private.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if private_names.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []
