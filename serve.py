@@ -19,11 +19,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from streamlit import config
+from streamlit import App, config
 from streamlit.web import cli
 
 from pages.registry import MISSING_PATH
-from ui.streamlit_private import App, turn_off_pages_directory
+from ui.streamlit_private import turn_off_pages_directory
 
 
 def upload_limit_option(argv: list[str]) -> list[str]:

@@ -94,12 +94,6 @@ def test_the_pages_directory_lookup_can_be_turned_off() -> None:
         PagesManager.uses_pages_directory = before
 
 
-def test_the_starlette_app_takes_a_script_and_middleware() -> None:
-    params = inspect.signature(private.App).parameters
-    assert "middleware" in params
-    assert next(iter(params)) in ("script_path", "script", "main_script_path")
-
-
 def test_every_css_test_id_is_still_in_streamlits_frontend() -> None:
     bundle = "\n".join(
         p.read_text(encoding="utf-8", errors="replace") for p in FRONTEND.rglob("*.js")

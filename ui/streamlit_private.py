@@ -16,18 +16,12 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-# serve.py serves dashboard.py as an ASGI app behind our middleware; Streamlit's starlette
-# server is public in use (`streamlit run` of a module with `app`) but lives in a private
-# module path.
-from streamlit.web.server.starlette import App
-
 __all__ = [
     "MARKDOWN_CONTAINER",
     "SKIP_TO_CONTENT",
     "TEST_IDS",
     "UPLOADER_DROPZONE",
     "UPLOADER_INSTRUCTIONS",
-    "App",
     "in_script_run",
     "page_source",
     "requested_page_name",
