@@ -37,3 +37,18 @@ def test_the_shipped_catalog_uses_only_the_declared_kinds_and_directions():
     assert {t.kind for t in cat.targets.values()} <= set(KINDS)
     assert {t.direction for t in cat.targets.values()} <= set(get_args(Direction))
     assert {d.kind for d in cat.domains.values()} <= set(get_args(DomainKind))
+
+
+def test_the_upload_kinds_and_states_the_store_writes_are_the_declared_ones():
+    from indicators.store import UploadKind, UploadState
+
+    store_dir = Path(resolve.__file__).parents[1] / "store"
+    sql = "\n".join(p.read_text(encoding="utf-8") for p in store_dir.glob("*.py"))
+    kinds = set(re.findall(r"kind IN \(([^)]*)\)", sql))
+    written = {k.strip(" '") for group in kinds for k in group.split(",")}
+    written |= set(re.findall(r"INSERT INTO uploads VALUES \(\?, '([a-z]+)'", sql))
+    assert written and written <= set(get_args(UploadKind))
+    states = set(re.findall(r"state = '([a-z]+)'", sql)) | set(
+        re.findall(r'"(submitted|published|rejected)"', sql)
+    )
+    assert states == set(get_args(UploadState))
