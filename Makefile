@@ -81,7 +81,7 @@ docs: $(VENV)/.installed-test
 # pytest on a tier: $(1) names it, $(2) are pytest's arguments. pytest exits 5 when the
 # selection holds no test; that fails too, said in words: an empty tier is a broken rule.
 define pytest_tier
-	@echo "== $(1): pytest $(2)"
+	@echo '== $(1): pytest $(2)'
 	@$(PY) -m pytest $(2); rc=$$?; \
 	if [ $$rc = 5 ]; then echo "tier '$(1)' selected no test: see tests/tiers.py" >&2; fi; \
 	exit $$rc
