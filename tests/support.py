@@ -98,9 +98,15 @@ def serve_app(
                 proc.kill()
 
 
+# Set by tests/tiers.py for a test outside the browser tier: calling it says which mark to add.
+BROWSER_REFUSED: Callable[[], object] | None = None
+
+
 @contextmanager
 def browser_page(width: int = 1280, height: int = 720) -> Iterator[object]:
     """A Playwright page in Debian's chromium (never a downloaded browser)."""
+    if BROWSER_REFUSED is not None:
+        BROWSER_REFUSED()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -5,19 +5,23 @@
   ``NOT_UNIT_NAMES`` and that carries no ``browser``/``serial``/``integration`` mark.
   ``make test-unit`` runs them.
 - ``browser``: needs Debian's chromium (Playwright, or kaleido's static export). Applied to a
-  module that imports one of ``BROWSER_NAMES``; left out of ``make test-fast``.
+  test whose own code names one of ``PLAYWRIGHT_NAMES``, and to every test of a module that
+  imports one of ``KALEIDO_NAMES`` (its helpers export figures); left out of ``make test-fast``.
 - ``serial``: set by hand on a test that must not share the machine (kill and timing tests,
   two servers at once); ``make test`` runs it after the parallel run.
 
 Rules by name could drift from what a test really does, so the classification is checked
 while the tests run, in every tier: a ``unit`` test that starts a process, opens a network
 connection or runs the app, and a test not marked ``browser`` that renders through
-chromium, fail with a message saying which mark to add. A misfiled test therefore breaks
+chromium (kaleido, or ``tests.support.browser_page``), fail with a message saying which mark
+to add. A misfiled test therefore breaks
 the run instead of slowing the unit tier or failing only on a machine without chromium.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -26,15 +30,20 @@ from typing import Any
 
 import pytest
 
+from tests import support
+
 # Fixtures (anywhere in a test's fixture closure) that build or serve a database or the app.
 NOT_UNIT_FIXTURES = frozenset(
     {"store", "empty_store", "blank_location", "_built_db", "_built_pg", "pg_server", "dashboard"}
 )
 # Names whose import into a test module says its tests start processes or run the app.
 NOT_UNIT_NAMES = frozenset({"subprocess", "AppTest", "PgServer", "start_server", "serve_app"})
-# Names, or modules of names, whose import into a test module says its tests need chromium.
-BROWSER_NAMES = frozenset({"browser_page", "sync_playwright", "figure_bytes"})
-BROWSER_MODULES = ("indicators.export.static", "playwright")
+# Names that, in a test's own code, say it drives chromium through Playwright.
+PLAYWRIGHT_NAMES = re.compile(r"\b(browser_page|sync_playwright)\b")
+# Names, or modules of names, whose import into a test module says its tests export figures
+# through kaleido and chromium (often from the module's helpers, not the test's own code).
+KALEIDO_NAMES = frozenset({"figure_bytes"})
+KALEIDO_MODULES = ("indicators.export.static",)
 
 MARKERS = (
     "unit: pure test, no database/app/process/browser (applied by tests/tiers.py)",
@@ -67,10 +76,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
 
 
+def _drives_a_browser(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        return function is not None and bool(PLAYWRIGHT_NAMES.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
-        if _imports_any(module, BROWSER_NAMES, BROWSER_MODULES):
+        if _drives_a_browser(item) or _imports_any(module, KALEIDO_NAMES, KALEIDO_MODULES):
             item.add_marker(pytest.mark.browser)
         marked = {m.name for m in item.iter_markers()}
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -112,4 +129,5 @@ def _tier_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
         for name in ("start_sync_server", "calc_fig_sync"):
             monkeypatch.setattr(kaleido, name, _refuse("rendered through chromium", "browser"))
+        monkeypatch.setattr(support, "BROWSER_REFUSED", _refuse("opened chromium", "browser"))
     yield
