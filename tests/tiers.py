@@ -14,8 +14,8 @@ Rules by name could drift from what a test really does, so the classification is
 while the tests run, in every tier: a ``unit`` test that starts a process, opens a network
 connection or runs the app, and a test not marked ``browser`` that renders through
 chromium (kaleido, or ``tests.support.browser_page``), fail with a message saying which mark
-to add. A misfiled test therefore breaks
-the run instead of slowing the unit tier or failing only on a machine without chromium.
+to add. A misfiled test therefore breaks the run instead of slowing the unit tier or failing
+only on a machine without chromium.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ KALEIDO_MODULES = ("indicators.export.static",)
 
 MARKERS = (
     "unit: pure test, no database/app/process/browser (applied by tests/tiers.py)",
-    "browser: needs Debian's chromium: Playwright or a kaleido export (applied by module)",
+    "browser: needs Debian's chromium: Playwright or a kaleido export (applied by tests/tiers.py)",
     "serial: must not run beside other tests (kills, timings, two servers); run alone",
     "integration: not pure though no fixture shows it (a helper starts a process)",
 )
