@@ -14,6 +14,7 @@ from ui import preview
 from ui.common import lang as current_lang
 from ui.common import language_switch, store_error
 from ui.site import site_link
+from ui.streamlit_private import SKIP_TO_CONTENT
 
 # The browser tab and the page's declared language follow the chosen language.
 st.set_page_config(page_title=_("app.title", current_lang()), layout="wide")
@@ -26,7 +27,7 @@ with st.sidebar:
     components.html(
         "<script>const d = window.parent.document;"
         f"d.documentElement.lang = '{'zh-CN' if lang == 'zh' else 'en'}';"
-        "const skip = d.querySelector('[data-testid=\"stSkipToContent\"]');"
+        f"const skip = d.querySelector({json.dumps(SKIP_TO_CONTENT)});"
         f"if (skip) skip.textContent = {json.dumps(_('app.skip_to_content', lang))};"
         "</script>",
         height=0,

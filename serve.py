@@ -19,12 +19,11 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from streamlit import config
-from streamlit.runtime.pages_manager import PagesManager
+from streamlit import App, config
 from streamlit.web import cli
-from streamlit.web.server.starlette import App
 
 from pages.registry import MISSING_PATH
+from ui.streamlit_private import turn_off_pages_directory
 
 
 def upload_limit_option(argv: list[str]) -> list[str]:
@@ -128,7 +127,7 @@ app = App(Path(__file__).with_name("dashboard.py"), middleware=[Middleware(Neste
 
 
 if __name__ == "__main__":
-    PagesManager.uses_pages_directory = False
+    turn_off_pages_directory()
     # A thread: the server listens at once; a visitor arriving sooner waits on the same
     # cache entry instead of working it out twice.
     threading.Thread(target=warm, name="warm", daemon=True).start()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.base.catalog import NATIONAL, Lang, Target
@@ -33,14 +37,17 @@ from ui.downloads import table_downloads
 from ui.status_form import status_form
 from ui.view_state import ViewKeys
 
+if TYPE_CHECKING:  # pandas loads its styler (and jinja2) only when a table is styled
+    from pandas.io.formats.style import Styler
 
-def styled(df, lg: Lang):
+
+def styled(df: pd.DataFrame, lg: Lang) -> pd.DataFrame | Styler:
     styles = status_cell_styles(lg)
     col = _("col.status", lg)
     return df.style.map(lambda v: styles.get(v, ""), subset=[col]) if col in df else df
 
 
-def chart(fig, name: str, lg: Lang) -> None:
+def chart(fig: go.Figure, name: str, lg: Lang) -> None:
     show_chart(fig, name, lg)
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from types import CodeType
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from indicators.base.escape import for_markdown
 from indicators.base.i18n import Lang, _
+from ui.streamlit_private import in_script_run, page_source, requested_page_name
 
 # Paths a reader is likely to type or keep from an older link (the legacy pages/ file names
 # among them), and the page each means: they show that page at the address typed.
@@ -80,9 +80,9 @@ def _in_place(page: st.Page) -> Callable[[], None]:
     """What `page` draws, for a hidden page at another address. Not st.switch_page: that
     adds a browser history entry, so Back would land on the alias, which would send the
     reader forward again. A page file runs as Streamlit runs it (as __main__); a function
-    page is that function. st.Page has no public name for either, hence `_page`; should it
+    page is that function. st.Page has no public name for either (ui.streamlit_private); should it
     go, the alias redirects as it used to (Back then needs two steps)."""
-    source = getattr(page, "_page", None)
+    source = page_source(page)
     if source is None:
 
         def go() -> None:
@@ -128,12 +128,7 @@ def requested_path() -> str | None:
     not know with an English-only "Page not found" dialog and has no public way to ask for
     the path before st.navigation, so this reads its page manager, and gives None (the
     dialog, as before) should that change."""
-    ctx = get_script_run_ctx()
-    manager = getattr(ctx, "pages_manager", None)
-    if manager is None or getattr(manager, "intended_page_script_hash", None):
-        return None
-    name = getattr(manager, "intended_page_name", None)
-    return name if isinstance(name, str) and name else None
+    return requested_page_name()
 
 
 def redirects(
@@ -142,7 +137,7 @@ def redirects(
     """Hidden pages for the likely paths (ALIASES), a domain's id alone (/scale) and any
     other unknown one-segment path this session asked for (the overview, saying so): each
     shows its page at the address typed, never Streamlit's English dialog."""
-    if get_script_run_ctx() is None:
+    if not in_script_run():
         # Bare mode (the upload worker's process re-runs dashboard.py as __main__): st.Page
         # builds no page there, and no address is asked for.
         return []

@@ -28,6 +28,7 @@ from ui.auth_ui import require_planner
 from ui.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from ui.common import derived, lang, snapshot
 from ui.session import store
+from ui.streamlit_private import MARKDOWN_CONTAINER, UPLOADER_DROPZONE, UPLOADER_INSTRUCTIONS
 
 ENCODINGS = ("auto", "utf_8", "gb18030", "big5", "utf_16")
 
@@ -179,12 +180,11 @@ def _uploader_words(lg: Lang, limit_mb: float) -> None:
     reads the replacement only."""
     types = _("upload.file.types_sep", lg).join(t.upper() for t in FILE_TYPES)
     note = _("upload.file.note", lg, limit=f"{limit_mb:g}", types=types)
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    words = '[data-testid="stFileUploaderDropzoneInstructions"]'
+    zone, words = UPLOADER_DROPZONE, UPLOADER_INSTRUCTIONS
     st.html(
         "<style>"
-        f'{zone} button [data-testid="stMarkdownContainer"] p {{display: none}}'
-        f'{zone} button [data-testid="stMarkdownContainer"]::after '
+        f"{zone} button {MARKDOWN_CONTAINER} p {{display: none}}"
+        f"{zone} button {MARKDOWN_CONTAINER}::after "
         f"{{content: {_css_string(_('upload.file.button', lg))}}}"
         f"{words} span {{display: none}}"
         f"{words} > div::after {{content: {_css_string(note)}; font-size: 0.875rem; opacity: 0.7}}"

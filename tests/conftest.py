@@ -18,6 +18,9 @@ from indicators.store.engines import dispose
 from tests.pgserver import PgServer, start_server, stop_server
 from tests.support import StartDashboard
 
+# Tiers (unit / browser / serial), applied from what each test uses: see tests/tiers.py.
+pytest_plugins = ["tests.tiers"]
+
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 23)
 BACKENDS = ("duckdb", "postgresql")

@@ -113,12 +113,25 @@ def start_server() -> PgServer:
             "-E",
             "UTF8",
         )
-        server.start()
+        _start_on_a_free_port(server)
     except subprocess.CalledProcessError as exc:
         log = server.log()
         shutil.rmtree(root, ignore_errors=True)
         raise RuntimeError(f"PostgreSQL did not start: {exc.stderr}\n{log}") from exc
     return server
+
+
+def _start_on_a_free_port(server: PgServer, attempts: int = 3) -> None:
+    """Start, on another free port if this one was taken meanwhile: pytest-xdist workers each
+    start a server at the same moment, and a port found free may be bound before we bind."""
+    for attempt in range(attempts):
+        try:
+            server.start()
+            return
+        except subprocess.CalledProcessError:
+            if attempt == attempts - 1 or "already in use" not in server.log():
+                raise
+            server.port = free_port()
 
 
 def stop_server(server: PgServer) -> None:

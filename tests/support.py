@@ -75,12 +75,15 @@ def serve_app(
         try:
             deadline = time.monotonic() + 60
             while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
+                # Our process first: under pytest-xdist another worker's server could hold
+                # the port, and its health answer must not be taken for ours.
+                if proc.poll() is None:
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                            if r.status == 200:
+                                break
+                    except OSError:
+                        pass
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
                     out = log.read().decode(errors="replace")
@@ -95,9 +98,15 @@ def serve_app(
                 proc.kill()
 
 
+# Set by tests/tiers.py for a test outside the browser tier: calling it says which mark to add.
+BROWSER_REFUSED: Callable[[], object] | None = None
+
+
 @contextmanager
 def browser_page(width: int = 1280, height: int = 720) -> Iterator[object]:
     """A Playwright page in Debian's chromium (never a downloaded browser)."""
+    if BROWSER_REFUSED is not None:
+        BROWSER_REFUSED()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

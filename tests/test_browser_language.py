@@ -16,7 +16,8 @@ import pytest
 from tests.support import ARTIFACTS, browser_page, serve_app
 from tests.test_figures import PROVINCES, write_provinces
 
-pytestmark = pytest.mark.browser
+# Run alone: beside another test (pytest -n 2) the language switch once missed its wait.
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 
 PAGES = ("", "domain-scale", "provinces", "task-list")
 VISIBLE_TEXT_JS = r"""() => {

@@ -13,7 +13,8 @@ from tests.conftest import drop_pg_store, new_pg_store
 from tests.pgserver import PgServer
 from tests.support import ROOT, browser_page, screenshot, serve_app, wait_for_app
 
-pytestmark = pytest.mark.browser
+# Two app servers and a PostgreSQL store at once: heavy enough to starve a test beside it.
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
 
 
 def _as_of(page: object) -> str:

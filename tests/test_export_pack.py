@@ -15,6 +15,9 @@ from indicators.export.pack import build_pack, pack_content
 from indicators.store import Store
 from tests.conftest import AS_OF
 
+# The packs draw their charts through kaleido and chromium.
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def snap(_built_db):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -27,6 +28,7 @@ def test_every_chart_offers_png_svg_pdf_at_a_size_preset_and_its_data():
     assert {"dl.targets.csv", "dl.targets.xlsx"} <= set(labels)
 
 
+@pytest.mark.browser  # the pack draws its charts through kaleido and chromium
 def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(dashboard, store):
     at = dashboard(store.path, lang="en", timeout=120)
     at.switch_page("pages/export.py").run()
@@ -40,6 +42,7 @@ def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(dashboard, st
     assert buttons["pack.download"].label == "Download the briefing pack"
 
 
+@pytest.mark.browser  # the pack draws its charts through kaleido and chromium
 def test_the_pack_is_dated_and_cached_on_its_snapshot_not_on_the_server_clock(
     dashboard, store, monkeypatch
 ):

@@ -17,8 +17,7 @@ import pytest
 
 from indicators.base.catalog import Catalog
 from indicators.commands.cli import INTERNAL_ERROR, main
-from indicators.ingest import Options, check_file
-from indicators.ingest import read as read_mod
+from indicators.ingest import Options, check_file, limits
 from indicators.ingest.worker import check_file_bounded
 from indicators.store import Store
 from tests import hostile_files as H
@@ -65,7 +64,7 @@ def test_an_xlsx_that_unpacks_past_the_limit_is_refused_while_inflating(
     catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(read_mod, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
     bomb = H.xlsx_zip_bomb(6)
     assert len(bomb) < 40_000  # 6 MB of XML in a few kilobytes
     checked = check_file(bomb, "bomb.xlsx", catalog, Options())
@@ -84,7 +83,7 @@ def test_an_xlsx_with_more_filled_cells_than_the_limit_is_refused(
     catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(read_mod, "MAX_XLSX_CELLS", 25)
+    monkeypatch.setattr(limits, "MAX_XLSX_CELLS", 25)
     rows = [H.GOOD_TABLE[0]] + [
         ["信息消费规模", "全国", str(2000 + i), "7", "万亿元"] for i in range(10)
     ]
@@ -393,6 +392,7 @@ def _store_with_source(store: Store, source: str, user: str = "alice") -> None:
     commit(store, checked, user=user)
 
 
+@pytest.mark.browser  # the SVG is exported through kaleido and chromium
 def test_an_uploaded_source_is_drawn_as_text_on_charts_and_in_exported_svg(
     store: Store,
 ) -> None:

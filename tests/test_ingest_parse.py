@@ -289,15 +289,16 @@ def test_the_delimiter_is_sniffed_once_per_file_over_the_lines_below_a_title(
     encoding: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import indicators.ingest.read as read
+    import indicators.ingest.read_csv as read_csv
 
     texts: list[str] = []
-    sniff = read.sniff_delimiter
+    sniff = read_csv.sniff_delimiter
 
     def counting(text: str) -> str:
         texts.append(text)
         return sniff(text)
 
-    monkeypatch.setattr(read, "sniff_delimiter", counting)
+    monkeypatch.setattr(read_csv, "sniff_delimiter", counting)
     # The title line has no semicolon and one comma: the first line alone would say comma.
     text = "表3 信息消费规模,全国\n指标;地区;时期;数值\n信息消费规模;全国;2019;5.4\n"
     raw = read.read_table(text.encode(encoding), "t.csv")

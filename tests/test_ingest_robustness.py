@@ -21,6 +21,8 @@ from indicators.store import Store, StoreBusy
 
 ROOT = Path(__file__).resolve().parents[1]
 BOTH_BACKENDS = True
+# Kills at chosen moments and racing writers: timings that another test beside them would skew.
+pytestmark = pytest.mark.serial
 
 
 def _big_csv(path: Path, rows: int, first_day: date = date(2000, 1, 1)) -> Path:

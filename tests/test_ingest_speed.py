@@ -131,7 +131,7 @@ def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_eac
     # repeats row 2; the others are given once.
     import numpy as np
 
-    from indicators.ingest.resolve import _duplicates
+    from indicators.ingest.lookups import duplicates as _duplicates
 
     ks = {
         "indicator": np.array([2999, 2999, 5, 2999, 5, 5, -1]),
@@ -159,7 +159,7 @@ def test_a_figure_given_twice_is_found_when_there_are_too_many_keys_to_count_eac
 
 def test_iso_days_worked_out_together_give_what_the_period_parser_gives() -> None:
     from indicators.base.periods import PeriodError, parse_period
-    from indicators.ingest.resolve import _iso_days
+    from indicators.ingest.lookups import iso_days as _iso_days
 
     texts = ["2020-02-29", "2019-12-31", "2019-01-01", "2026-11-23", "2026-11-24", "0001-01-01"]
     bad = ["2019-02-29", "2019-02-30", "2019-13-01", "0000-01-01", "2019-1-05", "2019-08"]

@@ -328,7 +328,7 @@ def test_a_workbook_read_whole_is_unpacked_and_checked_once_not_once_per_sheet(
     empty_store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import indicators.ingest.read as read
+    import indicators.ingest.read_xlsx as read
 
     calls: list[int] = []
     check_zip = read.check_zip

@@ -10,6 +10,7 @@ from indicators.base.escape import for_markdown
 from indicators.base.i18n import Lang, _
 from indicators.domain.auth import Account, Accounts, LoginRefused, Session, login
 from ui.session import per_run, store
+from ui.streamlit_private import widget_drawn_this_run
 
 
 class AuthKeys:
@@ -64,14 +65,7 @@ def _drawn_this_run(user_key: str) -> bool:
     must appear once, and Streamlit refuses a key twice. It keeps the keys of the current
     run in its script context; if that ever moves, we assume not drawn.
     """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    shared = getattr(get_script_run_ctx(suppress_warning=True), "shared", None)
-    keys = getattr(shared, "widget_user_keys_this_run", None)
-    try:
-        return keys is not None and user_key in keys
-    except TypeError:
-        return False
+    return widget_drawn_this_run(user_key)
 
 
 def require_planner(lang: Lang) -> Account | None:

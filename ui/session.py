@@ -12,6 +12,7 @@ import streamlit as st
 
 from indicators.base.paths import default_db_location
 from indicators.store import Store
+from ui.streamlit_private import run_marker
 
 
 class Keys:
@@ -33,9 +34,7 @@ def _this_run() -> object | None:
     """An object Streamlit makes afresh for each script run (the run's element cursors),
     or None outside one. A key set by dashboard.py each run would do in the app, but a page
     can run without it (Streamlit's old pages/-folder lookup, which AppTest always uses)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    return getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
+    return run_marker()
 
 
 def per_run(name: str, compute: Callable[[], Any]) -> Any:

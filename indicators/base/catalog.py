@@ -11,15 +11,20 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 from indicators.base.i18n import Lang
 from indicators.base.paths import CATALOG_DIR
 
-KINDS = ("level", "share", "count", "growth_rate", "milestone", "qualitative")
-QUANTITATIVE_KINDS = ("level", "share", "count", "growth_rate", "milestone")
+TargetKind = Literal["level", "share", "count", "growth_rate", "milestone", "qualitative"]
+KINDS: tuple[TargetKind, ...] = get_args(TargetKind)
+QUANTITATIVE_KINDS: tuple[TargetKind, ...] = ("level", "share", "count", "growth_rate", "milestone")
+# The one comparison field: "increase" is met at or above the target value (以上, 不低于),
+# "decrease" at or below it (以下, 不高于).
+Direction = Literal["increase", "decrease"]
+DomainKind = Literal["key_area", "grouping", "action"]
 NATIONAL = "000000"
 
 
@@ -68,7 +73,7 @@ class Document:
 class Domain(Named):
     id: str
     document_id: str
-    kind: str  # key_area | grouping | action
+    kind: DomainKind
     clause: str
     sort: int
     name_hans: str
@@ -87,12 +92,10 @@ class Target(Named):
     name_hans: str
     name_hant: str
     name_en: str
-    kind: str
+    kind: TargetKind
     target_year: int
     unit: str = ""
-    # The one comparison field: "increase" is met at or above the target value (以上,
-    # 不低于), "decrease" at or below it (以下, 不高于).
-    direction: str = "increase"
+    direction: Direction = "increase"
     target_value: float | None = None
     baseline_value: float | None = None
     baseline_period: str | None = None
@@ -321,31 +324,13 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
 
 def check_catalog(c: Catalog) -> None:
     """Cross-references and per-kind requirements; one message per problem."""
-    problems: list[str] = []
-    for d in c.domains.values():
-        if d.document_id not in c.documents:
-            problems.append(f"domain {d.id}: unknown document {d.document_id}")
+    problems = [
+        f"domain {d.id}: unknown document {d.document_id}"
+        for d in c.domains.values()
+        if d.document_id not in c.documents
+    ]
     for t in c.targets.values():
-        if t.kind not in KINDS:
-            problems.append(f"target {t.id}: unknown kind {t.kind!r}")
-        if t.domain_id not in c.domains:
-            problems.append(f"target {t.id}: unknown domain {t.domain_id!r}")
-        if t.document_id not in c.documents:
-            problems.append(f"target {t.id}: unknown document {t.document_id!r}")
-        if t.kind in ("level", "share", "count", "growth_rate") and t.target_value is None:
-            problems.append(f"target {t.id}: a {t.kind} target needs target_value")
-        if t.derived_from and t.derived_from not in c.targets:
-            problems.append(f"target {t.id}: derived_from {t.derived_from!r} is not a target")
-        if (t.baseline_value is None) != (t.baseline_period is None):
-            problems.append(f"target {t.id}: baseline_value and baseline_period go together")
-        if t.direction not in ("increase", "decrease"):
-            problems.append(f"target {t.id}: direction must be increase or decrease")
-        # An English page shows every quoted original with its rendering: an edit must not
-        # drop one.
-        if t.quote.strip() and not (t.quote_en or "").strip():
-            problems.append(
-                f"target {t.id}: quote_en (the English rendering of the quote) is missing"
-            )
+        problems += _target_problems(c, t)
     for task in c.tasks.values():
         if task.domain_id not in c.domains:
             problems.append(f"task {task.id}: unknown domain {task.domain_id!r}")
@@ -361,6 +346,29 @@ def check_catalog(c: Catalog) -> None:
             problems.append(f"region {r.code}: unknown parent {r.parent_code}")
     if problems:
         raise CatalogError("; ".join(problems))
+
+
+def _target_problems(c: Catalog, t: Target) -> list[str]:
+    problems: list[str] = []
+    if t.kind not in KINDS:
+        problems.append(f"target {t.id}: unknown kind {t.kind!r}")
+    if t.domain_id not in c.domains:
+        problems.append(f"target {t.id}: unknown domain {t.domain_id!r}")
+    if t.document_id not in c.documents:
+        problems.append(f"target {t.id}: unknown document {t.document_id!r}")
+    if t.kind in ("level", "share", "count", "growth_rate") and t.target_value is None:
+        problems.append(f"target {t.id}: a {t.kind} target needs target_value")
+    if t.derived_from and t.derived_from not in c.targets:
+        problems.append(f"target {t.id}: derived_from {t.derived_from!r} is not a target")
+    if (t.baseline_value is None) != (t.baseline_period is None):
+        problems.append(f"target {t.id}: baseline_value and baseline_period go together")
+    if t.direction not in ("increase", "decrease"):
+        problems.append(f"target {t.id}: direction must be increase or decrease")
+    # An English page shows every quoted original with its rendering: an edit must not
+    # drop one.
+    if t.quote.strip() and not (t.quote_en or "").strip():
+        problems.append(f"target {t.id}: quote_en (the English rendering of the quote) is missing")
+    return problems
 
 
 # --- plausibility bounds ------------------------------------------------------------------

@@ -31,7 +31,7 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 # vermillion): open words and verdicts never stand in one view for the same target year, and
 # every surface writes the word beside the colour. Greys say "cannot be judged", darker with
 # more known: unverified, then insufficient data (a figure, no trend), then no data at all.
-STATUS_COLOURS: dict[str, str] = {
+STATUS_COLOURS: dict[Status, str] = {
     "met_on_time": "#009E73",
     "achieved": "#009E73",
     "met_late": "#56B4E9",
@@ -46,7 +46,7 @@ STATUS_COLOURS: dict[str, str] = {
     "no_target": "#F2F2F2",
 }
 # Written on each province tile and in its legend, so status is never colour alone.
-STATUS_SYMBOLS: dict[str, str] = {
+STATUS_SYMBOLS: dict[Status, str] = {
     "met_on_time": "✓",
     "achieved": "✓",
     "met_late": "(✓)",
@@ -81,7 +81,7 @@ def is_verdict(status: str) -> bool:
     return status in VERDICTS
 
 
-def colour(status: str) -> str:
+def colour(status: Status) -> str:
     return STATUS_COLOURS[status]
 
 

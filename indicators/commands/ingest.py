@@ -20,7 +20,9 @@ from indicators.commands.site import rebuild_site_after
 from indicators.domain.review_policy import submits_for_review
 
 if TYPE_CHECKING:
+    from indicators.base.catalog import Catalog
     from indicators.domain.auth import Account
+    from indicators.ingest import Checked
     from indicators.store import Store, Upload
 
 # The ingest machinery (pandas, pyarrow, DuckDB) is imported by the commands that run, not
@@ -123,6 +125,28 @@ def uploader(store: Store, given: str | None) -> tuple[str, Account | None] | No
     return user, account
 
 
+def _print_reading(name: str, checked: Checked, catalog: Catalog, lang: Lang) -> None:
+    """How the file was read: format, encoding or sheet, layout; for a yearbook-shaped sheet
+    its header row, unit, and the rows set aside and why."""
+    from indicators.ingest.display import ignored_table, read_details
+    from indicators.ingest.report import format_table
+
+    info = checked.info
+    if info is not None:
+        how = "detected" if info.encoding_detected else "chosen"
+        detail = (
+            f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
+            if info.format == "csv"
+            else f"sheet {info.sheet!r} of {list(info.sheets)}"
+        )
+        print(f"{name}: {info.format}, {detail}, layout {checked.layout or '?'}")
+    for line in read_details(checked, catalog, lang):
+        print(f"  {line}")
+    ignored = ignored_table(checked, lang)
+    if not ignored.empty:
+        print(format_table(ignored))
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from indicators.ingest.worker import prestart
 
@@ -137,7 +161,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         preview,
         problems_frame,
     )
-    from indicators.ingest.display import ignored_table, read_details
     from indicators.ingest.read import max_upload_bytes
     from indicators.ingest.report import format_table
     from indicators.ingest.scope import outside_scope
@@ -195,21 +218,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         checked = check_file_bounded(args.file.read_bytes(), args.file.name, catalog, options)
     if account is not None:
         checked = outside_scope(checked, account, catalog)
-    info = checked.info
-    if info is not None:
-        how = "detected" if info.encoding_detected else "chosen"
-        detail = (
-            f"encoding {info.encoding} ({how}), delimiter {info.delimiter}"
-            if info.format == "csv"
-            else f"sheet {info.sheet!r} of {list(info.sheets)}"
-        )
-        print(f"{args.file.name}: {info.format}, {detail}, layout {checked.layout or '?'}")
-    # How a yearbook-shaped sheet was read: header row, unit, rows set aside and why.
-    for line in read_details(checked, catalog, lang):
-        print(f"  {line}")
-    ignored = ignored_table(checked, lang)
-    if not ignored.empty:
-        print(format_table(ignored))
+    _print_reading(args.file.name, checked, catalog, lang)
     if not checked.ok:
         print(f"rejected: {checked.n_problems} problem(s); nothing was stored", file=sys.stderr)
         print(format_table(problems_frame(checked.problems, lang)))

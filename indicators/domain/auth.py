@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -35,7 +35,8 @@ from indicators.store import AccountExists, Store, StoreError
 FIRST_ADMIN = "admin"
 MIN_PASSWORD_LENGTH = 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-ROLES = ("planner", "reviewer", "admin")
+Role = Literal["planner", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
 REGION_PATTERN = re.compile(r"^\d{6}$")
 
 # A session ends after 30 idle minutes or 8 hours, like an office web app.
@@ -65,7 +66,7 @@ def planners_path() -> Path:
 @dataclass(frozen=True)
 class Account:
     name: str
-    role: str
+    role: Role
     regions: tuple[str, ...]
     disabled: bool = False
     created_at: datetime | None = None

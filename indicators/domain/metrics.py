@@ -39,7 +39,7 @@ from datetime import date
 
 import pandas as pd
 
-from indicators.base.catalog import NATIONAL, Catalog, Target
+from indicators.base.catalog import NATIONAL, Catalog, Target, TargetKind
 from indicators.base.periods import parse_period, t_of_date
 from indicators.base.status import Status
 
@@ -61,7 +61,7 @@ class Point:
 class Progress:
     target_id: str
     region_code: str
-    kind: str
+    kind: TargetKind
     unit: str
     target_value: float | None
     target_year: int

@@ -36,7 +36,7 @@ from indicators.ingest.read import (
 from indicators.ingest.report import MAX_REPORTED, Problem, Rejected, column_label
 from indicators.ingest.resolve import check_rows
 from indicators.ingest.shape import Shape, apply_units, locate
-from indicators.store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, sha256_of
+from indicators.store import ACTUAL_COLUMNS, ACTUAL_SCHEMA, Store, Upload, UploadKind, sha256_of
 
 ALL_SHEETS = "*"  # Options.sheet: every sheet whose shape is recognised
 
@@ -500,7 +500,7 @@ def commit(
     checked: Checked,
     *,
     user: str,
-    kind: str = "file",
+    kind: UploadKind = "file",
     note: str | None = None,
     allow_duplicate: bool = False,
 ) -> Upload:

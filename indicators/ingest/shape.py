@@ -174,17 +174,14 @@ def _two_row_candidate(headers: list[str], below: list[str]) -> bool:
     return any(_is_period(_name(c)) for c in [*headers, *below] if c.strip())
 
 
-def locate(
-    raw: RawTable, catalog: Catalog, *, indicator: str | None = None
-) -> tuple[RawTable, Shape]:
-    """The table below its title block, with notes and sub-rows set aside."""
-    top = _top_rows(raw, SCAN_ROWS)
-    h = next((i for i, (_n, cells) in enumerate(top) if _is_header_row(cells)), None)
-    if h is None:  # nothing looks like a header: read as before, and say what is wrong
-        return raw, Shape(found=False)
+def _title_block(
+    rows: list[tuple[int, list[str]]], catalog: Catalog
+) -> tuple[list[Ignored], str | None, str | None, str | None]:
+    """The rows above the header, set aside: each as a title or a unit row; the first unit
+    found (and its cell), and an indicator named by a title."""
     ignored: list[Ignored] = []
     unit = unit_cell = titled = None
-    for number, cells in top[:h]:
+    for number, cells in rows:
         text = " ".join(c.strip() for c in cells if c.strip())
         found = next(
             (
@@ -199,6 +196,18 @@ def locate(
             unit_cell = f"{column_letter(j)}{number} · {cells[j].strip()}"
         ignored.append(Ignored(number, text, "unit" if found else "title"))
         titled = titled or indicator_of_title(catalog, text)
+    return ignored, unit, unit_cell, titled
+
+
+def locate(
+    raw: RawTable, catalog: Catalog, *, indicator: str | None = None
+) -> tuple[RawTable, Shape]:
+    """The table below its title block, with notes and sub-rows set aside."""
+    top = _top_rows(raw, SCAN_ROWS)
+    h = next((i for i, (_n, cells) in enumerate(top) if _is_header_row(cells)), None)
+    if h is None:  # nothing looks like a header: read as before, and say what is wrong
+        return raw, Shape(found=False)
+    ignored, unit, unit_cell, titled = _title_block(top[:h], catalog)
     header_number, headers = top[h]
     headers = [c.strip() for c in headers]
     header_rows = [header_number]

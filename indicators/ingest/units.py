@@ -8,6 +8,7 @@ figure in 亿元 read as 万亿元 would be 10,000 times too big.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from indicators.ingest.match import key
 
@@ -44,10 +45,20 @@ _BY_CATALOG = {unit: {key(k): f for k, f in table.items()} for unit, table in _F
 _KNOWN = frozenset(k for table in _BY_CATALOG.values() for k in table) | FRACTION_UNITS
 
 
+# What a written unit says for a target's catalog unit (`resolve_unit`; `resolve.py` adds
+# "conflict" when a row's unit cell and its unit column disagree).
+WrittenUnitStatus = Literal["ok", "unknown", "mismatch", "fraction", "conflict"]
+# A checked row's `unit_status`, as the check's SQL in `resolve.py` emits it and the rules in
+# `rules.py` test it: a fraction becomes "ok" (the planner confirmed it) or
+# "fraction_unconfirmed"; every status but "ok" has its rule.
+UnitStatus = Literal["ok", "unknown", "mismatch", "conflict", "fraction_unconfirmed"]
+UNIT_STATUSES: tuple[UnitStatus, ...] = get_args(UnitStatus)
+
+
 @dataclass(frozen=True)
 class UnitResult:
     factor: float | None
-    status: str  # ok | unknown | mismatch | fraction
+    status: WrittenUnitStatus
 
 
 def resolve_unit(written: str, catalog_unit: str) -> UnitResult:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from indicators.base.catalog import NATIONAL, Lang
 from indicators.base.i18n import _
-from indicators.base.status import STATUS_COLOURS, is_verdict
+from indicators.base.status import STATUS_COLOURS, Status, is_verdict
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import (
@@ -30,7 +30,7 @@ class Card:
     target: str  # "6 万亿元 (2020)"
     pct_achieved: str
     gap: str
-    status: str
+    status: Status
     status_label: str
     colour: str
     arrow: str

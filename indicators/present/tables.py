@@ -186,6 +186,6 @@ def status_cell_styles(lang: Lang) -> dict[str, str]:
     out = {}
     for key, colour in STATUS_COLOURS.items():
         out[_(f"status.{key}", lang)] = colour
-    for key, colour in TASK_STATUS_COLOURS.items():
-        out.setdefault(_(f"views.task_status.{key}", lang), colour)
+    for task_status, colour in TASK_STATUS_COLOURS.items():
+        out.setdefault(_(f"views.task_status.{task_status}", lang), colour)
     return {label: f"background-color: {colour}; color: #000" for label, colour in out.items()}

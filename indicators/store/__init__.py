@@ -18,7 +18,15 @@ core (connections) < catalog_tables < audit < accounts < reviews < actuals < who
 
 from __future__ import annotations
 
-from indicators.store.core import BATCH_ROWS, TableReader, Upload, _verified, sha256_of
+from indicators.store.core import (
+    BATCH_ROWS,
+    TableReader,
+    Upload,
+    UploadKind,
+    UploadState,
+    _verified,
+    sha256_of,
+)
 from indicators.store.errors import (
     AccountExists,
     ContentMismatch,
@@ -53,6 +61,8 @@ __all__ = [
     "StoreUnavailable",
     "TableReader",
     "Upload",
+    "UploadKind",
+    "UploadState",
     "_verified",
     "sha256_of",
 ]

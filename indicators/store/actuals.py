@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from indicators.store.core import Upload, _one, _value
+from indicators.store.core import Upload, UploadKind, _one, _value
 from indicators.store.engines import frame_of, read_frame
 from indicators.store.errors import StoreError
 from indicators.store.reviews import Reviews
@@ -155,7 +155,7 @@ class Actuals(Reviews):
         self,
         rows: pd.DataFrame | pa.Table,
         *,
-        kind: str,
+        kind: UploadKind,
         user: str,
         file_name: str | None = None,
         sha256: str | None = None,

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 import pyarrow as pa
 
@@ -27,11 +27,16 @@ from indicators.store.schema import (
     sorted_select,
 )
 
+# What wrote an upload's rows: a file (or a pasted table), the single-value form, the shipped
+# figures at build time, or an undo of another upload.
+UploadKind = Literal["file", "form", "seed", "undo"]
+UploadState = Literal["submitted", "published", "rejected"]
+
 
 @dataclass(frozen=True)
 class Upload:
     id: int
-    kind: str
+    kind: UploadKind
     file_name: str | None
     sha256: str | None
     user_name: str
@@ -43,7 +48,7 @@ class Upload:
     undoes: int | None
     note: str | None
     undone_by: int | None = None
-    state: str = "published"  # submitted | published | rejected
+    state: UploadState = "published"
     reviewer: str | None = None
     reason: str | None = None
 

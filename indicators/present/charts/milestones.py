@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from indicators.base.catalog import Lang, Target
 from indicators.base.i18n import _
-from indicators.base.status import STATUS_COLOURS
+from indicators.base.status import STATUS_COLOURS, Status
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
 from indicators.present.chart_parts import (
@@ -35,7 +35,7 @@ def _milestones(snap: Snapshot, targets: list[Target], title: str, lang: Lang) -
     names = [t.name(lang) for t in targets]
     due_x: list[date] = []
     due_text: list[str] = []
-    done: dict[str, list[tuple[Target, str]]] = {}  # status -> (target, period first met)
+    done: dict[Status, list[tuple[Target, str]]] = {}  # status -> (target, period first met)
     for t in targets:
         p = progress_at(snap, t.id)
         due_x.append(date(t.target_year, 12, 31))

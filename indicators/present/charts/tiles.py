@@ -9,7 +9,7 @@ from plotly.colors import sample_colorscale
 
 from indicators.base.catalog import Lang
 from indicators.base.i18n import _
-from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS
+from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, Status
 from indicators.domain.regional import province_rows, ranked_provinces
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import pct_text
@@ -53,14 +53,15 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
     for r, col, row in tiles:
         p = by_code.get(r.code)
         if metric == "pct_achieved":
+            symbol = ""  # the colour scale is the share achieved: no status word to mark
             if p is None or p.pct_achieved is None:
                 colour, key = STATUS_COLOURS["no_data"], "no_data"
             else:
                 scaled = min(max(p.pct_achieved, 0.0), PCT_SCALE_MAX) / PCT_SCALE_MAX
                 colour, key = _rgb_to_hex(sample_colorscale(PCT_SCALE, [scaled])[0]), "pct"
         else:
-            key = p.status if p is not None else "no_data"
-            colour = STATUS_COLOURS[key]
+            status: Status = p.status if p is not None else "no_data"
+            key, colour, symbol = status, STATUS_COLOURS[status], STATUS_SYMBOLS[status]
         fig.add_shape(
             type="rect",
             x0=col - 0.46,
@@ -73,7 +74,7 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
         )
         value = pct_text(p) if p is not None else _("status.no_data", lang)
         if metric != "pct_achieved":
-            value = f"{STATUS_SYMBOLS.get(key, '')} {value}".strip()
+            value = f"{symbol} {value}".strip()
         hover = (
             _province_hover(snap, target, p, lang)
             if p is not None

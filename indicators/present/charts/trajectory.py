@@ -7,9 +7,10 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from indicators.base.catalog import NATIONAL, Lang
+from indicators.base.catalog import NATIONAL, Lang, Target
 from indicators.base.i18n import _
 from indicators.base.periods import parse_period
+from indicators.domain.metrics import Progress
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import summary_line, value_with_unit
@@ -136,99 +137,9 @@ def trajectory_chart(
         )
     T = float(target.target_year)
     goal = p.target_value
-    if goal is not None and target.kind == "growth_rate":
-        start = p.series[0]
-        fig.add_trace(
-            go.Scatter(
-                x=[period_date(start.period), date_of_t(T)],
-                y=[goal, goal],
-                mode="lines",
-                name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
-                line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
-                hoverinfo="skip",
-            )
-        )
-    elif goal is not None and p.baseline_period is not None and p.baseline_value is not None:
-        t0 = parse_period(p.baseline_period).t
-        # A start that already meets the target needs no path (it would run backwards).
-        if T > t0 and not p.met_at_baseline:
-            xs, ys = _path(
-                t0,
-                p.baseline_value,
-                T,
-                goal,
-                p.method == "compound",
-                period_date(p.baseline_period),
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    name=_("views.fig.series.required", lang, start=p.baseline_period),
-                    line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
-                    hovertemplate="%{y:.3g}<extra></extra>",
-                )
-            )
-        elif p.met_at_baseline:
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    marker={"opacity": 0},
-                    hoverinfo="skip",
-                    name=_("views.fig.series.already_met", lang, start=p.baseline_period),
-                )
-            )
-        if p.baseline_source == "catalog":
-            fig.add_trace(
-                go.Scatter(
-                    x=[period_date(p.baseline_period)],
-                    y=[p.baseline_value],
-                    mode="markers",
-                    marker={
-                        "symbol": "square-open",
-                        "size": 11,
-                        "color": MUTED,
-                        "line": {"width": 2},
-                    },
-                    name=_(
-                        "views.fig.legend.baseline",
-                        lang,
-                        value=value_with_unit(p.baseline_value, unit, lang),
-                        period=p.baseline_period,
-                    ),
-                    hoverinfo="name",
-                )
-            )
+    _required_path(fig, p, target, lang)
     latest = p.series[-1]
-    if (
-        goal is not None
-        and not p.target_year_passed
-        and latest.t < T
-        and target.kind != "growth_rate"
-    ):
-        end = p.projected_value if p.method == "compound" else p.projected_linear
-        if end is not None:
-            xs, ys = _path(
-                latest.t, latest.value, T, end, p.method == "compound", period_date(latest.period)
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    name=_(
-                        "views.fig.series.projection",
-                        lang,
-                        year=target.target_year,
-                        value=value_with_unit(round(end, 3), unit, lang),
-                    ),
-                    line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 3},
-                    hovertemplate="%{y:.3g}<extra></extra>",
-                )
-            )
+    _projection(fig, p, target, lang)
     if derived:
         # The directly published year-on-year figures, as context beside the derived average.
         reported = rows[rows["indicator_id"] == target.id]
@@ -304,3 +215,108 @@ def trajectory_chart(
         x_title=_("views.fig.axis.period", lang),
         y_title=_axis_title(target, lang),
     )
+
+
+def _required_path(fig: go.Figure, p: Progress, target: Target, lang: Lang) -> None:
+    """The path required to the target (a growth rate: its level line), or a line saying
+    the start already met it; the catalog's baseline marked where it is the start."""
+    T = float(target.target_year)
+    goal, unit = p.target_value, target.unit
+    if goal is not None and target.kind == "growth_rate":
+        start = p.series[0]
+        fig.add_trace(
+            go.Scatter(
+                x=[period_date(start.period), date_of_t(T)],
+                y=[goal, goal],
+                mode="lines",
+                name=_("views.fig.series.required_rate", lang, value=f"{goal:g}"),
+                line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    elif goal is not None and p.baseline_period is not None and p.baseline_value is not None:
+        t0 = parse_period(p.baseline_period).t
+        # A start that already meets the target needs no path (it would run backwards).
+        if T > t0 and not p.met_at_baseline:
+            xs, ys = _path(
+                t0,
+                p.baseline_value,
+                T,
+                goal,
+                p.method == "compound",
+                period_date(p.baseline_period),
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=_("views.fig.series.required", lang, start=p.baseline_period),
+                    line={"color": REQUIRED_COLOUR, "dash": "dash", "width": 2},
+                    hovertemplate="%{y:.3g}<extra></extra>",
+                )
+            )
+        elif p.met_at_baseline:
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"opacity": 0},
+                    hoverinfo="skip",
+                    name=_("views.fig.series.already_met", lang, start=p.baseline_period),
+                )
+            )
+        if p.baseline_source == "catalog":
+            fig.add_trace(
+                go.Scatter(
+                    x=[period_date(p.baseline_period)],
+                    y=[p.baseline_value],
+                    mode="markers",
+                    marker={
+                        "symbol": "square-open",
+                        "size": 11,
+                        "color": MUTED,
+                        "line": {"width": 2},
+                    },
+                    name=_(
+                        "views.fig.legend.baseline",
+                        lang,
+                        value=value_with_unit(p.baseline_value, unit, lang),
+                        period=p.baseline_period,
+                    ),
+                    hoverinfo="name",
+                )
+            )
+
+
+def _projection(fig: go.Figure, p: Progress, target: Target, lang: Lang) -> None:
+    """The current trend carried to the target year, while that year is still open."""
+    T = float(target.target_year)
+    goal, unit, latest = p.target_value, target.unit, p.series[-1]
+    if (
+        goal is not None
+        and not p.target_year_passed
+        and latest.t < T
+        and target.kind != "growth_rate"
+    ):
+        end = p.projected_value if p.method == "compound" else p.projected_linear
+        if end is not None:
+            xs, ys = _path(
+                latest.t, latest.value, T, end, p.method == "compound", period_date(latest.period)
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=_(
+                        "views.fig.series.projection",
+                        lang,
+                        year=target.target_year,
+                        value=value_with_unit(round(end, 3), unit, lang),
+                    ),
+                    line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 3},
+                    hovertemplate="%{y:.3g}<extra></extra>",
+                )
+            )

@@ -1,0 +1,94 @@
+"""Every private Streamlit surface the app relies on, in one place.
+
+Streamlit has no public name for these; each is used because the public API cannot do the
+job (said at each). `tests/test_streamlit_private.py` has a test per surface that fails
+when a Streamlit upgrade renames or removes it, so an upgrade breaks a test here instead of
+quietly falling back (every reader below degrades to the public behaviour when its surface
+is gone, which is the right thing in production and the wrong thing to miss in review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+__all__ = [
+    "MARKDOWN_CONTAINER",
+    "SKIP_TO_CONTENT",
+    "TEST_IDS",
+    "UPLOADER_DROPZONE",
+    "UPLOADER_INSTRUCTIONS",
+    "in_script_run",
+    "page_source",
+    "requested_page_name",
+    "run_marker",
+    "turn_off_pages_directory",
+    "widget_drawn_this_run",
+]
+
+# --- CSS selectors of Streamlit's own elements (its frontend's data-testid attributes) -----
+# The uploader's drop zone, its button's label and its size line (pages/upload.py rewords
+# them in the page's language) and the "Skip to main content" link (dashboard.py).
+UPLOADER_DROPZONE = '[data-testid="stFileUploaderDropzone"]'
+UPLOADER_INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
+MARKDOWN_CONTAINER = '[data-testid="stMarkdownContainer"]'
+SKIP_TO_CONTENT = '[data-testid="stSkipToContent"]'
+TEST_IDS = (
+    "stFileUploaderDropzone",
+    "stFileUploaderDropzoneInstructions",
+    "stMarkdownContainer",
+    "stSkipToContent",
+)
+
+
+def in_script_run() -> bool:
+    """Whether this code runs inside a Streamlit script run (not bare, as in the upload
+    worker's process that re-runs dashboard.py as __main__)."""
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def page_source(page: st.Page) -> Path | Callable[[], None] | None:
+    """What an `st.Page` runs: its script's path or its function (`StreamlitPage._page`).
+    The aliases draw a page in place with it (pages/registry.py); None: redirect instead."""
+    source = getattr(page, "_page", None)
+    return source if source is None or callable(source) else Path(str(source))
+
+
+def run_marker() -> object | None:
+    """An object Streamlit makes afresh for each script run (the run's element cursors,
+    `ScriptRunContext.cursors`), or None outside one: ui.session.per_run keys on it."""
+    return getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
+
+
+def widget_drawn_this_run(user_key: str) -> bool:
+    """Whether a widget with this key is already on the page in this run (Streamlit keeps
+    the run's keys in `ScriptRunContext.shared.widget_user_keys_this_run`, a set that
+    answers `in` only); False if that is gone."""
+    shared = getattr(get_script_run_ctx(suppress_warning=True), "shared", None)
+    keys = getattr(shared, "widget_user_keys_this_run", None)
+    try:
+        return keys is not None and user_key in keys
+    except TypeError:
+        return False
+
+
+def requested_page_name() -> str | None:
+    """The path a fresh page load asks for ('tasks' for /tasks), or None on a run that names
+    its page itself (a click, a rerun): Streamlit has no public way to ask before
+    st.navigation, so this reads its page manager (`intended_page_name`,
+    `intended_page_script_hash`)."""
+    manager = getattr(get_script_run_ctx(suppress_warning=True), "pages_manager", None)
+    if manager is None or getattr(manager, "intended_page_script_hash", None):
+        return None
+    name = getattr(manager, "intended_page_name", None)
+    return name if isinstance(name, str) and name else None
+
+
+def turn_off_pages_directory() -> None:
+    """No legacy `pages/`-folder lookup (`PagesManager.uses_pages_directory`): our `pages/`
+    holds modules, and a pasted link such as /task-list must open inside st.navigation."""
+    PagesManager.uses_pages_directory = False
