@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,24 @@ LOGIN_FAILURES = Table(
     "login_failures", _cols("account str NOT NULL, client str NOT NULL, failed_at float NOT NULL")
 )
 
+# v5: sign-ins that outlive a page (a browser's cookie), shared by every replica so any of them
+# honours it and a logout on one ends it on all. `id` is the SHA-256 of the cookie's token (a
+# stolen table holds no usable cookie); a row is `pending` between the password check and the
+# browser collecting its cookie, `binding` (a hash of the browser's own cookie) ties that
+# hand-over to the browser that signed in; `stamp` fingerprints the account's password and
+# role then, so a change of either ends it. Times are epoch seconds. Transient like
+# login_failures: a restored backup signs everyone out.
+SIGN_INS = Table(
+    "sign_ins",
+    _cols(
+        "id str PRIMARY KEY, account str NOT NULL, binding str NOT NULL, pending bool NOT NULL,"
+        "stamp str NOT NULL, created_at float NOT NULL, last_seen float NOT NULL"
+    ),
+)
+# The key that signs those cookies, made by the first replica that needs it (every replica
+# reads the same one, unless INDICATORS_COOKIE_SECRET sets it).
+SIGN_IN_KEYS = Table("sign_in_keys", _cols("name str PRIMARY KEY, value str NOT NULL"))
+
 # Catalog columns a later migration adds (version 1 created the tables without them).
 _ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each quote
 
@@ -279,6 +297,10 @@ MIGRATIONS: dict[int, list[Statement]] = {
     ],
     # Filled when the catalog is (re)loaded, as init-db does after every upgrade.
     4: ["ALTER TABLE targets ADD COLUMN quote_en VARCHAR"],
+    5: [
+        *({d: create_table(t, d) for d in DIALECTS} for t in (SIGN_INS, SIGN_IN_KEYS)),
+        "CREATE INDEX sign_ins_account ON sign_ins (account)",
+    ],
 }
 
 
