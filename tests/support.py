@@ -41,6 +41,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The server process behind each URL serve_app yields (a test may kill one: a replica lost).
+SERVERS: dict[str, subprocess.Popen[bytes]] = {}
+
+
 @contextmanager
 def serve_app(
     db_path: Path, *, env: dict[str, str] | None = None, script: Path | None = None
@@ -89,8 +93,10 @@ def serve_app(
                     out = log.read().decode(errors="replace")
                     raise RuntimeError(f"streamlit did not start:\n{out}")
                 time.sleep(0.3)
+            SERVERS[url] = proc
             yield url
         finally:
+            SERVERS.pop(url, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)

@@ -137,12 +137,12 @@ def test_a_forged_or_expired_cookie_reads_only_and_says_so(two_replicas):
             context.add_cookies([{"name": COOKIE, "value": value, "url": one}])
             key = hashlib.sha256(token.encode()).hexdigest()
             store.touch_sign_in(key, time.time() - 8 * 3600 - 5)
-            _upload_page(page, one)
-            page.wait_for_selector("text=Your sign-in expired after a long time idle")
-            assert page.locator(UPLOADER).count() == 0
             page.goto(f"{one}/data-upload?lang=zh")
-            page.wait_for_selector("text=此操作需要规划人员登录")
+            page.wait_for_selector("text=长时间未操作，登录已过期")
+            assert page.locator(UPLOADER).count() == 0
             _settle(page)
             screenshot(page, "signin-expired-1440-zh")
+            _upload_page(page, one)  # the expired sign-in is gone from the store
+            page.wait_for_selector("text=This browser's sign-in has ended")
         finally:
             browser.close()
