@@ -170,7 +170,7 @@ def require_account(lang: Lang) -> Account | None:
         return None
     refused: Refusal = st.session_state.get(AuthKeys.REFUSED, "none")
     if refused != "none":
-        st.warning(_(f"auth.cookie_{refused}", lang))
+        st.warning(_(f"auth.cookie.{refused}", lang))
     st.info(_("auth.login_needed", lang))
     with st.form(AuthKeys.FORM):
         user = st.text_input(_("auth.name", lang), key=AuthKeys.NAME)
