@@ -104,6 +104,67 @@ def serve_app(
                 proc.kill()
 
 
+def _render_nginx(replicas: list[str], listen: str) -> str:
+    """deploy/render.py's nginx file (deploy/ is not a package: loaded by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploy_render", ROOT / "deploy" / "render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.render(replicas, listen))
+
+
+@contextmanager
+def nginx_in_front(replicas: list[str], workdir: Path) -> Iterator[str]:
+    """nginx in the foreground on a free port, everything it writes under `workdir`."""
+    port = free_port()
+    (workdir / "site.conf").write_text(
+        _render_nginx(replicas, f"127.0.0.1:{port}"), encoding="utf-8"
+    )
+    temps = "\n".join(
+        f"  {kind}_temp_path {workdir / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    (workdir / "nginx.conf").write_text(
+        f"""daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {workdir / "nginx.pid"};
+error_log {workdir / "error.log"} warn;
+events {{ worker_connections 512; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log {workdir / "access.log"};
+{temps}
+  uwsgi_temp_path {workdir / "uwsgi"};
+  scgi_temp_path {workdir / "scgi"};
+  include {workdir / "site.conf"};
+}}
+""",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {proc.stderr.read()!r}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 # Set by tests/tiers.py for a test outside the browser tier: calling it says which mark to add.
 BROWSER_REFUSED: Callable[[], object] | None = None
 
