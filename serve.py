@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import secrets
 import sys
 import threading
 from functools import cache
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from starlette.middleware import Middleware
@@ -258,10 +260,33 @@ class SignInRoute:
         return {"status": 303, "headers": headers}
 
 
+def oidc_secrets(env: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """Single sign-on from the environment, as Streamlit's ``[auth]`` secrets (st.login):
+    INDICATORS_OIDC_METADATA_URL (the provider's .well-known/openid-configuration),
+    INDICATORS_OIDC_CLIENT_ID, INDICATORS_OIDC_CLIENT_SECRET, INDICATORS_OIDC_REDIRECT_URI
+    (this site's /oauth2callback) and INDICATORS_OIDC_COOKIE_SECRET (the same on every
+    replica). None when unset: .streamlit/secrets.toml may configure it instead."""
+    env = dict(os.environ) if env is None else env
+    metadata = env.get("INDICATORS_OIDC_METADATA_URL", "")
+    if not metadata:
+        return None
+    return {
+        "auth": {
+            "server_metadata_url": metadata,
+            "client_id": env.get("INDICATORS_OIDC_CLIENT_ID", ""),
+            "client_secret": env.get("INDICATORS_OIDC_CLIENT_SECRET", ""),
+            "redirect_uri": env.get("INDICATORS_OIDC_REDIRECT_URI", ""),
+            "cookie_secret": env.get("INDICATORS_OIDC_COOKIE_SECRET", ""),
+            "client_kwargs": {"scope": "openid email profile"},
+        }
+    }
+
+
 # `streamlit run serve.py` serves this app: dashboard.py behind SignInRoute and NestedPaths.
 app = App(
     Path(__file__).with_name("dashboard.py"),
     middleware=[Middleware(SignInRoute), Middleware(NestedPaths)],
+    secrets=oidc_secrets(),
 )
 
 

@@ -47,11 +47,15 @@ SERVERS: dict[str, subprocess.Popen[bytes]] = {}
 
 @contextmanager
 def serve_app(
-    db_path: Path, *, env: dict[str, str] | None = None, script: Path | None = None
+    db_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    script: Path | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL.
-    `script`: another Streamlit app served the same way instead (`streamlit run script`)."""
-    port = free_port()
+    """Run the dashboard as `make run` does (serve.py) on a free loopback port (or `port`);
+    yield its URL. `script`: another Streamlit app served the same way instead."""
+    port = port or free_port()
     app = [str(ROOT / "serve.py")] if script is None else ["-m", "streamlit", "run", str(script)]
     # The server's output goes to a file, not a pipe: nobody reads a pipe while the app runs,
     # and once its 64 KB buffer fills (a warning per page run, many sessions) the server

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.domain.auth import Accounts
-from indicators.domain.signin import HANDOVER_S, TOUCH_EVERY_S, SignIns, sign, unsign
+from indicators.domain.auth import Accounts, AuthError
+from indicators.domain.signin import (
+    HANDOVER_S,
+    TOUCH_EVERY_S,
+    SignIns,
+    link_identity,
+    sign,
+    sso_account,
+    unsign,
+)
 from indicators.store import Store
 
 BOTH_BACKENDS = True
@@ -168,3 +176,49 @@ def test_signing_in_again_rotates_the_cookie_and_ends_the_old_one(accounts: Acco
     assert new is not None and new != old
     assert sign_ins.check(old).refusal == "ended"
     assert sign_ins.check(new).account is not None
+
+
+def test_an_identity_providers_account_is_ours_by_subject_or_verified_email(
+    accounts: Accounts,
+) -> None:
+    accounts.add("bob", "battery staple", role="reviewer")
+    link_identity(accounts, "alice", "email", " Alice@Example.gov.cn ", by="admin")
+    link_identity(accounts, "bob", "subject", "idp|bob-42", by="admin")
+
+    def who(**claims: object) -> str | None:
+        account = sso_account(accounts, claims)
+        return None if account is None else account.name
+
+    assert who(sub="x1", email="alice@example.gov.cn", email_verified=True) == "alice"
+    assert who(sub="x1", email="ALICE@example.gov.cn", email_verified=True) == "alice"
+    # An address the provider did not verify proves nothing.
+    assert who(sub="x1", email="alice@example.gov.cn", email_verified=False) is None
+    assert who(sub="x1", email="alice@example.gov.cn") is None
+    assert who(sub="idp|bob-42", email="someone@else.org", email_verified=True) == "bob"
+    assert who(sub="stranger", email="s@example.com", email_verified=True) is None
+    accounts.set_disabled("bob", True, by="admin")
+    assert who(sub="idp|bob-42") is None
+    with pytest.raises(AuthError):
+        link_identity(accounts, "alice", "email", "not-an-address", by="admin")
+    with pytest.raises(AuthError):
+        link_identity(accounts, "nobody", "subject", "idp|x", by="admin")
+    # Linked again: the identity moves to the other account.
+    link_identity(accounts, "alice", "subject", "idp|bob-42", by="admin")
+    assert who(sub="idp|bob-42") == "alice"
+    assert "account_identity" in set(accounts.store.audit_log()["action"])
+
+
+def test_add_planner_links_an_identity_and_needs_no_password_for_it(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from indicators.commands.cli import main
+
+    db = store.location
+    assert main(["add-planner", "li", "--email", "Li@Example.gov.cn", "--db", db]) == 0
+    assert main(["add-planner", "li", "--oidc-subject", "idp|li", "--db", db]) == 0  # exists
+    out = capsys.readouterr().out
+    assert "email 'li@example.gov.cn' signs in as 'li'" in out
+    assert "subject 'idp|li' signs in as 'li'" in out
+    account = sso_account(Accounts(store), {"sub": "idp|li"})
+    assert account is not None and account.role == "planner"
+    assert main(["add-planner", "zhao", "--email", "bad", "--db", db]) == 1

@@ -21,6 +21,7 @@ from indicators.domain.signin import (
     SignIns,
     stamp,
 )
+from ui import sso
 from ui.session import per_run, store
 from ui.streamlit_private import widget_drawn_this_run
 
@@ -71,11 +72,12 @@ def _cookies() -> dict[str, str]:
 
 
 def _cookie_account() -> Account | None:
-    """The account the browser's sign-in cookie names (signin.py), or None; why it was
-    refused is kept for the sign-in form to say."""
+    """The account the browser's sign-in cookie names (signin.py), else the one the
+    identity provider's sign-in is linked to (ui/sso.py), or None; why a cookie was refused
+    is kept for the sign-in form to say."""
     checked = SignIns(store()).check(_cookies().get(COOKIE, ""))
     st.session_state[AuthKeys.REFUSED] = checked.refusal
-    return checked.account
+    return checked.account or sso.account()
 
 
 def _redirect(path: str, **query: str) -> None:
@@ -130,7 +132,9 @@ def logout() -> None:
     SignIns(store()).end_all(name)
     store().audit(name, "logout", client=client_address() or None)
     st.session_state[AuthKeys.REFUSED] = "none"
-    if COOKIE in _cookies():
+    if sso.claims():
+        st.logout()  # the provider's sign-in too (Streamlit's identity cookie)
+    elif COOKIE in _cookies():
         _redirect(SIGNOUT_PATH, next=_here())
 
 
@@ -172,6 +176,7 @@ def require_account(lang: Lang) -> Account | None:
     if refused != "none":
         st.warning(_(f"auth.cookie.{refused}", lang))
     st.info(_("auth.login_needed", lang))
+    sso.offer(lang)
     with st.form(AuthKeys.FORM):
         user = st.text_input(_("auth.name", lang), key=AuthKeys.NAME)
         password = st.text_input(_("auth.password", lang), type="password", key=AuthKeys.PASSWORD)

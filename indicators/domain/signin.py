@@ -22,14 +22,15 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from indicators.domain.auth import MAX_SESSION_S, Account, Accounts, idle_timeout_s
-from indicators.store import Store
+from indicators.domain.auth import MAX_SESSION_S, Account, Accounts, AuthError, idle_timeout_s
+from indicators.store import Store, StoreError
 
 # Cookie names and the server's routes (under server.baseUrlPath).
 COOKIE = "indicators_session"
@@ -41,6 +42,7 @@ SIGNOUT_PATH = f"{ROUTE}/out"
 HANDOVER_S = 120  # from the password check to the browser collecting its cookie
 TOUCH_EVERY_S = 60  # last_seen is written at most this often (one write per page run else)
 _KEY_NAME = "cookie"
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Why a cookie was not honoured; "none" when there was no cookie.
 Refusal = Literal["none", "forged", "ended", "expired", "changed"]
@@ -163,3 +165,38 @@ class SignIns:
     def end_all(self, name: str) -> int:
         """Every sign-in of account `name` (Log out: every browser, every replica)."""
         return self.store.end_sign_ins(name)
+
+
+# --- single sign-on: an identity provider's account, matched to one of ours ------------------
+
+IdentityKind = Literal["subject", "email"]
+
+
+def sso_account(accounts: Accounts, claims: Mapping[str, object]) -> Account | None:
+    """Our account for the identity provider's `claims`: linked by its subject, or else by
+    its e-mail address when the provider says it verified it. An unknown identity, or a
+    disabled account, gets None: it reads as anyone does and writes nothing."""
+    name = None
+    subject = str(claims.get("sub") or "")
+    if subject:
+        name = accounts.store.identity_account("subject", subject)
+    email = str(claims.get("email") or "").strip().lower()
+    if name is None and email and claims.get("email_verified") is True:
+        name = accounts.store.identity_account("email", email)
+    account = accounts.get(name) if name else None
+    return account if account is not None and not account.disabled else None
+
+
+def link_identity(accounts: Accounts, name: str, kind: IdentityKind, value: str, *, by: str) -> str:
+    """Let the identity provider's `value` (a subject, or an e-mail address) sign in as
+    `name`; the value as kept (an address in lower case)."""
+    value = value.strip().lower() if kind == "email" else value.strip()
+    if not value:
+        raise AuthError(f"an empty {kind} cannot be linked")
+    if kind == "email" and not EMAIL_PATTERN.match(value):
+        raise AuthError(f"not an e-mail address: {value!r}")
+    try:
+        accounts.store.link_identity(name, kind, value, user=by)
+    except StoreError as exc:
+        raise AuthError(str(exc)) from exc
+    return value

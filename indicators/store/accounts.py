@@ -211,3 +211,28 @@ class Accounts(AuditLog):
             n = _value(con.execute("SELECT count(*) FROM sign_ins WHERE account = ?", [account]))
             con.execute("DELETE FROM sign_ins WHERE account = ?", [account])
             return int(n)
+
+    # --- identities at an identity provider (single sign-on) --------------------------------
+
+    def identity_account(self, kind: str, value: str) -> str | None:
+        """The account an identity (kind "subject" or "email") is linked to, or None."""
+        with self.connect() as con:
+            row = _one(
+                con.execute(
+                    "SELECT account FROM account_identities WHERE kind = ? AND value = ?",
+                    [kind, value],
+                )
+            )
+            return None if row is None else str(row[0])
+
+    def link_identity(self, account: str, kind: str, value: str, *, user: str) -> None:
+        """Link an identity to `account` (moving it from any other account)."""
+        with self.transaction() as con:
+            n = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [account]))
+            if not n or not n[0]:
+                raise StoreError(f"no account {account!r}")
+            con.execute(
+                "DELETE FROM account_identities WHERE kind = ? AND value = ?", [kind, value]
+            )
+            con.execute("INSERT INTO account_identities VALUES (?, ?, ?)", [kind, value, account])
+            self._audit(con, user, "account_identity", account, f"{kind} {value}")

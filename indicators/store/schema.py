@@ -188,6 +188,13 @@ SIGN_INS = Table(
 # The key that signs those cookies, made by the first replica that needs it (every replica
 # reads the same one, unless INDICATORS_COOKIE_SECRET sets it).
 SIGN_IN_KEYS = Table("sign_in_keys", _cols("name str PRIMARY KEY, value str NOT NULL"))
+# Also v5: who an identity provider's account is here (single sign-on). `kind` is "subject"
+# (the provider's stable id) or "email" (its verified address, lower-cased); set by an admin
+# (add-planner --oidc-subject/--email). Backed up with the accounts it names.
+ACCOUNT_IDENTITIES = Table(
+    "account_identities",
+    _cols("kind str NOT NULL, value str NOT NULL, account str NOT NULL"),
+)
 
 # Catalog columns a later migration adds (version 1 created the tables without them).
 _ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each quote
@@ -209,11 +216,12 @@ TABLES: tuple[Table, ...] = (
     ACCOUNTS,
     REVIEWS,
     AUDIT_LOG,
+    ACCOUNT_IDENTITIES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 # The schema version that added a table (absent: version 1): a backup made before it has no
 # file for it, and restores it empty, as the migration that added it would have.
-TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2}
+TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2, "account_identities": 5}
 
 # Sequence name -> (table, column) whose max it must stay above.
 SEQUENCES = {
@@ -298,8 +306,12 @@ MIGRATIONS: dict[int, list[Statement]] = {
     # Filled when the catalog is (re)loaded, as init-db does after every upgrade.
     4: ["ALTER TABLE targets ADD COLUMN quote_en VARCHAR"],
     5: [
-        *({d: create_table(t, d) for d in DIALECTS} for t in (SIGN_INS, SIGN_IN_KEYS)),
+        *(
+            {d: create_table(t, d) for d in DIALECTS}
+            for t in (SIGN_INS, SIGN_IN_KEYS, ACCOUNT_IDENTITIES)
+        ),
         "CREATE INDEX sign_ins_account ON sign_ins (account)",
+        "CREATE UNIQUE INDEX account_identities_key ON account_identities (kind, value)",
     ],
 }
 
