@@ -193,7 +193,9 @@ def _set_cookie(scope: Scope, name: str, value: str, max_age: int) -> tuple[byte
 def _local(target: str) -> str:
     """`target` when it is a path of this site, else the app's root: the route never sends
     a browser elsewhere (an open redirect)."""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    # Browsers drop tabs and newlines from a URL ("/\t/x" is "//x", another site).
+    bad = not target.startswith("/") or "\\" in target or any(c <= " " for c in target)
+    if bad or "".join(target.split()).startswith("//"):
         return f"/{_base()}"
     return target
 
