@@ -98,6 +98,15 @@ def test_single_sign_on_sign_in_upload_sign_out(store: Store, tmp_path) -> None:
             _settle(page)
             assert page.locator(UPLOADER).count() == 0
             screenshot(page, "sso-unknown-identity-en")
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.goto(f"{app}/data-upload?lang=zh")
+            page.wait_for_selector("text=尚未在本系统登记，现为只读访问")
+            _settle(page)
+            assert page.get_by_role("button", name="使用单位统一身份登录").count() == 0
+            screenshot(page, "sso-unknown-identity-390-zh")
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(f"{app}/data-upload?lang=en")
+            page.wait_for_selector("text=The identity someone@example.com is not registered")
             page.get_by_role("button", name="Sign out of your organisation's account").click()
             _signed_out_at_provider(page, app)
 
