@@ -16,7 +16,7 @@ from tests.conftest import drop_pg_store, new_pg_store
 from tests.pgserver import PgServer
 from tests.support import CHROMIUM, CHROMIUM_ARGS, screenshot, serve_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.serial]  # two servers at once
 UPLOADER = '[data-testid="stFileUploader"]'
 NEEDS_LOGIN = "text=This needs a planner login"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -23,7 +22,7 @@ from indicators.domain.signin import (
 )
 from ui import sso
 from ui.session import per_run, store
-from ui.streamlit_private import widget_drawn_this_run
+from ui.streamlit_private import current_page_path, send_browser_to, widget_drawn_this_run
 
 
 class AuthKeys:
@@ -82,31 +81,15 @@ def _cookie_account() -> Account | None:
 
 def _redirect(path: str, **query: str) -> None:
     """Send the browser to the server's own route `path` (how st.login leaves the page)."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    msg = ForwardMsg()
-    msg.auth_redirect.url = f"{'/' + base if base else ''}/{path}?{urlencode(query)}"
-    ctx.enqueue(msg)
+    send_browser_to(f"{'/' + base if base else ''}/{path}?{urlencode(query)}")
 
 
 def _here() -> str:
     """This page's path and query, where the browser comes back to. (Not st.context.url:
     it trims a page alias off the end and writes '/data-/data-upload'.)"""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    page = ""
-    if ctx is not None:
-        pages: dict[str, Any] = dict(ctx.pages_manager.get_pages())
-        info = pages.get(ctx.pages_manager.current_page_script_hash)
-        page = str((info or {}).get("url_pathname", "") or "")
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    path = "/" + "/".join(p for p in (base, page) if p)
+    path = "/" + "/".join(p for p in (base, current_page_path() or "") if p)
     query = urlencode(st.query_params.to_dict())
     return f"{path}?{query}" if query else path
 
