@@ -12,7 +12,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Chinese show as text, not boxes. Tests add postgresql for a throwaway server (started and
 # stopped by the test session itself); chromium also drives the browser tests.
 APT_RUN := chromium fonts-wqy-microhei
-APT_TEST := $(APT_RUN) postgresql
+# nginx: a real one runs in front of two replicas (tests/test_nginx.py).
+APT_TEST := $(APT_RUN) postgresql nginx
 APT_FAST := postgresql
 # Every transitive version as tested (pip freeze of the test venv): requirements*.txt pin what
 # we import, this pins what they pull in. Refresh with `make constraints` after a bump.

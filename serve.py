@@ -11,17 +11,34 @@ nested address such as /overview/x, which never reaches the app's script (Nested
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import os
+import secrets
 import sys
 import threading
+from functools import cache
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import App, config
 from streamlit.web import cli
 
+from indicators.base.paths import default_db_location
+from indicators.domain.auth import MAX_SESSION_S
+from indicators.domain.signin import (
+    ADOPT_PATH,
+    BROWSER_COOKIE,
+    COOKIE,
+    ROUTE,
+    SIGNOUT_PATH,
+    SignIns,
+)
+from indicators.store import Store
 from pages.registry import MISSING_PATH
 from ui.streamlit_private import turn_off_pages_directory
 
@@ -53,7 +70,16 @@ def warm() -> None:
 
 
 # First segments of Streamlit's own routes (scripts, uploads, components, login): never a page.
-_SERVER_ROUTES = ("_stcore", "static", "media", "component", "app", "auth", "oauth2callback")
+_SERVER_ROUTES = (
+    "_stcore",
+    "static",
+    "media",
+    "component",
+    "app",
+    "auth",
+    "oauth2callback",
+    ROUTE,
+)
 
 
 def _base() -> str:
@@ -122,8 +148,148 @@ def _redirect(scope: Scope, path: str) -> Message:
     }
 
 
-# `streamlit run serve.py` serves this app: dashboard.py behind NestedPaths.
-app = App(Path(__file__).with_name("dashboard.py"), middleware=[Middleware(NestedPaths)])
+# --- sign-in cookies (indicators/signin.py) ------------------------------------------------
+
+
+@cache
+def _store() -> Store:
+    return Store(default_db_location())
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed header signs nobody in
+                continue
+    return {k: m.value for k, m in jar.items()}
+
+
+def _header(scope: Scope, wanted: bytes) -> str:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _set_cookie(scope: Scope, name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
+    """HttpOnly (no script reads it), SameSite=Lax (no cross-site form or request carries
+    it), Secure behind https (the proxy says so in X-Forwarded-Proto)."""
+    base = _base()
+    https = scope.get("scheme") == "https" or _header(scope, b"x-forwarded-proto") == "https"
+    attrs = [
+        f"{name}={value}",
+        f"Path=/{base}",
+        f"Max-Age={max_age}",
+        "HttpOnly",
+        "SameSite=Lax",
+        *(["Secure"] if https else []),
+    ]
+    return b"set-cookie", "; ".join(attrs).encode("latin-1")
+
+
+def _local(target: str) -> str:
+    """`target` when it is a path of this site, else the app's root: the route never sends
+    a browser elsewhere (an open redirect)."""
+    # Browsers drop tabs and newlines from a URL ("/\t/x" is "//x", another site).
+    bad = not target.startswith("/") or "\\" in target or any(c <= " " for c in target)
+    if bad or "".join(target.split()).startswith("//"):
+        return f"/{_base()}"
+    return target
+
+
+class SignInRoute:
+    """The server's own sign-in route, and the browser cookie it relies on.
+
+    - ``/_signin/adopt?n=NONCE&next=PATH``: the page that checked the password sends the
+      browser here; the nonce, honoured once and only with the browser cookie the page saw,
+      becomes a signed session cookie; then back to PATH. A request another site started
+      (Sec-Fetch-Site: cross-site) is refused.
+    - ``/_signin/out?next=PATH``: the cookie dropped (the sign-in itself ended already).
+    - Any page of the app: a random browser cookie when the browser has none, which ties a
+      hand-over to the browser that signed in.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        base = _base()
+        path = scope["path"].strip("/")
+        if base and path.startswith(f"{base}/"):
+            path = path[len(base) + 1 :]
+        if path in (ADOPT_PATH, SIGNOUT_PATH):
+            await send({"type": "http.response.start", **await self._answer(scope, path)})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        cookies = _cookies(scope)
+        if BROWSER_COOKIE in cookies:
+            await self.app(scope, receive, send)
+            return
+        browser = _set_cookie(scope, BROWSER_COOKIE, secrets.token_urlsafe(24), MAX_SESSION_S)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if dict(headers).get(b"content-type", b"").startswith(b"text/html"):
+                    message = {**message, "headers": [*headers, browser]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    async def _answer(self, scope: Scope, path: str) -> dict[str, object]:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        target = _local(query.get("next", [""])[0])
+        headers = [(b"location", target.encode("latin-1")), (b"cache-control", b"no-store")]
+        if _header(scope, b"sec-fetch-site") == "cross-site" or scope["method"] != "GET":
+            return {"status": 403, "headers": [(b"content-length", b"0")]}
+        cookies = _cookies(scope)
+        if path == SIGNOUT_PATH:
+            headers.append(_set_cookie(scope, COOKIE, "", 0))
+            return {"status": 303, "headers": headers}
+        nonce, browser = query.get("n", [""])[0], cookies.get(BROWSER_COOKIE, "")
+        value = None
+        if nonce and browser:
+            sign_ins = SignIns(_store())
+            value = await asyncio.to_thread(sign_ins.adopt, nonce, browser, cookies.get(COOKIE, ""))
+        if value is not None:
+            headers.append(_set_cookie(scope, COOKIE, value, MAX_SESSION_S))
+        return {"status": 303, "headers": headers}
+
+
+def oidc_secrets(env: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """Single sign-on from the environment, as Streamlit's ``[auth]`` secrets (st.login):
+    INDICATORS_OIDC_METADATA_URL (the provider's .well-known/openid-configuration),
+    INDICATORS_OIDC_CLIENT_ID, INDICATORS_OIDC_CLIENT_SECRET, INDICATORS_OIDC_REDIRECT_URI
+    (this site's /oauth2callback) and INDICATORS_OIDC_COOKIE_SECRET (the same on every
+    replica). None when unset: .streamlit/secrets.toml may configure it instead."""
+    env = dict(os.environ) if env is None else env
+    metadata = env.get("INDICATORS_OIDC_METADATA_URL", "")
+    if not metadata:
+        return None
+    return {
+        "auth": {
+            "server_metadata_url": metadata,
+            "client_id": env.get("INDICATORS_OIDC_CLIENT_ID", ""),
+            "client_secret": env.get("INDICATORS_OIDC_CLIENT_SECRET", ""),
+            "redirect_uri": env.get("INDICATORS_OIDC_REDIRECT_URI", ""),
+            "cookie_secret": env.get("INDICATORS_OIDC_COOKIE_SECRET", ""),
+            "client_kwargs": {"scope": "openid email profile"},
+        }
+    }
+
+
+# `streamlit run serve.py` serves this app: dashboard.py behind SignInRoute and NestedPaths.
+app = App(
+    Path(__file__).with_name("dashboard.py"),
+    middleware=[Middleware(SignInRoute), Middleware(NestedPaths)],
+    secrets=oidc_secrets(),
+)
 
 
 if __name__ == "__main__":

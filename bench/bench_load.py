@@ -2,6 +2,14 @@
 
     .venv/bin/python bench/bench_load.py [--sessions 20] [--ramp 10] [--timeout 300]
                                          [--budget 1500]
+    .venv/bin/python bench/bench_load.py --protocol --sessions 50 [--ramp 0] [--via URL]
+
+--protocol: no browser. N Streamlit sessions over the websocket protocol itself
+(bench/protocol_load.py) each ask for the overview and wait for its script run to finish;
+one line: `sessions N  p50 X s  p95 Y s  errors E  cpu/view Z s` (server CPU from /proc).
+It starts a fresh app on DuckDB itself; with --nginx N, N replicas on a throwaway PostgreSQL
+store behind a real nginx (deploy/indicators.nginx.conf); with --via it measures a running
+deployment (CPU is that of every serve.py process on this machine).
 
 Two set-ups, each on the real catalog and published figures:
   * one replica on DuckDB (the default, one machine);
@@ -182,11 +190,60 @@ def replicas(location: str, count: int) -> Iterator[list[str]]:
         yield [stack.enter_context(serve_app(location)) for _ in range(count)]
 
 
+def protocol(args: argparse.Namespace) -> int:
+    from bench.protocol_load import measure, server_pids
+
+    ramp = 0.0 if args.ramp is None else args.ramp
+    if args.via:
+        print(measure([args.via.rstrip("/")], args.sessions, server_pids(), ramp=ramp), flush=True)
+        return 0
+    if args.nginx:
+        return _protocol_via_nginx(args.nginx, args.sessions, ramp)
+    with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
+        duck = str(Path(tmp) / "bench.duckdb")
+        build_database(Store(duck))
+        with serve_app(duck) as url:
+            pids = server_pids([int(url.rsplit(":", 1)[1])])
+            measure([url], 1, pids)  # the first view warms the caches, as in service
+            print(measure([url], args.sessions, pids, ramp=ramp), flush=True)
+    return 0
+
+
+def _protocol_via_nginx(count: int, sessions: int, ramp: float) -> int:
+    from bench.protocol_load import measure, server_pids
+    from tests.support import nginx_in_front
+
+    server = start_server()
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as con:
+            con.execute("CREATE DATABASE bench")
+        pg = server.url("bench")
+        build_database(Store(pg))
+        dispose(pg)
+        with (
+            replicas(pg, count) as urls,
+            tempfile.TemporaryDirectory(prefix="bench_nginx_") as tmp,
+            nginx_in_front([u.removeprefix("http://") for u in urls], Path(tmp)) as front,
+        ):
+            pids = server_pids([int(u.rsplit(":", 1)[1]) for u in urls])
+            measure([front], 2 * count, pids)  # warm every replica
+            print(f"via nginx, {count} replicas on PostgreSQL:", flush=True)
+            print(measure([front], sessions, pids, ramp=ramp), flush=True)
+    finally:
+        stop_server(server)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--protocol", action="store_true", help="websocket sessions, no browser")
+    parser.add_argument("--via", help="with --protocol: a running deployment's URL")
+    parser.add_argument(
+        "--nginx", type=int, default=0, help="with --protocol: N replicas behind nginx"
+    )
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument(
-        "--ramp", type=float, default=10, help="seconds over which the sessions arrive"
+        "--ramp", type=float, help="seconds over which the sessions arrive (10; --protocol: 0)"
     )
     parser.add_argument("--page-timeout", type=float, default=120)
     parser.add_argument("--timeout", type=float, default=300, help="per set-up, seconds")
@@ -194,6 +251,9 @@ def main() -> int:
         "--budget", type=float, default=1500, help="whole run, seconds, shared by the two set-ups"
     )
     args = parser.parse_args()
+    if args.protocol:
+        return protocol(args)
+    args.ramp = 10.0 if args.ramp is None else args.ramp
     deadline = time.monotonic() + args.budget
 
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:

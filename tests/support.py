@@ -41,13 +41,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The server process behind each URL serve_app yields (a test may kill one: a replica lost).
+SERVERS: dict[str, subprocess.Popen[bytes]] = {}
+
+
 @contextmanager
 def serve_app(
-    db_path: Path, *, env: dict[str, str] | None = None, script: Path | None = None
+    db_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    script: Path | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run the dashboard as `make run` does (serve.py) on a free loopback port; yield its URL.
-    `script`: another Streamlit app served the same way instead (`streamlit run script`)."""
-    port = free_port()
+    """Run the dashboard as `make run` does (serve.py) on a free loopback port (or `port`);
+    yield its URL. `script`: another Streamlit app served the same way instead."""
+    port = port or free_port()
     app = [str(ROOT / "serve.py")] if script is None else ["-m", "streamlit", "run", str(script)]
     # The server's output goes to a file, not a pipe: nobody reads a pipe while the app runs,
     # and once its 64 KB buffer fills (a warning per page run, many sessions) the server
@@ -89,13 +97,76 @@ def serve_app(
                     out = log.read().decode(errors="replace")
                     raise RuntimeError(f"streamlit did not start:\n{out}")
                 time.sleep(0.3)
+            SERVERS[url] = proc
             yield url
         finally:
+            SERVERS.pop(url, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def _render_nginx(replicas: list[str], listen: str) -> str:
+    """deploy/render.py's nginx file (deploy/ is not a package: loaded by path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploy_render", ROOT / "deploy" / "render.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.render(replicas, listen))
+
+
+@contextmanager
+def nginx_in_front(replicas: list[str], workdir: Path) -> Iterator[str]:
+    """nginx in the foreground on a free port, everything it writes under `workdir`."""
+    port = free_port()
+    (workdir / "site.conf").write_text(
+        _render_nginx(replicas, f"127.0.0.1:{port}"), encoding="utf-8"
+    )
+    temps = "\n".join(
+        f"  {kind}_temp_path {workdir / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    (workdir / "nginx.conf").write_text(
+        f"""daemon off;
+{"user root;" if os.geteuid() == 0 else ""}
+worker_processes 1;
+pid {workdir / "nginx.pid"};
+error_log {workdir / "error.log"} warn;
+events {{ worker_connections 512; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log {workdir / "access.log"};
+{temps}
+  uwsgi_temp_path {workdir / "uwsgi"};
+  scgi_temp_path {workdir / "scgi"};
+  include {workdir / "site.conf"};
+}}
+""",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        ["nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not start: {proc.stderr.read()!r}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 # Set by tests/tiers.py for a test outside the browser tier: calling it says which mark to add.

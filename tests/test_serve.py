@@ -90,3 +90,55 @@ def test_the_servers_upload_route_takes_what_the_uploader_takes_above_our_own_li
     monkeypatch.setenv("INDICATORS_MAX_UPLOAD_MB", "1")
     assert upload_limit_option([]) == ["--server.maxUploadSize", "3"]
     assert upload_limit_option(["--server.maxUploadSize", "7"]) == []  # the operator's word
+
+
+def _signin_answer(path: str, query: bytes, **headers: str) -> dict[str, Any]:
+    """What SignInRoute answers to a GET of `path` (no store is reached without a nonce)."""
+    from serve import SignInRoute
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("the route answers itself")
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    scope = _scope(path, query)
+    scope["headers"] = [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+    asyncio.run(SignInRoute(app)(scope, receive, send))
+    return sent[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "sent_to"),
+    [
+        ("/data-upload?lang=en", b"/data-upload?lang=en"),
+        ("//evil.example/x", b"/"),  # another site
+        ("/\t/evil.example", b"/"),  # a browser drops the tab: //evil.example
+        ("https://evil.example/", b"/"),
+        ("/\\evil.example", b"/"),
+    ],
+)
+def test_the_sign_in_route_only_ever_sends_a_browser_back_to_this_site(target, sent_to):
+    from urllib.parse import quote
+
+    answer = _signin_answer("/_signin/out", f"next={quote(target)}".encode())
+    assert answer["status"] == 303
+    assert dict(answer["headers"])[b"location"] == sent_to
+    # Signing out drops the cookie: HttpOnly, SameSite=Lax, expired now.
+    cookie = dict(answer["headers"])[b"set-cookie"].decode()
+    assert cookie.startswith("indicators_session=;") and "Max-Age=0" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_the_sign_in_route_refuses_what_another_site_started():
+    answer = _signin_answer("/_signin/adopt", b"n=x&next=/", sec_fetch_site="cross-site")
+    assert answer["status"] == 403
+    assert b"set-cookie" not in dict(answer["headers"])
+    # No nonce or no browser cookie: back to the page, and no cookie set.
+    answer = _signin_answer("/_signin/adopt", b"next=/tasks")
+    assert answer["status"] == 303 and b"set-cookie" not in dict(answer["headers"])

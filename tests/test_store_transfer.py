@@ -11,7 +11,7 @@ import pytest
 
 from indicators.commands.cli import main
 from indicators.domain.review_policy import submits_for_review
-from indicators.store import Store
+from indicators.store import SCHEMA_VERSION, Store
 from indicators.store.transfer import MANIFEST
 from tests.test_store import current, rows
 
@@ -188,8 +188,8 @@ def test_a_backup_of_a_newer_schema_or_with_wrong_content_is_refused_in_one_line
     (out / MANIFEST).write_text(json.dumps({**manifest, "schema_version": 99}))
     assert main(["restore", str(out), "--db", blank_location]) == 1
     assert capsys.readouterr().err.strip() == (
-        "error: the backup has schema version 99; this program knows versions 1 to 4: "
-        "restore it with a newer program"
+        "error: the backup has schema version 99; this program knows versions "
+        f"1 to {SCHEMA_VERSION}: restore it with a newer program"
     )
     # files intact but rows that hash differently from the manifest: rolled back
     (out / MANIFEST).write_text(json.dumps({**manifest, "content_sha256": "0" * 64}))

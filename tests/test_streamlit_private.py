@@ -125,3 +125,20 @@ def test_no_other_module_of_the_app_touches_a_private_surface() -> None:
         if private_names.search(line) and not line.lstrip().startswith("#")
     ]
     assert offenders == []
+
+
+def test_a_script_can_send_the_browser_to_a_route_and_knows_its_page_address() -> None:
+    def app() -> None:
+        import streamlit as st
+
+        from ui import streamlit_private as private
+
+        def page() -> None:
+            st.write(f"page:{private.current_page_path()}")
+            st.write(f"sent:{private.send_browser_to('/_signin/out?next=/')}")
+
+        st.navigation([st.Page(page, title="Tasks", url_path="task-list")]).run()
+
+    at = AppTest.from_function(app).run()
+    assert [m.value for m in at.markdown] == ["page:", "sent:True"]  # the default page: ''
+    assert private.current_page_path() is None and private.send_browser_to("/x") is False

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit import config
 
 from indicators.base.escape import for_markdown
 from indicators.base.i18n import Lang, _
 from indicators.domain.auth import Account, Accounts, LoginRefused, Session, login
+from indicators.domain.signin import (
+    ADOPT_PATH,
+    BROWSER_COOKIE,
+    COOKIE,
+    SIGNOUT_PATH,
+    Refusal,
+    SignIns,
+    stamp,
+)
+from ui import sso
 from ui.session import per_run, store
-from ui.streamlit_private import widget_drawn_this_run
+from ui.streamlit_private import current_page_path, send_browser_to, widget_drawn_this_run
 
 
 class AuthKeys:
@@ -21,6 +33,8 @@ class AuthKeys:
     NAME = "planner_login_name"
     PASSWORD = "planner_login_password"
     LOGOUT = "planner_logout"
+    STAMP = "planner_session_stamp"  # the account's password and role when it signed in
+    REFUSED = "planner_cookie_refused"  # why the browser's sign-in cookie was not honoured
 
 
 def current_account() -> Account | None:
@@ -33,14 +47,51 @@ def current_account() -> Account | None:
 def _signed_in() -> Account | None:
     session: Session | None = st.session_state.get(AuthKeys.SESSION)
     if session is None:
-        return None
+        return _cookie_account()
     now = time.time()
     account = Accounts(store()).get(session.name) if session.alive(now) else None
-    if account is None or account.disabled or account.logged_out_since(session.started):
+    held = st.session_state.get(AuthKeys.STAMP)
+    if (
+        account is None
+        or account.disabled
+        or account.logged_out_since(session.started)
+        or (held is not None and held != stamp(account))
+    ):
         del st.session_state[AuthKeys.SESSION]
         return None
     st.session_state[AuthKeys.SESSION] = session.touched(now)
     return account
+
+
+def _cookies() -> dict[str, str]:
+    try:
+        return dict(st.context.cookies)
+    except Exception:  # outside a browser session (AppTest) there are none
+        return {}
+
+
+def _cookie_account() -> Account | None:
+    """The account the browser's sign-in cookie names (signin.py), else the one the
+    identity provider's sign-in is linked to (ui/sso.py), or None; why a cookie was refused
+    is kept for the sign-in form to say."""
+    checked = SignIns(store()).check(_cookies().get(COOKIE, ""))
+    st.session_state[AuthKeys.REFUSED] = checked.refusal
+    return checked.account or sso.account()
+
+
+def _redirect(path: str, **query: str) -> None:
+    """Send the browser to the server's own route `path` (how st.login leaves the page)."""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    send_browser_to(f"{'/' + base if base else ''}/{path}?{urlencode(query)}")
+
+
+def _here() -> str:
+    """This page's path and query, where the browser comes back to. (Not st.context.url:
+    it trims a page alias off the end and writes '/data-/data-upload'.)"""
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    path = "/" + "/".join(p for p in (base, current_page_path() or "") if p)
+    query = urlencode(st.query_params.to_dict())
+    return f"{path}?{query}" if query else path
 
 
 def client_address() -> str:
@@ -52,10 +103,22 @@ def client_address() -> str:
 
 
 def logout() -> None:
-    """Ends every session of this account (other tabs and replicas see it on their next run)."""
+    """Ends every session of this account (other tabs and replicas see it on their next run)
+    and has the server drop this browser's cookie."""
     session: Session | None = st.session_state.pop(AuthKeys.SESSION, None)
-    if session is not None:
-        store().audit(session.name, "logout", client=client_address() or None)
+    name = session.name if session is not None else None
+    if name is None:
+        account = _cookie_account()
+        name = account.name if account is not None else None
+    if name is None:
+        return
+    SignIns(store()).end_all(name)
+    store().audit(name, "logout", client=client_address() or None)
+    st.session_state[AuthKeys.REFUSED] = "none"
+    if sso.claims():
+        st.logout()  # the provider's sign-in too (Streamlit's identity cookie)
+    elif COOKIE in _cookies():
+        _redirect(SIGNOUT_PATH, next=_here())
 
 
 def _drawn_this_run(user_key: str) -> bool:
@@ -92,7 +155,11 @@ def require_account(lang: Lang) -> Account | None:
         return account
     if _drawn_this_run(AuthKeys.NAME):
         return None
+    refused: Refusal = st.session_state.get(AuthKeys.REFUSED, "none")
+    if refused != "none":
+        st.warning(_(f"auth.cookie.{refused}", lang))
     st.info(_("auth.login_needed", lang))
+    sso.offer(lang)
     with st.form(AuthKeys.FORM):
         user = st.text_input(_("auth.name", lang), key=AuthKeys.NAME)
         password = st.text_input(_("auth.password", lang), type="password", key=AuthKeys.PASSWORD)
@@ -112,5 +179,17 @@ def require_account(lang: Lang) -> Account | None:
             st.error(_("auth.wrong", lang))
         return None
     st.session_state[AuthKeys.SESSION] = session
+    account = accounts.get(session.name)
+    if account is not None:
+        st.session_state[AuthKeys.STAMP] = stamp(account)
+    browser = _cookies().get(BROWSER_COOKIE, "")
+    if account is not None and browser:
+        # The browser collects a cookie at the server's route, then comes back here signed
+        # in (a reload, a new tab, another replica keep it so).
+        nonce = SignIns(store()).start(account, browser)
+        st.session_state[AuthKeys.REFUSED] = "none"
+        _redirect(ADOPT_PATH, n=nonce, next=_here())
+        st.success(_("auth.signing_in", lang))
+        return None
     st.rerun()
     return None

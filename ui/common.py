@@ -190,6 +190,12 @@ _memo: dict[tuple[int, Hashable], tuple[weakref.ref, Any]] = {}
 # Re-entrant: a weak reference's callback may run inside a locked section (a collection
 # triggered there) on the same thread.
 _memo_lock = threading.RLock()
+# One compute at a time, each once: sessions arriving together all asked for the same
+# figure's on-screen copy, and two threads copying one plotly figure (whose child objects
+# are made lazily on first read) mixed validators up: "Invalid element(s) received for the
+# 'textposition' property of scatter: ['inside']" on 1 view in about 100 (bench_load.py
+# --protocol, 50 sessions at once).
+_compute_lock = threading.RLock()
 
 
 def _forget(key: int) -> None:
@@ -213,11 +219,16 @@ def memo_on(obj: Any, what: Hashable, compute: Callable[[], Any]) -> Any:
         hit = _memo.get(key)
     if hit is not None and hit[0]() is obj:
         return hit[1]
-    value = compute()
-    # The entry goes when obj is collected, before its id can be reused.
-    ref = weakref.ref(obj, lambda _r: _forget(oid))
-    with _memo_lock:
-        _memo[key] = (ref, value)
+    with _compute_lock:
+        with _memo_lock:
+            hit = _memo.get(key)
+        if hit is not None and hit[0]() is obj:
+            return hit[1]  # worked out by the session this one waited for
+        value = compute()
+        # The entry goes when obj is collected, before its id can be reused.
+        ref = weakref.ref(obj, lambda _r: _forget(oid))
+        with _memo_lock:
+            _memo[key] = (ref, value)
     return value
 
 

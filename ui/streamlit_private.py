@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -22,10 +23,12 @@ __all__ = [
     "TEST_IDS",
     "UPLOADER_DROPZONE",
     "UPLOADER_INSTRUCTIONS",
+    "current_page_path",
     "in_script_run",
     "page_source",
     "requested_page_name",
     "run_marker",
+    "send_browser_to",
     "turn_off_pages_directory",
     "widget_drawn_this_run",
 ]
@@ -92,3 +95,33 @@ def turn_off_pages_directory() -> None:
     """No legacy `pages/`-folder lookup (`PagesManager.uses_pages_directory`): our `pages/`
     holds modules, and a pasted link such as /task-list must open inside st.navigation."""
     PagesManager.uses_pages_directory = False
+
+
+def send_browser_to(url: str) -> bool:
+    """Have the browser leave the page for `url` (a route of this server): the message
+    st.login itself sends (`ForwardMsg.auth_redirect`), as a script cannot set a cookie and
+    the sign-in route must (ui/auth_ui.py). False outside a script run."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return False
+    msg = ForwardMsg()
+    msg.auth_redirect.url = url
+    ctx.enqueue(msg)
+    return True
+
+
+def current_page_path() -> str | None:
+    """This run's page address ('data-upload'; '' for the default page), from the page
+    manager's pages (`get_pages()[current_page_script_hash]["url_pathname"]`); None outside
+    a run. st.context.url trims a page alias off its end ('/data-/data-upload')."""
+    manager = getattr(get_script_run_ctx(suppress_warning=True), "pages_manager", None)
+    if manager is None:
+        return None
+    try:
+        pages: dict[str, Any] = dict(manager.get_pages())
+        info = pages.get(manager.current_page_script_hash) or {}
+    except (AttributeError, TypeError):
+        return None
+    return str(info.get("url_pathname", "") or "")

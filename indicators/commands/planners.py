@@ -7,7 +7,15 @@ import getpass
 import sys
 
 from indicators.commands import add_db_option, cli_user
-from indicators.domain.auth import FIRST_ADMIN, ROLES, Accounts, AuthError, ensure_first_admin
+from indicators.domain.auth import (
+    FIRST_ADMIN,
+    ROLES,
+    Accounts,
+    AuthError,
+    ensure_first_admin,
+    random_password,
+)
+from indicators.domain.signin import link_identity
 from indicators.store import Store
 
 
@@ -32,6 +40,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--replace", action="store_true", help="set a new password, role and regions for NAME"
     )
+    p.add_argument(
+        "--oidc-subject",
+        metavar="SUB",
+        help="single sign-on: the identity provider's subject that signs in as NAME",
+    )
+    p.add_argument(
+        "--email",
+        metavar="ADDRESS",
+        help="single sign-on: the provider-verified e-mail address that signs in as NAME",
+    )
     add_db_option(p)
     p.set_defaults(func=cmd_add_planner)
 
@@ -43,6 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_add_planner(args: argparse.Namespace) -> int:
+    sso = [(k, v) for k, v in (("subject", args.oidc_subject), ("email", args.email)) if v]
+    accounts = Accounts(Store(args.db))
+    if sso and not args.replace and accounts.get(args.name) is not None:
+        return _link(accounts, args.name, sso)  # an existing account, now also by SSO
+    if sso and not args.password_stdin:
+        # Signs in through the identity provider only: a password nobody knows.
+        return _add(accounts, args, random_password(), sso)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -50,7 +75,12 @@ def cmd_add_planner(args: argparse.Namespace) -> int:
         if getpass.getpass("again: ") != password:
             print("error: the passwords differ", file=sys.stderr)
             return 1
-    accounts = Accounts(Store(args.db))
+    return _add(accounts, args, password, sso)
+
+
+def _add(
+    accounts: Accounts, args: argparse.Namespace, password: str, sso: list[tuple[str, str]]
+) -> int:
     try:
         account = accounts.add(
             args.name,
@@ -67,6 +97,17 @@ def cmd_add_planner(args: argparse.Namespace) -> int:
         f"{account.role} {account.name!r} (regions {', '.join(account.regions)}) saved in "
         f"{accounts.store.label}"
     )
+    return _link(accounts, account.name, sso) if sso else 0
+
+
+def _link(accounts: Accounts, name: str, sso: list[tuple[str, str]]) -> int:
+    try:
+        for kind, value in sso:
+            kept = link_identity(accounts, name, kind, value, by=cli_user())  # type: ignore[arg-type]
+            print(f"single sign-on: {kind} {kept!r} signs in as {name!r}")
+    except AuthError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -39,9 +39,11 @@ Role = Literal["planner", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 REGION_PATTERN = re.compile(r"^\d{6}$")
 
-# A session ends after 30 idle minutes or 8 hours, like an office web app.
-IDLE_TIMEOUT_S = 30 * 60
-MAX_SESSION_S = 8 * 60 * 60
+# A sign-in ends after a working day idle (INDICATORS_SESSION_IDLE_HOURS sets another), and
+# after a week however busy: a planner's browser stays signed in across reloads and replicas
+# (signin.py), but a cookie forgotten in a shared browser does not last.
+IDLE_TIMEOUT_S = 8 * 60 * 60
+MAX_SESSION_S = 7 * 24 * 60 * 60
 # Failed logins: a few are free, then each waits twice as long as the last, up to a ceiling.
 FREE_FAILURES = 3  # per account from one client
 FREE_FAILURES_CLIENT = 10  # per client over all accounts (password spraying)
@@ -56,6 +58,15 @@ _hasher = PasswordHasher()
 
 class AuthError(ValueError):
     pass
+
+
+def idle_timeout_s() -> float:
+    """Idle seconds after which a sign-in ends: INDICATORS_SESSION_IDLE_HOURS, else 8 h."""
+    raw = os.environ.get("INDICATORS_SESSION_IDLE_HOURS", "").strip()
+    try:
+        return max(float(raw), 1 / 60) * 3600 if raw else float(IDLE_TIMEOUT_S)
+    except ValueError:
+        return float(IDLE_TIMEOUT_S)
 
 
 def planners_path() -> Path:
@@ -343,7 +354,7 @@ class Session:
     token: str = ""  # the store-side session id: a logout ends it in every tab
 
     def alive(self, now: float) -> bool:
-        return now - self.last_seen < IDLE_TIMEOUT_S and now - self.started < MAX_SESSION_S
+        return now - self.last_seen < idle_timeout_s() and now - self.started < MAX_SESSION_S
 
     def touched(self, now: float) -> Session:
         return Session(self.name, self.started, now, self.token)

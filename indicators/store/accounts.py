@@ -145,3 +145,94 @@ class Accounts(AuditLog):
             con.execute(
                 "DELETE FROM login_failures WHERE account = ? AND client = ?", [account, client]
             )
+
+    # --- sign-ins that outlive a page (shared by every replica) ----------------------------
+
+    def sign_in_key(self, name: str, new_value: str) -> str:
+        """The signing key called `name`: the one stored, or `new_value` stored now (two
+        replicas asking at once agree on the first one written)."""
+        with self.transaction() as con:
+            con.execute(
+                "INSERT INTO sign_in_keys VALUES (?, ?) ON CONFLICT DO NOTHING", [name, new_value]
+            )
+            return str(_value(con.execute("SELECT value FROM sign_in_keys WHERE name = ?", [name])))
+
+    def add_sign_in(
+        self, key: str, account: str, *, binding: str, stamp: str, at: float, forget_before: float
+    ) -> None:
+        """A pending sign-in (password checked, cookie not yet collected); sign-ins idle since
+        `forget_before` are pruned on the way."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM sign_ins WHERE last_seen < ?", [forget_before])
+            con.execute(
+                "INSERT INTO sign_ins VALUES (?, ?, ?, true, ?, ?, ?)",
+                [key, account, binding, stamp, at, at],
+            )
+
+    def adopt_sign_in(
+        self, key: str, *, binding: str, new_key: str, at: float, since: float
+    ) -> str | None:
+        """Pending sign-in `key`, made since `since` for the browser `binding`, now known by
+        `new_key` (the cookie's): its account, or None (once only)."""
+        with self.transaction() as con:
+            row = _one(
+                con.execute(
+                    "UPDATE sign_ins SET id = ?, pending = false, last_seen = ? "
+                    "WHERE id = ? AND binding = ? AND pending AND created_at >= ? "
+                    "RETURNING account",
+                    [new_key, at, key, binding, since],
+                )
+            )
+            return None if row is None else str(row[0])
+
+    def sign_in(self, key: str) -> dict[str, Any] | None:
+        """The sign-in known by `key` (account, pending, stamp, created_at, last_seen)."""
+        with self.connect() as con:
+            cur = con.execute(
+                "SELECT account, pending, stamp, created_at, last_seen FROM sign_ins WHERE id = ?",
+                [key],
+            )
+            row = _one(cur)
+            if row is None:
+                return None
+            return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+    def touch_sign_in(self, key: str, at: float) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE sign_ins SET last_seen = ? WHERE id = ?", [at, key])
+
+    def end_sign_in(self, key: str) -> None:
+        with self.transaction() as con:
+            con.execute("DELETE FROM sign_ins WHERE id = ?", [key])
+
+    def end_sign_ins(self, account: str) -> int:
+        """Every sign-in of `account` (a logout: every browser, every replica); how many."""
+        with self.transaction() as con:
+            n = _value(con.execute("SELECT count(*) FROM sign_ins WHERE account = ?", [account]))
+            con.execute("DELETE FROM sign_ins WHERE account = ?", [account])
+            return int(n)
+
+    # --- identities at an identity provider (single sign-on) --------------------------------
+
+    def identity_account(self, kind: str, value: str) -> str | None:
+        """The account an identity (kind "subject" or "email") is linked to, or None."""
+        with self.connect() as con:
+            row = _one(
+                con.execute(
+                    "SELECT account FROM account_identities WHERE kind = ? AND value = ?",
+                    [kind, value],
+                )
+            )
+            return None if row is None else str(row[0])
+
+    def link_identity(self, account: str, kind: str, value: str, *, user: str) -> None:
+        """Link an identity to `account` (moving it from any other account)."""
+        with self.transaction() as con:
+            n = _one(con.execute("SELECT count(*) FROM accounts WHERE name = ?", [account]))
+            if not n or not n[0]:
+                raise StoreError(f"no account {account!r}")
+            con.execute(
+                "DELETE FROM account_identities WHERE kind = ? AND value = ?", [kind, value]
+            )
+            con.execute("INSERT INTO account_identities VALUES (?, ?, ?)", [kind, value, account])
+            self._audit(con, user, "account_identity", account, f"{kind} {value}")

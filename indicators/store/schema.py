@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,31 @@ LOGIN_FAILURES = Table(
     "login_failures", _cols("account str NOT NULL, client str NOT NULL, failed_at float NOT NULL")
 )
 
+# v5: sign-ins that outlive a page (a browser's cookie), shared by every replica so any of them
+# honours it and a logout on one ends it on all. `id` is the SHA-256 of the cookie's token (a
+# stolen table holds no usable cookie); a row is `pending` between the password check and the
+# browser collecting its cookie, `binding` (a hash of the browser's own cookie) ties that
+# hand-over to the browser that signed in; `stamp` fingerprints the account's password and
+# role then, so a change of either ends it. Times are epoch seconds. Transient like
+# login_failures: a restored backup signs everyone out.
+SIGN_INS = Table(
+    "sign_ins",
+    _cols(
+        "id str PRIMARY KEY, account str NOT NULL, binding str NOT NULL, pending bool NOT NULL,"
+        "stamp str NOT NULL, created_at float NOT NULL, last_seen float NOT NULL"
+    ),
+)
+# The key that signs those cookies, made by the first replica that needs it (every replica
+# reads the same one, unless INDICATORS_COOKIE_SECRET sets it).
+SIGN_IN_KEYS = Table("sign_in_keys", _cols("name str PRIMARY KEY, value str NOT NULL"))
+# Also v5: who an identity provider's account is here (single sign-on). `kind` is "subject"
+# (the provider's stable id) or "email" (its verified address, lower-cased); set by an admin
+# (add-planner --oidc-subject/--email). Backed up with the accounts it names.
+ACCOUNT_IDENTITIES = Table(
+    "account_identities",
+    _cols("kind str NOT NULL, value str NOT NULL, account str NOT NULL"),
+)
+
 # Catalog columns a later migration adds (version 1 created the tables without them).
 _ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each quote
 
@@ -191,11 +216,12 @@ TABLES: tuple[Table, ...] = (
     ACCOUNTS,
     REVIEWS,
     AUDIT_LOG,
+    ACCOUNT_IDENTITIES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 # The schema version that added a table (absent: version 1): a backup made before it has no
 # file for it, and restores it empty, as the migration that added it would have.
-TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2}
+TABLE_SINCE = {"accounts": 2, "reviews": 2, "audit_log": 2, "account_identities": 5}
 
 # Sequence name -> (table, column) whose max it must stay above.
 SEQUENCES = {
@@ -279,6 +305,14 @@ MIGRATIONS: dict[int, list[Statement]] = {
     ],
     # Filled when the catalog is (re)loaded, as init-db does after every upgrade.
     4: ["ALTER TABLE targets ADD COLUMN quote_en VARCHAR"],
+    5: [
+        *(
+            {d: create_table(t, d) for d in DIALECTS}
+            for t in (SIGN_INS, SIGN_IN_KEYS, ACCOUNT_IDENTITIES)
+        ),
+        "CREATE INDEX sign_ins_account ON sign_ins (account)",
+        "CREATE UNIQUE INDEX account_identities_key ON account_identities (kind, value)",
+    ],
 }
 
 
