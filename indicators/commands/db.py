@@ -144,7 +144,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         "shortfall",
         "first_met_period",
     )
-    table = [[_fmt(r[c]) for c in cols] for r in rows]
+    # A bounded shortfall ("<98" against 98) is more than its number: never a bare 0.
+    signs = {"more_than": ">", "up_to": "≤"}
+    table = [
+        [
+            signs.get(str(r["shortfall_bound"]), "") + _fmt(r[c])
+            if c == "shortfall" and r[c] is not None
+            else _fmt(r[c])
+            for c in cols
+        ]
+        for r in rows
+    ]
     widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in table:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from indicators.base.catalog import Catalog, Lang
 from indicators.base.i18n import _
+from indicators.base.qualifiers import QUALIFIER_KINDS, TABLE
 from indicators.domain.metrics import MODERATE, ON_TRACK
 
 
@@ -64,6 +65,7 @@ SECTION_KEYS = (
     "projection",
     "status",
     "verdict",
+    "qualifiers",
     "time",
     "derived",
     "regions",
@@ -72,16 +74,41 @@ SECTION_KEYS = (
 )
 
 
+def qualifier_lines(lang: Lang) -> list[str]:
+    """The qualifier table, one line per class, every written form listed: read from
+    ``indicators.qualifiers`` so the page lists exactly what the tracker applies."""
+    out = []
+    for kind in QUALIFIER_KINDS:
+        written = [w for q in TABLE if q.kind == kind for w in (*q.prefixes, *q.suffixes)]
+        shown = [_WRITTEN_AS.get(w, w) for w in written]
+        out.append(
+            _(
+                f"views.method.qualifiers.{kind}",
+                lang,
+                forms=("、" if lang == "zh" else ", ").join(shown),
+            )
+        )
+    return out
+
+
+# Forms are kept case-folded without spaces, as ingest compares them; shown as written.
+_WRITTEN_AS = {
+    "lessthan": "less than",
+    "morethan": "more than",
+    "atleast": "at least",
+    "atmost": "at most",
+}
+
+
 def sections(lang: Lang) -> list[Section]:
     values = {"on_track": f"{ON_TRACK:.2f}", "moderate": f"{MODERATE:.2f}"}
-    return [
-        Section(
-            _(f"views.method.{key}.heading", lang),
-            _(f"views.method.{key}.body", lang, **values),
-            formulas(key, lang),
-        )
-        for key in SECTION_KEYS
-    ]
+    out = []
+    for key in SECTION_KEYS:
+        body = _(f"views.method.{key}.body", lang, **values)
+        if key == "qualifiers":
+            body += "\n\n" + "\n".join(f"- {line}" for line in qualifier_lines(lang))
+        out.append(Section(_(f"views.method.{key}.heading", lang), body, formulas(key, lang)))
+    return out
 
 
 def citations(catalog: Catalog, lang: Lang) -> list[str]:

@@ -36,16 +36,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Literal, TypedDict
 
 import pandas as pd
 
 from indicators.base.catalog import NATIONAL, Catalog, Target, TargetKind
 from indicators.base.periods import parse_period, t_of_date
+from indicators.base.qualifiers import kind_of
 from indicators.base.status import Status
 
 ON_TRACK = 0.95
 MODERATE = 0.60
 _EPS = 1e-9
+# How a shortfall from a bounded figure reads: "<98" against 98 is short by more than 0;
+# ">75" against 80 by up to 5. None: the shortfall is the figure's own.
+Bound = Literal["more_than", "up_to"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Progress:
     unit: str
     target_value: float | None
     target_year: int
+    lower_is_better: bool = False
     n_points: int = 0
     latest_value: float | None = None
     latest_qualifier: str | None = None
@@ -75,6 +81,7 @@ class Progress:
     met_at_baseline: bool = False  # no required path to draw: the start already meets it
     pct_achieved: float | None = None
     gap: float | None = None
+    gap_bound: Bound | None = None
     method: str | None = None  # compound | linear | rate | event
     required_cagr: float | None = None
     observed_cagr: float | None = None
@@ -91,6 +98,7 @@ class Progress:
     verdict_qualifier: str | None = None
     shortfall: float | None = None  # target's unit; > 0 short of the target
     shortfall_pct: float | None = None  # of the target value; levels only
+    shortfall_bound: Bound | None = None
     first_met_period: str | None = None
     met_early: bool | None = None
     time_elapsed_pct: float | None = None
@@ -114,15 +122,35 @@ def classify(ratio: float) -> Status:
     return "deterioration"
 
 
-def meets(target: Target, value: float, target_value: float | None = None) -> bool:
+def meets(
+    target: Target,
+    value: float,
+    target_value: float | None = None,
+    qualifier: str | None = None,
+) -> bool:
+    """Whether a figure meets the goal. A figure published as below its number ("近80",
+    "<98") is under it, so it never meets a goal at or above that number; one published as
+    above its number likewise never meets a ceiling at or below it."""
     goal = target.target_value if target_value is None else target_value
     if target.kind == "milestone":
         return value > 0
     if goal is None:
         return False
+    kind = kind_of(qualifier)
     if target.lower_is_better:
-        return value <= goal + _EPS
-    return value >= goal - _EPS
+        return value < goal - _EPS if kind == "above" else value <= goal + _EPS
+    return value > goal + _EPS if kind == "below" else value >= goal - _EPS
+
+
+def bound_of(target: Target, value: float, goal: float, qualifier: str | None) -> Bound | None:
+    """How the shortfall of a figure that does not meet the goal is bounded by its qualifier:
+    a figure known to lie on the short side is short by more than its number says; one known
+    to lie on the far side, by up to its number's shortfall."""
+    kind = kind_of(qualifier)
+    if kind not in ("below", "above") or meets(target, value, goal, qualifier):
+        return None
+    short_side = "above" if target.lower_is_better else "below"
+    return "more_than" if kind == short_side else "up_to"
 
 
 def shortfall_of(target: Target, value: float, goal: float) -> float:
@@ -190,6 +218,7 @@ class _Verdict:
     shortfall_pct: float | None = None
     first_met_period: str | None = None
     met_early: bool | None = None
+    shortfall_bound: Bound | None = None
 
 
 def assess(
@@ -215,6 +244,7 @@ def assess(
         unit=target.unit,
         target_value=goal,
         target_year=target.target_year,
+        lower_is_better=target.lower_is_better,
         n_points=len(pts),
         series=tuple(pts),
         target_year_passed=passed,
@@ -232,7 +262,7 @@ def assess(
     if target.kind == "growth_rate":
         return _assess_rate(target, pts, base, goal, passed)
 
-    met_now = meets(target, latest.value, goal)
+    met_now = meets(target, latest.value, goal, latest.qualifier)
     if national and target.baseline_value is not None and target.baseline_period:
         start = Point(
             target.baseline_period, parse_period(target.baseline_period).t, target.baseline_value
@@ -253,7 +283,7 @@ def assess(
         baseline_source=baseline_source,
         met_at_baseline=meets(target, start.value, goal),
         pct_achieved=_pct_achieved(target, latest.value, goal),
-        gap=shortfall_of(target, latest.value, goal),
+        **_gap(target, latest, goal),
         time_elapsed_pct=elapsed,
         gap_closed_pct=closed,
         method=trend.method,
@@ -267,7 +297,7 @@ def assess(
     )
     if passed:
         return _closed(out, _judge(target, pts, goal, allow_late=True, early_counts=True))
-    first = next((p for p in pts if meets(target, p.value, goal)), None)
+    first = next((p for p in pts if meets(target, p.value, goal, p.qualifier)), None)
     out = replace(out, first_met_period=first.period if first else None)
     if met_now:
         return replace(out, status="achieved")
@@ -288,6 +318,19 @@ def _with_latest(p: Progress, latest: Point | None) -> Progress:
     )
 
 
+class _Gap(TypedDict):
+    gap: float
+    gap_bound: Bound | None
+
+
+def _gap(target: Target, p: Point, goal: float) -> _Gap:
+    """The gap of the latest figure and its bound; a bounded short figure's gap is never
+    written as closed (0 at least)."""
+    bound = bound_of(target, p.value, goal, p.qualifier)
+    gap = shortfall_of(target, p.value, goal)
+    return {"gap": max(gap, 0.0) if bound == "more_than" else gap, "gap_bound": bound}
+
+
 def _pct_achieved(target: Target, value: float, goal: float) -> float | None:
     if target.lower_is_better:
         return goal / value * 100 if value > 0 and goal > 0 else None
@@ -305,6 +348,7 @@ def _closed(p: Progress, v: _Verdict) -> Progress:
         verdict_qualifier=v.qualifier,
         shortfall=v.shortfall,
         shortfall_pct=v.shortfall_pct,
+        shortfall_bound=v.shortfall_bound,
         first_met_period=v.first_met_period,
         met_early=v.met_early,
     )
@@ -319,13 +363,13 @@ def _assess_rate(
         base,
         method="rate",
         ratio=ratio,
-        gap=shortfall_of(target, latest.value, goal),
         pct_achieved=_pct_achieved(target, latest.value, goal),
+        **_gap(target, latest, goal),
     )
     if passed:
         # Average growth "by 2020" is the 2020 figure: an earlier fast year proves nothing.
         return _closed(out, _judge(target, pts, goal, allow_late=False, early_counts=False))
-    if meets(target, latest.value, goal):
+    if meets(target, latest.value, goal, latest.qualifier):
         return replace(out, status="achieved")
     return replace(out, status=classify(ratio) if ratio is not None else "insufficient_data")
 
@@ -380,8 +424,10 @@ def _judge(
     at_T = next((p for p in reversed(pts) if p.t <= T + _EPS), None)
     in_year = at_T if at_T is not None and at_T.t > T - 1 + _EPS else None
     judged = in_year if in_year is not None else (at_T if early_counts else None)
-    if judged is not None and meets(target, judged.value, goal):
-        first = next(p for p in pts if p.t <= T + _EPS and meets(target, p.value, goal))
+    if judged is not None and meets(target, judged.value, goal, judged.qualifier):
+        first = next(
+            p for p in pts if p.t <= T + _EPS and meets(target, p.value, goal, p.qualifier)
+        )
         return _Verdict(
             "met_on_time",
             judged.period,
@@ -390,7 +436,9 @@ def _judge(
             first_met_period=first.period,
             met_early=parse_period(first.period).year < target.target_year,
         )
-    late = next((p for p in pts if p.t > T + _EPS and meets(target, p.value, goal)), None)
+    late = next(
+        (p for p in pts if p.t > T + _EPS and meets(target, p.value, goal, p.qualifier)), None
+    )
     if in_year is not None:
         short = _shortfall(target, in_year, goal)
         if allow_late and late is not None:
@@ -399,11 +447,11 @@ def _judge(
                 in_year.period,
                 in_year.value,
                 in_year.qualifier,
-                *short,
+                **short,
                 first_met_period=late.period,
                 met_early=False,
             )
-        return _Verdict("missed", in_year.period, in_year.value, in_year.qualifier, *short)
+        return _Verdict("missed", in_year.period, in_year.value, in_year.qualifier, **short)
     # Nothing measured in the target year: the last figure is context, not the outcome.
     last = pts[-1]
     return _Verdict(
@@ -411,15 +459,24 @@ def _judge(
         last.period,
         last.value,
         last.qualifier,
-        *_shortfall(target, last, goal),
+        **_shortfall(target, last, goal),
         first_met_period=late.period if late else None,
     )
 
 
-def _shortfall(target: Target, p: Point, goal: float) -> tuple[float, float | None]:
+class _Short(TypedDict):
+    shortfall: float
+    shortfall_pct: float | None
+    shortfall_bound: Bound | None
+
+
+def _shortfall(target: Target, p: Point, goal: float) -> _Short:
+    bound = bound_of(target, p.value, goal, p.qualifier)
     short = shortfall_of(target, p.value, goal)
+    if bound == "more_than":
+        short = max(short, 0.0)
     relative = abs(short) / abs(goal) * 100 if target.kind == "level" and goal else None
-    return short, relative
+    return {"shortfall": short, "shortfall_pct": relative, "shortfall_bound": bound}
 
 
 def _assess_milestone(target: Target, pts: list[Point], base: Progress, passed: bool) -> Progress:

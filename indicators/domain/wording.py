@@ -9,7 +9,8 @@ import opencc
 from indicators.base.catalog import Lang, Target
 from indicators.base.formatting import format_value, unit_suffix
 from indicators.base.i18n import _
-from indicators.domain.metrics import Progress
+from indicators.base.qualifiers import is_approximate, kind_of
+from indicators.domain.metrics import Bound, Progress
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
@@ -40,8 +41,30 @@ def _shown_n(value: float) -> int | None:
     return 1 if format_value(value) == "1" else None
 
 
+# A bounded figure's share of the target is bounded the same way: "<98" of 98 is "<100%".
+_PCT_SIGNS = {"below": "<", "above": ">", "approximate": "≈"}
+
+
 def pct_text(p: Progress) -> str:
-    return "–" if p.pct_achieved is None else f"{p.pct_achieved:.0f}%"
+    if p.pct_achieved is None:
+        return "–"
+    kind = kind_of(p.latest_qualifier)
+    if p.lower_is_better and kind in ("below", "above"):
+        # achieved = target / figure there: a figure under its number is a share over it
+        kind = "above" if kind == "below" else "below"
+    sign = _PCT_SIGNS[kind] if kind is not None else ""
+    return f"{sign}{p.pct_achieved:.0f}%"
+
+
+def status_label(p: Progress, lang: Lang) -> str:
+    """The status word; where it rests on an approximate figure ("约34%"), with the
+    qualifier beside it, so no surface quotes a verdict on an estimate as exact."""
+    word = _(f"status.{p.status}", lang)
+    resting = p.verdict_qualifier if p.verdict is not None else p.latest_qualifier
+    # unverified rests on no figure: the last one is context, shown with its own qualifier
+    if p.status in ("met_on_time", "met_late", "missed", "achieved") and (is_approximate(resting)):
+        return _("views.words.status_approx", lang, status=word)
+    return word
 
 
 def amount_text(amount: float, unit: str, lang: Lang) -> str:
@@ -57,6 +80,8 @@ def gap_text(p: Progress, lang: Lang) -> str:
     if p.gap is None:
         return "–"
     size = amount_text(p.gap, p.unit, lang)
+    if p.gap_bound is not None:
+        return bounded_short(size, p.gap_bound, lang)
     if p.gap <= 1e-9:
         return (
             _("views.words.exceeded_by", lang, value=size)
@@ -78,8 +103,15 @@ def trend_direction(p: Progress) -> str:
     return "up" if change > 0 else "down"
 
 
+def bounded_short(size: str, bound: Bound, lang: Lang) -> str:
+    """'short by more than 0 percentage points' / 'short by up to 5 percentage points'."""
+    return _(f"views.words.short_by.{bound}", lang, value=size)
+
+
 def _shortfall_text(p: Progress, lang: Lang) -> str:
     short = amount_text(p.shortfall or 0.0, p.unit, lang)
+    if p.shortfall_bound is not None:
+        return _(f"views.words.bound.{p.shortfall_bound}", lang, value=short)
     if p.shortfall_pct is None:
         return short
     return _("views.words.shortfall_rel", lang, short=short, pct=f"{p.shortfall_pct:.1f}")
@@ -128,7 +160,7 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
     # unverified: the last figure is context, never the outcome
     if p.verdict_period is None or p.kind == "milestone":
         return _("views.words.unverified_none", lang, year=p.target_year)
-    if p.shortfall is not None and p.shortfall <= 1e-9:
+    if p.shortfall is not None and p.shortfall <= 1e-9 and p.shortfall_bound is None:
         return _(
             "views.words.unverified_reached",
             lang,
@@ -188,7 +220,7 @@ def status_detail(p: Progress, lang: Lang) -> str | None:
 
 def summary_line(p: Progress, lang: Lang) -> str:
     """Status word, % achieved while the year is open, and the detail, in one line."""
-    parts = [_(f"status.{p.status}", lang)]
+    parts = [status_label(p, lang)]
     if p.verdict is None and p.pct_achieved is not None:
         parts.append(_("views.words.pct_achieved", lang, pct=pct_text(p)))
     if (detail := status_detail(p, lang)) is not None:

@@ -15,58 +15,12 @@ from decimal import Decimal
 
 import numpy as np
 
+from indicators.base.qualifiers import PREFIXES, SUFFIXES
 from indicators.ingest.units import is_known_unit
 
-# Qualifiers as written -> the form stored. Longest first, so "超过" wins over "超".
-_PREFIXES: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        {
-            ">=": "≥",
-            "≥": "≥",
-            "不低于": "≥",
-            "不少于": "≥",
-            "至少": "≥",
-            "atleast": "≥",
-            ">": ">",
-            "超过": ">",
-            "超": ">",
-            "逾": ">",
-            "大于": ">",
-            "多于": ">",
-            "高于": ">",
-            "over": ">",
-            "morethan": ">",
-            "above": ">",
-            "<=": "≤",
-            "≤": "≤",
-            "不超过": "≤",
-            "不高于": "≤",
-            "atmost": "≤",
-            "<": "<",
-            "不足": "<",
-            "低于": "<",
-            "少于": "<",
-            "lessthan": "<",
-            "below": "<",
-            "约": "约",
-            "大约": "约",
-            "约为": "约",
-            "~": "约",
-            "≈": "约",
-            "about": "约",
-            "approx.": "约",
-            "approx": "约",
-            "around": "约",
-            "近": "近",
-            "接近": "近",
-            "将近": "近",
-            "nearly": "近",
-            "almost": "近",
-        }.items(),
-        key=lambda kv: -len(kv[0]),
-    )
-)
-_SUFFIXES: tuple[tuple[str, str], ...] = (("以上", "≥"), ("以下", "≤"), ("左右", "约"))
+# Qualifiers as written -> the form stored: the one table in ``indicators.qualifiers``.
+_PREFIXES = PREFIXES
+_SUFFIXES = SUFFIXES
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE]([+-]?\d+))?")
 # A bare magnitude after a number scales it in the unit the table gives: 5.2万 (个) = 52,000.
 _MAGNITUDES = {"万": 10_000, "千": 1_000, "十万": 100_000, "百万": 1_000_000, "千万": 10_000_000}

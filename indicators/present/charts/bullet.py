@@ -9,7 +9,7 @@ from indicators.base.i18n import _
 from indicators.base.status import STATUS_COLOURS
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import summary_line, value_with_unit
+from indicators.domain.wording import status_label, summary_line, value_with_unit
 from indicators.present.chart_parts import (
     MUTED,
     TARGET_COLOUR,
@@ -37,7 +37,7 @@ def bullet_chart(
     if latest_value is None:
         return _no_data(snap, target, title, lang, 220)
     rows = target_rows(snap, target, region_code)
-    status_name = _(f"status.{p.status}", lang)
+    status_name = status_label(p, lang)
     milestone = target.kind == "milestone"
     goal: float | None
     base: float | None
