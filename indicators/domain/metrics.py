@@ -369,8 +369,9 @@ def _assess_rate(
     if passed:
         # Average growth "by 2020" is the 2020 figure: an earlier fast year proves nothing.
         return _closed(out, _judge(target, pts, goal, allow_late=False, early_counts=False))
-    if meets(target, latest.value, goal, latest.qualifier):
-        return replace(out, status="achieved")
+    # An average rate "by 2020" is judged on 2020: before the year has passed it is never
+    # achieved, only on track (or slower) on the average so far, which the latest figure is
+    # (a rate since the baseline, derived or published as such).
     return replace(out, status=classify(ratio) if ratio is not None else "insufficient_data")
 
 
