@@ -29,9 +29,8 @@ def card(c: Card, lg: Lang) -> None:
         # title instead of waiting for the HTML renderer (see ui/common.chip).
         st.markdown(f"**{c.name}**")
         st.subheader(f"{c.value} {c.arrow}".strip(), anchor=False)
-        period = _("views.card.latest", lg, period=c.period) if c.period else ""
-        if period or c.arrow_label:
-            st.caption(" · ".join(x for x in (period, c.arrow_label) if x))
+        if c.caption or c.arrow_label:
+            st.caption(for_markdown(" · ".join(x for x in (c.caption, c.arrow_label) if x)))
         lines = [_("views.card.target", lg, target=c.target)]
         if c.has_data:
             lines.append(
@@ -43,6 +42,8 @@ def card(c: Card, lg: Lang) -> None:
         st.markdown("  \n".join(lines))
         if c.detail:  # worked-out text that may start with ">" (">98% in 2019-08"): escaped
             st.caption(for_markdown(c.detail))
+        if c.derivation:  # a derived figure says so, with its formula and inputs
+            st.caption(for_markdown(c.derivation))
         if c.pending:  # a preview: this card's figure is not published yet
             st.markdown(f":red[**{c.pending}**]")
         if c.has_data:

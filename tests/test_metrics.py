@@ -150,7 +150,7 @@ def test_growth_rate_target_compares_observed_with_stated_rate():
         kind="growth_rate", target_value=11.0, baseline_value=None, baseline_period=None, unit="%"
     )
     p = assess(t, pts((2018, 9.9)), as_of=date(2019, 1, 1))
-    assert p.pct_achieved == pytest.approx(90.0)
+    assert p.pct_achieved is None  # no "% achieved" for a rate target
     assert p.ratio == pytest.approx(0.9)
     assert p.status == "moderate"
 

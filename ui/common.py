@@ -288,5 +288,9 @@ def readable(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     out = df.copy()
     for col in columns:
         if col in out:
-            out[col] = [format_value(None if v is None or v != v else float(v)) for v in out[col]]
+            # a bounded cell (">0", "<100": the figure's qualifier bounds it) is already text
+            out[col] = [
+                v if isinstance(v, str) else format_value(None if v is None or v != v else float(v))
+                for v in out[col]
+            ]
     return out

@@ -42,10 +42,6 @@ FORMULAS = {
         r"\hat y_T^{\text{«linear»}} = y_t + \Delta_{\text{«obs»}}\,(T-t)",
     ),
     "status": (r"R = \frac{g_{\text{«obs»}}}{\lvert g_{\text{«req»}} \rvert}",),
-    "time": (
-        r"\text{«elapsed»} = \frac{\min(t, T) - t_0}{T - t_0}",
-        r"\text{«closed»} = \frac{y_t - y_0}{y_T - y_0}",
-    ),
     "derived": (r"g_{2016 \to t} = \left(\frac{S_t}{S_{2016}}\right)^{1/(t-2016)} - 1",),
 }
 _WORD = re.compile(r"«(\w+)»")
@@ -66,7 +62,6 @@ SECTION_KEYS = (
     "status",
     "verdict",
     "qualifiers",
-    "time",
     "derived",
     "regions",
     "tasks",

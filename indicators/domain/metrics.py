@@ -53,6 +53,9 @@ _EPS = 1e-9
 Bound = Literal["more_than", "up_to"]
 
 
+Input = tuple[str, float, str | None, str]
+
+
 @dataclass(frozen=True)
 class Point:
     period: str
@@ -60,6 +63,9 @@ class Point:
     value: float
     qualifier: str | None = None
     derived: bool = False
+    # A derived point's inputs: (period, value, qualifier, unit) of the level it is computed
+    # from, the baseline first; shown with the formula wherever the figure is.
+    inputs: tuple[Input, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class Progress:
     latest_value: float | None = None
     latest_qualifier: str | None = None
     latest_period: str | None = None
+    latest_inputs: tuple[Input, ...] = ()  # a derived latest figure's inputs
     baseline_value: float | None = None
     baseline_period: str | None = None
     baseline_source: str | None = None  # "catalog" | "first_actual"
@@ -191,7 +198,12 @@ def derived_growth_points(level_target: Target, level_points: list[Point]) -> li
     for p in level_points:
         rate = cagr(level_target.baseline_value, p.value, p.t - t0)
         if p.t > t0 and rate is not None:
-            out.append(Point(p.period, p.t, rate, p.qualifier, derived=True))
+            unit = level_target.unit
+            inputs: tuple[Input, ...] = (
+                (level_target.baseline_period, level_target.baseline_value, None, unit),
+                (p.period, p.value, p.qualifier, unit),
+            )
+            out.append(Point(p.period, p.t, rate, p.qualifier, derived=True, inputs=inputs))
     return out
 
 
@@ -314,7 +326,11 @@ def _with_latest(p: Progress, latest: Point | None) -> Progress:
     if latest is None:
         return p
     return replace(
-        p, latest_value=latest.value, latest_qualifier=latest.qualifier, latest_period=latest.period
+        p,
+        latest_value=latest.value,
+        latest_qualifier=latest.qualifier,
+        latest_period=latest.period,
+        latest_inputs=latest.inputs,
     )
 
 
@@ -363,7 +379,7 @@ def _assess_rate(
         base,
         method="rate",
         ratio=ratio,
-        pct_achieved=_pct_achieved(target, latest.value, goal),
+        # no "% achieved" for a rate: 10 %/yr against 11 %/yr is not 91 % of anything
         **_gap(target, latest, goal),
     )
     if passed:

@@ -9,6 +9,7 @@ import opencc
 from indicators.base.catalog import Lang, Target
 from indicators.base.formatting import format_value, unit_suffix
 from indicators.base.i18n import _
+from indicators.base.periods import parse_period
 from indicators.base.qualifiers import is_approximate, kind_of
 from indicators.domain.metrics import Bound, Progress
 
@@ -89,6 +90,25 @@ def gap_text(p: Progress, lang: Lang) -> str:
             else _("views.words.gap_closed", lang)
         )
     return _("views.words.short_by", lang, value=size)
+
+
+def derivation_text(p: Progress, lang: Lang) -> str | None:
+    """How a derived latest figure was computed, with its inputs, or None for a figure as
+    published: 'derived: (5.8 ÷ 3.9)^(1/4) − 1 = 10.43%, from 3.9 万亿元 (2016) and …'."""
+    if len(p.latest_inputs) != 2 or p.latest_value is None:
+        return None
+    (p0, y0, q0, unit), (p1, y1, q1, _u) = p.latest_inputs
+    years = parse_period(p1).t - parse_period(p0).t
+    return _(
+        "views.words.derived_growth",
+        lang,
+        formula=f"({format_value(y1)} ÷ {format_value(y0)})^(1/{years:g}) − 1",
+        value=value_with_unit(p.latest_value, p.unit, lang, p.latest_qualifier),
+        start=value_with_unit(y0, unit, lang, q0),
+        start_period=p0,
+        end=value_with_unit(y1, unit, lang, q1),
+        end_period=p1,
+    )
 
 
 def trend_direction(p: Progress) -> str:
@@ -225,6 +245,8 @@ def summary_line(p: Progress, lang: Lang) -> str:
         parts.append(_("views.words.pct_achieved", lang, pct=pct_text(p)))
     if (detail := status_detail(p, lang)) is not None:
         parts.append(detail)
+    if (how := derivation_text(p, lang)) is not None:
+        parts.append(how)
     return " · ".join(parts)
 
 

@@ -14,6 +14,7 @@ from indicators.domain.regional import ranked_provinces
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.taskboard import TaskRow, status_of, task_rows
 from indicators.domain.wording import pct_text, quote_text, status_detail, status_label
+from indicators.present.cards import derivation_of
 
 _BOUND_SIGNS = {"more_than": ">", "up_to": "≤"}
 
@@ -44,6 +45,12 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
         milestone = target.kind == "milestone"
         # A milestone's "value" is whether and when it happened, not a 1 or a 0.
         latest = format_value(p.latest_value, p.latest_qualifier, lang)
+        derivation = derivation_of(target, p, lang)
+        detail = status_detail(p, lang) or "–"
+        if derivation:
+            # a derived figure is never read as an actual: marked, with formula and inputs
+            latest = _("views.words.derived_mark", lang, value=latest)
+            detail = f"{derivation} · {detail}"
         if milestone:
             latest = (
                 _("views.words.happened_on", lang, period=p.first_met_period)
@@ -67,7 +74,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
                 _("col.pct_achieved", lang): _pct(p),
                 _("col.gap", lang): _amount(p.gap, p.gap_bound),
                 _("col.status", lang): status_label(p, lang),
-                _("col.detail", lang): status_detail(p, lang) or "–",
+                _("col.detail", lang): detail,
                 _("col.shortfall", lang): _amount(p.shortfall, p.shortfall_bound),
                 _("col.first_met", lang): p.first_met_period or "–",
                 _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "

@@ -9,7 +9,7 @@ from indicators.base.i18n import _
 from indicators.base.status import STATUS_COLOURS
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import status_label, summary_line, value_with_unit
+from indicators.domain.wording import status_label, value_with_unit
 from indicators.present.chart_parts import (
     MUTED,
     TARGET_COLOUR,
@@ -19,7 +19,7 @@ from indicators.present.chart_parts import (
     source_line,
     target_rows,
 )
-from indicators.present.charts.common import _axis_title, _no_data, _region_suffix
+from indicators.present.charts.common import _axis_title, _no_data, _region_suffix, subtitle
 
 # --- one target ---------------------------------------------------------------------------
 
@@ -142,7 +142,7 @@ def bullet_chart(
     return finish(
         fig,
         title=title,
-        subtitle=summary_line(p, lang),
+        subtitle=subtitle(target, p, lang),
         source=source_line(snap, [target], lang, drawn),
         height=190,
         lang=lang,
