@@ -43,6 +43,7 @@ def rows(*items: tuple[str, str, str, float]) -> pd.DataFrame:
                 "unit": "%",
                 "source": "test",
                 "note": None,
+                "value_high": None,
             }
         )
     return pd.DataFrame(out)

@@ -17,11 +17,16 @@ ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
 
 def value_with_unit(
-    value: float | None, unit: str, lang: Lang, qualifier: str | None = None
+    value: float | None,
+    unit: str,
+    lang: Lang,
+    qualifier: str | None = None,
+    high: float | None = None,
 ) -> str:
     if value is None:
         return "–"
-    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang, _shown_n(value))}"
+    n = _shown_n(value) if high is None else None
+    return f"{format_value(value, qualifier, lang, high)}{unit_suffix(unit, lang, n)}"
 
 
 def target_text(target: Target, lang: Lang) -> str:
@@ -103,7 +108,7 @@ def derivation_text(p: Progress, lang: Lang) -> str | None:
         "views.words.derived_growth",
         lang,
         formula=f"({format_value(y1)} ÷ {format_value(y0)})^(1/{years:g}) − 1",
-        value=value_with_unit(p.latest_value, p.unit, lang, p.latest_qualifier),
+        value=value_with_unit(p.latest_value, p.unit, lang, p.latest_qualifier, p.latest_high),
         start=value_with_unit(y0, unit, lang, q0),
         start_period=p0,
         end=value_with_unit(y1, unit, lang, q1),
@@ -129,6 +134,15 @@ def bounded_short(size: str, bound: Bound, lang: Lang) -> str:
 
 
 def _shortfall_text(p: Progress, lang: Lang) -> str:
+    if p.shortfall_max is not None and p.shortfall is not None:
+        # a range entirely short: by between what its two ends are short by
+        low, high = round(p.shortfall, 3), round(p.shortfall_max, 3)
+        size = format_value(low, high=high)
+        return (
+            _("views.words.points", lang, value=size)
+            if p.unit == "%"
+            else f"{size}{unit_suffix(p.unit, lang)}"
+        )
     short = amount_text(p.shortfall or 0.0, p.unit, lang)
     if p.shortfall_bound is not None:
         return _(f"views.words.bound.{p.shortfall_bound}", lang, value=short)
@@ -143,7 +157,7 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
     if p.verdict is None:
         return None
     value = (
-        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier)
+        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier, p.verdict_high)
         if p.kind != "milestone"
         else ""
     )
@@ -176,6 +190,15 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
             period=p.verdict_period or "–",
             value=value,
             short=_shortfall_text(p, lang),
+        )
+    if p.verdict_straddles:
+        # a published range across the target: named, and neither met nor missed
+        return _(
+            "views.words.unverified_range",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            target=value_with_unit(p.target_value, p.unit, lang),
         )
     # unverified: the last figure is context, never the outcome
     if p.verdict_period is None or p.kind == "milestone":

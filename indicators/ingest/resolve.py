@@ -291,10 +291,15 @@ def _run_rules(
             return Outcome(n_failures, failing, None)
         # Every row passed: the number in the catalog unit and the qualifier as a small code
         # (-1: none).
-        out = con.sql(f"""SELECT rn, value,
+        out = con.sql(f"""SELECT rn, value, coalesce(value_high, 'NaN'::DOUBLE) AS value_high,
                           coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k
                           FROM valued""").to_arrow_table()
     return out
+
+
+def _nan_as_null(values: np.ndarray) -> pa.Array:
+    """A range's high end, null for a single figure."""
+    return pa.array(values, pa.float64(), mask=np.isnan(values))
 
 
 def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
@@ -335,6 +340,7 @@ def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
             "period": decoded(ks["period"], maps["period"], "label"),
             "t": t,
             "value": in_file_order("value", np.float64),
+            "value_high": _nan_as_null(in_file_order("value_high", np.float64)),
             "qualifier": pa.DictionaryArray.from_arrays(
                 pa.array(qualifier_k, pa.int32(), mask=qualifier_k < 0),
                 pa.array(qualifiers, pa.string()),
@@ -354,19 +360,25 @@ CREATE TEMP VIEW valued AS
 WITH joined AS (
     SELECT *, {number} FROM checked_rows
 ), numbers AS (
-    SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
+    SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number,
+           CASE WHEN isfinite(raw_high) THEN raw_high END AS number_high FROM joined
 ), fractions AS (
     -- A share written 0.98 without a % sign: 98 % only when the planner confirms it.
     SELECT *, coalesce(kind = 'share' AND NOT percent AND written_unit_status = 'ok'
                        AND number > 0 AND number <= 1, false) AS looks_fraction,
            -- Divide by whole powers of ten rather than multiply by 1e-4: 5800 亿元 is 0.58.
            CASE WHEN factor >= 1 THEN number * factor
-                ELSE number / round(1 / factor) END AS converted
+                ELSE number / round(1 / factor) END AS converted,
+           -- a range's high end, converted as its low end is
+           CASE WHEN factor >= 1 THEN number_high * factor
+                ELSE number_high / round(1 / factor) END AS converted_high
     FROM numbers
 )
 SELECT *,
        CASE WHEN {as_fractions} AND looks_fraction THEN number * 100
             ELSE converted END AS value,
+       CASE WHEN {as_fractions} AND looks_fraction THEN number_high * 100
+            ELSE converted_high END AS value_high,
        CASE WHEN {as_fractions} AND written_unit_status = 'fraction' THEN 'ok'
             WHEN NOT {as_fractions}
                  AND (written_unit_status = 'fraction' OR looks_fraction)

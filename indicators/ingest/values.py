@@ -33,6 +33,11 @@ class CellValue:
     qualifier: str | None = None
     percent: bool = False  # written with a % sign
     unit: str | None = None  # unit written inside the cell ("4.5万亿元")
+    high: float | None = None  # a published range "5.4-5.5": value is 5.4, high 5.5
+
+
+# A range: a number (with its % or unit), a dash, tilde or 至, and a second number.
+_RANGE = re.compile(r"^(\d[\d,.]*%?[^\d\-~–—至到eE]*?)(?:-|~|–|—|至|到)(\d.*)$")
 
 
 def parse_value(text: str) -> CellValue:
@@ -40,6 +45,32 @@ def parse_value(text: str) -> CellValue:
     t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if not t:
         return CellValue(None)
+    if (m := _RANGE.match(t)) is not None:
+        return _parse_range(*m.groups())
+    return _parse_one(t)
+
+
+def _parse_range(left: str, right: str) -> CellValue:
+    """'5.4-5.5', '5.4~5.5', '5.4–5.5', '5.4至5.5', '5.4%-5.5%', '5.4-5.5万亿元': both ends
+    as the second says them (a bare first end takes the second's %, magnitude or unit)."""
+    end = _parse_one(right)
+    m = _NUMBER.match(right)
+    if m is not None and _NUMBER.fullmatch(left):
+        left += right[m.end() :]
+    start = _parse_one(left)
+    if (
+        start.value is None
+        or end.value is None
+        or start.qualifier
+        or end.qualifier
+        or (start.percent, start.unit) != (end.percent, end.unit)
+        or start.value >= end.value
+    ):
+        return CellValue(None)  # not a range we can read: refused as not a number
+    return CellValue(start.value, None, end.percent, end.unit, end.value)
+
+
+def _parse_one(t: str) -> CellValue:
     qualifier = None
     low = t.casefold()
     for written, stored in _PREFIXES:

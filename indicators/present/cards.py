@@ -61,7 +61,7 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
     elif t.kind == "milestone" and p.first_met_period:
         value = _("views.words.happened_on", lang, period=p.first_met_period)
     else:
-        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier)
+        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier, p.latest_high)
     derivation = derivation_of(t, p, lang)
     caption = (
         _("views.card.derived" if derivation else "views.card.latest", lang, period=p.latest_period)
@@ -117,7 +117,7 @@ def derivation_of(t: Target, p: Progress, lang: Lang) -> str | None:
         "views.words.derived_share",
         lang,
         formula=inputs,
-        value=value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier),
+        value=value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier, p.latest_high),
     )
 
 

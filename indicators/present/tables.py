@@ -44,7 +44,7 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
         p = snap.national[target.id]
         milestone = target.kind == "milestone"
         # A milestone's "value" is whether and when it happened, not a 1 or a 0.
-        latest = format_value(p.latest_value, p.latest_qualifier, lang)
+        latest = format_value(p.latest_value, p.latest_qualifier, lang, p.latest_high)
         derivation = derivation_of(target, p, lang)
         detail = status_detail(p, lang) or "–"
         if derivation:
@@ -188,7 +188,7 @@ def regions_table(
                 _("views.col.region", lang): region.name(lang),
                 _("col.latest", lang): "–"
                 if p is None
-                else format_value(p.latest_value, p.latest_qualifier, lang),
+                else format_value(p.latest_value, p.latest_qualifier, lang, p.latest_high),
                 _("col.period", lang): (p.latest_period if p else None) or "–",
                 _("col.pct_achieved", lang): None if p is None else _pct(p),
                 _("col.gap", lang): None if p is None else _amount(p.gap, p.gap_bound),

@@ -107,7 +107,7 @@ def trajectory_chart(
     series = [pt for pt in p.series if in_window(pt.period)]
     hover = []
     for pt in series:
-        line = value_with_unit(pt.value, unit, lang, pt.qualifier)
+        line = value_with_unit(pt.value, unit, lang, pt.qualifier, pt.high)
         if pt.derived and level is not None:
             base = level
             line = _(
