@@ -33,11 +33,9 @@ def card(c: Card, lg: Lang) -> None:
             st.caption(for_markdown(" · ".join(x for x in (c.caption, c.arrow_label) if x)))
         lines = [_("views.card.target", lg, target=c.target)]
         if c.has_data:
-            lines.append(
-                " · ".join(
-                    x for x in (_("views.card.pct", lg, pct=c.pct_achieved), c.gap) if x != "–"
-                )
-            )
+            # escaped: ">101% achieved" would otherwise start a Markdown quote
+            pct = _("views.card.pct", lg, pct=c.pct_achieved) if c.pct_achieved != "–" else "–"
+            lines.append(for_markdown(" · ".join(x for x in (pct, c.gap) if x != "–")))
         lines.append(chip(c.colour, c.status_label))
         st.markdown("  \n".join(lines))
         if c.detail:  # worked-out text that may start with ">" (">98% in 2019-08"): escaped

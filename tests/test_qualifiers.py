@@ -143,7 +143,7 @@ def test_ceiling_mirrors_the_rule():
 def test_approximate_counts_at_its_number_and_says_so_beside_the_verdict():
     p = assess(share(), [at(2020, 80.0, "约")], as_of=AFTER)
     assert p.status == "met_on_time"
-    assert status_label(p, "en") == "Met on time (on an approximate figure)"
+    assert status_label(p, "en") == "Met on time (approx. figure)"
     assert status_label(p, "zh") == "按期实现（据约数）"
     assert summary_line(p, "zh").startswith("按期实现（据约数）")
     exact = assess(share(), [at(2020, 80.0)], as_of=AFTER)

@@ -125,6 +125,24 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+_SIGNS = {"more_than": ">", "up_to": "≤"}
+# A range's other end, printed after the first: "14.8..15.2".
+_OTHER_END = {"latest_value": "latest_high", "shortfall": "shortfall_max"}
+
+
+def _cell(row: dict[str, object], column: str) -> str:
+    """A bounded shortfall ("<98" against 98) is more than its number, never a bare 0."""
+    text = _fmt(row[column])
+    if row[column] is None:
+        return text
+    if column == "shortfall":
+        text = _SIGNS.get(str(row["shortfall_bound"]), "") + text
+    other = _OTHER_END.get(column)
+    if other is not None and row.get(other) is not None:
+        text += ".." + _fmt(row[other])
+    return text
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     rows = status_rows(Store(args.db), args.region, args.as_of)
     if args.json:
@@ -145,16 +163,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         "first_met_period",
     )
     # A bounded shortfall ("<98" against 98) is more than its number: never a bare 0.
-    signs = {"more_than": ">", "up_to": "≤"}
-    table = [
-        [
-            signs.get(str(r["shortfall_bound"]), "") + _fmt(r[c])
-            if c == "shortfall" and r[c] is not None
-            else _fmt(r[c])
-            for c in cols
-        ]
-        for r in rows
-    ]
+    table = [[_cell(r, c) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in table:
