@@ -260,7 +260,7 @@ def test_export_pack_command_writes_a_pdf(_built_db, tmp_path, capsys):
     out = tmp_path / "pack.pdf"
     assert main(["export-pack", "--lang", "en", "--db", str(_built_db), str(out)]) == 0
     reader = PdfReader(out)
-    assert "Method note" in "".join(p.extract_text() for p in reader.pages[-2:])
+    assert "Method note" in "".join(p.extract_text() for p in reader.pages[-3:])
     assert "briefing pack, pdf, en" in capsys.readouterr().out
 
 

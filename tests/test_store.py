@@ -44,6 +44,7 @@ def rows(*items: tuple[str, str, str, float]) -> pd.DataFrame:
                 "source": "test",
                 "note": None,
                 "value_high": None,
+                "published": None,
             }
         )
     return pd.DataFrame(out)

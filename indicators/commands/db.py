@@ -104,7 +104,11 @@ def _clean(value: object) -> object:
 def status_rows(store: Store, region: str, as_of: date | None) -> list[dict[str, object]]:
     catalog = store.catalog()
     results = assess_all(
-        catalog, store.current_actuals(region_codes=[region]), as_of=as_of, region_code=region
+        catalog,
+        # as known on the as-of date: figures published by then, at their value then
+        store.current_actuals(region_codes=[region], known_on=as_of),
+        as_of=as_of,
+        region_code=region,
     )
     rows = []
     for p in results:

@@ -62,6 +62,7 @@ SECTION_KEYS = (
     "status",
     "verdict",
     "qualifiers",
+    "vintages",
     "derived",
     "regions",
     "tasks",

@@ -288,6 +288,10 @@ def figure_history_table(
                     history["value"], history["qualifier"], _highs(history), strict=True
                 )
             ],
+            # the vintage: when the figure was published ("–": no date recorded)
+            _("history.col.published", lang): history["published"].fillna("–").tolist()
+            if "published" in history
+            else ["–"] * len(history),
             _("history.col.id", lang): history["upload_id"],
             _("history.col.kind", lang): history["kind"].map(
                 lambda k: _(f"history.kind.{k}", lang)

@@ -78,7 +78,7 @@ def check_published(
     checked = check_raw(
         _as_long(raw, where),
         catalog,
-        Options(layout="long", today=today),
+        Options(layout="long", today=today, published_today=False),
         file_name=file_name,
         sha256=sha,
     )

@@ -47,6 +47,7 @@ from indicators.ingest.lookups import (
 )
 from indicators.ingest.match import key, match_indicator, match_region
 from indicators.ingest.rules import broken_any_sql, broken_codes_sql, broken_count_sql
+from indicators.ingest.value_column import published_column
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,11 @@ def check_rows(
     today: date,
     shares_as_fractions: bool,
     limit: int,
+    published_today: bool = True,
 ) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS), in three
     steps: each distinct text resolved, the rules run over the rows, the rows handed back."""
-    r = _resolve(table, catalog, bounds, today)
+    r = _resolve(table, catalog, bounds, today, published_today)
     ran = _run_rules(r, bounds, today=today, shares_as_fractions=shares_as_fractions, limit=limit)
     if isinstance(ran, Outcome):
         return ran
@@ -119,7 +121,9 @@ class _Resolved:
     units: list[str]
 
 
-def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: date) -> _Resolved:
+def _resolve(
+    table: pa.Table, catalog: Catalog, bounds: Plausibility, today: date, published_today: bool
+) -> _Resolved:
     """Each distinct text resolved once; the rows reach the answers by their codes."""
     n = table.num_rows
     # Repeated texts become integer codes here (Arrow's hash, one pass a column); each
@@ -129,7 +133,9 @@ def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: dat
     # seven take about half the time on two cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         encoding = {c: pool.submit(dictionary_encoded, table.column(c)) for c in ENCODED}
-        storing = {c: pool.submit(stored_text, table.column(c)) for c in ("source", "note")}
+        storing = {
+            c: pool.submit(stored_text, table.column(c)) for c in ("source", "note", "published")
+        }
     encoded = {c: f.result() for c, f in encoding.items()}
     stored = {c: f.result() for c, f in storing.items()}
     texts = {c: e.dictionary.to_pylist() for c, e in encoded.items()}
@@ -223,11 +229,20 @@ def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: dat
     ks = {f: k_of_rows(maps[f], codes[f]) for f in ("indicator", "region", "period")}
     units_of = unit_lookup(texts, codes, values, ind, catalog)
     first_rn, first_row = duplicates(ks, excel_row)
+    # the publication date as an ISO date (the upload's day where none is written)
+    stored["published"], published_bad = published_column(
+        pa.chunked_array([stored["published"]]).combine_chunks()
+        if isinstance(stored["published"], pa.Array)
+        else stored["published"].combine_chunks(),
+        today,
+        today if published_today else None,
+    )
     columns: dict[str, Any] = {
         "rn": pa.array(np.arange(n, dtype=np.int64)),
         "excel_row": excel_row,
         "source": stored["source"],
         "note": stored["note"],
+        "published_bad": published_bad,
         "indicator_id": of("indicator", "id"),
         "indicator_k": of("indicator", "k"),
         "blank_indicator": of("indicator", "blank"),
@@ -350,6 +365,7 @@ def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
             ),
             "source": r.stored["source"],
             "note": r.stored["note"],
+            "published": r.stored["published"],
             "excel_row": r.excel_row,
         }
     )

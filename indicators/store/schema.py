@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,9 @@ _V1_ACTUAL_FIELDS = _cols(
 )
 # v6: a published range "5.4-5.5" is value 5.4 with value_high 5.5 (null: a single figure).
 # Added after upload_id, where ALTER TABLE puts it; writers name their columns.
-_ADDED_TO_ACTUALS = _cols("value_high float")
+# v7: the date a figure was published (ISO, its vintage); a correction is a later vintage
+# beside the earlier one, and "as of D" reads the figures published by D.
+_ADDED_TO_ACTUALS = _cols("value_high float, published str")
 ACTUAL_FIELDS = (*_V1_ACTUAL_FIELDS, *_ADDED_TO_ACTUALS)
 ACTUAL_COLUMNS = tuple(c.name for c in ACTUAL_FIELDS)
 _ACTUALS_V1 = Table(
@@ -329,6 +331,16 @@ MIGRATIONS: dict[int, list[Statement]] = {
             DUCKDB: "ALTER TABLE actuals ADD COLUMN value_high DOUBLE",
             POSTGRESQL: "ALTER TABLE actuals ADD COLUMN value_high DOUBLE PRECISION",
         },
+        "DROP VIEW current_actuals",
+        "DROP VIEW live_actuals",
+        _LIVE_PUBLISHED,
+        _CURRENT_ACTUALS,
+    ],
+    # Figures stored before vintages: published on the day their upload was made.
+    7: [
+        "ALTER TABLE actuals ADD COLUMN published VARCHAR",
+        "UPDATE actuals SET published = (SELECT CAST(CAST(u.created_at AS DATE) AS VARCHAR)"
+        " FROM uploads u WHERE u.id = actuals.upload_id)",
         "DROP VIEW current_actuals",
         "DROP VIEW live_actuals",
         _LIVE_PUBLISHED,
