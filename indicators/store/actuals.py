@@ -82,7 +82,8 @@ class Actuals(Reviews):
                 f"""WITH live AS (SELECT * FROM actuals a WHERE {" AND ".join(where)}),
                     ranked AS (SELECT *, row_number() OVER (
                         PARTITION BY indicator_id, region_code, period
-                        ORDER BY published DESC NULLS LAST, id DESC)
+                        -- no date recorded: ranked by when it was stored, as before
+                        ORDER BY coalesce(published, '9999') DESC, id DESC)
                         AS _rank FROM live),
                     cur AS (SELECT * FROM ranked WHERE _rank = 1)
                     SELECT c.id, c.indicator_id, c.region_code, c.period, c.t, c.value,
@@ -102,8 +103,9 @@ class Actuals(Reviews):
         with self.connect() as con:
             return read_frame(
                 con,
-                f"""SELECT a.indicator_id, a.region_code, a.period, a.t, a.value, a.qualifier,
-                          a.unit, a.source, a.note, a.upload_id, u.created_at,
+                f"""SELECT a.indicator_id, a.region_code, a.period, a.t, a.value, a.value_high,
+                          a.qualifier, a.unit, a.source, a.note, a.published, a.upload_id,
+                          u.created_at,
                           a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
                                           AND id NOT IN ({UNPUBLISHED})) AS undone
                    FROM actuals a JOIN uploads u ON u.id = a.upload_id

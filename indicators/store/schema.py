@@ -336,11 +336,12 @@ MIGRATIONS: dict[int, list[Statement]] = {
         _LIVE_PUBLISHED,
         _CURRENT_ACTUALS,
     ],
-    # Figures stored before vintages: published on the day their upload was made.
+    # Figures stored before vintages: a planner's published on the day its upload was made;
+    # a shipped one's date is not known here (left empty: known at any date).
     7: [
         "ALTER TABLE actuals ADD COLUMN published VARCHAR",
         "UPDATE actuals SET published = (SELECT CAST(CAST(u.created_at AS DATE) AS VARCHAR)"
-        " FROM uploads u WHERE u.id = actuals.upload_id)",
+        " FROM uploads u WHERE u.id = actuals.upload_id AND u.kind <> 'seed')",
         "DROP VIEW current_actuals",
         "DROP VIEW live_actuals",
         _LIVE_PUBLISHED,
