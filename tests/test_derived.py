@@ -87,3 +87,11 @@ def test_the_method_page_says_what_is_derived_and_lists_no_measure_not_shown(lan
     assert ("时间进度" not in text) if lang == "zh" else ("Time elapsed" not in text)
     assert ("推算值" in text) if lang == "zh" else ("derived" in text)
     assert "never estimates" not in text and "不估算或补造实际数值" not in text
+
+
+def test_the_bullet_legend_calls_a_derived_figure_derived(snap):
+    from indicators.present.charts import bullet_chart
+
+    names = [t.name for t in bullet_chart(snap, "info_consumption_growth", "en").data if t.name]
+    assert any(n.startswith("Derived figure 10.43% (2020)") for n in names)
+    assert not any(n.startswith("Latest actual") for n in names)

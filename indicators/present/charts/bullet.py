@@ -10,6 +10,7 @@ from indicators.base.status import STATUS_COLOURS
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import status_label, value_with_unit
+from indicators.present.cards import derivation_of
 from indicators.present.chart_parts import (
     MUTED,
     TARGET_COLOUR,
@@ -38,6 +39,9 @@ def bullet_chart(
         return _no_data(snap, target, title, lang, 220)
     rows = target_rows(snap, target, region_code)
     status_name = status_label(p, lang)
+    # a figure the tracker derived is not called an actual
+    derived = derivation_of(target, p, lang) is not None
+    legend_key = "views.fig.legend.derived" if derived else "views.fig.legend.latest"
     milestone = target.kind == "milestone"
     goal: float | None
     base: float | None
@@ -74,7 +78,7 @@ def bullet_chart(
             width=0.4,
             marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
             name=_(
-                "views.fig.legend.latest",
+                legend_key,
                 lang,
                 value=actual_label,
                 period=p.latest_period or "–",
