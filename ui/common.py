@@ -34,7 +34,8 @@ def today() -> date:
 # running server must not keep last year's words until someone writes.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _snapshot(db_path: str, data_version: int, as_of: date, preview: int | None = None) -> Snapshot:
-    return load_snapshot(Store(db_path), as_of=as_of, preview=preview)
+    # the dashboard's day is its clock, not an as-of view: the latest vintage of everything
+    return load_snapshot(Store(db_path), as_of=as_of, preview=preview, as_known=False)
 
 
 _stamps: dict[str, tuple[tuple, int]] = {}

@@ -93,12 +93,21 @@ class Snapshot:
         )
 
 
-def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None) -> Snapshot:
+def load_snapshot(
+    store: Store,
+    as_of: date | None = None,
+    preview: int | None = None,
+    *,
+    as_known: bool | None = None,
+) -> Snapshot:
     """The published figures; with `preview`, published + that submitted upload."""
     as_of = as_of or date.today()
     # a past date is read as known then; today (the default) is the latest of everything,
     # and a review preview shows pending figures now
-    known_on = as_of if as_of < date.today() and preview is None else None
+    # `as_known` False: judged on as_of with the latest of everything (the dashboard's
+    # clock); None: as known then whenever as_of is a past date (status, export-*, pack)
+    past = as_of < date.today() if as_known is None else as_known
+    known_on = as_of if past and preview is None else None
     catalog = store.catalog()
     # Counties can be millions of rows; the views show national and provincial figures.
     top = [r.code for r in catalog.regions.values() if r.level in ("national", "province")]
