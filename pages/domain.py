@@ -65,8 +65,11 @@ def target_section(
     if region != NATIONAL and not c.has_data:
         st.info(_("views.region_no_figures", lg, region=snap.catalog.regions[region].name(lg)))
     period = f" ({c.period})" if c.period else ""
+    latest = _("views.domain.metric.derived" if c.derivation else "views.domain.metric.latest", lg)
+    if c.status == "unverified" and c.caption:
+        period = c.caption  # the headline is the verdict; the dated last figure beside it
     facts = [
-        (_("views.domain.metric.latest", lg), f"{c.value} {c.arrow}", period),
+        (latest, f"{c.value} {c.arrow}", (c.derivation or period) if c.derivation else period),
         (_("views.domain.metric.target", lg), c.target, ""),
         (_("views.domain.metric.pct", lg), c.pct_achieved, c.gap if c.has_data else ""),
         (_("views.domain.metric.status", lg), chip(c.colour, c.status_label), c.detail or ""),

@@ -29,20 +29,19 @@ def card(c: Card, lg: Lang) -> None:
         # title instead of waiting for the HTML renderer (see ui/common.chip).
         st.markdown(f"**{c.name}**")
         st.subheader(f"{c.value} {c.arrow}".strip(), anchor=False)
-        period = _("views.card.latest", lg, period=c.period) if c.period else ""
-        if period or c.arrow_label:
-            st.caption(" · ".join(x for x in (period, c.arrow_label) if x))
+        if c.caption or c.arrow_label:
+            st.caption(for_markdown(" · ".join(x for x in (c.caption, c.arrow_label) if x)))
         lines = [_("views.card.target", lg, target=c.target)]
         if c.has_data:
-            lines.append(
-                " · ".join(
-                    x for x in (_("views.card.pct", lg, pct=c.pct_achieved), c.gap) if x != "–"
-                )
-            )
+            # escaped: ">101% achieved" would otherwise start a Markdown quote
+            pct = _("views.card.pct", lg, pct=c.pct_achieved) if c.pct_achieved != "–" else "–"
+            lines.append(for_markdown(" · ".join(x for x in (pct, c.gap) if x != "–")))
         lines.append(chip(c.colour, c.status_label))
         st.markdown("  \n".join(lines))
         if c.detail:  # worked-out text that may start with ">" (">98% in 2019-08"): escaped
             st.caption(for_markdown(c.detail))
+        if c.derivation:  # a derived figure says so, with its formula and inputs
+            st.caption(for_markdown(c.derivation))
         if c.pending:  # a preview: this card's figure is not published yet
             st.markdown(f":red[**{c.pending}**]")
         if c.has_data:

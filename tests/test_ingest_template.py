@@ -80,3 +80,17 @@ def test_the_edit_form_shows_units_in_the_page_language_and_reads_them_back(
     checked = check_records(records, store.catalog(), row_numbers=numbers)
     assert checked.ok, [(p.code, p.value) for p in checked.problems]
     assert list(checked.rows["value"]) == [6.9]
+
+
+def test_the_growth_indicator_has_no_year_on_year_example_and_says_what_belongs(
+    store: Store,
+) -> None:
+    from indicators.ingest.template import example_rows, what_belongs
+
+    catalog = store.catalog()
+    rows = example_rows(catalog, store.current_actuals(), n=50)
+    assert "信息消费规模年均增速" not in [r[0] for r in rows]  # the stored 2018 11.1 % is y-o-y
+    note = what_belongs(catalog, "info_consumption_growth")
+    assert "自2016年起每年的年均复合增速" in note and "不是当年同比" in note
+    assert "not a year-on-year rate" in note
+    assert what_belongs(catalog, "info_consumption_scale") == ""

@@ -304,6 +304,8 @@ def test_sheets_whose_columns_come_typed_differently_still_stack_in_sheet_order(
             qualifier=[None] * n,
             source=[""] * n,
             note=[""] * n,
+            value_high=[None] * n,
+            published=[None] * n,
         )
         out = pa.Table.from_pydict(table, schema=ACTUAL_SCHEMA)
         return out.append_column("excel_row", pa.array(excel_rows, pa.int64()))

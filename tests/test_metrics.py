@@ -150,7 +150,7 @@ def test_growth_rate_target_compares_observed_with_stated_rate():
         kind="growth_rate", target_value=11.0, baseline_value=None, baseline_period=None, unit="%"
     )
     p = assess(t, pts((2018, 9.9)), as_of=date(2019, 1, 1))
-    assert p.pct_achieved == pytest.approx(90.0)
+    assert p.pct_achieved is None  # no "% achieved" for a rate target
     assert p.ratio == pytest.approx(0.9)
     assert p.status == "moderate"
 
@@ -351,3 +351,23 @@ def test_a_retired_operator_field_in_the_catalog_is_refused(tmp_path):
     )
     with pytest.raises(CatalogError, match="operator"):
         load_catalog(tmp_path / "c")
+
+
+@pytest.mark.parametrize(
+    ("observed", "status"),
+    [
+        (13.0, "on_track"),  # R = 13 / 11 = 1.18: faster than asked, yet not "achieved"
+        (10.0, "moderate"),  # R = 10 / 11 = 0.909
+        (5.0, "limited"),  # R = 5 / 11 = 0.455
+        (-1.0, "deterioration"),
+    ],
+)
+def test_a_growth_rate_target_is_never_achieved_before_its_year(observed, status):
+    t = target(
+        kind="growth_rate", target_value=11.0, baseline_value=None, baseline_period=None, unit="%"
+    )
+    before = assess(t, pts((2018, observed)), as_of=date(2019, 12, 31))
+    assert before.status == status
+    assert before.verdict is None
+    after = assess(t, pts((2018, observed), (2020, observed)), as_of=date(2021, 1, 1))
+    assert after.status == ("met_on_time" if observed >= 11 else "missed")

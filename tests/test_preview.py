@@ -95,7 +95,7 @@ def test_a_preview_says_data_as_of_the_previewed_figures_and_the_upload_as_the_l
     team: Store,
 ) -> None:
     up = _submit(team)
-    published = load_snapshot(team, as_of=AS_OF)
+    published = load_snapshot(team)  # today: the latest of everything, not "as known on"
     preview = load_snapshot(team, as_of=AS_OF, preview=up.id)
     assert published.as_of_line("zh", clock=False).startswith("数据截至 2021;")
     # the pending 2022 figure is the newest, the submitted upload the last one

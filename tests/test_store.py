@@ -43,6 +43,8 @@ def rows(*items: tuple[str, str, str, float]) -> pd.DataFrame:
                 "unit": "%",
                 "source": "test",
                 "note": None,
+                "value_high": None,
+                "published": None,
             }
         )
     return pd.DataFrame(out)

@@ -152,6 +152,9 @@ def _as_version_1(folder: Path) -> None:
     targets = folder / manifest["tables"]["targets"]["file"]  # quote_en came with v4
     pq.write_table(pq.read_table(targets).drop_columns(["quote_en"]), targets)
     manifest["tables"]["targets"]["sha256"] = hashlib.sha256(targets.read_bytes()).hexdigest()
+    actuals = folder / manifest["tables"]["actuals"]["file"]  # v6 and v7 added these
+    pq.write_table(pq.read_table(actuals).drop_columns(["value_high", "published"]), actuals)
+    manifest["tables"]["actuals"]["sha256"] = hashlib.sha256(actuals.read_bytes()).hexdigest()
     manifest["content_sha256"] = content_hash(
         {n: pq.read_table(folder / e["file"]) for n, e in manifest["tables"].items()}
     )

@@ -219,12 +219,13 @@ def test_method_formulas_speak_the_page_language():
 def test_the_data_as_of_line_has_one_wording_with_the_time_on_pages_and_the_day_in_the_pack(
     store, empty_store
 ):
-    snap = load_snapshot(store, as_of=AS_OF)
+    # today's view (a past date reads "As known on", tests/test_vintages.py)
+    snap = load_snapshot(store)
     assert re.fullmatch(
         r"Data as of 2021; last upload \d{4}-\d\d-\d\d \d\d:\d\d", snap.as_of_line("en")
     )
     assert re.fullmatch(
         r"数据截至 2021;最近上传 \d{4}-\d\d-\d\d", snap.as_of_line("zh", clock=False)
     )
-    empty = load_snapshot(empty_store, as_of=AS_OF)
+    empty = load_snapshot(empty_store)
     assert empty.as_of_line("zh") == "数据截至 暂无数据;最近上传 –"

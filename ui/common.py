@@ -34,7 +34,8 @@ def today() -> date:
 # running server must not keep last year's words until someone writes.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _snapshot(db_path: str, data_version: int, as_of: date, preview: int | None = None) -> Snapshot:
-    return load_snapshot(Store(db_path), as_of=as_of, preview=preview)
+    # the dashboard's day is its clock, not an as-of view: the latest vintage of everything
+    return load_snapshot(Store(db_path), as_of=as_of, preview=preview, as_known=False)
 
 
 _stamps: dict[str, tuple[tuple, int]] = {}
@@ -288,5 +289,9 @@ def readable(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     out = df.copy()
     for col in columns:
         if col in out:
-            out[col] = [format_value(None if v is None or v != v else float(v)) for v in out[col]]
+            # a bounded cell (">0", "<100": the figure's qualifier bounds it) is already text
+            out[col] = [
+                v if isinstance(v, str) else format_value(None if v is None or v != v else float(v))
+                for v in out[col]
+            ]
     return out

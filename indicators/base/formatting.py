@@ -28,11 +28,17 @@ def qualifier_text(qualifier: str | None, lang: Lang | None) -> str:
 
 
 def format_value(
-    value: float | None, qualifier: str | None = None, lang: Lang | None = None
+    value: float | None,
+    qualifier: str | None = None,
+    lang: Lang | None = None,
+    high: float | None = None,
 ) -> str:
+    """'5.8', '约5', and a published range as one: '5.4–5.5'."""
     if value is None or value != value:
         return "–"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if high is not None and high == high:
+        text += "–" + f"{high:,.2f}".rstrip("0").rstrip(".")
     return f"{qualifier_text(qualifier, lang)}{text}" if qualifier else text
 
 

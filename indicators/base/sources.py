@@ -84,3 +84,23 @@ def note_text(note: str, lang: Lang) -> str:
     if english is None:
         return note
     return _("views.quote.note", lang, quote=english, original=note.strip())
+
+
+def shipped_derivation(
+    indicator_id: str, national: bool, period: str | None, value: float | None, lang: Lang
+) -> str | None:
+    """The inputs of a shipped figure the source computed from two others (the share of
+    villages with a station: 20.4万 of about 60万), when the figure shown is that one (same
+    period and value, so a planner's own figure is never labelled with them); else None."""
+    if not national or period is None or value is None:
+        return None
+    for rec in _shipped():
+        inputs = (rec.get("derived_from_en") if lang == "en" else None) or rec.get("derived_from")
+        if (
+            inputs
+            and rec["indicator_id"] == indicator_id
+            and rec["period"] == period
+            and abs(float(rec["value"]) - value) < 1e-9
+        ):
+            return inputs.strip()
+    return None

@@ -104,7 +104,11 @@ def _clean(value: object) -> object:
 def status_rows(store: Store, region: str, as_of: date | None) -> list[dict[str, object]]:
     catalog = store.catalog()
     results = assess_all(
-        catalog, store.current_actuals(region_codes=[region]), as_of=as_of, region_code=region
+        catalog,
+        # as known on the as-of date: figures published by then, at their value then
+        store.current_actuals(region_codes=[region], known_on=as_of),
+        as_of=as_of,
+        region_code=region,
     )
     rows = []
     for p in results:
@@ -123,6 +127,24 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+_SIGNS = {"more_than": ">", "up_to": "≤"}
+# A range's other end, printed after the first: "14.8..15.2".
+_OTHER_END = {"latest_value": "latest_high", "shortfall": "shortfall_max"}
+
+
+def _cell(row: dict[str, object], column: str) -> str:
+    """A bounded shortfall ("<98" against 98) is more than its number, never a bare 0."""
+    text = _fmt(row[column])
+    if row[column] is None:
+        return text
+    if column == "shortfall":
+        text = _SIGNS.get(str(row["shortfall_bound"]), "") + text
+    other = _OTHER_END.get(column)
+    if other is not None and row.get(other) is not None:
+        text += ".." + _fmt(row[other])
+    return text
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -144,7 +166,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         "shortfall",
         "first_met_period",
     )
-    table = [[_fmt(r[c]) for c in cols] for r in rows]
+    # A bounded shortfall ("<98" against 98) is more than its number: never a bare 0.
+    table = [[_cell(r, c) for c in cols] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]
     print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in table:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from indicators.base.catalog import Catalog, Lang
 from indicators.base.i18n import _
+from indicators.base.qualifiers import QUALIFIER_KINDS, TABLE
 from indicators.domain.metrics import MODERATE, ON_TRACK
 
 
@@ -41,10 +42,6 @@ FORMULAS = {
         r"\hat y_T^{\text{«linear»}} = y_t + \Delta_{\text{«obs»}}\,(T-t)",
     ),
     "status": (r"R = \frac{g_{\text{«obs»}}}{\lvert g_{\text{«req»}} \rvert}",),
-    "time": (
-        r"\text{«elapsed»} = \frac{\min(t, T) - t_0}{T - t_0}",
-        r"\text{«closed»} = \frac{y_t - y_0}{y_T - y_0}",
-    ),
     "derived": (r"g_{2016 \to t} = \left(\frac{S_t}{S_{2016}}\right)^{1/(t-2016)} - 1",),
 }
 _WORD = re.compile(r"«(\w+)»")
@@ -64,7 +61,8 @@ SECTION_KEYS = (
     "projection",
     "status",
     "verdict",
-    "time",
+    "qualifiers",
+    "vintages",
     "derived",
     "regions",
     "tasks",
@@ -72,16 +70,41 @@ SECTION_KEYS = (
 )
 
 
+def qualifier_lines(lang: Lang) -> list[str]:
+    """The qualifier table, one line per class, every written form listed: read from
+    ``indicators.qualifiers`` so the page lists exactly what the tracker applies."""
+    out = []
+    for kind in QUALIFIER_KINDS:
+        written = [w for q in TABLE if q.kind == kind for w in (*q.prefixes, *q.suffixes)]
+        shown = [_WRITTEN_AS.get(w, w) for w in written]
+        out.append(
+            _(
+                f"views.method.qualifiers.{kind}",
+                lang,
+                forms=("、" if lang == "zh" else ", ").join(shown),
+            )
+        )
+    return out
+
+
+# Forms are kept case-folded without spaces, as ingest compares them; shown as written.
+_WRITTEN_AS = {
+    "lessthan": "less than",
+    "morethan": "more than",
+    "atleast": "at least",
+    "atmost": "at most",
+}
+
+
 def sections(lang: Lang) -> list[Section]:
     values = {"on_track": f"{ON_TRACK:.2f}", "moderate": f"{MODERATE:.2f}"}
-    return [
-        Section(
-            _(f"views.method.{key}.heading", lang),
-            _(f"views.method.{key}.body", lang, **values),
-            formulas(key, lang),
-        )
-        for key in SECTION_KEYS
-    ]
+    out = []
+    for key in SECTION_KEYS:
+        body = _(f"views.method.{key}.body", lang, **values)
+        if key == "qualifiers":
+            body += "\n\n" + "\n".join(f"- {line}" for line in qualifier_lines(lang))
+        out.append(Section(_(f"views.method.{key}.heading", lang), body, formulas(key, lang)))
+    return out
 
 
 def citations(catalog: Catalog, lang: Lang) -> list[str]:

@@ -36,16 +36,24 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Any, Literal, TypedDict
 
 import pandas as pd
 
 from indicators.base.catalog import NATIONAL, Catalog, Target, TargetKind
 from indicators.base.periods import parse_period, t_of_date
+from indicators.base.qualifiers import kind_of
 from indicators.base.status import Status
 
 ON_TRACK = 0.95
 MODERATE = 0.60
 _EPS = 1e-9
+# How a shortfall from a bounded figure reads: "<98" against 98 is short by more than 0;
+# ">75" against 80 by up to 5. None: the shortfall is the figure's own.
+Bound = Literal["more_than", "up_to"]
+
+
+Input = tuple[str, float, str | None, str]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,10 @@ class Point:
     value: float
     qualifier: str | None = None
     derived: bool = False
+    # A derived point's inputs: (period, value, qualifier, unit) of the level it is computed
+    # from, the baseline first; shown with the formula wherever the figure is.
+    inputs: tuple[Input, ...] = ()
+    high: float | None = None  # a published range's high end ("5.4-5.5": value 5.4)
 
 
 @dataclass(frozen=True)
@@ -65,16 +77,20 @@ class Progress:
     unit: str
     target_value: float | None
     target_year: int
+    lower_is_better: bool = False
     n_points: int = 0
     latest_value: float | None = None
     latest_qualifier: str | None = None
     latest_period: str | None = None
+    latest_high: float | None = None  # a range's high end
+    latest_inputs: tuple[Input, ...] = ()  # a derived latest figure's inputs
     baseline_value: float | None = None
     baseline_period: str | None = None
     baseline_source: str | None = None  # "catalog" | "first_actual"
     met_at_baseline: bool = False  # no required path to draw: the start already meets it
     pct_achieved: float | None = None
     gap: float | None = None
+    gap_bound: Bound | None = None
     method: str | None = None  # compound | linear | rate | event
     required_cagr: float | None = None
     observed_cagr: float | None = None
@@ -89,8 +105,12 @@ class Progress:
     verdict_period: str | None = None  # the figure judged (or, if unverified, the last one)
     verdict_value: float | None = None
     verdict_qualifier: str | None = None
+    verdict_high: float | None = None
+    verdict_straddles: bool = False  # a range across the target: unverified, range named
     shortfall: float | None = None  # target's unit; > 0 short of the target
     shortfall_pct: float | None = None  # of the target value; levels only
+    shortfall_bound: Bound | None = None
+    shortfall_max: float | None = None  # a range entirely short: short by shortfall..max
     first_met_period: str | None = None
     met_early: bool | None = None
     time_elapsed_pct: float | None = None
@@ -114,15 +134,51 @@ def classify(ratio: float) -> Status:
     return "deterioration"
 
 
-def meets(target: Target, value: float, target_value: float | None = None) -> bool:
+def meets(
+    target: Target,
+    value: float,
+    target_value: float | None = None,
+    qualifier: str | None = None,
+    high: float | None = None,
+) -> bool:
+    """Whether a figure meets the goal. A figure published as below its number ("近80",
+    "<98") is under it, so it never meets a goal at or above that number; one published as
+    above its number likewise never meets a ceiling at or below it."""
     goal = target.target_value if target_value is None else target_value
     if target.kind == "milestone":
         return value > 0
     if goal is None:
         return False
+    if high is not None:
+        # a range meets only when the whole of it does: its worse end
+        value = high if target.lower_is_better else value
+    kind = kind_of(qualifier)
     if target.lower_is_better:
-        return value <= goal + _EPS
-    return value >= goal - _EPS
+        return value < goal - _EPS if kind == "above" else value <= goal + _EPS
+    return value > goal + _EPS if kind == "below" else value >= goal - _EPS
+
+
+def meets_point(target: Target, p: Point, goal: float) -> bool:
+    return meets(target, p.value, goal, p.qualifier, p.high)
+
+
+def straddles(target: Target, p: Point, goal: float) -> bool:
+    """A range with one end meeting the goal and the other not: cannot be judged."""
+    if p.high is None or meets_point(target, p, goal):
+        return False
+    best = p.value if target.lower_is_better else p.high
+    return meets(target, best, goal)
+
+
+def bound_of(target: Target, value: float, goal: float, qualifier: str | None) -> Bound | None:
+    """How the shortfall of a figure that does not meet the goal is bounded by its qualifier:
+    a figure known to lie on the short side is short by more than its number says; one known
+    to lie on the far side, by up to its number's shortfall."""
+    kind = kind_of(qualifier)
+    if kind not in ("below", "above") or meets(target, value, goal, qualifier):
+        return None
+    short_side = "above" if target.lower_is_better else "below"
+    return "more_than" if kind == short_side else "up_to"
 
 
 def shortfall_of(target: Target, value: float, goal: float) -> float:
@@ -137,15 +193,19 @@ def cagr(start: float, end: float, years: float) -> float | None:
     return ((end / start) ** (1 / years) - 1) * 100
 
 
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
 def points_from_frame(frame: pd.DataFrame) -> list[Point]:
+    ranged = "value_high" in frame.columns
     return [
         Point(
             r.period,
             float(r.t),
             float(r.value),
-            None
-            if (q := r.qualifier) is None or (isinstance(q, float) and math.isnan(q))
-            else str(q),
+            str(r.qualifier) if _present(r.qualifier) else None,
+            high=float(r.value_high) if ranged and _present(r.value_high) else None,
         )
         for r in frame.sort_values("t").itertuples()
     ]
@@ -162,8 +222,17 @@ def derived_growth_points(level_target: Target, level_points: list[Point]) -> li
     out = []
     for p in level_points:
         rate = cagr(level_target.baseline_value, p.value, p.t - t0)
+        # from a range of levels, a range of rates: both ends grown from the baseline
+        high = cagr(level_target.baseline_value, p.high, p.t - t0) if p.high else None
         if p.t > t0 and rate is not None:
-            out.append(Point(p.period, p.t, rate, p.qualifier, derived=True))
+            unit = level_target.unit
+            inputs: tuple[Input, ...] = (
+                (level_target.baseline_period, level_target.baseline_value, None, unit),
+                (p.period, p.value, p.qualifier, unit),
+            )
+            out.append(
+                Point(p.period, p.t, rate, p.qualifier, derived=True, inputs=inputs, high=high)
+            )
     return out
 
 
@@ -190,6 +259,10 @@ class _Verdict:
     shortfall_pct: float | None = None
     first_met_period: str | None = None
     met_early: bool | None = None
+    shortfall_bound: Bound | None = None
+    shortfall_max: float | None = None
+    high: float | None = None
+    straddles: bool = False
 
 
 def assess(
@@ -215,6 +288,7 @@ def assess(
         unit=target.unit,
         target_value=goal,
         target_year=target.target_year,
+        lower_is_better=target.lower_is_better,
         n_points=len(pts),
         series=tuple(pts),
         target_year_passed=passed,
@@ -232,7 +306,7 @@ def assess(
     if target.kind == "growth_rate":
         return _assess_rate(target, pts, base, goal, passed)
 
-    met_now = meets(target, latest.value, goal)
+    met_now = meets_point(target, latest, goal)
     if national and target.baseline_value is not None and target.baseline_period:
         start = Point(
             target.baseline_period, parse_period(target.baseline_period).t, target.baseline_value
@@ -253,7 +327,7 @@ def assess(
         baseline_source=baseline_source,
         met_at_baseline=meets(target, start.value, goal),
         pct_achieved=_pct_achieved(target, latest.value, goal),
-        gap=shortfall_of(target, latest.value, goal),
+        **_gap(target, latest, goal),
         time_elapsed_pct=elapsed,
         gap_closed_pct=closed,
         method=trend.method,
@@ -267,7 +341,7 @@ def assess(
     )
     if passed:
         return _closed(out, _judge(target, pts, goal, allow_late=True, early_counts=True))
-    first = next((p for p in pts if meets(target, p.value, goal)), None)
+    first = next((p for p in pts if meets_point(target, p, goal)), None)
     out = replace(out, first_met_period=first.period if first else None)
     if met_now:
         return replace(out, status="achieved")
@@ -284,8 +358,26 @@ def _with_latest(p: Progress, latest: Point | None) -> Progress:
     if latest is None:
         return p
     return replace(
-        p, latest_value=latest.value, latest_qualifier=latest.qualifier, latest_period=latest.period
+        p,
+        latest_value=latest.value,
+        latest_qualifier=latest.qualifier,
+        latest_period=latest.period,
+        latest_inputs=latest.inputs,
+        latest_high=latest.high,
     )
+
+
+class _Gap(TypedDict):
+    gap: float
+    gap_bound: Bound | None
+
+
+def _gap(target: Target, p: Point, goal: float) -> _Gap:
+    """The gap of the latest figure and its bound; a bounded short figure's gap is never
+    written as closed (0 at least)."""
+    bound = bound_of(target, p.value, goal, p.qualifier)
+    gap = shortfall_of(target, p.value, goal)
+    return {"gap": max(gap, 0.0) if bound == "more_than" else gap, "gap_bound": bound}
 
 
 def _pct_achieved(target: Target, value: float, goal: float) -> float | None:
@@ -303,8 +395,12 @@ def _closed(p: Progress, v: _Verdict) -> Progress:
         verdict_period=v.period,
         verdict_value=v.value,
         verdict_qualifier=v.qualifier,
+        verdict_high=v.high,
+        verdict_straddles=v.straddles,
+        shortfall_max=v.shortfall_max,
         shortfall=v.shortfall,
         shortfall_pct=v.shortfall_pct,
+        shortfall_bound=v.shortfall_bound,
         first_met_period=v.first_met_period,
         met_early=v.met_early,
     )
@@ -319,14 +415,15 @@ def _assess_rate(
         base,
         method="rate",
         ratio=ratio,
-        gap=shortfall_of(target, latest.value, goal),
-        pct_achieved=_pct_achieved(target, latest.value, goal),
+        # no "% achieved" for a rate: 10 %/yr against 11 %/yr is not 91 % of anything
+        **_gap(target, latest, goal),
     )
     if passed:
         # Average growth "by 2020" is the 2020 figure: an earlier fast year proves nothing.
         return _closed(out, _judge(target, pts, goal, allow_late=False, early_counts=False))
-    if meets(target, latest.value, goal):
-        return replace(out, status="achieved")
+    # An average rate "by 2020" is judged on 2020: before the year has passed it is never
+    # achieved, only on track (or slower) on the average so far, which the latest figure is
+    # (a rate since the baseline, derived or published as such).
     return replace(out, status=classify(ratio) if ratio is not None else "insufficient_data")
 
 
@@ -380,46 +477,68 @@ def _judge(
     at_T = next((p for p in reversed(pts) if p.t <= T + _EPS), None)
     in_year = at_T if at_T is not None and at_T.t > T - 1 + _EPS else None
     judged = in_year if in_year is not None else (at_T if early_counts else None)
-    if judged is not None and meets(target, judged.value, goal):
-        first = next(p for p in pts if p.t <= T + _EPS and meets(target, p.value, goal))
-        return _Verdict(
+    if judged is not None and meets_point(target, judged, goal):
+        first = next(p for p in pts if p.t <= T + _EPS and meets_point(target, p, goal))
+        return _on(
             "met_on_time",
-            judged.period,
-            judged.value,
-            judged.qualifier,
+            judged,
             first_met_period=first.period,
             met_early=parse_period(first.period).year < target.target_year,
         )
-    late = next((p for p in pts if p.t > T + _EPS and meets(target, p.value, goal)), None)
+    late = next((p for p in pts if p.t > T + _EPS and meets_point(target, p, goal)), None)
+    if in_year is not None and straddles(target, in_year, goal):
+        # "5.4-5.5" against 5.45: the range says neither met nor short
+        return _on(
+            "unverified",
+            in_year,
+            **_shortfall(target, in_year, goal),
+            first_met_period=late.period if late else None,
+            straddles=True,
+        )
     if in_year is not None:
         short = _shortfall(target, in_year, goal)
         if allow_late and late is not None:
-            return _Verdict(
-                "met_late",
-                in_year.period,
-                in_year.value,
-                in_year.qualifier,
-                *short,
-                first_met_period=late.period,
-                met_early=False,
-            )
-        return _Verdict("missed", in_year.period, in_year.value, in_year.qualifier, *short)
+            return _on("met_late", in_year, **short, first_met_period=late.period, met_early=False)
+        return _on("missed", in_year, **short)
     # Nothing measured in the target year: the last figure is context, not the outcome.
     last = pts[-1]
-    return _Verdict(
+    return _on(
         "unverified",
-        last.period,
-        last.value,
-        last.qualifier,
-        *_shortfall(target, last, goal),
+        last,
+        **_shortfall(target, last, goal),
         first_met_period=late.period if late else None,
     )
 
 
-def _shortfall(target: Target, p: Point, goal: float) -> tuple[float, float | None]:
+def _on(verdict: Status, p: Point, **kw: Any) -> _Verdict:
+    """A verdict judged on (or, if unverified, told beside) the figure ``p``."""
+    return _Verdict(verdict, p.period, p.value, p.qualifier, high=p.high, **kw)
+
+
+class _Short(TypedDict):
+    shortfall: float
+    shortfall_pct: float | None
+    shortfall_bound: Bound | None
+    shortfall_max: float | None
+
+
+def _shortfall(target: Target, p: Point, goal: float) -> _Short:
+    bound = bound_of(target, p.value, goal, p.qualifier)
     short = shortfall_of(target, p.value, goal)
+    most = None
+    if p.high is not None:
+        # a range: short by between its better end's shortfall and its worse end's
+        best, worst = (p.value, p.high) if target.lower_is_better else (p.high, p.value)
+        short, most = shortfall_of(target, best, goal), shortfall_of(target, worst, goal)
+    if bound == "more_than":
+        short = max(short, 0.0)
     relative = abs(short) / abs(goal) * 100 if target.kind == "level" and goal else None
-    return short, relative
+    return {
+        "shortfall": short,
+        "shortfall_pct": relative,
+        "shortfall_bound": bound,
+        "shortfall_max": most,
+    }
 
 
 def _assess_milestone(target: Target, pts: list[Point], base: Progress, passed: bool) -> Progress:

@@ -33,6 +33,8 @@ class Snapshot:
     # whose figure it sets or (an undo) takes back; None and empty for the published view.
     preview: int | None = None
     pending: frozenset[tuple[str, str, str]] = frozenset()
+    # An as-of view of the past: the figures as known that day (every line says so).
+    known_on: date | None = None
 
     def pending_periods(
         self, indicator_ids: list[str] | tuple[str, ...], region_code: str
@@ -64,7 +66,10 @@ class Snapshot:
 
     def as_of_line(self, lang: Lang, *, clock: bool = True) -> str:
         """'Data as of <newest period>; last upload <when>', the one wording of the pages
-        and the pack (the pack, printed, gives the day without the time)."""
+        and the pack (the pack, printed, gives the day without the time); for a past date,
+        'As known on <date>: data to <newest period then>'."""
+        if self.known_on is not None:
+            return self.known_line(lang)
         when = self.summary.get("last_upload_at")
         return _(
             "overview.as_of",
@@ -77,10 +82,32 @@ class Snapshot:
             else "–",
         )
 
+    def known_line(self, lang: Lang) -> str:
+        national = self.actuals[self.actuals["region_code"] == NATIONAL]
+        newest = str(national.sort_values("t")["period"].iloc[-1]) if len(national) else None
+        return _(
+            "overview.as_known",
+            lang,
+            date=(self.known_on or self.as_of).isoformat(),
+            period=newest or _("views.no_data", lang),
+        )
 
-def load_snapshot(store: Store, as_of: date | None = None, preview: int | None = None) -> Snapshot:
+
+def load_snapshot(
+    store: Store,
+    as_of: date | None = None,
+    preview: int | None = None,
+    *,
+    as_known: bool | None = None,
+) -> Snapshot:
     """The published figures; with `preview`, published + that submitted upload."""
     as_of = as_of or date.today()
+    # a past date is read as known then; today (the default) is the latest of everything,
+    # and a review preview shows pending figures now
+    # `as_known` False: judged on as_of with the latest of everything (the dashboard's
+    # clock); None: as known then whenever as_of is a past date (status, export-*, pack)
+    past = as_of < date.today() if as_known is None else as_known
+    known_on = as_of if past and preview is None else None
     catalog = store.catalog()
     # Counties can be millions of rows; the views show national and provincial figures.
     top = [r.code for r in catalog.regions.values() if r.level in ("national", "province")]
@@ -95,8 +122,11 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
         pending = frozenset(
             zip(rows["indicator_id"], rows["region_code"], rows["period"], strict=True)
         )
+    # "as of D" is as known on D: the figures published by then, each at its value then
     actuals = store.current_actuals(
-        region_codes=top, as_if_published=[preview] if preview is not None else None
+        region_codes=top,
+        as_if_published=[preview] if preview is not None else None,
+        known_on=known_on,
     )
     national = {
         p.target_id: p
@@ -112,7 +142,9 @@ def load_snapshot(store: Store, as_of: date | None = None, preview: int | None =
     summary = store.summary()
     if preview is not None:
         summary = _preview_summary(summary, upload, actuals, pending)
-    return Snapshot(catalog, actuals, national, summary, statuses, as_of, preview, pending)
+    return Snapshot(
+        catalog, actuals, national, summary, statuses, as_of, preview, pending, known_on
+    )
 
 
 def _preview_summary(

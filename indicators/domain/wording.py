@@ -9,17 +9,24 @@ import opencc
 from indicators.base.catalog import Lang, Target
 from indicators.base.formatting import format_value, unit_suffix
 from indicators.base.i18n import _
-from indicators.domain.metrics import Progress
+from indicators.base.periods import parse_period
+from indicators.base.qualifiers import is_approximate, kind_of
+from indicators.domain.metrics import Bound, Progress
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
 
 
 def value_with_unit(
-    value: float | None, unit: str, lang: Lang, qualifier: str | None = None
+    value: float | None,
+    unit: str,
+    lang: Lang,
+    qualifier: str | None = None,
+    high: float | None = None,
 ) -> str:
     if value is None:
         return "–"
-    return f"{format_value(value, qualifier, lang)}{unit_suffix(unit, lang, _shown_n(value))}"
+    n = _shown_n(value) if high is None else None
+    return f"{format_value(value, qualifier, lang, high)}{unit_suffix(unit, lang, n)}"
 
 
 def target_text(target: Target, lang: Lang) -> str:
@@ -40,8 +47,30 @@ def _shown_n(value: float) -> int | None:
     return 1 if format_value(value) == "1" else None
 
 
+# A bounded figure's share of the target is bounded the same way: "<98" of 98 is "<100%".
+_PCT_SIGNS = {"below": "<", "above": ">", "approximate": "≈"}
+
+
 def pct_text(p: Progress) -> str:
-    return "–" if p.pct_achieved is None else f"{p.pct_achieved:.0f}%"
+    if p.pct_achieved is None:
+        return "–"
+    kind = kind_of(p.latest_qualifier)
+    if p.lower_is_better and kind in ("below", "above"):
+        # achieved = target / figure there: a figure under its number is a share over it
+        kind = "above" if kind == "below" else "below"
+    sign = _PCT_SIGNS[kind] if kind is not None else ""
+    return f"{sign}{p.pct_achieved:.0f}%"
+
+
+def status_label(p: Progress, lang: Lang) -> str:
+    """The status word; where it rests on an approximate figure ("约34%"), with the
+    qualifier beside it, so no surface quotes a verdict on an estimate as exact."""
+    word = _(f"status.{p.status}", lang)
+    resting = p.verdict_qualifier if p.verdict is not None else p.latest_qualifier
+    # unverified rests on no figure: the last one is context, shown with its own qualifier
+    if p.status in ("met_on_time", "met_late", "missed", "achieved") and (is_approximate(resting)):
+        return _("views.words.status_approx", lang, status=word)
+    return word
 
 
 def amount_text(amount: float, unit: str, lang: Lang) -> str:
@@ -57,6 +86,8 @@ def gap_text(p: Progress, lang: Lang) -> str:
     if p.gap is None:
         return "–"
     size = amount_text(p.gap, p.unit, lang)
+    if p.gap_bound is not None:
+        return bounded_short(size, p.gap_bound, lang)
     if p.gap <= 1e-9:
         return (
             _("views.words.exceeded_by", lang, value=size)
@@ -64,6 +95,25 @@ def gap_text(p: Progress, lang: Lang) -> str:
             else _("views.words.gap_closed", lang)
         )
     return _("views.words.short_by", lang, value=size)
+
+
+def derivation_text(p: Progress, lang: Lang) -> str | None:
+    """How a derived latest figure was computed, with its inputs, or None for a figure as
+    published: 'derived: (5.8 ÷ 3.9)^(1/4) − 1 = 10.43%, from 3.9 万亿元 (2016) and …'."""
+    if len(p.latest_inputs) != 2 or p.latest_value is None:
+        return None
+    (p0, y0, q0, unit), (p1, y1, q1, _u) = p.latest_inputs
+    years = parse_period(p1).t - parse_period(p0).t
+    return _(
+        "views.words.derived_growth",
+        lang,
+        formula=f"({format_value(y1)} ÷ {format_value(y0)})^(1/{years:g}) − 1",
+        value=value_with_unit(p.latest_value, p.unit, lang, p.latest_qualifier, p.latest_high),
+        start=value_with_unit(y0, unit, lang, q0),
+        start_period=p0,
+        end=value_with_unit(y1, unit, lang, q1),
+        end_period=p1,
+    )
 
 
 def trend_direction(p: Progress) -> str:
@@ -78,8 +128,24 @@ def trend_direction(p: Progress) -> str:
     return "up" if change > 0 else "down"
 
 
+def bounded_short(size: str, bound: Bound, lang: Lang) -> str:
+    """'short by more than 0 percentage points' / 'short by up to 5 percentage points'."""
+    return _(f"views.words.short_by.{bound}", lang, value=size)
+
+
 def _shortfall_text(p: Progress, lang: Lang) -> str:
+    if p.shortfall_max is not None and p.shortfall is not None:
+        # a range entirely short: by between what its two ends are short by
+        low, high = round(p.shortfall, 3), round(p.shortfall_max, 3)
+        size = format_value(low, high=high)
+        return (
+            _("views.words.points", lang, value=size)
+            if p.unit == "%"
+            else f"{size}{unit_suffix(p.unit, lang)}"
+        )
     short = amount_text(p.shortfall or 0.0, p.unit, lang)
+    if p.shortfall_bound is not None:
+        return _(f"views.words.bound.{p.shortfall_bound}", lang, value=short)
     if p.shortfall_pct is None:
         return short
     return _("views.words.shortfall_rel", lang, short=short, pct=f"{p.shortfall_pct:.1f}")
@@ -91,7 +157,7 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
     if p.verdict is None:
         return None
     value = (
-        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier)
+        value_with_unit(p.verdict_value, p.unit, lang, p.verdict_qualifier, p.verdict_high)
         if p.kind != "milestone"
         else ""
     )
@@ -125,10 +191,19 @@ def verdict_text(p: Progress, lang: Lang) -> str | None:
             value=value,
             short=_shortfall_text(p, lang),
         )
+    if p.verdict_straddles:
+        # a published range across the target: named, and neither met nor missed
+        return _(
+            "views.words.unverified_range",
+            lang,
+            period=p.verdict_period or "–",
+            value=value,
+            target=value_with_unit(p.target_value, p.unit, lang),
+        )
     # unverified: the last figure is context, never the outcome
     if p.verdict_period is None or p.kind == "milestone":
         return _("views.words.unverified_none", lang, year=p.target_year)
-    if p.shortfall is not None and p.shortfall <= 1e-9:
+    if p.shortfall is not None and p.shortfall <= 1e-9 and p.shortfall_bound is None:
         return _(
             "views.words.unverified_reached",
             lang,
@@ -188,11 +263,13 @@ def status_detail(p: Progress, lang: Lang) -> str | None:
 
 def summary_line(p: Progress, lang: Lang) -> str:
     """Status word, % achieved while the year is open, and the detail, in one line."""
-    parts = [_(f"status.{p.status}", lang)]
+    parts = [status_label(p, lang)]
     if p.verdict is None and p.pct_achieved is not None:
         parts.append(_("views.words.pct_achieved", lang, pct=pct_text(p)))
     if (detail := status_detail(p, lang)) is not None:
         parts.append(detail)
+    if (how := derivation_text(p, lang)) is not None:
+        parts.append(how)
     return " · ".join(parts)
 
 

@@ -21,14 +21,25 @@ from indicators.store import Upload
 
 
 def figure_text(
-    value: float | str | None, qualifier: object = None, lang: Lang | None = None
+    value: float | str | None,
+    qualifier: object = None,
+    lang: Lang | None = None,
+    high: object = None,
 ) -> str:
-    """A stored figure as published: 98 with qualifier ">" is ">98"; with ``lang``, a word
-    qualifier in that language ("about 5" on an English page), which uploads read back."""
+    """A stored figure as published: 98 with qualifier ">" is ">98", a range "5.4-5.5"; with
+    ``lang``, a word qualifier in that language ("about 5" on an English page), which uploads
+    read back."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     q = qualifier if isinstance(qualifier, str) else ""
-    return f"{qualifier_text(q, lang) if q else ''}{float(value):g}"
+    text = f"{qualifier_text(q, lang) if q else ''}{float(value):g}"
+    if isinstance(high, int | float) and not math.isnan(high):
+        text += f"-{float(high):g}"  # read back by an upload as the same range
+    return text
+
+
+def _highs(rows: pd.DataFrame) -> list[object]:
+    return list(rows["value_high"]) if "value_high" in rows else [None] * len(rows)
 
 
 def read_summary(checked: Checked, lang: Lang) -> str:
@@ -188,7 +199,8 @@ def preview_table(preview: Preview, catalog: Catalog, lang: Lang, change: str) -
             figure_text(v, q) for v, q in zip(rows["old_value"], rows["old_qualifier"], strict=True)
         ]
     out[_("ingest.col.new" if change != "unchanged" else "ingest.col.figure", lang)] = [
-        figure_text(v, q) for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+        figure_text(v, q, high=h)
+        for v, q, h in zip(rows["value"], rows["qualifier"], _highs(rows), strict=True)
     ]
     out[_("ingest.col.unit", lang)] = rows["unit"].map(lambda u: _unit(u, lang))
     return pd.DataFrame(out).reset_index(drop=True)
@@ -251,8 +263,8 @@ def upload_rows_table(rows: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.Da
             _("ingest.col.region", lang): rows["region_code"].map(regions),
             _("ingest.col.period", lang): rows["period"],
             _("ingest.col.figure", lang): [
-                figure_text(v, q, lang)
-                for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+                figure_text(v, q, lang, h)
+                for v, q, h in zip(rows["value"], rows["qualifier"], _highs(rows), strict=True)
             ],
             _("ingest.col.unit", lang): rows["unit"].map(lambda u: _unit(u, lang)),
             # Shipped figures carry their citation and quote in English too.
@@ -271,9 +283,15 @@ def figure_history_table(
     table = pd.DataFrame(
         {
             _("ingest.col.figure", lang): [
-                figure_text(v, q)
-                for v, q in zip(history["value"], history["qualifier"], strict=True)
+                figure_text(v, q, high=h)
+                for v, q, h in zip(
+                    history["value"], history["qualifier"], _highs(history), strict=True
+                )
             ],
+            # the vintage: when the figure was published ("–": no date recorded)
+            _("history.col.published", lang): history["published"].fillna("–").tolist()
+            if "published" in history
+            else ["–"] * len(history),
             _("history.col.id", lang): history["upload_id"],
             _("history.col.kind", lang): history["kind"].map(
                 lambda k: _(f"history.kind.{k}", lang)

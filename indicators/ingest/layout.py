@@ -22,7 +22,17 @@ from indicators.ingest.read import RawTable
 from indicators.ingest.report import Problem, column_label
 
 Layout = Literal["auto", "long", "wide"]
-LONG_FIELDS = ("indicator", "region", "period", "value", "unit", "qualifier", "source", "note")
+LONG_FIELDS = (
+    "indicator",
+    "region",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "source",
+    "note",
+    "published",
+)
 # What Chinese statistical tables put in a cell with no figure.
 NO_DATA = ("", "-", "—", "–", "--", "——", "…", "……", "...", "/", "n/a", "na", "无", "空", "－", "―")
 
@@ -199,7 +209,9 @@ def _wide(
 ) -> LongTable:
     headers = raw.headers
     side_cols: dict[str, int] = {
-        r: i for r, i in seen.items() if r in ("indicator", "region", "unit", "source", "note")
+        r: i
+        for r, i in seen.items()
+        if r in ("indicator", "region", "unit", "source", "note", "published")
     }
     for long_role in ("value", "period", "qualifier"):
         if long_role in seen:

@@ -142,7 +142,7 @@ def values_of(col: pa.Array) -> Values:
         return Values(
             {"plain_number": plain},
             "plain_number AS raw_number, false AS blank_value, false AS percent, "
-            "NULL::VARCHAR AS cell_qualifier",
+            "NULL::VARCHAR AS cell_qualifier, NULL::DOUBLE AS raw_high",
             [""],
             np.zeros(n, np.int32),
         )
@@ -154,6 +154,7 @@ def values_of(col: pa.Array) -> Values:
         unit = "%" if cell.percent else cell.unit
         return {
             "number": cell.value,
+            "high": cell.high,
             "qualifier": cell.qualifier,
             "percent": cell.percent,
             "cell_unit": unit or "",
@@ -166,6 +167,7 @@ def values_of(col: pa.Array) -> Values:
         value_of,
         {
             "number": pa.float64(),
+            "high": pa.float64(),
             "qualifier": pa.string(),
             "percent": pa.bool_(),
             "cell_unit": pa.string(),
@@ -189,13 +191,15 @@ def values_of(col: pa.Array) -> Values:
             "value_text": col,
             "val_found": of("found"),
             "val_number": of("number"),
+            "val_high": of("high"),
             "val_qualifier": of("qualifier"),
             "val_percent": of("percent"),
             "val_blank": of("blank"),
         },
         "CASE WHEN val_found THEN val_number ELSE TRY_CAST(value_text AS DOUBLE) END "
         "AS raw_number, coalesce(val_blank, false) AS blank_value, "
-        "coalesce(val_percent, false) AS percent, val_qualifier AS cell_qualifier",
+        "coalesce(val_percent, false) AS percent, val_qualifier AS cell_qualifier, "
+        "val_high AS raw_high",
         cell_units,
         row_unit,
     )

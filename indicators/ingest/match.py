@@ -97,6 +97,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "qualifier": ("qualifier", "限定", "限定词", "修饰"),
     "source": ("source", "来源", "数据来源", "出处"),
     "note": ("note", "notes", "备注", "说明", "remark", "remarks"),
+    # when the figure was published (its vintage); absent: the upload's date
+    "published": ("published", "发布日期", "发布时间", "publication date", "publicationdate"),
 }
 ROLES = tuple(HEADER_ALIASES)
 

@@ -51,6 +51,9 @@ class Options:
     shares_as_fractions: bool = False  # the planner confirms 0.98 means 98 %
     max_bytes: int = field(default_factory=max_upload_bytes)
     today: date | None = None
+    # A row without a publication date was published on the upload's day; a shipped file's
+    # row without one has no date known (stored empty: read at any as-of date).
+    published_today: bool = True
 
 
 @dataclass
@@ -239,6 +242,7 @@ def _validate(
         catalog,
         catalog.plausibility,
         today=today,
+        published_today=options.published_today,
         shares_as_fractions=options.shares_as_fractions,
         limit=MAX_REPORTED,
     )

@@ -32,7 +32,17 @@ PUBLISHER, WHERE_FOUND, QUOTE, QUOTE_EN, URL, ACCESSED = (
     "accessed",
 )
 # Kept in the file beside the figure, not stored with it (sources.py reads them to show).
-PROVENANCE = (WHERE_FOUND, "publisher_en", "where_found_en", QUOTE_EN, URL, ACCESSED)
+PROVENANCE = (
+    WHERE_FOUND,
+    "publisher_en",
+    "where_found_en",
+    QUOTE_EN,
+    URL,
+    ACCESSED,
+    # a figure the source computed from two others ("20.4万个村 ÷ 约60万个行政村")
+    "derived_from",
+    "derived_from_en",
+)
 REQUIRED = ("indicator_id", "region", "period", "value", "unit", PUBLISHER, QUOTE)
 # The stored role of a provenance column that the reader knows as a long-format field.
 # "publisher/source" is read as `source` and still names the file's own column.
@@ -68,7 +78,7 @@ def check_published(
     checked = check_raw(
         _as_long(raw, where),
         catalog,
-        Options(layout="long", today=today),
+        Options(layout="long", today=today, published_today=False),
         file_name=file_name,
         sha256=sha,
     )

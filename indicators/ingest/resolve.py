@@ -47,6 +47,7 @@ from indicators.ingest.lookups import (
 )
 from indicators.ingest.match import key, match_indicator, match_region
 from indicators.ingest.rules import broken_any_sql, broken_codes_sql, broken_count_sql
+from indicators.ingest.value_column import published_column
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,11 @@ def check_rows(
     today: date,
     shares_as_fractions: bool,
     limit: int,
+    published_today: bool = True,
 ) -> Outcome:
     """Every rule over every row of the long table (excel_row + LONG_FIELDS), in three
     steps: each distinct text resolved, the rules run over the rows, the rows handed back."""
-    r = _resolve(table, catalog, bounds, today)
+    r = _resolve(table, catalog, bounds, today, published_today)
     ran = _run_rules(r, bounds, today=today, shares_as_fractions=shares_as_fractions, limit=limit)
     if isinstance(ran, Outcome):
         return ran
@@ -119,7 +121,9 @@ class _Resolved:
     units: list[str]
 
 
-def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: date) -> _Resolved:
+def _resolve(
+    table: pa.Table, catalog: Catalog, bounds: Plausibility, today: date, published_today: bool
+) -> _Resolved:
     """Each distinct text resolved once; the rows reach the answers by their codes."""
     n = table.num_rows
     # Repeated texts become integer codes here (Arrow's hash, one pass a column); each
@@ -129,7 +133,9 @@ def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: dat
     # seven take about half the time on two cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         encoding = {c: pool.submit(dictionary_encoded, table.column(c)) for c in ENCODED}
-        storing = {c: pool.submit(stored_text, table.column(c)) for c in ("source", "note")}
+        storing = {
+            c: pool.submit(stored_text, table.column(c)) for c in ("source", "note", "published")
+        }
     encoded = {c: f.result() for c, f in encoding.items()}
     stored = {c: f.result() for c, f in storing.items()}
     texts = {c: e.dictionary.to_pylist() for c, e in encoded.items()}
@@ -223,11 +229,20 @@ def _resolve(table: pa.Table, catalog: Catalog, bounds: Plausibility, today: dat
     ks = {f: k_of_rows(maps[f], codes[f]) for f in ("indicator", "region", "period")}
     units_of = unit_lookup(texts, codes, values, ind, catalog)
     first_rn, first_row = duplicates(ks, excel_row)
+    # the publication date as an ISO date (the upload's day where none is written)
+    stored["published"], published_bad = published_column(
+        pa.chunked_array([stored["published"]]).combine_chunks()
+        if isinstance(stored["published"], pa.Array)
+        else stored["published"].combine_chunks(),
+        today,
+        today if published_today else None,
+    )
     columns: dict[str, Any] = {
         "rn": pa.array(np.arange(n, dtype=np.int64)),
         "excel_row": excel_row,
         "source": stored["source"],
         "note": stored["note"],
+        "published_bad": published_bad,
         "indicator_id": of("indicator", "id"),
         "indicator_k": of("indicator", "k"),
         "blank_indicator": of("indicator", "blank"),
@@ -291,10 +306,15 @@ def _run_rules(
             return Outcome(n_failures, failing, None)
         # Every row passed: the number in the catalog unit and the qualifier as a small code
         # (-1: none).
-        out = con.sql(f"""SELECT rn, value,
+        out = con.sql(f"""SELECT rn, value, coalesce(value_high, 'NaN'::DOUBLE) AS value_high,
                           coalesce(list_position({listed}, qualifier), 0) - 1 AS qualifier_k
                           FROM valued""").to_arrow_table()
     return out
+
+
+def _nan_as_null(values: np.ndarray) -> pa.Array:
+    """A range's high end, null for a single figure."""
+    return pa.array(values, pa.float64(), mask=np.isnan(values))
 
 
 def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
@@ -335,6 +355,7 @@ def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
             "period": decoded(ks["period"], maps["period"], "label"),
             "t": t,
             "value": in_file_order("value", np.float64),
+            "value_high": _nan_as_null(in_file_order("value_high", np.float64)),
             "qualifier": pa.DictionaryArray.from_arrays(
                 pa.array(qualifier_k, pa.int32(), mask=qualifier_k < 0),
                 pa.array(qualifiers, pa.string()),
@@ -344,6 +365,7 @@ def _passed_rows(r: _Resolved, out: pa.Table) -> pa.Table:
             ),
             "source": r.stored["source"],
             "note": r.stored["note"],
+            "published": r.stored["published"],
             "excel_row": r.excel_row,
         }
     )
@@ -354,19 +376,25 @@ CREATE TEMP VIEW valued AS
 WITH joined AS (
     SELECT *, {number} FROM checked_rows
 ), numbers AS (
-    SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number FROM joined
+    SELECT *, CASE WHEN isfinite(raw_number) THEN raw_number END AS number,
+           CASE WHEN isfinite(raw_high) THEN raw_high END AS number_high FROM joined
 ), fractions AS (
     -- A share written 0.98 without a % sign: 98 % only when the planner confirms it.
     SELECT *, coalesce(kind = 'share' AND NOT percent AND written_unit_status = 'ok'
                        AND number > 0 AND number <= 1, false) AS looks_fraction,
            -- Divide by whole powers of ten rather than multiply by 1e-4: 5800 亿元 is 0.58.
            CASE WHEN factor >= 1 THEN number * factor
-                ELSE number / round(1 / factor) END AS converted
+                ELSE number / round(1 / factor) END AS converted,
+           -- a range's high end, converted as its low end is
+           CASE WHEN factor >= 1 THEN number_high * factor
+                ELSE number_high / round(1 / factor) END AS converted_high
     FROM numbers
 )
 SELECT *,
        CASE WHEN {as_fractions} AND looks_fraction THEN number * 100
             ELSE converted END AS value,
+       CASE WHEN {as_fractions} AND looks_fraction THEN number_high * 100
+            ELSE converted_high END AS value_high,
        CASE WHEN {as_fractions} AND written_unit_status = 'fraction' THEN 'ok'
             WHEN NOT {as_fractions}
                  AND (written_unit_status = 'fraction' OR looks_fraction)

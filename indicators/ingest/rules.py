@@ -51,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     Rule("not_numeric", "value", "number IS NULL AND NOT blank_value"),
     Rule("bad_qualifier", "qualifier", "qualifier_bad"),
     Rule("qualifier_conflict", "qualifier", "qualifier_conflict"),
+    Rule("bad_published", "published", "published_bad"),
     Rule("unknown_unit", "unit", "unit_status = 'unknown'"),
     Rule("unit_mismatch", "unit", "unit_status = 'mismatch'"),
     Rule("unit_conflict", "unit", "unit_status = 'conflict'"),

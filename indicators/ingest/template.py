@@ -27,8 +27,10 @@ HEADERS = (
 EXAMPLES = 4
 
 
-def _qualified(value: float, qualifier: object) -> str:
+def _qualified(value: float, qualifier: object, high: object = None) -> str:
     text = f"{value:g}"
+    if isinstance(high, float) and high == high:
+        text += f"-{high:g}"  # a published range, read back as the same range
     return f"{qualifier}{text}" if isinstance(qualifier, str) and qualifier else text
 
 
@@ -39,7 +41,9 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
     frame = current.sort_values("t", ascending=False) if len(current) else current
     for rec in frame.itertuples(index=False):
         target = catalog.targets.get(rec.indicator_id)
-        if target is None or rec.indicator_id in seen:
+        if target is None or rec.indicator_id in seen or target.kind == "growth_rate":
+            # a stored rate may be a year-on-year one (2018: 11.1 %), not the average the
+            # indicator means: no example row, the indicators sheet says what belongs there
             continue
         seen.add(rec.indicator_id)
         region = catalog.regions.get(rec.region_code)
@@ -55,7 +59,7 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
                 target.name_hans,
                 region_name,
                 rec.period,
-                _qualified(rec.value, rec.qualifier),
+                _qualified(rec.value, rec.qualifier, getattr(rec, "value_high", None)),
                 unit_label(rec.unit, "zh"),
                 rec.source if isinstance(rec.source, str) else "",
                 "",
@@ -64,6 +68,21 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
         if len(rows) == n:
             break
     return rows
+
+
+def what_belongs(catalog: Catalog, target_id: str) -> str:
+    """What a figure of this indicator is, where a likely figure is not it: an average
+    annual growth rate is the compound rate since the baseline, not a year-on-year one."""
+    t = catalog.targets[target_id]
+    level = catalog.targets.get(t.derived_from or "")
+    if t.kind != "growth_rate" or level is None or level.baseline_period is None:
+        return ""
+    return (
+        f"自{level.baseline_period}年起每年的年均复合增速（%），不是当年同比增速；"
+        f"不填时由“{level.name_hans}”推算。"
+        f" / The compound average annual growth since {level.baseline_period} (%), not a"
+        f" year-on-year rate; left out, it is derived from '{level.name_en}'."
+    )
 
 
 def template_csv(catalog: Catalog, current: pd.DataFrame) -> bytes:
@@ -95,7 +114,7 @@ def template_xlsx(catalog: Catalog, current: pd.DataFrame) -> bytes:
             c.number_format = "@"
     lists = wb.create_sheet("指标 indicators")
     # Names and units in both languages, side by side; an upload accepts either.
-    lists.append(["id", "名称", "English", "单位", "unit", "类型/kind"])
+    lists.append(["id", "名称", "English", "单位", "unit", "类型/kind", "说明/what belongs here"])
     for t in catalog.targets.values():
         if t.quantitative:
             lists.append(
@@ -106,6 +125,7 @@ def template_xlsx(catalog: Catalog, current: pd.DataFrame) -> bytes:
                     unit_label(t.unit, "zh"),
                     unit_label(t.unit, "en"),
                     t.kind,
+                    what_belongs(catalog, t.id),
                 ]
             )
     regions = wb.create_sheet("地区 regions")

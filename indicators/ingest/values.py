@@ -15,58 +15,12 @@ from decimal import Decimal
 
 import numpy as np
 
+from indicators.base.qualifiers import PREFIXES, SUFFIXES
 from indicators.ingest.units import is_known_unit
 
-# Qualifiers as written -> the form stored. Longest first, so "超过" wins over "超".
-_PREFIXES: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        {
-            ">=": "≥",
-            "≥": "≥",
-            "不低于": "≥",
-            "不少于": "≥",
-            "至少": "≥",
-            "atleast": "≥",
-            ">": ">",
-            "超过": ">",
-            "超": ">",
-            "逾": ">",
-            "大于": ">",
-            "多于": ">",
-            "高于": ">",
-            "over": ">",
-            "morethan": ">",
-            "above": ">",
-            "<=": "≤",
-            "≤": "≤",
-            "不超过": "≤",
-            "不高于": "≤",
-            "atmost": "≤",
-            "<": "<",
-            "不足": "<",
-            "低于": "<",
-            "少于": "<",
-            "lessthan": "<",
-            "below": "<",
-            "约": "约",
-            "大约": "约",
-            "约为": "约",
-            "~": "约",
-            "≈": "约",
-            "about": "约",
-            "approx.": "约",
-            "approx": "约",
-            "around": "约",
-            "近": "近",
-            "接近": "近",
-            "将近": "近",
-            "nearly": "近",
-            "almost": "近",
-        }.items(),
-        key=lambda kv: -len(kv[0]),
-    )
-)
-_SUFFIXES: tuple[tuple[str, str], ...] = (("以上", "≥"), ("以下", "≤"), ("左右", "约"))
+# Qualifiers as written -> the form stored: the one table in ``indicators.qualifiers``.
+_PREFIXES = PREFIXES
+_SUFFIXES = SUFFIXES
 _NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:[eE]([+-]?\d+))?")
 # A bare magnitude after a number scales it in the unit the table gives: 5.2万 (个) = 52,000.
 _MAGNITUDES = {"万": 10_000, "千": 1_000, "十万": 100_000, "百万": 1_000_000, "千万": 10_000_000}
@@ -79,6 +33,11 @@ class CellValue:
     qualifier: str | None = None
     percent: bool = False  # written with a % sign
     unit: str | None = None  # unit written inside the cell ("4.5万亿元")
+    high: float | None = None  # a published range "5.4-5.5": value is 5.4, high 5.5
+
+
+# A range: a number (with its % or unit), a dash, tilde or 至, and a second number.
+_RANGE = re.compile(r"^(\d[\d,.]*%?[^\d\-~–—至到eE]*?)(?:-|~|–|—|至|到)(\d.*)$")
 
 
 def parse_value(text: str) -> CellValue:
@@ -86,6 +45,32 @@ def parse_value(text: str) -> CellValue:
     t = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if not t:
         return CellValue(None)
+    if (m := _RANGE.match(t)) is not None:
+        return _parse_range(*m.groups())
+    return _parse_one(t)
+
+
+def _parse_range(left: str, right: str) -> CellValue:
+    """'5.4-5.5', '5.4~5.5', '5.4–5.5', '5.4至5.5', '5.4%-5.5%', '5.4-5.5万亿元': both ends
+    as the second says them (a bare first end takes the second's %, magnitude or unit)."""
+    end = _parse_one(right)
+    m = _NUMBER.match(right)
+    if m is not None and _NUMBER.fullmatch(left):
+        left += right[m.end() :]
+    start = _parse_one(left)
+    if (
+        start.value is None
+        or end.value is None
+        or start.qualifier
+        or end.qualifier
+        or (start.percent, start.unit) != (end.percent, end.unit)
+        or start.value >= end.value
+    ):
+        return CellValue(None)  # not a range we can read: refused as not a number
+    return CellValue(start.value, None, end.percent, end.unit, end.value)
+
+
+def _parse_one(t: str) -> CellValue:
     qualifier = None
     low = t.casefold()
     for written, stored in _PREFIXES:

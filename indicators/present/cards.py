@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.base.catalog import NATIONAL, Lang
+from indicators.base.catalog import NATIONAL, Lang, Target
 from indicators.base.i18n import _
+from indicators.base.sources import shipped_derivation
 from indicators.base.status import STATUS_COLOURS, Status, is_verdict
+from indicators.domain.metrics import Progress
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import (
     ARROWS,
+    derivation_text,
     gap_text,
     pct_text,
     status_detail,
+    status_label,
     target_text,
     trend_direction,
     value_with_unit,
@@ -37,6 +41,10 @@ class Card:
     arrow_label: str
     detail: str | None  # the verdict spelt out, or the pace behind the trend word
     has_data: bool
+    # What the headline value is: 'Latest actual (2021)', 'Derived figure (2020)', or for an
+    # unverified target 'last figure 2018-06: about 34%' (the headline is then the verdict).
+    caption: str = ""
+    derivation: str | None = None  # how a derived figure was computed, from what
     # In a preview: "Pending (upload #N, not published): 2023, 2024"; else None.
     pending: str | None = None
 
@@ -53,7 +61,19 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
     elif t.kind == "milestone" and p.first_met_period:
         value = _("views.words.happened_on", lang, period=p.first_met_period)
     else:
-        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier)
+        value = value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier, p.latest_high)
+    derivation = derivation_of(t, p, lang)
+    caption = (
+        _("views.card.derived" if derivation else "views.card.latest", lang, period=p.latest_period)
+        if p.latest_period
+        else ""
+    )
+    pct, gap = pct_text(p), gap_text(p, lang)
+    if p.status == "unverified" and p.latest_period and t.kind != "milestone":
+        # Nothing is known of the target year: lead with that and the dated last figure,
+        # not with an old shortfall.
+        caption = _("views.card.last_figure", lang, period=p.latest_period, value=value)
+        value, pct, gap = status_label(p, lang), "–", "–"
     goal = (
         target_text(t, lang)
         if p.target_value is not None or t.kind == "milestone"
@@ -66,18 +86,38 @@ def target_card(snap: Snapshot, target_id: str, lang: Lang, region_code: str = N
         value=value,
         period=p.latest_period,
         target=goal,
-        pct_achieved=pct_text(p),
-        gap=gap_text(p, lang),
+        pct_achieved=pct,
+        gap=gap,
         status=p.status,
-        status_label=_(f"status.{p.status}", lang),
+        status_label=status_label(p, lang),
         colour=STATUS_COLOURS[p.status],
         arrow="" if closed else ARROWS[direction],
         arrow_label="" if closed else _(f"views.trend.{direction}", lang),
         detail=status_detail(p, lang),
         has_data=p.latest_value is not None,
+        caption=caption,
+        derivation=derivation,
         pending=pending_text(
             snap, [t.id, *([t.derived_from] if t.derived_from else [])], region_code, lang
         ),
+    )
+
+
+def derivation_of(t: Target, p: Progress, lang: Lang) -> str | None:
+    """How the latest figure was derived (a rate from the level series, or a share a source
+    computed from two counts), or None for a figure as published."""
+    if (how := derivation_text(p, lang)) is not None:
+        return how
+    inputs = shipped_derivation(
+        t.id, p.region_code == NATIONAL, p.latest_period, p.latest_value, lang
+    )
+    if inputs is None:
+        return None
+    return _(
+        "views.words.derived_share",
+        lang,
+        formula=inputs,
+        value=value_with_unit(p.latest_value, t.unit, lang, p.latest_qualifier, p.latest_high),
     )
 
 

@@ -168,13 +168,15 @@ def source_line(
         # Nothing drawn, nothing to cite: only what the target is.
         return _("views.fig.source_line.target_only", lang, target="; ".join(cites) or "–")
     period = newest_period(rows) or snap.summary.get("newest_period") or "–"
-    return _(
+    line = _(
         "views.fig.source_line",
         lang,
         source=source or cited_sources(rows, lang),
         target="; ".join(cites) or "–",
         period=period,
     )
+    # a figure made for a past date says what it shows is what was known then
+    return line if snap.known_on is None else f"{line} · {snap.known_line(lang)}"
 
 
 def rows_drawn(rows: pd.DataFrame, periods: Iterable[str | None]) -> pd.DataFrame:

@@ -13,7 +13,25 @@ from indicators.domain.metrics import Progress
 from indicators.domain.regional import ranked_provinces
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.taskboard import TaskRow, status_of, task_rows
-from indicators.domain.wording import quote_text, status_detail
+from indicators.domain.wording import pct_text, quote_text, status_detail, status_label
+from indicators.present.cards import derivation_of
+
+_BOUND_SIGNS = {"more_than": ">", "up_to": "≤"}
+
+
+def _amount(value: float | None, bound: str | None) -> float | str | None:
+    """A gap or shortfall cell: a number, or ">0" / "≤5" where the figure's qualifier bounds
+    it, so a file never says 0 for "short by more than 0"."""
+    if value is None:
+        return None
+    return f"{_BOUND_SIGNS[bound]}{round(value, 3):g}" if bound else round(value, 3)
+
+
+def _pct(p: Progress) -> float | str | None:
+    if p.pct_achieved is None:
+        return None
+    text = pct_text(p).rstrip("%")
+    return text if not text[:1].isdigit() else round(p.pct_achieved, 1)
 
 
 def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
@@ -26,7 +44,13 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
         p = snap.national[target.id]
         milestone = target.kind == "milestone"
         # A milestone's "value" is whether and when it happened, not a 1 or a 0.
-        latest = format_value(p.latest_value, p.latest_qualifier, lang)
+        latest = format_value(p.latest_value, p.latest_qualifier, lang, p.latest_high)
+        derivation = derivation_of(target, p, lang)
+        detail = status_detail(p, lang) or "–"
+        if derivation:
+            # a derived figure is never read as an actual: marked, with formula and inputs
+            latest = _("views.words.derived_mark", lang, value=latest)
+            detail = f"{derivation} · {detail}"
         if milestone:
             latest = (
                 _("views.words.happened_on", lang, period=p.first_met_period)
@@ -47,13 +71,11 @@ def targets_table(snap: Snapshot, lang: Lang) -> pd.DataFrame:
                 else format_value(target.target_value),
                 _("col.unit", lang): unit_label(target.unit, lang),
                 _("col.target_year", lang): target.target_year,
-                _("col.pct_achieved", lang): None
-                if p.pct_achieved is None
-                else round(p.pct_achieved, 1),
-                _("col.gap", lang): None if p.gap is None else round(p.gap, 3),
-                _("col.status", lang): _(f"status.{p.status}", lang),
-                _("col.detail", lang): status_detail(p, lang) or "–",
-                _("col.shortfall", lang): None if p.shortfall is None else round(p.shortfall, 3),
+                _("col.pct_achieved", lang): _pct(p),
+                _("col.gap", lang): _amount(p.gap, p.gap_bound),
+                _("col.status", lang): status_label(p, lang),
+                _("col.detail", lang): detail,
+                _("col.shortfall", lang): _amount(p.shortfall, p.shortfall_bound),
                 _("col.first_met", lang): p.first_met_period or "–",
                 _("col.clause", lang): f"{cat.documents[target.document_id].number(lang)} "
                 f"{clause_text(target.clause, lang)}",
@@ -166,13 +188,11 @@ def regions_table(
                 _("views.col.region", lang): region.name(lang),
                 _("col.latest", lang): "–"
                 if p is None
-                else format_value(p.latest_value, p.latest_qualifier, lang),
+                else format_value(p.latest_value, p.latest_qualifier, lang, p.latest_high),
                 _("col.period", lang): (p.latest_period if p else None) or "–",
-                _("col.pct_achieved", lang): None
-                if p is None or p.pct_achieved is None
-                else round(p.pct_achieved, 1),
-                _("col.gap", lang): None if p is None or p.gap is None else round(p.gap, 3),
-                _("col.status", lang): _(f"status.{p.status if p else 'no_data'}", lang),
+                _("col.pct_achieved", lang): None if p is None else _pct(p),
+                _("col.gap", lang): None if p is None else _amount(p.gap, p.gap_bound),
+                _("col.status", lang): status_label(p, lang) if p else _("status.no_data", lang),
                 _("col.detail", lang): (status_detail(p, lang) if p else None) or "–",
             }
         )
@@ -186,6 +206,9 @@ def status_cell_styles(lang: Lang) -> dict[str, str]:
     out = {}
     for key, colour in STATUS_COLOURS.items():
         out[_(f"status.{key}", lang)] = colour
+        # the same colour for a verdict on an approximate figure ("按期实现（据约数）")
+        word = _(f"status.{key}", lang)
+        out[_("views.words.status_approx", lang, status=word)] = colour
     for task_status, colour in TASK_STATUS_COLOURS.items():
         out.setdefault(_(f"views.task_status.{task_status}", lang), colour)
     return {label: f"background-color: {colour}; color: #000" for label, colour in out.items()}

@@ -4,7 +4,7 @@ task and checklist statuses."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ _CLASSIFIED = """
            CASE WHEN c.value IS NULL THEN 'new'
                 WHEN c.value = i.value
                      AND coalesce(c.qualifier, '') = coalesce(i.qualifier, '')
+                     AND c.value_high IS NOT DISTINCT FROM i.value_high
                 THEN 'unchanged' ELSE 'changed' END AS change
     FROM incoming i LEFT JOIN current_actuals c
       ON c.indicator_id = i.indicator_id AND c.region_code = i.region_code
@@ -48,9 +49,12 @@ class Actuals(Reviews):
         region_codes: list[str] | None = None,
         *,
         as_if_published: list[int] | None = None,
+        known_on: date | None = None,
     ) -> pd.DataFrame:
         """Published figures; `as_if_published` adds pending uploads (the reviewers' and
-        planners' preview)."""
+        planners' preview). `known_on`: as known that day, each figure at its latest vintage
+        published by then (a figure with no publication date recorded counts as known);
+        without it the latest vintage of each."""
         # Filters go inside, before the window: with 10 M county rows this is the difference
         # between ~3 s and ~0.1 s (DuckDB does not push them through the view's window).
         hidden = UNPUBLISHED
@@ -69,16 +73,22 @@ class Actuals(Reviews):
         if region_codes is not None:
             where.append("a.region_code = ANY(?)")
             params.append(list(region_codes))
+        if known_on is not None:
+            where.append("(a.published IS NULL OR a.published <= ?)")
+            params.append(known_on.isoformat())
         with self.connect() as con:
             return read_frame(
                 con,
                 f"""WITH live AS (SELECT * FROM actuals a WHERE {" AND ".join(where)}),
                     ranked AS (SELECT *, row_number() OVER (
-                        PARTITION BY indicator_id, region_code, period ORDER BY id DESC)
+                        PARTITION BY indicator_id, region_code, period
+                        -- no date recorded: ranked by when it was stored, as before
+                        ORDER BY coalesce(published, '9999') DESC, id DESC)
                         AS _rank FROM live),
                     cur AS (SELECT * FROM ranked WHERE _rank = 1)
                     SELECT c.id, c.indicator_id, c.region_code, c.period, c.t, c.value,
-                           c.qualifier, c.unit, c.source, c.note, c.upload_id,
+                           c.value_high, c.qualifier, c.unit, c.published, c.source, c.note,
+                           c.upload_id,
                            u.kind AS upload_kind, u.file_name, u.user_name, u.created_at
                     FROM cur c JOIN uploads u ON u.id = c.upload_id
                     ORDER BY c.indicator_id, c.region_code, c.t""",
@@ -93,8 +103,9 @@ class Actuals(Reviews):
         with self.connect() as con:
             return read_frame(
                 con,
-                f"""SELECT a.indicator_id, a.region_code, a.period, a.t, a.value, a.qualifier,
-                          a.unit, a.source, a.note, a.upload_id, u.created_at,
+                f"""SELECT a.indicator_id, a.region_code, a.period, a.t, a.value, a.value_high,
+                          a.qualifier, a.unit, a.source, a.note, a.published, a.upload_id,
+                          u.created_at,
                           a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
                                           AND id NOT IN ({UNPUBLISHED})) AS undone
                    FROM actuals a JOIN uploads u ON u.id = a.upload_id
@@ -109,8 +120,8 @@ class Actuals(Reviews):
         with self.connect() as con:
             return read_frame(
                 con,
-                f"""SELECT a.id, a.value, a.qualifier, a.unit, a.source, a.note, a.upload_id,
-                          u.kind, u.file_name, u.user_name, u.created_at,
+                f"""SELECT a.id, a.value, a.value_high, a.qualifier, a.unit, a.source, a.note,
+                          a.published, a.upload_id, u.kind, u.file_name, u.user_name, u.created_at,
                           a.upload_id IN (SELECT undoes FROM uploads WHERE undoes IS NOT NULL
                                           AND id NOT IN ({UNPUBLISHED})) AS undone,
                           coalesce(r.state, 'published') AS review_state
@@ -169,11 +180,22 @@ class Actuals(Reviews):
         re-upload does not bury the history under copies. With `review` the upload waits
         for a reviewer (the caller decides: ``indicators.domain.review_policy.review_mode``).
         """
+        if isinstance(rows, pd.DataFrame):
+            # a caller's single figures have no high end (NaN is stored as null)
+            high = rows.get("value_high", np.nan)
+            rows = rows.assign(value_high=pd.to_numeric(high, errors="coerce"))
+            if "published" not in rows:
+                rows = rows.assign(published=None)
         table = (
             rows
             if isinstance(rows, pa.Table)
             else pa.Table.from_pandas(rows.loc[:, list(ACTUAL_COLUMNS)], preserve_index=False)
         )
+        if "value_high" not in table.column_names:
+            table = table.append_column("value_high", pa.nulls(table.num_rows, pa.float64()))
+        if "published" not in table.column_names:
+            # a caller's figures without a publication date: none recorded
+            table = table.append_column("published", pa.nulls(table.num_rows, pa.string()))
         # Each row's position: its id is the first reserved id plus this (see _reserve_ids).
         table = table.append_column("_pos", pa.array(np.arange(table.num_rows, dtype=np.int64)))
         with self.transaction() as con:
@@ -189,7 +211,7 @@ class Actuals(Reviews):
             )
             keep = "WHERE change <> 'unchanged'" if skip_unchanged else ""
             con.execute(
-                f"""INSERT INTO actuals
+                f"""INSERT INTO actuals (id, {", ".join(ACTUAL_COLUMNS)}, upload_id)
                     SELECT CAST(? AS BIGINT) + _pos, {", ".join(ACTUAL_COLUMNS)}, ?
                     FROM classified {keep}""",
                 [first_id, upload_id],
@@ -317,8 +339,18 @@ class Actuals(Reviews):
         """
         # Only what the comparison reads goes to the database (on PostgreSQL each column is
         # copied to the server); the rows shown are then taken from `rows` by position.
+        if "value_high" not in rows.column_names:
+            rows = rows.append_column("value_high", pa.nulls(rows.num_rows, pa.float64()))
         incoming = rows.select(
-            ["indicator_id", "region_code", "period", "value", "qualifier", "excel_row"]
+            [
+                "indicator_id",
+                "region_code",
+                "period",
+                "value",
+                "value_high",
+                "qualifier",
+                "excel_row",
+            ]
         ).append_column("_pos", pa.array(np.arange(rows.num_rows)))
         shown: list[tuple[Any, ...]] = []
         with self.connect() as con:

@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -118,16 +118,27 @@ UPLOADS = Table(
 )
 # One figure as an upload carries it: the actuals table, the column list every writer selects
 # and the Arrow schema of validated rows are all derived from this one definition.
-ACTUAL_FIELDS = _cols(
+_V1_ACTUAL_FIELDS = _cols(
     "indicator_id str NOT NULL, region_code str NOT NULL,"
     "period str NOT NULL, t float NOT NULL, value float NOT NULL,"
     "qualifier str, unit str NOT NULL, source str, note str"
 )
+# v6: a published range "5.4-5.5" is value 5.4 with value_high 5.5 (null: a single figure).
+# Added after upload_id, where ALTER TABLE puts it; writers name their columns.
+# v7: the date a figure was published (ISO, its vintage); a correction is a later vintage
+# beside the earlier one, and "as of D" reads the figures published by D.
+_ADDED_TO_ACTUALS = _cols("value_high float, published str")
+ACTUAL_FIELDS = (*_V1_ACTUAL_FIELDS, *_ADDED_TO_ACTUALS)
 ACTUAL_COLUMNS = tuple(c.name for c in ACTUAL_FIELDS)
-ACTUALS = Table(
+_ACTUALS_V1 = Table(
     "actuals",
-    (Column("id", "bigint", "NOT NULL"), *ACTUAL_FIELDS, Column("upload_id", "bigint", "NOT NULL")),
+    (
+        Column("id", "bigint", "NOT NULL"),
+        *_V1_ACTUAL_FIELDS,
+        Column("upload_id", "bigint", "NOT NULL"),
+    ),
 )
+ACTUALS = Table("actuals", (*_ACTUALS_V1.columns, *_ADDED_TO_ACTUALS))
 STATUS_UPDATES = Table(
     "status_updates",
     _cols(
@@ -202,7 +213,7 @@ _ADDED_LATER = {"targets": ("quote_en",)}  # v4: the English rendering of each q
 _V1_TABLES: tuple[Table, ...] = (
     *(_from_dataclass(n, c, _ADDED_LATER.get(n, ())) for n, c in CATALOG_CLASSES.items()),
     UPLOADS,
-    ACTUALS,
+    _ACTUALS_V1,
     STATUS_UPDATES,
     META,
 )
@@ -312,6 +323,29 @@ MIGRATIONS: dict[int, list[Statement]] = {
         ),
         "CREATE INDEX sign_ins_account ON sign_ins (account)",
         "CREATE UNIQUE INDEX account_identities_key ON account_identities (kind, value)",
+    ],
+    # Published ranges; the views are made anew so PostgreSQL's (which fixed `a.*` when
+    # made) carry the new column.
+    6: [
+        {
+            DUCKDB: "ALTER TABLE actuals ADD COLUMN value_high DOUBLE",
+            POSTGRESQL: "ALTER TABLE actuals ADD COLUMN value_high DOUBLE PRECISION",
+        },
+        "DROP VIEW current_actuals",
+        "DROP VIEW live_actuals",
+        _LIVE_PUBLISHED,
+        _CURRENT_ACTUALS,
+    ],
+    # Figures stored before vintages: a planner's published on the day its upload was made;
+    # a shipped one's date is not known here (left empty: known at any date).
+    7: [
+        "ALTER TABLE actuals ADD COLUMN published VARCHAR",
+        "UPDATE actuals SET published = (SELECT CAST(CAST(u.created_at AS DATE) AS VARCHAR)"
+        " FROM uploads u WHERE u.id = actuals.upload_id AND u.kind <> 'seed')",
+        "DROP VIEW current_actuals",
+        "DROP VIEW live_actuals",
+        _LIVE_PUBLISHED,
+        _CURRENT_ACTUALS,
     ],
 }
 

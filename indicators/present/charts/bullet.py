@@ -9,7 +9,8 @@ from indicators.base.i18n import _
 from indicators.base.status import STATUS_COLOURS
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import summary_line, value_with_unit
+from indicators.domain.wording import status_label, value_with_unit
+from indicators.present.cards import derivation_of
 from indicators.present.chart_parts import (
     MUTED,
     TARGET_COLOUR,
@@ -19,7 +20,7 @@ from indicators.present.chart_parts import (
     source_line,
     target_rows,
 )
-from indicators.present.charts.common import _axis_title, _no_data, _region_suffix
+from indicators.present.charts.common import _axis_title, _no_data, _region_suffix, subtitle
 
 # --- one target ---------------------------------------------------------------------------
 
@@ -37,7 +38,10 @@ def bullet_chart(
     if latest_value is None:
         return _no_data(snap, target, title, lang, 220)
     rows = target_rows(snap, target, region_code)
-    status_name = _(f"status.{p.status}", lang)
+    status_name = status_label(p, lang)
+    # a figure the tracker derived is not called an actual
+    derived = derivation_of(target, p, lang) is not None
+    legend_key = "views.fig.legend.derived" if derived else "views.fig.legend.latest"
     milestone = target.kind == "milestone"
     goal: float | None
     base: float | None
@@ -74,7 +78,7 @@ def bullet_chart(
             width=0.4,
             marker={"color": STATUS_COLOURS[p.status], "line": {"color": "#333", "width": 1}},
             name=_(
-                "views.fig.legend.latest",
+                legend_key,
                 lang,
                 value=actual_label,
                 period=p.latest_period or "–",
@@ -142,7 +146,7 @@ def bullet_chart(
     return finish(
         fig,
         title=title,
-        subtitle=summary_line(p, lang),
+        subtitle=subtitle(target, p, lang),
         source=source_line(snap, [target], lang, drawn),
         height=190,
         lang=lang,

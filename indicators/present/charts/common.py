@@ -9,7 +9,10 @@ from indicators.base.catalog import NATIONAL, Lang, Target
 from indicators.base.formatting import unit_label
 from indicators.base.i18n import _
 from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, brightness
+from indicators.domain.metrics import Progress
 from indicators.domain.snapshot import Snapshot
+from indicators.domain.wording import derivation_text, summary_line
+from indicators.present.cards import derivation_of
 from indicators.present.chart_parts import no_data_figure, source_line
 
 # Colour-blind safe and readable in greyscale, for % achieved.
@@ -23,6 +26,15 @@ TILE_FONT = {"en": 9, "zh": 11}
 TILE_VALUE_FONT = 9  # "数据不足" (four characters) must fit a tile too
 DEPARTMENTS_SHOWN = 15
 OTHER_DEPARTMENTS = "_other"
+
+
+def subtitle(target: Target, p: Progress, lang: Lang) -> str:
+    """The status line; a share a source computed from two counts says so (a derived rate's
+    formula is already in the summary)."""
+    line = summary_line(p, lang)
+    if derivation_text(p, lang) is None and (how := derivation_of(target, p, lang)):
+        line += f" · {how}"
+    return line
 
 
 def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:

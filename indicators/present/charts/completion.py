@@ -9,7 +9,7 @@ from indicators.base.catalog import Lang
 from indicators.base.i18n import _
 from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import pct_text
+from indicators.domain.wording import pct_text, status_label
 from indicators.present.chart_parts import (
     MUTED,
     TARGET_COLOUR,
@@ -51,7 +51,12 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
                 orientation="h",
                 name=_(f"status.{status}", lang),
                 marker_color=STATUS_COLOURS[status],
-                text=[f"{pct_text(p)} · {_(f'status.{status}', lang)}" for _t, p in group],
+                # an unverified bar is an old figure: its date beside it
+                text=[
+                    f"{pct_text(p)} · {status_label(p, lang)}"
+                    + (f" ({p.latest_period})" if p.status == "unverified" else "")
+                    for _t, p in group
+                ],
                 # Labels at the start of a long bar, past the end of a short one: never where
                 # the 100 % line crosses.
                 textposition=[

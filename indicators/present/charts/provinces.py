@@ -11,7 +11,7 @@ from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS
 from indicators.domain.metrics import Progress
 from indicators.domain.regional import pending_provinces, province_rows, ranked_provinces
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import pct_text
+from indicators.domain.wording import pct_text, status_label
 from indicators.present.chart_parts import (
     TARGET_COLOUR,
     finish,
@@ -34,7 +34,7 @@ def _province_hover(snap: Snapshot, target: Target, p: Progress, lang: Lang) -> 
         "views.fig.hover.province",
         lang,
         name=region.name(lang),
-        status=_(f"status.{p.status}", lang),
+        status=status_label(p, lang),
         pct=pct_text(p),
     )
     return f"<b>{head}</b><br>{trace[0] if trace else ''}"
@@ -85,7 +85,7 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
             y=names,
             mode="text",
             text=[
-                f" {format_value(v)} · {_(f'status.{p.status}', lang)}"
+                f" {format_value(v)} · {status_label(p, lang)}"
                 for v, p in zip(shown, ranked, strict=True)
             ],
             textposition="middle right",

@@ -13,7 +13,7 @@ from indicators.base.periods import parse_period
 from indicators.domain.metrics import Progress
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import summary_line, value_with_unit
+from indicators.domain.wording import value_with_unit
 from indicators.present.chart_parts import (
     ACTUAL_COLOUR,
     MUTED,
@@ -29,7 +29,13 @@ from indicators.present.chart_parts import (
     target_rows,
     year_end_ticks,
 )
-from indicators.present.charts.common import _axis_title, _no_data, _pending_trace, _region_suffix
+from indicators.present.charts.common import (
+    _axis_title,
+    _no_data,
+    _pending_trace,
+    _region_suffix,
+    subtitle,
+)
 from indicators.present.charts.milestones import _milestones
 
 
@@ -101,7 +107,7 @@ def trajectory_chart(
     series = [pt for pt in p.series if in_window(pt.period)]
     hover = []
     for pt in series:
-        line = value_with_unit(pt.value, unit, lang, pt.qualifier)
+        line = value_with_unit(pt.value, unit, lang, pt.qualifier, pt.high)
         if pt.derived and level is not None:
             base = level
             line = _(
@@ -208,7 +214,7 @@ def trajectory_chart(
     return finish(
         fig,
         title=title,
-        subtitle=summary_line(p, lang),
+        subtitle=subtitle(target, p, lang),
         source=source_line(snap, [target], lang, rows),
         height=360,
         lang=lang,
