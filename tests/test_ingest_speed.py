@@ -80,7 +80,15 @@ def test_a_row_breaking_several_rules_lists_each_once_in_rule_order(catalog: Cat
 def test_every_rule_names_a_field_and_has_a_message_in_both_languages() -> None:
     assert len({r.code for r in RULES}) == len(RULES) == len(FIELD_OF)
     for rule in RULES:
-        assert rule.field in ("indicator", "region", "period", "value", "unit", "qualifier")
+        assert rule.field in (
+            "indicator",
+            "region",
+            "period",
+            "value",
+            "unit",
+            "qualifier",
+            "published",
+        )
         for lang in ("zh", "en"):
             message = _(
                 f"ingest.problem.{rule.code}",
@@ -108,7 +116,7 @@ def test_rows_read_in_many_blocks_are_handed_back_in_file_order(catalog: Catalog
             [date.fromordinal(start + i // len(regions)).isoformat() for i in range(n)]
         ),
         "value": pa.array([str((i % 900) / 10 + 5) for i in range(n)]),
-        **{f: pa.array([""] * n) for f in ("unit", "qualifier", "source", "note")},
+        **{f: pa.array([""] * n) for f in ("unit", "qualifier", "source", "note", "published")},
     }
     table = pa.Table.from_batches(pa.table(cells).to_batches(max_chunksize=block))
     assert table.column("value").num_chunks == n // block
