@@ -142,8 +142,8 @@ def test_a_reported_status_reads_in_the_packs_language(store, lang, task, goal):
 
     store.set_status("task", "ip_01", "in_progress", user="nat")
     store.set_status("target", "ip_2018_economy", "done", user="nat")
-    sections = {s.domain.id: s for s in pack_content(load_snapshot(store), lang).sections}
-    assert sections["ip_entrepreneurship"].tasks[0].status == task
-    goals = {i.text: i.status for i in sections["ip_goals"].checklist}
+    tables = {t.kind: t.items for t in pack_content(load_snapshot(store), lang).tables}
+    assert tables["actions"][0].status == task
+    goals = {i.text: i.status for i in tables["checklist"]}
     name = store.catalog().targets["ip_2018_economy"].name(lang)
     assert goals[name] == goal
