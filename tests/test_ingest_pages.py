@@ -63,6 +63,9 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
     up = store.uploads()[0]
     assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == ("alice", "g.csv", 1, 1)
     assert f"上传编号 {up.id}" in app.success[0].value
+    # one account, no reviewer: the figures are published now, and the planner is told so
+    assert up.state == "published"
+    assert app.info[-1].value == f"已发布：官员现在即可看到这些数值（上传 #{up.id}）。"
 
 
 def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
