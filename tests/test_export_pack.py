@@ -406,3 +406,28 @@ def test_no_pptx_slide_is_a_heading_and_a_row_or_a_sentence(packs, lang):
             thin.append((n, rows, text))
     assert thin == []
     assert len(deck.slides) < 46  # 46 before the merge
+
+
+def test_export_figure_refuses_a_provinces_chart_with_no_provincial_figures(
+    _built_db, tmp_path, capsys
+):
+    out = tmp_path / "regions.png"
+    args = ["export-figure", "--kind", "regions", "--db", str(_built_db), str(out)]
+    # the shipped figures are national: the chart would be an empty slide reading "暂无数据"
+    assert main([args[0], "fibre_village_share", *args[1:]]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "fibre_village_share has no provincial figures" in err and "--kind bullet" in err
+    # a national-only target is refused for what it is
+    assert main([args[0], "info_consumption_scale", *args[1:]]) == 1
+    assert "info_consumption_scale is not set per province" in capsys.readouterr().err
+
+
+def test_export_figure_writes_a_provinces_chart_once_provinces_have_figures(store, tmp_path):
+    from tests.test_figures import PROVINCES, write_provinces
+
+    write_provinces(store, PROVINCES)
+    out = tmp_path / "regions.svg"
+    args = ["export-figure", "fibre_village_share", "--kind", "regions", "--lang", "en"]
+    assert main([*args, "--db", store.location, "--as-of", "2026-11-23", str(out)]) == 0
+    assert "Tibet" in out.read_text()
