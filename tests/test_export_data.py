@@ -150,7 +150,7 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
         "地区",
         "最新实际值 (%)",
         "时期",
-        "完成度(%)",
+        "完成度（%）",
         "差距",
         "状态",
         "说明",
@@ -164,7 +164,7 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
     assert rows.loc["西藏", "状态"] == "无法核实"
     assert rows.loc["西藏", "最新实际值 (%)"] == "66"
     assert rows.loc["上海", "最新实际值 (%)"] == "–" and rows.loc["上海", "状态"] == "暂无数据"
-    assert pd.isna(rows.loc["上海", "完成度(%)"])
+    assert pd.isna(rows.loc["上海", "完成度（%）"])
     # furthest from the 98 % first (gaps 32, 1, -1) as on the page, then the rest in
     # catalog order (Tianjin is the first province without a figure)
     assert list(df["地区"])[:4] == ["西藏", "河北", "北京", "天津"]
@@ -173,7 +173,7 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
 @pytest.mark.parametrize(("lang", "about"), [("zh", "约"), ("en", "about")])
 def test_trajectory_data_keeps_the_qualifier_and_the_units_precision(_built_db, lang, about):
     from indicators.domain.snapshot import load_snapshot
-    from indicators.present import figures as F
+    from indicators.present import charts as F
     from indicators.store import Store
     from tests.conftest import AS_OF
 

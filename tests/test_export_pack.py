@@ -105,7 +105,7 @@ def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
     # one text: every heading of the method page, in its order, and the verdict rule
     at = 0
     for section in sections("zh"):
-        at = last.index(section.heading + ":", at)  # raises if missing or out of order
+        at = last.index(section.heading + "：", at)  # raises if missing or out of order
     assert "无法核实" in last
 
 
@@ -316,7 +316,7 @@ def test_pack_draws_no_empty_chart_and_names_the_targets_without_figures(snap):
 def test_milestone_chart_in_the_pack_is_titled_by_deadline_not_by_a_path(snap):
     charts = dict(c for s in pack_content(snap, "zh").sections for c in s.charts)
     title = charts["trajectory-5g_commercial_launch"].layout.title.text.replace("<br>", "")
-    assert title == "5G启动商用:期限与实现时间"
+    assert title == "5G启动商用：期限与实现时间"
 
 
 def _flat(text: str) -> str:

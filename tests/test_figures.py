@@ -84,7 +84,7 @@ def test_bullet_marks_latest_actual_target_and_baseline_of_the_scale(store):
     assert list(trace(fig, "目标").x) == [6.0]
     assert list(trace(fig, "基期").x) == [3.9]  # the 2016 baseline of the catalog
     source = source_text(fig)
-    assert "国发〔2017〕40号 一(三)" in source and "数据截至" in source and "2021" in source
+    assert "国发〔2017〕40号 一（三）" in source and "数据截至" in source and "2021" in source
     assert "工业和信息化部" in source
 
 
@@ -476,7 +476,7 @@ def test_an_empty_provincial_chart_cites_no_national_source(store):
     for build in (F.bullet_chart, F.trajectory_chart):
         text = source_text(build(snap, "fibre_village_share", "zh", "310000"))
         assert "来源" not in text and "人民日报" not in text
-        assert "目标:国发〔2017〕40号 三(十三)" in text
+        assert "目标：国发〔2017〕40号 三（十三）" in text
 
 
 def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dashed(store):
@@ -509,7 +509,7 @@ def test_a_wrapped_source_line_starts_no_line_with_a_closing_mark_and_ends_none_
 ):
     from indicators.present.chart_parts import NO_LINE_END, NO_LINE_START, text_width, wrap
 
-    text = "来源:省通信管理局 test release;目标:国发〔2017〕40号 三(十三)。数据截至 2019"
+    text = "来源：省通信管理局 test release；目标：国发〔2017〕40号 三（十三）。数据截至 2019"
     lines = wrap(text, width).split("<br>")
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert not [line for line in lines[1:] if line[0] in NO_LINE_START], lines

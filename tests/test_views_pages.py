@@ -283,7 +283,7 @@ def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
             "行政村通光纖”"
         ) in captions
     else:
-        assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions
+        assert "原文（国发〔2017〕40号 三（十三））：“到2020年实现98%的行政村通光纤”" in captions
 
 
 def test_readable_writes_the_named_number_columns_as_values_and_a_dash_where_none() -> None:
@@ -328,7 +328,7 @@ def test_a_likely_address_draws_its_page_there_and_a_domain_id_its_domain(dashbo
 @pytest.mark.parametrize(
     ("lang", "line"),
     [
-        ("zh", "没有 /overview/x 这个页面,已为您打开总览。"),
+        ("zh", "没有 /overview/x 这个页面，已为您打开总览。"),
         ("en", "There is no page /overview/x: here is the overview."),
     ],
 )

@@ -9,6 +9,7 @@ from indicators.base.clauses import clause_text
 from indicators.base.formatting import format_value, unit_label
 from indicators.base.i18n import _
 from indicators.base.status import STATUS_COLOURS, TASK_STATUS_COLOURS
+from indicators.base.typography import zh_marks
 from indicators.domain.metrics import Progress
 from indicators.domain.regional import ranked_provinces
 from indicators.domain.snapshot import Snapshot
@@ -165,7 +166,9 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
         )
         # The verbatim (Traditional) original stays beside the Simplified reading or the
         # English rendering.
-        out[-1][_("views.col.quote_original", lang)] = t.quote
+        out[-1][_("views.col.quote_original", lang)] = (
+            zh_marks(t.quote) if lang == "zh" else t.quote
+        )
     return pd.DataFrame(out)
 
 

@@ -47,7 +47,7 @@ def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
 def _axis_title(target: Target, lang: Lang) -> str:
     unit = unit_label(target.unit, lang) if target.unit and target.unit != "event" else ""
     kind = _(f"kind.{target.kind}", lang)
-    return f"{kind}({unit})" if lang == "zh" and unit else (f"{kind} ({unit})" if unit else kind)
+    return f"{kind}（{unit}）" if lang == "zh" and unit else (f"{kind} ({unit})" if unit else kind)
 
 
 def _text_colour(hex_colour: str) -> str:
