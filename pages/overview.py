@@ -54,7 +54,13 @@ def card(c: Card, lg: Lang) -> None:
         if page is not None:
             st.page_link(
                 page,
-                label=_("views.overview.open_domain", lg),
+                # Named by where it leads: seven links all called "open domain page" tell a
+                # screen reader's link list nothing.
+                label=_(
+                    "views.overview.open_domain_named",
+                    lg,
+                    domain=snapshot().catalog.domains[c.domain_id].name(lg),
+                ),
                 icon=":material/arrow_forward:",
                 query_params={"lang": lg},
             )

@@ -214,6 +214,4 @@ def status_cell_styles(lang: Lang) -> dict[str, str]:
         out[_("views.words.status_approx", lang, status=word)] = colour
     for task_status, colour in TASK_STATUS_COLOURS.items():
         out.setdefault(_(f"views.task_status.{task_status}", lang), colour)
-    return {
-        label: f"background-color: {colour}; color: {ink_on(colour)}" for label, colour in out.items()
-    }
+    return {label: f"background-color: {c}; color: {ink_on(c)}" for label, c in out.items()}
