@@ -13,7 +13,14 @@ from __future__ import annotations
 import json
 
 from indicators.base.i18n import Lang, _
-from ui.streamlit_private import SKIP_TO_CONTENT
+from ui.streamlit_private import (
+    CAPTION,
+    ELEMENT_CONTAINER,
+    PLOTLY_CHART,
+    SIDEBAR_NAV,
+    SIDEBAR_NAV_ITEMS,
+    SKIP_TO_CONTENT,
+)
 
 # Streamlit's English (streamlit/static, 1.5x) -> our label key.
 STREAMLIT_WORDS = {
@@ -27,10 +34,10 @@ STREAMLIT_WORDS = {
 }
 
 FOCUS_CSS = (
-    '[data-testid="stSidebarNav"] a:focus-visible, [data-testid="stSidebarNavLink"]:focus-visible'
+    f"{SIDEBAR_NAV} a:focus-visible"
     " { outline: 3px solid #1f2d3d; outline-offset: 2px; border-radius: 4px; }"
     # Streamlit's caption grey (#828180 at 60 %) is 2.5:1 on white; this one 5.6:1 (AA).
-    ' [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p'
+    f" {CAPTION}, {CAPTION} p"
     " { color: #5b6b7b !important; opacity: 1 !important; }"
 )
 
@@ -46,12 +53,12 @@ if (!d.getElementById("ind-focus")) {
 }
 function chartLabel(box) {
   const parts = [];
-  let el = box.closest('[data-testid="stElementContainer"]');
+  let el = box.closest(%(element)s);
   for (let i = 0; el && i < 3; i++) {
     el = el.previousElementSibling;
     if (!el) break;
     const h = el.querySelector('[role="heading"]');
-    const c = el.querySelector('[data-testid="stCaptionContainer"]');
+    const c = el.querySelector(%(caption)s);
     if (c) parts.unshift(c.textContent.trim());
     if (h) { parts.unshift(h.textContent.trim()); break; }
   }
@@ -74,7 +81,7 @@ function mend() {
     }
   }
   // The navigation's sections put <li> in a <div> inside its <ul>: say what is a list.
-  const nav = d.querySelector('[data-testid="stSidebarNavItems"]');
+  const nav = d.querySelector(%(nav_items)s);
   if (nav && nav.getAttribute("role") !== "none") {
     nav.setAttribute("role", "none");
     for (const li of nav.querySelectorAll("li"))
@@ -82,7 +89,7 @@ function mend() {
   }
   const skip = d.querySelector(%(skip)s);
   if (skip && words["Skip to main content"]) skip.textContent = words["Skip to main content"];
-  for (const box of d.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+  for (const box of d.querySelectorAll(%(chart)s)) {
     const label = chartLabel(box);
     if (label && box.getAttribute("aria-label") !== label) {
       box.setAttribute("role", "img"); box.setAttribute("aria-label", label);
@@ -110,4 +117,8 @@ def page_script(lang: Lang) -> str:
         "frame": json.dumps(_("st.frame", lang), ensure_ascii=False),
         "css": json.dumps(FOCUS_CSS),
         "skip": json.dumps(SKIP_TO_CONTENT),
+        "element": json.dumps(ELEMENT_CONTAINER),
+        "caption": json.dumps(CAPTION),
+        "nav_items": json.dumps(SIDEBAR_NAV_ITEMS),
+        "chart": json.dumps(PLOTLY_CHART),
     }
