@@ -22,8 +22,13 @@ FULL = re.compile(r"[，：；（）]")
 HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+# A formula keeps its ASCII brackets: "(5.8 ÷ 3.9)^(1/4)" is arithmetic, not a sentence.
+FORMULA = re.compile(r"\([^()]*[÷×/^][^()]*\)")
+
+
 def half_width_beside_chinese(text: str) -> list[str]:
     """Each half-width mark next to a Chinese character, with a little context."""
+    text = FORMULA.sub("F", text)
     return [text[max(0, m.start() - 6) : m.end() + 6] for m in HALF_BESIDE_CJK.finditer(text)]
 
 
