@@ -334,7 +334,7 @@ def _method(
 ) -> list[Flowable]:
     """The method note on a page of its own. A note a little longer than the page is set a
     little smaller rather than leave its last lines alone on a page; a longer one flows on,
-    its last two paragraphs kept together (never one line on the last page)."""
+    its last three paragraphs kept together (never a line or two on the last page)."""
     # The bookmark stays outside the frame, which would not draw a zero-size flowable.
     mark = Bookmark("method", c.method_title)
     body = [_p(c.method_title, st["h1"])]
@@ -342,7 +342,8 @@ def _method(
     needed = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in body)
     if needed <= height / METHOD_SHRINK_AT_MOST:
         return [mark, KeepInFrame(width, height, body, mode="shrink")]
-    return [mark, *body[:-2], KeepTogether(body[-2:])]
+    # Its last three paragraphs go on together: two left the last page a quarter full.
+    return [mark, *body[:-3], KeepTogether(body[-3:])]
 
 
 def render_pdf(c: PackContent) -> bytes:
