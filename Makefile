@@ -10,11 +10,12 @@ PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages. Serving: chromium renders static figures (kaleido) and a CJK font makes
 # Chinese show as text, not boxes. Tests add postgresql for a throwaway server (started and
-# stopped by the test session itself); chromium also drives the browser tests.
+# stopped by the test session itself); chromium also drives the browser tests; poppler-utils
+# (pdftoppm) renders the briefing pack's pages as a reader sees them.
 APT_RUN := chromium fonts-wqy-microhei
 # nginx: a real one runs in front of two replicas (tests/test_nginx.py).
-APT_TEST := $(APT_RUN) postgresql nginx
-APT_FAST := postgresql
+APT_TEST := $(APT_RUN) postgresql nginx poppler-utils
+APT_FAST := postgresql poppler-utils
 # Every transitive version as tested (pip freeze of the test venv): requirements*.txt pin what
 # we import, this pins what they pull in. Refresh with `make constraints` after a bump.
 CONSTRAINTS := constraints.txt

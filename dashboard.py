@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -11,27 +9,19 @@ from indicators.base.i18n import _
 from indicators.store import StoreError
 from pages import registry
 from ui import preview
+from ui.a11y import page_script
 from ui.common import lang as current_lang
 from ui.common import language_switch, store_error
 from ui.site import site_link
-from ui.streamlit_private import SKIP_TO_CONTENT
 
 # The browser tab and the page's declared language follow the chosen language.
 st.set_page_config(page_title=_("app.title", current_lang()), layout="wide")
 lang = language_switch()
 site_link(lang)
 with st.sidebar:
-    # Streamlit has no setting for <html lang>; a zero-height component sets it, so a
-    # screen reader reads Chinese as Chinese.
-    # Its own "Skip to main content" link is English only: worded here too.
-    components.html(
-        "<script>const d = window.parent.document;"
-        f"d.documentElement.lang = '{'zh-CN' if lang == 'zh' else 'en'}';"
-        f"const skip = d.querySelector({json.dumps(SKIP_TO_CONTENT)});"
-        f"if (skip) skip.textContent = {json.dumps(_('app.skip_to_content', lang))};"
-        "</script>",
-        height=0,
-    )
+    # Streamlit has no setting for <html lang>, its own words or a chart's accessible name:
+    # a zero-height component does it in the page (ui/a11y.py), out of the tab order.
+    components.html(page_script(lang), height=0)
 # expanded: Streamlit's own "View N more" link is English-only; show every page instead.
 page = st.navigation(registry.build(lang), expanded=True)
 try:

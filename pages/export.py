@@ -43,6 +43,8 @@ def render() -> None:
     snap = snapshot()
     st.title(_("pack.page_title", lg))
     st.caption(_("pack.intro", lg))
+    # What the pack's cover and every footer will say, before it is built.
+    st.caption(snap.as_of_line(lg, clock=False))
     c1, c2 = st.columns(2)
     pack_lang = c1.radio(
         _("pack.lang", lg),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.base.escape import for_markdown
 from indicators.base.i18n import Lang, _
-from indicators.present.cards import Card, headline_cards
+from indicators.present.cards import Card, headline_cards, verdict_summary
 from indicators.present.charts import pct_achieved_bar, sparkline_svg, status_legend
 from indicators.present.tables import status_cell_styles, targets_table
 from pages import views_nav
@@ -15,6 +15,9 @@ from ui.common import as_of_line, chip, derived, lang, readable, snapshot
 from ui.downloads import table_downloads
 
 CARDS_PER_ROW = 4
+# The verdict list is for narrow screens only: wider, the cards sit side by side and
+# already show every status word on the first screen.
+PHONE_ONLY = "<style>@media (min-width: 700px) { .st-key-verdict-list { display: none; } }</style>"
 
 
 def legend(lg: Lang, statuses: list[str]) -> None:
@@ -51,7 +54,13 @@ def card(c: Card, lg: Lang) -> None:
         if page is not None:
             st.page_link(
                 page,
-                label=_("views.overview.open_domain", lg),
+                # Named by where it leads: seven links all called "open domain page" tell a
+                # screen reader's link list nothing.
+                label=_(
+                    "views.overview.open_domain_named",
+                    lg,
+                    domain=snapshot().catalog.domains[c.domain_id].name(lg),
+                ),
                 icon=":material/arrow_forward:",
                 query_params={"lang": lg},
             )
@@ -69,8 +78,25 @@ def render() -> None:
     st.caption(_("app.subtitle", lg))
     st.caption(as_of_line(lg))
 
-    st.subheader(_("views.overview.headline", lg))
     cards = derived(headline_cards, lg)
+    # Every headline verdict on the first screen of a phone, where one card fills it: the
+    # counts, then each target's status word (on a wide screen the cards show both at once).
+    st.markdown(f"**{verdict_summary(cards, lg)}**")
+    st.html(PHONE_ONLY)
+    with st.container(key="verdict-list"):
+        st.markdown(
+            "\n".join(
+                "- "
+                + _(
+                    "views.overview.verdict_item",
+                    lg,
+                    name=for_markdown(c.name),
+                    status=chip(c.colour, c.status_label),
+                )
+                for c in cards
+            )
+        )
+    st.subheader(_("views.overview.headline", lg))
     for start in range(0, len(cards), CARDS_PER_ROW):
         for col, c in zip(
             st.columns(CARDS_PER_ROW), cards[start : start + CARDS_PER_ROW], strict=False

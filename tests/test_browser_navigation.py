@@ -36,7 +36,7 @@ def test_a_likely_or_mistyped_address_opens_a_page_never_the_english_dialog(stor
         _open(page, url, "nonsense?lang=zh", "目标监测")
         assert page.url == f"{url}/nonsense?lang=zh"
         assert page.get_by_role("dialog").count() == 0
-        assert "没有 /nonsense 这个页面,已为您打开总览。" in page.inner_text(MAIN)
+        assert "没有 /nonsense 这个页面，已为您打开总览。" in page.inner_text(MAIN)
         assert "Page not found" not in page.inner_text("body")
         screenshot(page, "nav-unknown-path-zh")
 
@@ -108,7 +108,7 @@ def test_a_nested_address_opens_the_overview_saying_so_in_the_pages_language(sto
         assert page.url == f"{url}/task-list?lang=en"
 
         _open(page, url, "foo/bar/baz?lang=zh", "目标监测")
-        assert "没有 /foo/bar/baz 这个页面,已为您打开总览。" in page.inner_text(MAIN)
+        assert "没有 /foo/bar/baz 这个页面，已为您打开总览。" in page.inner_text(MAIN)
         screenshot(page, "nav-nested-path-zh")
         # said on the overview it was sent to, not on the next page
         page.get_by_role("link", name="任务分工").first.click()

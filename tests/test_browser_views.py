@@ -44,8 +44,8 @@ def test_overview_and_domain_page_render_their_charts_in_both_languages(store):
         "zh": (
             "信息消费与“互联网+”目标监测",
             "重点目标",
-            "信息消费规模:实际值与目标",
-            "信息消费规模:走势与所需路径",
+            "信息消费规模：实际值与目标",
+            "信息消费规模：走势与所需路径",
         ),
         "en": (
             "target tracker",
@@ -110,7 +110,7 @@ def test_the_cards_and_the_domain_facts_show_before_the_html_renderer_arrives(st
         page.wait_for_selector("text=/完成度 \\d+%/", timeout=60_000)
         main = page.inner_text(MAIN)
         assert "信息消费规模" in main and "6.8 万亿元" in main and "逾期实现" in main
-        assert "目标:98%(2020年)" in main
+        assert "目标：98%（2020年）" in main
         page.goto(f"{url}/domain-rural_access?lang=zh")
         page.wait_for_selector("text=按期实现", timeout=60_000)
         main = page.inner_text(MAIN)

@@ -150,7 +150,7 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
         "地区",
         "最新实际值 (%)",
         "时期",
-        "完成度(%)",
+        "完成度（%）",
         "差距",
         "状态",
         "说明",
@@ -164,7 +164,35 @@ def test_tile_map_data_lists_provinces_with_value_and_status_not_grid_positions(
     assert rows.loc["西藏", "状态"] == "无法核实"
     assert rows.loc["西藏", "最新实际值 (%)"] == "66"
     assert rows.loc["上海", "最新实际值 (%)"] == "–" and rows.loc["上海", "状态"] == "暂无数据"
-    assert pd.isna(rows.loc["上海", "完成度(%)"])
+    assert pd.isna(rows.loc["上海", "完成度（%）"])
     # furthest from the 98 % first (gaps 32, 1, -1) as on the page, then the rest in
     # catalog order (Tianjin is the first province without a figure)
     assert list(df["地区"])[:4] == ["西藏", "河北", "北京", "天津"]
+
+
+@pytest.mark.parametrize(("lang", "about"), [("zh", "约"), ("en", "about")])
+def test_trajectory_data_keeps_the_qualifier_and_the_units_precision(_built_db, lang, about):
+    from indicators.domain.snapshot import load_snapshot
+    from indicators.present import charts as F
+    from indicators.store import Store
+    from tests.conftest import AS_OF
+
+    snap = load_snapshot(Store(_built_db), as_of=AS_OF)
+    df = figure_data(F.trajectory_chart(snap, "info_consumption_scale", lang), lang)
+    series, period, value, qualifier = df.columns
+    actual = df[df[series] == df[series].iloc[0]]
+    # the shipped 2018 scale is published as 约5 万亿元: exported as 5 with its qualifier
+    by_year = {
+        str(p)[:4]: (v, q)
+        for p, v, q in zip(actual[period], actual[value], actual[qualifier], strict=True)
+    }
+    assert by_year["2018"] == (5.0, about)
+    assert by_year["2021"] == (6.8, "")
+    # the required path, 3.9 (2016) compounding to 6 (2020): 3.9 * (6 / 3.9) ** (k / 4),
+    # written to the 2 decimals a trillion-yuan figure is shown with (4.3425 -> 4.34)
+    path = df[df[series].str.contains("2016") & (df[series] != df[series].iloc[0])]
+    ends = dict(zip(path[period].astype(str).str[:10], path[value], strict=True))
+    assert ends["2017-12-31"] == 4.34 and ends["2018-12-31"] == 4.84
+    assert all(round(v, 2) == v for v in df[value])
+    csv_text = to_csv_bytes(df, lang).decode("utf-8-sig")
+    assert "4.00643" not in csv_text and "4.01," in csv_text

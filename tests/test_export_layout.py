@@ -99,7 +99,7 @@ def test_department_export_names_every_row_and_keeps_its_source_inside_the_pictu
     # The 15 busiest departments by name, then one row for the rest (34 involved in all).
     assert len(rows) == F.DEPARTMENTS_SHOWN + 1
     assert len(ticks) == len(rows)
-    other = "其余 19 个部门(合计)" if lang == "zh" else "Other 19 departments (total)"
+    other = "其余 19 个部门（合计）" if lang == "zh" else "Other 19 departments (total)"
     assert rows[-1] == other
     source = source_box(svg, lang)
     assert 0 <= source.left and source.right <= svg_width(svg)

@@ -25,22 +25,48 @@ def snap(_built_db):
 
 
 @pytest.fixture(scope="module")
-def pdf_zh(snap):
-    return PdfReader(io.BytesIO(build_pack(snap, "zh", "pdf", today=AS_OF)))
+def packs(snap):
+    """Each pack built once per module: (lang, format) -> bytes."""
+    built: dict[tuple[str, str], bytes] = {}
+
+    def get(lang: str, fmt: str) -> bytes:
+        if (lang, fmt) not in built:
+            built[lang, fmt] = build_pack(snap, lang, fmt, today=AS_OF)
+        return built[lang, fmt]
+
+    return get
 
 
-def _domains(snap, lang):
-    return [d.name(lang) for d in sorted(snap.catalog.domains.values(), key=lambda d: d.sort)]
+@pytest.fixture(scope="module")
+def pdf_zh(packs):
+    return PdfReader(io.BytesIO(packs("zh", "pdf")))
+
+
+def _chart_domains(snap, lang):
+    """The domains with a quantitative target that has figures: the ones the pack charts."""
+    return [
+        d.name(lang)
+        for d in sorted(snap.catalog.domains.values(), key=lambda d: d.sort)
+        if any(
+            t.quantitative and snap.national[t.id].latest_value is not None
+            for t in snap.catalog.targets_in(d.id)
+        )
+    ]
 
 
 def _n_charts(snap):
     return sum(len(s.charts) for s in pack_content(snap, "zh").sections)
 
 
-def test_pdf_pack_has_one_bookmarked_section_per_domain_in_catalog_order(snap, pdf_zh):
+def test_pdf_pack_bookmarks_each_charted_domain_then_the_three_tables(snap, pdf_zh):
     titles = [o.title for o in pdf_zh.outline if not isinstance(o, list)]
-    assert titles[2:-1] == _domains(snap, "zh")
-    assert titles[-1] == "方法说明"
+    assert titles[1] == "全部目标一览"
+    assert (
+        titles[2:-4]
+        == _chart_domains(snap, "zh")
+        == ["信息消费规模与带动", "信息基础设施", "农村信息接入"]
+    )
+    assert titles[-4:] == ["定性目标与里程碑检查", "附件重点任务", "“互联网+”重点行动", "方法说明"]
 
 
 def test_pdf_pack_gives_every_chart_its_page_after_cover_and_overview(snap, pdf_zh):
@@ -79,7 +105,7 @@ def test_pdf_pack_ends_with_the_method_note_of_the_method_page(pdf_zh):
     # one text: every heading of the method page, in its order, and the verdict rule
     at = 0
     for section in sections("zh"):
-        at = last.index(section.heading + ":", at)  # raises if missing or out of order
+        at = last.index(section.heading + "：", at)  # raises if missing or out of order
     assert "无法核实" in last
 
 
@@ -97,10 +123,10 @@ def test_the_method_note_lowers_the_subscripts_of_the_page_formulas():
     assert plain("the baseline $y_0$ at $t_0$") == "the baseline y0 at t0"
 
 
-def test_neither_pack_prints_a_formula_mark_in_the_method_note(snap, pdf_zh):
+def test_neither_pack_prints_a_formula_mark_in_the_method_note(packs, pdf_zh):
     last = "".join(p.extract_text() for p in pdf_zh.pages[-2:])
     assert "y_T" not in last and "$" not in last
-    deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
+    deck = Presentation(io.BytesIO(packs("en", "pptx")))
     runs = [
         r
         for s in deck.slides
@@ -129,7 +155,7 @@ def test_the_zh_method_note_ends_on_its_own_page_not_with_a_line_left_alone(pdf_
     [
         # a page holds the heading and 5 of these paragraphs, a further page 6
         (7, 1, 8),  # a little over a page: set smaller on one page, heading included
-        (12, 3, 2),  # 5 + 6 + 1 would leave one alone: the last two go on together
+        (12, 3, 3),  # 5 + 6 + 1 would leave one alone: the last three go on together
     ],
 )
 def test_the_method_note_never_leaves_one_paragraph_alone_on_its_last_page(
@@ -155,33 +181,38 @@ def test_the_method_note_never_leaves_one_paragraph_alone_on_its_last_page(
     )
 
 
-def test_a_domain_without_quantitative_targets_gets_its_tasks_not_charts(snap):
-    sections = {s.domain.id: s for s in pack_content(snap, "en").sections}
-    env = sections["environment"]
-    assert not env.charts
-    assert len(env.tasks) == len(snap.catalog.tasks_in("environment"))
-    assert sections["scale"].charts and not sections["scale"].tasks
+def test_every_annex_task_action_and_checklist_item_is_in_one_table_in_order(snap):
+    tables = {t.kind: t for t in pack_content(snap, "en").tables}
+    cat = snap.catalog
+    # 42 annex tasks in the annex's order, whether or not their domain has charts
+    assert [i.clause for i in tables["tasks"].items] == [f"Annex, item {n}" for n in range(1, 43)]
+    assert tables["tasks"].items[10].domain == "Information infrastructure"  # task 11
+    assert [i.text for i in tables["actions"].items] == [
+        cat.tasks[f"ip_{n:02d}"].text("en") for n in range(1, 12)
+    ]
+    assert len(tables["checklist"].items) == 11  # 5 of the 2017 document, 6 Internet+ goals
+    assert "all 42" in tables["tasks"].subheading and "all 11" in tables["actions"].subheading
 
 
 def test_a_task_nobody_reported_on_reads_as_on_the_task_page_with_no_evidence(snap):
     from indicators.present.tables import tasks_table
 
-    env = {s.domain.id: s for s in pack_content(snap, "zh").sections}["environment"]
+    tasks = {t.kind: t for t in pack_content(snap, "zh").tables}["tasks"].items
     # the shipped store has no task status: every task is "未报告", the task page's word
-    assert {i.status for i in env.tasks} == {"未报告"}
+    assert {i.status for i in tasks} == {"未报告"}
     assert set(tasks_table(snap, "zh")["状态"]) == {"未报告"}
-    assert {i.evidence for i in env.tasks} == {""}
+    assert {i.evidence for i in tasks} == {""}
 
 
-def test_pptx_pack_has_a_slide_per_chart_and_every_domain_as_a_slide_title(snap):
-    deck = Presentation(io.BytesIO(build_pack(snap, "en", "pptx")))
+def test_pptx_pack_has_a_slide_per_chart_and_every_charted_domain_as_a_title(snap, packs):
+    deck = Presentation(io.BytesIO(packs("en", "pptx")))
     titles = [
         next((sh.text_frame.text for sh in s.shapes if sh.name == "Title"), None)
         for s in deck.slides
     ]
     pictures = sum(1 for s in deck.slides for sh in s.shapes if sh.shape_type == 13)
     assert pictures == _n_charts(snap)
-    assert set(_domains(snap, "en")) <= set(titles)
+    assert set(_chart_domains(snap, "en")) <= set(titles)
     assert titles[-1] == "Method note"
     # the note runs over as many slides as it needs, none overfull
     method = [s for s, t in zip(deck.slides, titles, strict=True) if t == "Method note"]
@@ -272,7 +303,7 @@ def test_pack_draws_no_empty_chart_and_names_the_targets_without_figures(snap):
             texts = [a.text for a in fig.layout.annotations]
             assert empty not in texts, name
     # The shipped figures have nothing for related output or training projects.
-    named = [n for s in content.sections for n in s.without_figures]
+    named = content.without_figures
     assert snap.catalog.targets["related_output"].name("zh") in named
     assert snap.catalog.targets["skills_training_projects"].name("zh") in named
     assert all(
@@ -285,4 +316,121 @@ def test_pack_draws_no_empty_chart_and_names_the_targets_without_figures(snap):
 def test_milestone_chart_in_the_pack_is_titled_by_deadline_not_by_a_path(snap):
     charts = dict(c for s in pack_content(snap, "zh").sections for c in s.charts)
     title = charts["trajectory-5g_commercial_launch"].layout.title.text.replace("<br>", "")
-    assert title == "5G启动商用:期限与实现时间"
+    assert title == "5G启动商用：期限与实现时间"
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _deck_text(data: bytes) -> str:
+    """Every a:t run of every slide's XML: what PowerPoint shows, tables included."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted(n for n in z.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+        xml = "".join(z.read(n).decode() for n in names)
+    return "".join(re.findall(r"<a:t>([^<]*)</a:t>", xml))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["pdf", "pptx"])
+def test_every_annex_task_and_internet_plus_action_is_in_the_pack(snap, packs, lang, fmt):
+    from xml.sax.saxutils import escape
+
+    data = packs(lang, fmt)
+    if fmt == "pdf":
+        text = _flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    else:
+        text = _flat(_deck_text(data))
+    tasks = snap.catalog.tasks.values()
+    annex = [t for t in tasks if t.id.startswith("t2017_")]
+    actions = [t for t in tasks if t.id.startswith("ip_")]
+    assert (len(annex), len(actions)) == (42, 11)
+    missing = [
+        t.id
+        for t in [*annex, *actions]
+        if _flat(t.text(lang) if fmt == "pdf" else escape(t.text(lang))) not in text
+    ]
+    assert missing == []
+    # numbered as the annex numbers them, 11 to 20 included (they were missing)
+    for n in range(1, 43):
+        assert _flat(f"附件 {n}" if lang == "zh" else f"Annex, item {n}") in text
+
+
+def _ink_depth(png: Image.Image) -> float:
+    """How far down the page its content reaches, as a share of the area between the top
+    margin and the footer (the footer and page number are on every page: left out)."""
+    import numpy as np
+
+    grey = np.asarray(png.convert("L"))
+    h = grey.shape[0]
+    top, bottom = int(h * 0.06), int(h * 0.9)  # 14 mm margins; the footer sits below 0.9
+    rows = np.flatnonzero(grey[top:bottom].min(axis=1) < 200)
+    return float(rows[-1]) / (bottom - top) if rows.size else 0.0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_pdf_page_is_a_heading_and_a_row(packs, lang, tmp_path):
+    """Rendered as a reader sees it (pdftoppm): every page after the cover is filled at least
+    a third of the way down (a page of one table row and its header came to about a tenth)."""
+    import subprocess
+
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(packs(lang, "pdf"))
+    subprocess.run(
+        ["pdftoppm", "-r", "24", "-gray", "-png", str(pdf), str(tmp_path / "p")], check=True
+    )
+    pages = sorted(tmp_path.glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+    depth = {n: round(_ink_depth(Image.open(p)), 2) for n, p in enumerate(pages, start=1)}
+    assert len(depth) == len(PdfReader(pdf).pages) > 15
+    assert {n: d for n, d in depth.items() if n > 1 and d < 1 / 3} == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_pptx_slide_is_a_heading_and_a_row_or_a_sentence(packs, lang):
+    """Every slide after the cover carries a chart, a table of at least four rows, or a text
+    of a screenful (the method note). Before: 13 one-row tables and two one-sentence slides."""
+    from indicators.export.pack_pptx import METHOD_CHARS_PER_SLIDE
+
+    deck = Presentation(io.BytesIO(packs(lang, "pptx")))
+    thin = []
+    for n, slide in enumerate(list(deck.slides)[1:], start=2):
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        rows = max((len(sh.table.rows) - 1 for sh in slide.shapes if sh.has_table), default=0)
+        text = sum(
+            len(sh.text_frame.text) * (2 if lang == "zh" else 1)
+            for sh in slide.shapes
+            if sh.has_text_frame and sh.name != "Title"
+        )
+        # a third of what a method slide holds, as a PDF page is held to a third
+        if not pictures and rows < 4 and text < METHOD_CHARS_PER_SLIDE["en"] / 3:
+            thin.append((n, rows, text))
+    assert thin == []
+    assert len(deck.slides) < 46  # 46 before the merge
+
+
+def test_export_figure_refuses_a_provinces_chart_with_no_provincial_figures(
+    _built_db, tmp_path, capsys
+):
+    out = tmp_path / "regions.png"
+    args = ["export-figure", "--kind", "regions", "--db", str(_built_db), str(out)]
+    # the shipped figures are national: the chart would be an empty slide reading "暂无数据"
+    assert main([args[0], "fibre_village_share", *args[1:]]) == 1
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "fibre_village_share has no provincial figures" in err and "--kind bullet" in err
+    # a national-only target is refused for what it is
+    assert main([args[0], "info_consumption_scale", *args[1:]]) == 1
+    assert "info_consumption_scale is not set per province" in capsys.readouterr().err
+
+
+def test_export_figure_writes_a_provinces_chart_once_provinces_have_figures(store, tmp_path):
+    from tests.test_figures import PROVINCES, write_provinces
+
+    write_provinces(store, PROVINCES)
+    out = tmp_path / "regions.svg"
+    args = ["export-figure", "fibre_village_share", "--kind", "regions", "--lang", "en"]
+    assert main([*args, "--db", store.location, "--as-of", "2026-11-23", str(out)]) == 0
+    assert "Tibet" in out.read_text()

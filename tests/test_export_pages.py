@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.domain.snapshot import load_snapshot
+
 
 def _downloads_app() -> None:
     import pandas as pd
@@ -34,6 +36,9 @@ def test_briefing_pack_page_builds_the_pack_in_the_chosen_language(dashboard, st
     at.switch_page("pages/export.py").run()
     assert not at.exception
     assert at.title[0].value == "Briefing pack"
+    # the as-of line the cover and footers print, on the page before the pack is built
+    newest = load_snapshot(store).summary["newest_period"]
+    assert [c.value for c in at.caption if c.value.startswith(f"Data as of {newest}; last upload")]
     at.radio(key="pack.lang").set_value("zh").run()
     at.button(key="pack.build").click().run()
     assert not at.exception

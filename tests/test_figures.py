@@ -84,7 +84,7 @@ def test_bullet_marks_latest_actual_target_and_baseline_of_the_scale(store):
     assert list(trace(fig, "目标").x) == [6.0]
     assert list(trace(fig, "基期").x) == [3.9]  # the 2016 baseline of the catalog
     source = source_text(fig)
-    assert "国发〔2017〕40号 一(三)" in source and "数据截至" in source and "2021" in source
+    assert "国发〔2017〕40号 一（三）" in source and "数据截至" in source and "2021" in source
     assert "工业和信息化部" in source
 
 
@@ -245,8 +245,10 @@ def test_tile_map_draws_one_equal_square_per_province_coloured_by_status(store, 
         t.name for t in fig.data if t.name
     }
     labels = {t for tr in fig.data if tr.text is not None for t in tr.text}
-    assert any(label.startswith("<b>Tibet</b>") and "↘ 67%" in label for label in labels)
-    assert any(label.startswith("<b>Beijing</b>") and "✓ 101%" in label for label in labels)
+    # each tile prints the province's figure in the target's unit, not a % achieved
+    assert any(label.startswith("<b>Tibet</b>") and "↘ 66%" in label for label in labels)
+    assert any(label.startswith("<b>Beijing</b>") and "✓ 99%" in label for label in labels)
+    assert not any("67%" in label or "101%" in label for label in labels)
     assert fig.layout.yaxis.scaleanchor == "x"  # squares stay square
 
 
@@ -255,7 +257,31 @@ def test_tile_map_by_pct_achieved_uses_a_colour_scale(store):
     fig = F.tile_map(snap_of(store), "fibre_village_share", "en", metric="pct_achieved")
     assert any(getattr(t.marker, "showscale", False) for t in fig.data)
     labels = " ".join(" ".join(t.text) for t in fig.data if t.text is not None)
-    assert "67%" in labels  # Tibet: 66 / 98 = 67.3 %
+    # coloured by % achieved (Tibet: 66 / 98 = 67.3 %), labelled with the figure itself
+    assert "66%" in labels and "67%" not in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_tile_never_prints_a_rounded_ratio_that_contradicts_its_mark(store, lang):
+    # 97.6 % against 98 % is 99.6 % achieved, which rounds to "100%" beside a cross
+    write_provinces(store, [("130000", "2020", 97.6), ("110000", "2020", 99.6)])
+    fig = F.tile_map(snap_of(store), "fibre_village_share", lang)
+    labels = {
+        t.split("</b>")[0].removeprefix("<b>"): t for tr in fig.data if tr.text for t in tr.text
+    }
+    hebei, beijing = ("Hebei", "Beijing") if lang == "en" else ("河北", "北京")
+    assert labels[hebei].endswith("✗ 97.6%</span>")
+    assert labels[beijing].endswith("99.6%</span>") and "✗" not in labels[beijing]
+    assert "100%" not in " ".join(labels.values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "axis"), [("en", "Gap (percentage points)"), ("zh", "差距（百分点）")]
+)
+def test_the_gap_axis_of_a_share_is_in_percentage_points(store, lang, axis):
+    write_provinces(store, PROVINCES)
+    fig = F.regions_bar(snap_of(store), "fibre_village_share", lang)
+    assert fig.layout.xaxis.title.text == axis
 
 
 def write_guangxi(store: Store, source: str | None = "Guangxi bureau") -> None:
@@ -450,7 +476,7 @@ def test_an_empty_provincial_chart_cites_no_national_source(store):
     for build in (F.bullet_chart, F.trajectory_chart):
         text = source_text(build(snap, "fibre_village_share", "zh", "310000"))
         assert "来源" not in text and "人民日报" not in text
-        assert "目标:国发〔2017〕40号 三(十三)" in text
+        assert "目标：国发〔2017〕40号 三（十三）" in text
 
 
 def test_sparkline_svg_draws_the_series_scaled_into_its_box_with_the_target_dashed(store):
@@ -483,7 +509,7 @@ def test_a_wrapped_source_line_starts_no_line_with_a_closing_mark_and_ends_none_
 ):
     from indicators.present.chart_parts import NO_LINE_END, NO_LINE_START, text_width, wrap
 
-    text = "来源:省通信管理局 test release;目标:国发〔2017〕40号 三(十三)。数据截至 2019"
+    text = "来源：省通信管理局 test release；目标：国发〔2017〕40号 三（十三）。数据截至 2019"
     lines = wrap(text, width).split("<br>")
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert not [line for line in lines[1:] if line[0] in NO_LINE_START], lines

@@ -53,7 +53,7 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
     data = "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n行政村通光纤比例,广西,2020,99.5\n"
     app.file_uploader[0].set_value(("g.csv", data.encode("gbk"), "text/csv")).run()
     assert not app.exception
-    assert "自动检测编码:GBK/GB18030" in app.info[0].value
+    assert "自动检测编码：GBK/GB18030" in app.info[0].value
     assert [(m.label, m.value) for m in app.metric] == [("新增", "1"), ("修改", "1"), ("不变", "0")]
     # Tabs with rows only, new first: no empty "修改" tab in front of the new rows.
     assert [t.label for t in app.tabs] == ["新增", "修改"]
@@ -63,6 +63,9 @@ def test_a_planner_uploads_sees_the_preview_and_commits(app: AppTest, store: Sto
     up = store.uploads()[0]
     assert (up.user_name, up.file_name, up.rows_new, up.rows_changed) == ("alice", "g.csv", 1, 1)
     assert f"上传编号 {up.id}" in app.success[0].value
+    # one account, no reviewer: the figures are published now, and the planner is told so
+    assert up.state == "published"
+    assert app.info[-1].value == f"已发布：官员现在即可看到这些数值（上传 #{up.id}）。"
 
 
 def test_a_bad_upload_shows_the_problem_table_and_no_commit_button(
@@ -107,8 +110,8 @@ def test_a_pasted_yearbook_table_shows_how_it_was_read_and_commits_like_a_file(
     assert not app.exception
     assert not app.error, [e.value for e in app.error]
     how = "\n".join(m.value for m in app.markdown)
-    assert "表头:第 4 行" in how
-    assert "单位:%(见 A3 · 单位:%)" in how.replace("：", ":")
+    assert "表头：第 4 行" in how
+    assert "单位:%（见 A3 · 单位:%）" in how.replace("：", ":")
     ignored = app.dataframe[0].value
     assert list(ignored["行"]) == [1, 3, 8]
     assert list(ignored["忽略原因"]) == ["标题行", "单位行", "表下注释"]

@@ -97,9 +97,9 @@ def test_a_preview_says_data_as_of_the_previewed_figures_and_the_upload_as_the_l
     up = _submit(team)
     published = load_snapshot(team)  # today: the latest of everything, not "as known on"
     preview = load_snapshot(team, as_of=AS_OF, preview=up.id)
-    assert published.as_of_line("zh", clock=False).startswith("数据截至 2021;")
+    assert published.as_of_line("zh", clock=False).startswith("数据截至 2021；")
     # the pending 2022 figure is the newest, the submitted upload the last one
-    assert preview.as_of_line("zh") == f"数据截至 2022;最近上传 {up.created_at:%Y-%m-%d %H:%M}"
+    assert preview.as_of_line("zh") == f"数据截至 2022；最近上传 {up.created_at:%Y-%m-%d %H:%M}"
     assert published.summary["last_upload_at"] < up.created_at
 
 
@@ -288,6 +288,8 @@ def test_the_provinces_page_warns_of_the_provinces_its_charts_ring(
         return [w.value for w in at.warning if w.value.startswith("待发布")]
 
     # Guangdong's pending scale figure, not the nation's (not on this page)
-    assert warnings_on_provinces("info_consumption_scale") == [f"待发布(上传 #{up},尚未批准):广东"]
+    assert warnings_on_provinces("info_consumption_scale") == [
+        f"待发布（上传 #{up}，尚未批准）：广东"
+    ]
     # Guangdong's growth bar is its own published figure: nothing to warn of
     assert warnings_on_provinces("info_consumption_growth") == []

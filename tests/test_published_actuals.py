@@ -137,6 +137,6 @@ def test_the_method_page_lists_each_shipped_source_with_its_url(tmp_path):
         "MIIT (release) — no URL recorded",
     ]
     assert shipped_citations("zh", folder) == [
-        "人民日报 · 转载文章:https://example.org/a?b=1(访问于 2026-11-01)",
+        "人民日报 · 转载文章：https://example.org/a?b=1（访问于 2026-11-01）",
         "工业和信息化部 · 新闻稿 — 未记录网址",
     ]

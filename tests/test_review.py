@@ -60,7 +60,7 @@ def test_a_provincial_planner_is_refused_a_row_of_another_province_with_row_colu
     assert "rejected: 1 problem(s); nothing was stored" in err
     row = next(line for line in out.splitlines() if line.startswith("3 "))
     assert row.split()[:3] == ["3", "地区/region", "广西壮族自治区"]
-    assert "地区 450000 不在账户 gd 可填报的地区内(广东省)" in row
+    assert "地区 450000 不在账户 gd 可填报的地区内（广东省）" in row
     assert store.dump() == before
 
 

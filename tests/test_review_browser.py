@@ -50,7 +50,7 @@ def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
             page.wait_for_selector("text=发现 1 个问题")
             # the problem grid is drawn on a canvas; its cells stay in the DOM for readers
             page.wait_for_selector(
-                "text=地区 450000 不在账户 gd 可填报的地区内(广东省)", state="attached"
+                "text=地区 450000 不在账户 gd 可填报的地区内（广东省）", state="attached"
             )
             _settle(page)
             screenshot(page, "review-province-refused-zh")
@@ -65,7 +65,7 @@ def test_submit_approve_and_an_official_sees_it_and_another_province_is_refused(
             page.goto(f"{url}/review?lang=zh")
             _settle(page)
             _login(page, "rev")
-            page.wait_for_selector("text=预览:批准后各指标的最新值和状态")
+            page.wait_for_selector("text=预览：批准后各指标的最新值和状态")
             _settle(page)
             screenshot(page, "review-queue-zh")
             page.get_by_role("button", name=f"批准上传 #{up.id}").click()
@@ -92,14 +92,14 @@ def test_a_reviewer_previews_the_dashboard_with_a_pending_upload_and_an_official
     accounts.add("nat", PASSWORD)
     accounts.add("rev", PASSWORD, role="reviewer")
     up = nat_uploads_2022_scale(store)
-    banner = f"text=预览:上传 #{up.id} 尚未发布"
-    pending = f"text=待发布(上传 #{up.id},尚未批准):2022"
+    banner = f"text=预览：上传 #{up.id} 尚未发布"
+    pending = f"text=待发布（上传 #{up.id}，尚未批准）：2022"
     with serve_app(store.path) as url:
         with browser_page(1280, 900) as page:
             page.goto(f"{url}/review?lang=zh")
             _settle(page)
             _login(page, "rev")
-            page.get_by_role("button", name=f"预览批准后的仪表板(上传 #{up.id})").click()
+            page.get_by_role("button", name=f"预览批准后的仪表板（上传 #{up.id}）").click()
             page.wait_for_selector(banner)
             # moving between pages inside the app keeps the session, and the preview
             nav = page.locator('[data-testid="stSidebarNav"]')
@@ -112,7 +112,7 @@ def test_a_reviewer_previews_the_dashboard_with_a_pending_upload_and_an_official
             nav.get_by_role("link", name="信息消费规模与带动").click()
             page.wait_for_selector(banner)
             page.wait_for_selector(pending)
-            page.wait_for_selector(f"text=待发布:上传 #{up.id}")  # the ring's legend entry
+            page.wait_for_selector(f"text=待发布：上传 #{up.id}")  # the ring's legend entry
             _settle(page)
             screenshot(page, "preview-domain-zh")
             page.get_by_role("button", name="退出预览").click()

@@ -88,7 +88,7 @@ def test_a_provincial_planner_is_refused_another_provinces_row(
     assert "发现 1 个问题" in at.error[0].value
     table = at.dataframe[0].value
     assert list(table.iloc[0])[:3] == [3, "地区/region", "广西壮族自治区"]
-    assert "不在账户 gd 可填报的地区内(广东省)" in table.iloc[0]["问题"]
+    assert "不在账户 gd 可填报的地区内（广东省）" in table.iloc[0]["问题"]
     assert not [b for b in at.button if b.key == "upload.commit"]
     assert store.dump() == before
 
@@ -144,7 +144,7 @@ def test_the_uploader_cannot_approve_their_own_upload_and_a_rejection_needs_a_re
     up = store.uploads()[0]
     assert (up.state, up.reason) == ("rejected", "单位应为万亿元")
     open_page(at, "upload-history")
-    assert "已退回:单位应为万亿元" in at.dataframe[0].value.to_string()
+    assert "已退回：单位应为万亿元" in at.dataframe[0].value.to_string()
 
 
 def test_an_admin_creates_a_provincial_planner_and_sees_the_password_once(
@@ -199,7 +199,7 @@ def test_an_admin_reloads_the_catalog_and_the_audit_log_says_so(
     open_page(at, "accounts")
     at.button(key="accounts.catalog").click().run()
     assert not at.exception
-    assert any("目录已重新载入:18 个目标" in s.value for s in at.success)
+    assert any("目录已重新载入：18 个目标" in s.value for s in at.success)
     assert store.counts()["actuals"] == figures
     entry = store.audit_log().iloc[0]
     assert (entry["user_name"], entry["action"], entry["detail"]) == (
@@ -213,7 +213,7 @@ def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_
     dashboard, monkeypatch, store: Store, submitted: Upload
 ) -> None:
     up = submitted
-    pending = f"待发布(上传 #{up.id},尚未批准):2022"
+    pending = f"待发布（上传 #{up.id}，尚未批准）：2022"
 
     reviewer = start(dashboard, store.path)
     _as(reviewer, "rev")
@@ -227,7 +227,7 @@ def test_a_reviewer_previews_an_upload_on_every_view_and_an_official_never_sees_
     open_page(reviewer, "domain-scale")
     assert any(w.value == pending for w in reviewer.warning)
     chart = json.loads(reviewer.get("plotly_chart")[1].proto.spec)  # trajectory, after bullet
-    rings = [t for t in chart["data"] if t.get("name") == f"待发布:上传 #{up.id}"]
+    rings = [t for t in chart["data"] if t.get("name") == f"待发布：上传 #{up.id}"]
     assert [p["y"] for p in rings] == [[7.3]]
 
     official = start(dashboard, store.path)
@@ -259,7 +259,7 @@ def test_a_planner_previews_its_own_submitted_upload_not_another_planners(
     assert not [b for b in nat.button if b.key in ("review.approve", "review.reject")]
     nat.button(key="review.preview").click().run()
     open_page(nat, "overview")
-    assert f"待发布(上传 #{up.id},尚未批准):2022" in page_text(nat)
+    assert f"待发布（上传 #{up.id}，尚未批准）：2022" in page_text(nat)
     gd = start(dashboard, store.path)
     _as(gd, "gd")
     open_page(gd, "review")

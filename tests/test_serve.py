@@ -84,7 +84,7 @@ def test_anything_else_at_a_nested_address_and_any_page_pass_unchanged():
 
 def test_the_servers_upload_route_takes_what_the_uploader_takes_above_our_own_limit(monkeypatch):
     # at our own limit, a file just over it was cut off by the server ("status code 413")
-    # before our check could say "文件 60 MB,超过上限 50 MB"
+    # before our check could say "文件 60 MB，超过上限 50 MB"
     monkeypatch.delenv("INDICATORS_MAX_UPLOAD_MB", raising=False)
     assert upload_limit_option([]) == ["--server.maxUploadSize", "101"]
     monkeypatch.setenv("INDICATORS_MAX_UPLOAD_MB", "1")

@@ -99,12 +99,19 @@ def test_every_css_test_id_is_still_in_streamlits_frontend() -> None:
         p.read_text(encoding="utf-8", errors="replace") for p in FRONTEND.rglob("*.js")
     )
     for test_id in private.TEST_IDS:
-        assert re.search(rf"""data-testid["']?\s*:\s*[`"']{test_id}[`"']""", bundle), test_id
+        # `"data-testid": "x"`, or one side of a choice (`"data-testid": r ? `x` : `y``)
+        pattern = rf"""data-testid["']?\s*:\s*(?:\w+\s*\?\s*)?[`"']{test_id}[`"']"""
+        assert re.search(pattern, bundle), test_id
     selectors = (
         private.UPLOADER_DROPZONE,
         private.UPLOADER_INSTRUCTIONS,
         private.MARKDOWN_CONTAINER,
         private.SKIP_TO_CONTENT,
+        private.SIDEBAR_NAV,
+        private.SIDEBAR_NAV_ITEMS,
+        private.CAPTION,
+        private.PLOTLY_CHART,
+        private.ELEMENT_CONTAINER,
     )
     assert {re.search(r'"(\w+)"', s).group(1) for s in selectors} == set(private.TEST_IDS)
 

@@ -81,10 +81,10 @@ def test_a_2020_deadline_sits_in_the_2020_band_and_says_so_on_the_chart(store):
     deadline = trace(fig, "目标期限")
     assert [as_date(x) for x in deadline.x] == [date(2020, 12, 31)]
     assert _band(deadline.x[0]) == 2020
-    assert list(deadline.text) == ["期限:2020年底"]
+    assert list(deadline.text) == ["期限：2020年底"]
     launch = trace(fig, "按期实现")
     assert [as_date(x) for x in launch.x] == [date(2019, 10, 31)] and _band(launch.x[0]) == 2019
-    assert fig.layout.xaxis.title.text == "日期(期限标在当年12月31日)"
+    assert fig.layout.xaxis.title.text == "日期（期限标在当年12月31日）"
 
 
 def test_a_point_on_the_axis_edge_is_drawn_whole_and_none_outside_a_chosen_window(store):

@@ -72,6 +72,39 @@ def test_overview_shows_headline_cards_the_target_table_and_the_data_date(dashbo
     assert len(table) == sum(t.quantitative for t in store.catalog().targets.values())
 
 
+@pytest.mark.parametrize(
+    ("lang", "summary", "fibre"),
+    [
+        (
+            "zh",
+            "7 个重点目标：按期实现 2 · 逾期实现 1 · 未实现 1 · 无法核实 3",
+            "行政村通光纤比例：",
+        ),
+        (
+            "en",
+            "7 headline targets: Met on time 2 · Met late 1 · Missed 1 · Unverified 3",
+            "Administrative villages with fibre: ",
+        ),
+    ],
+)
+def test_overview_counts_the_headline_verdicts_above_the_cards(
+    dashboard, store, lang, summary, fibre
+):
+    # By hand from the shipped figures: fibre 98% and 5G met in their year (2020, 2019);
+    # the scale reached 6 trillion in 2021, after 2020; the growth average fell short;
+    # related output, station coverage and training projects have no figure to judge by.
+    at = start(dashboard, store.path, lang=lang)
+    texts = [m.value for m in at.markdown]
+    head = texts.index(f"**{summary}**")
+    items = texts[head + 1].split("\n")
+    assert len(items) == 7
+    met = "Met on time" if lang == "en" else "按期实现"
+    fibre_line = next(i for i in items if i.startswith(f"- {fibre}"))
+    assert fibre_line.endswith(met.replace(" ", "\u00a0"))
+    # before the cards: the first thing under the title and the data date
+    assert [t for t in texts[:head] if not t.startswith("<style")] == []
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_never_shows_a_trend_word_once_every_target_year_has_passed(
     dashboard, store, lang
@@ -250,7 +283,7 @@ def test_a_domain_page_shows_each_quote_in_the_page_language_with_the_original(
             "行政村通光纖”"
         ) in captions
     else:
-        assert "原文(国发〔2017〕40号 三(十三)):“到2020年实现98%的行政村通光纤”" in captions
+        assert "原文（国发〔2017〕40号 三（十三））：“到2020年实现98%的行政村通光纤”" in captions
 
 
 def test_readable_writes_the_named_number_columns_as_values_and_a_dash_where_none() -> None:
@@ -295,7 +328,7 @@ def test_a_likely_address_draws_its_page_there_and_a_domain_id_its_domain(dashbo
 @pytest.mark.parametrize(
     ("lang", "line"),
     [
-        ("zh", "没有 /overview/x 这个页面,已为您打开总览。"),
+        ("zh", "没有 /overview/x 这个页面，已为您打开总览。"),
         ("en", "There is no page /overview/x: here is the overview."),
     ],
 )

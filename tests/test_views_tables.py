@@ -32,13 +32,13 @@ def test_headline_card_of_the_scale_reads_as_worked_out_by_hand(store):
     cards = {c.target_id: c for c in headline_cards(snap_of(store), "zh")}
     c = cards["info_consumption_scale"]
     assert (c.value, c.period) == ("6.8 万亿元", "2021")
-    assert c.target == "6 万亿元(2020年)"
+    assert c.target == "6 万亿元（2020年）"
     assert c.pct_achieved == "113%"  # 6.8 / 6 = 113.3 %
     assert c.gap == "超出 0.8 万亿元"
     # 2020 has passed: the status is the verdict, and no trend arrow stands beside it
     assert c.status_label == "逾期实现" and c.arrow == ""
     # 5.8 < 6 in 2020 (0.2 short, 0.2 / 6 = 3.3 % of the target), met in 2021
-    assert c.detail == "2020 为 5.8 万亿元,差 0.2 万亿元(目标的 3.3%);2021 首次达到"
+    assert c.detail == "2020 为 5.8 万亿元，差 0.2 万亿元（目标的 3.3%）；2021 首次达到"
 
 
 def test_a_gap_in_percent_is_given_in_percentage_points(store):
@@ -189,8 +189,8 @@ def test_the_checklist_reads_in_the_page_language_with_the_original_beside_it(st
     zh = checklist_table(snap_of(store), "ip_goals", "zh")
     first = zh.iloc[0]
     # OpenCC's t2s: the Simplified column differs from the Traditional original
-    assert first["原文"] != first["原文(繁体原件)"]
-    assert "互联网" in "".join(zh["原文"]) and "互聯網" in "".join(zh["原文(繁体原件)"])
+    assert first["原文"] != first["原文（繁体原件）"]
+    assert "互联网" in "".join(zh["原文"]) and "互聯網" in "".join(zh["原文（繁体原件）"])
     en = checklist_table(snap_of(store), "ip_goals", "en").set_index("id")
     speed = en.loc["ip_2018_economy"]
     assert speed["Text of the document (English rendering)"].startswith(
@@ -225,7 +225,7 @@ def test_the_data_as_of_line_has_one_wording_with_the_time_on_pages_and_the_day_
         r"Data as of 2021; last upload \d{4}-\d\d-\d\d \d\d:\d\d", snap.as_of_line("en")
     )
     assert re.fullmatch(
-        r"数据截至 2021;最近上传 \d{4}-\d\d-\d\d", snap.as_of_line("zh", clock=False)
+        r"数据截至 2021；最近上传 \d{4}-\d\d-\d\d", snap.as_of_line("zh", clock=False)
     )
     empty = load_snapshot(empty_store)
-    assert empty.as_of_line("zh") == "数据截至 暂无数据;最近上传 –"
+    assert empty.as_of_line("zh") == "数据截至 暂无数据；最近上传 –"

@@ -50,7 +50,8 @@ def show_problems(lg: Lang, checked: Checked, message: str) -> None:
 
 
 def show_stored(lg: Lang, done: Upload | None, message: str) -> None:
-    """What the last commit stored (after the rerun), and that it waits for review."""
+    """What the last commit stored (after the rerun), and who sees it: officials at once
+    when no review stands between (one account), else once a reviewer approves."""
     if done is None:
         return
     st.success(
@@ -65,6 +66,8 @@ def show_stored(lg: Lang, done: Upload | None, message: str) -> None:
     )
     if done.state == "submitted":
         st.info(_("review.submitted", lg, id=done.id))
+    elif done.state == "published":
+        st.info(_("review.published_now", lg, id=done.id))
 
 
 def _duplicate(lg: Lang, earlier: Upload) -> None:

@@ -18,7 +18,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 __all__ = [
+    "CAPTION",
+    "ELEMENT_CONTAINER",
     "MARKDOWN_CONTAINER",
+    "PLOTLY_CHART",
+    "SIDEBAR_NAV",
+    "SIDEBAR_NAV_ITEMS",
     "SKIP_TO_CONTENT",
     "TEST_IDS",
     "UPLOADER_DROPZONE",
@@ -40,11 +45,22 @@ UPLOADER_DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 UPLOADER_INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
 MARKDOWN_CONTAINER = '[data-testid="stMarkdownContainer"]'
 SKIP_TO_CONTENT = '[data-testid="stSkipToContent"]'
+# What ui/a11y.py names, labels or restyles for screen readers and keyboards.
+SIDEBAR_NAV = '[data-testid="stSidebarNav"]'
+SIDEBAR_NAV_ITEMS = '[data-testid="stSidebarNavItems"]'
+CAPTION = '[data-testid="stCaptionContainer"]'
+PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
+ELEMENT_CONTAINER = '[data-testid="stElementContainer"]'
 TEST_IDS = (
     "stFileUploaderDropzone",
     "stFileUploaderDropzoneInstructions",
     "stMarkdownContainer",
     "stSkipToContent",
+    "stSidebarNav",
+    "stSidebarNavItems",
+    "stCaptionContainer",
+    "stPlotlyChart",
+    "stElementContainer",
 )
 
 

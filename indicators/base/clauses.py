@@ -22,7 +22,8 @@ def chinese_number(text: str) -> int:
 
 def clause_text(clause: str, lang: Lang) -> str:
     if lang == "zh":
-        return clause
+        # As the document prints it: 三（十三）, full-width brackets beside Chinese numbers.
+        return clause.replace("(", "（").replace(")", "）")
     if m := _ANNEX.match(clause.strip()):
         return f"Annex, item {m.group(1)}"
     if m := _CLAUSE.match(clause.strip()):

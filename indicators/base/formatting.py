@@ -27,6 +27,14 @@ def qualifier_text(qualifier: str | None, lang: Lang | None) -> str:
     return _(key, lang)
 
 
+# Decimals a value is shown and exported with: counts are whole, the rest as format_value.
+_WHOLE_UNITS = frozenset({"个", "event"})
+
+
+def unit_decimals(unit: str) -> int:
+    return 0 if unit in _WHOLE_UNITS else 2
+
+
 def format_value(
     value: float | None,
     qualifier: str | None = None,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from indicators.base.i18n import Lang, _
 from indicators.base.paths import ACTUALS_DIR
+from indicators.base.typography import zh_marks
 
 
 def citation(publisher: str, where_found: str | None, lang: Lang) -> str:
@@ -64,8 +65,11 @@ def shipped_citations(lang: Lang, actuals_dir: Path = ACTUALS_DIR) -> list[str]:
 
 
 def source_text(source: str, lang: Lang) -> str:
-    """A stored source text in ``lang`` where the shipped data give a translation."""
-    return _english().get(source, source) if lang == "en" else source
+    """A stored source text in ``lang`` where the shipped data give a translation; on a
+    Chinese page with full-width marks beside Chinese, however it was typed."""
+    if lang == "en":
+        return _english().get(source, source)
+    return zh_marks(source) if isinstance(source, str) else source
 
 
 @cache

@@ -100,3 +100,22 @@ def brightness(colour: str) -> float:
     written on it, or whether it shows on a white page at all."""
     r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    channels = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours, 1 to 21."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def ink_on(colour: str) -> str:
+    """Black or white, whichever reads better on `colour` (WCAG contrast, not brightness:
+    on the vermillion of "missed" white is 3.9:1, below AA, and black 5.4:1)."""
+    return max(("#000000", "#FFFFFF"), key=lambda ink: contrast(ink, colour))

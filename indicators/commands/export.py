@@ -93,6 +93,15 @@ def cmd_export_figure(args: argparse.Namespace) -> int:
     if not target.quantitative:
         print(f"error: {target.id} is a qualitative target and has no chart", file=sys.stderr)
         return 1
+    if args.kind == "regions" and not (target.regional and snap.regional(target.id)):
+        # The page says so too; an empty slide reading "no data" is no chart to hand out.
+        why = "has no provincial figures" if target.regional else "is not set per province"
+        print(
+            f"error: {target.id} {why}, so there is no provinces chart to write; "
+            "try --kind bullet or --kind trajectory",
+            file=sys.stderr,
+        )
+        return 1
     fmt = _format(args.out, args.format, FORMATS)
     data = figure_bytes(_builder(args.kind)(snap, target.id, args.lang), fmt, args.size)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from indicators.base.formatting import format_value, unit_suffix
 from indicators.base.i18n import _
 from indicators.base.periods import parse_period
 from indicators.base.qualifiers import is_approximate, kind_of
+from indicators.base.typography import zh_marks
 from indicators.domain.metrics import Bound, Progress
 
 ARROWS = {"up": "↑", "down": "↓", "flat": "→", "none": "", "empty": ""}
@@ -283,7 +284,7 @@ def quote_text(target: Target, lang: Lang) -> str:
     characters, so a Simplified Chinese page shows them converted and an English page the
     catalog's English rendering (the original itself beside it: ``target.quote``)."""
     if lang == "zh":
-        return _t2s().convert(target.quote)
+        return zh_marks(_t2s().convert(target.quote))
     # A store migrated but not yet reloaded has no rendering: the original, rather than none.
     return target.quote_en or target.quote
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.base.formatting import qualifier_text
 from indicators.base.i18n import Lang, _
 
 MIME: dict[str, str] = {
@@ -163,8 +164,10 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
         # coordinates, which mean nothing in a spreadsheet).
         return pd.DataFrame(table["rows"], columns=table["columns"])
     series_col = _("export.col.series", lang)
+    qual_col = _("export.col.qualifier", lang)
     rows: list[dict[str, object]] = []
     cat_label = val_label = None
+    qualified = False
     for trace in fig.data:
         if getattr(trace, "mode", None) == "text":
             continue  # labels for marks drawn by another trace: no data of their own
@@ -177,17 +180,28 @@ def figure_data(fig: go.Figure, lang: Lang) -> pd.DataFrame:
         y = getattr(trace, "y", None)
         if x is None or y is None:
             continue
+        # A builder may say to what precision its values are meant and how each figure was
+        # qualified as published ("约"): the download keeps both, as the chart shows them.
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
+        decimals = meta.get("decimals")
+        qualifiers = list(meta.get("qualifiers") or [])
+        qualified = qualified or "qualifiers" in meta
         horizontal = getattr(trace, "orientation", None) == "h"
         cats, vals = (y, x) if horizontal else (x, y)
         if cat_label is None:
             xa = "xaxis" if not horizontal else "yaxis"
             ya = "yaxis" if not horizontal else "xaxis"
             cat_label, val_label = _axis_title(fig, xa), _axis_title(fig, ya)
-        for c, v in zip(cats, vals, strict=False):
+        for i, (c, v) in enumerate(zip(cats, vals, strict=False)):
             if isinstance(v, float) and math.isfinite(v):
-                v = float(f"{v:.{FIGURE_DIGITS}g}")
-            rows.append({series_col: name, "_cat": c, "_val": v})
-    frame = pd.DataFrame(rows, columns=[series_col, "_cat", "_val"])
+                v = round(v, decimals) if decimals is not None else float(f"{v:.{FIGURE_DIGITS}g}")
+            q = qualifiers[i] if i < len(qualifiers) else ""
+            rows.append(
+                {series_col: name, "_cat": c, "_val": v, qual_col: qualifier_text(q, lang).strip()}
+            )
+    frame = pd.DataFrame(rows, columns=[series_col, "_cat", "_val", qual_col])
+    if not qualified:
+        frame = frame.drop(columns=[qual_col])
     return frame.rename(
         columns={
             "_cat": _text(cat_label) or _("export.col.category", lang),

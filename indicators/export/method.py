@@ -18,7 +18,7 @@ _SYMBOLS = {r"\Delta": "Δ"}
 def method_note(lang: Lang) -> list[str]:
     """The note's paragraphs, in order, symbols still as ``$y_T$`` (``runs`` splits them);
     its heading is ``_("method.title", lang)``."""
-    sep = ":" if lang == "zh" else ": "
+    sep = "：" if lang == "zh" else ": "
     return [s.heading + sep + _MARKDOWN.sub(r"\1", s.body) for s in sections(lang)]
 
 

@@ -1,8 +1,9 @@
 """The briefing pack: what goes in it, independent of the file format.
 
 Order: cover (title, date, data-as-of), the overview of every target with its status,
-one section per domain of the catalog (charts for its quantitative targets; a domain with
-none gets its checklist and tasks instead), and the method note. ``pack_pdf`` and
+one section per domain with charts (its quantitative targets' charts), then three tables
+that span domains: every qualitative target, every annex task, every "Internet+" action;
+and the method note. ``pack_pdf`` and
 ``pack_pptx`` lay this out; ``build_pack`` picks one.
 """
 
@@ -15,13 +16,19 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.base.catalog import Domain, Target
+from indicators.base.catalog import Domain, Target, Task
 from indicators.base.clauses import clause_text
 from indicators.base.i18n import Lang, _, has_label
 from indicators.base.status import Status
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.taskboard import status_of
-from indicators.export.content import OVERVIEW_COLUMNS, ChecklistItem, DomainSection, PackContent
+from indicators.export.content import (
+    OVERVIEW_COLUMNS,
+    ChecklistItem,
+    DomainSection,
+    ItemTable,
+    PackContent,
+)
 from indicators.export.method import method_note
 from indicators.present import charts
 from indicators.present.tables import targets_table
@@ -71,45 +78,13 @@ def _builders() -> dict[str, Callable[[Snapshot, str, Lang], go.Figure]]:
 
 
 def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
-    cat = snap.catalog
-    targets = sorted(cat.targets_in(domain.id), key=lambda t: t.sort)
+    """The charts of a domain's quantitative targets that have figures."""
     charts: list[tuple[str, go.Figure]] = []
-    without: list[str] = []
-    for t in targets:
-        if not t.quantitative:
-            continue
+    for t in sorted(snap.catalog.targets_in(domain.id), key=lambda t: t.sort):
         p = snap.national.get(t.id)
-        if p is None or p.latest_value is None:
-            without.append(t.name(lang))
-        else:
+        if t.quantitative and p is not None and p.latest_value is not None:
             charts += _target_charts(snap, t, lang)
-    checklist = []
-    for t in targets:
-        if not t.quantitative:
-            status, evidence = _reported(snap, "target", t.id, lang)
-            checklist.append(
-                ChecklistItem(clause_text(t.clause, lang), t.name(lang), status, evidence=evidence)
-            )
-    tasks: list[ChecklistItem] = []
-    if not charts:
-        for task in sorted(cat.tasks_in(domain.id), key=lambda t: t.seq):
-            leads = [
-                cat.departments[d.department_id].name(lang)
-                for d in cat.departments_of(task.id)
-                if d.role == "lead"
-            ]
-            lead = "、".join(leads) if lang == "zh" else "; ".join(leads)
-            if task.and_others and lead:
-                lead += (
-                    _("pack.and_others", lang) if lang == "zh" else f" {_('pack.and_others', lang)}"
-                )
-            status, evidence = _reported(snap, "task", task.id, lang)
-            tasks.append(
-                ChecklistItem(
-                    clause_text(task.clause, lang), task.text(lang), status, lead, evidence=evidence
-                )
-            )
-    doc = cat.documents[domain.document_id]
+    doc = snap.catalog.documents[domain.document_id]
     return DomainSection(
         domain=domain,
         heading=domain.name(lang),
@@ -120,10 +95,81 @@ def _section(snap: Snapshot, domain: Domain, lang: Lang) -> DomainSection:
             clause=clause_text(domain.clause, lang),
         ),
         charts=charts,
-        checklist=checklist,
-        tasks=tasks,
-        without_figures=without,
     )
+
+
+def _without_figures(snap: Snapshot, lang: Lang) -> list[str]:
+    targets = sorted(snap.catalog.targets.values(), key=lambda t: t.sort)
+    return [
+        t.name(lang)
+        for t in targets
+        if t.quantitative
+        and (snap.national.get(t.id) is None or snap.national[t.id].latest_value is None)
+    ]
+
+
+def _task_item(snap: Snapshot, task: Task, lang: Lang) -> ChecklistItem:
+    cat = snap.catalog
+    leads = [
+        cat.departments[d.department_id].name(lang)
+        for d in cat.departments_of(task.id)
+        if d.role == "lead"
+    ]
+    lead = "、".join(leads) if lang == "zh" else "; ".join(leads)
+    if task.and_others and lead:
+        lead += _("pack.and_others", lang) if lang == "zh" else f" {_('pack.and_others', lang)}"
+    status, evidence = _reported(snap, "task", task.id, lang)
+    return ChecklistItem(
+        clause_text(task.clause, lang),
+        task.text(lang),
+        status,
+        lead,
+        evidence=evidence,
+        domain=cat.domains[task.domain_id].name(lang),
+    )
+
+
+def _tables(snap: Snapshot, lang: Lang) -> list[ItemTable]:
+    """Every qualitative target, every annex task of the 2017 document and every action of
+    the 2015 one, each in one table in catalog order (all of them, whether or not their
+    domain has charts)."""
+    cat = snap.catalog
+    domains = {d.id: d for d in cat.domains.values()}
+    checklist = []
+    for t in sorted(cat.targets.values(), key=lambda t: (domains[t.domain_id].sort, t.sort)):
+        if not t.quantitative:
+            status, evidence = _reported(snap, "target", t.id, lang)
+            checklist.append(
+                ChecklistItem(
+                    clause_text(t.clause, lang),
+                    t.name(lang),
+                    status,
+                    evidence=evidence,
+                    domain=domains[t.domain_id].name(lang),
+                )
+            )
+    tasks = sorted(cat.tasks.values(), key=lambda t: (t.document_id, t.seq))
+    annex = [_task_item(snap, t, lang) for t in tasks if domains[t.domain_id].kind != "action"]
+    actions = [_task_item(snap, t, lang) for t in tasks if domains[t.domain_id].kind == "action"]
+    docs = {d.kind: cat.documents[d.document_id].number(lang) for d in domains.values()}
+    out = [
+        ItemTable(
+            "checklist", _("pack.qualitative", lang), _("pack.qualitative_sub", lang), checklist
+        ),
+        ItemTable(
+            "tasks",
+            _("pack.tasks", lang),
+            _("pack.tasks_sub", lang, document=docs["key_area"], n=len(annex)),
+            annex,
+        ),
+        ItemTable(
+            "actions",
+            _("pack.actions", lang),
+            _("pack.actions_sub", lang, document=docs["action"], n=len(actions)),
+            actions,
+        ),
+    ]
+    return [t for t in out if t.items]
 
 
 def overview_table(snap: Snapshot, lang: Lang) -> tuple[pd.DataFrame, list[Status]]:
@@ -165,8 +211,12 @@ def pack_content(snap: Snapshot, lang: Lang, today: date | None = None) -> PackC
         overview=overview,
         status_keys=keys,
         sections=[
-            _section(snap, d, lang) for d in sorted(cat.domains.values(), key=lambda d: d.sort)
+            section
+            for d in sorted(cat.domains.values(), key=lambda d: d.sort)
+            if (section := _section(snap, d, lang)).charts
         ],
+        tables=_tables(snap, lang),
+        without_figures=_without_figures(snap, lang),
         method_title=_("method.title", lang),
         method=method_note(lang),
     )

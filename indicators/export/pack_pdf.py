@@ -22,7 +22,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     Image,
     KeepInFrame,
@@ -41,9 +40,13 @@ from indicators.base.status import STATUS_COLOURS
 from indicators.export.content import (
     OVERVIEW_COLUMNS,
     OVERVIEW_SHARES,
+    TEXT_COLUMN,
     ChecklistItem,
     DomainSection,
+    ItemTable,
     PackContent,
+    table_head,
+    table_row,
     without_figures_line,
 )
 from indicators.export.method import runs
@@ -58,7 +61,10 @@ CHART_PRESET = "slide"
 INK = colors.HexColor("#1f2d3d")
 MUTED_HEX = "#5b6b7b"
 MUTED = colors.HexColor(MUTED_HEX)
-HEADING_ROOM = 40 * mm
+# A table's last page holds at least this share of the page (rows move on from the page
+# before), so no page is a heading and a row; the pack test holds every page to it.
+TAIL_SHARE = 0.4
+PAGE_SLACK = 6 * mm  # the frame's own padding (6 pt top and bottom) and rounding
 # The method note is set at most this much smaller to end on its own page.
 METHOD_SHRINK_AT_MOST = 0.85
 
@@ -175,44 +181,105 @@ def _cover(c: PackContent, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     ]
 
 
-def _overview(c: PackContent, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _overview(
+    c: PackContent, st: dict[str, ParagraphStyle], width: float, height: float
+) -> list[Flowable]:
     frame = c.overview
-    rows = [list(frame.columns)] + [
-        ["–" if v is None or v != v else v for v in r] for r in frame.itertuples(index=False)
-    ]
+    rows = [["–" if v is None or v != v else v for v in r] for r in frame.itertuples(index=False)]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
     title = _("pack.overview", c.lang)
+    missing = without_figures_line(c)
     return [
         Bookmark("overview", title),
-        _p(title, st["h1"]),
-        _table(
+        *_paged_table(
+            [_p(title, st["h1"])],
+            list(frame.columns),
             rows,
             [s * width for s in OVERVIEW_SHARES],
             st,
+            (width, height),
             colours,
             colour_col=OVERVIEW_COLUMNS.index("col.status"),
+            after=[Spacer(1, 2 * mm), _p(missing, st["muted"])] if missing else [],
         ),
     ]
 
 
-def _checklist_table(
-    items: list[ChecklistItem],
-    lang: Lang,
+def _paged_table(
+    head: list[Flowable],
+    columns: Sequence[object],
+    rows: Sequence[Sequence[object]],
+    widths: list[float],
     st: dict[str, ParagraphStyle],
-    width: float,
-    with_lead: bool,
-) -> Table:
-    # Qualitative targets (no lead) head their text "target"; tasks head it "task".
-    head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
-    if with_lead:
-        head.append(_("pack.col.lead", lang))
-    head.append(_("pack.col.status", lang))
-    share = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
-    rows = [head] + [
-        [i.clause, _item_text(i, lang, st), *([i.lead] if with_lead else []), i.status]
-        for i in items
+    frame: tuple[float, float],
+    row_colours: list[str | None] | None = None,
+    colour_col: int = -1,
+    after: Sequence[Flowable] = (),
+) -> list[Flowable]:
+    """A table from the top of a page, cut into pages here rather than by reportlab, so its
+    last page is never a heading's repeat and a row or two: rows move from the page before
+    until the last page is at least TAIL_SHARE full (each page repeats the column heads)."""
+    width, height = frame
+    colours = list(row_colours or [None] * len(rows))
+    full = _table([columns, *rows], widths, st)
+    full.wrap(width, height)
+    head_h, *row_h = full._rowHeights
+    lead_h = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head)
+    after_h = sum(f.wrap(width, height)[1] + f.getSpaceBefore() for f in after)
+    pages: list[list[int]] = [[]]
+    room = height - lead_h - head_h - PAGE_SLACK
+    for i, h in enumerate(row_h):
+        if pages[-1] and h > room:
+            pages.append([])
+            room = height - head_h - PAGE_SLACK
+        pages[-1].append(i)
+        room -= h
+    if room < after_h and len(pages[-1]) > 1:
+        pages.append([pages[-1].pop()])  # the line under the table goes with its last rows
+
+    def tail() -> float:
+        return head_h + after_h + sum(row_h[i] for i in pages[-1])
+
+    while len(pages) > 1 and len(pages[-2]) > 1 and tail() < height * TAIL_SHARE:
+        pages[-1].insert(0, pages[-2].pop())
+    out: list[Flowable] = list(head)
+    for n, page in enumerate(pages):
+        if n:
+            out.append(PageBreak())
+        out.append(
+            _table(
+                [columns, *[rows[i] for i in page]],
+                widths,
+                st,
+                [colours[i] for i in page],
+                colour_col,
+            )
+        )
+    return [*out, *after]
+
+
+def _item_table(
+    t: ItemTable, lang: Lang, st: dict[str, ParagraphStyle], width: float, height: float
+) -> list[Flowable]:
+    columns, shares = table_head(t.kind, lang)
+    at = TEXT_COLUMN[t.kind]
+    rows: list[list[object]] = []
+    for item in t.items:
+        cells: list[object] = list(table_row(t.kind, item))
+        cells[at] = _item_text(item, lang, st)
+        rows.append(cells)
+    return [
+        PageBreak(),
+        Bookmark(f"table-{t.kind}", t.heading),
+        *_paged_table(
+            [_p(t.heading, st["h1"]), _p(t.subheading, st["muted"]), Spacer(1, 3 * mm)],
+            columns,
+            rows,
+            [s * width for s in shares],
+            st,
+            (width, height),
+        ),
     ]
-    return _table(rows, [s * width for s in share], st)
 
 
 def _item_text(item: ChecklistItem, lang: Lang, st: dict[str, ParagraphStyle]) -> Paragraph:
@@ -244,47 +311,21 @@ def _chart(fig: object, width: float, height: float) -> Image:
 
 
 def _section(
-    s: DomainSection, lang: Lang, st: dict[str, ParagraphStyle], width: float, height: float
+    s: DomainSection, st: dict[str, ParagraphStyle], width: float, height: float
 ) -> list[Flowable]:
-    head = [
+    """A domain's charts: its heading and first chart on one page, each further chart on a
+    page of its own."""
+    (_name, first), *rest = s.charts
+    out: list[Flowable] = [
+        PageBreak(),
         Bookmark(f"domain-{s.domain.id}", s.heading),
         _p(s.heading, st["h1"]),
         _p(s.subheading, st["muted"]),
         Spacer(1, 3 * mm),
+        _chart(first, width, height - 22 * mm),
     ]
-    out: list[Flowable] = []
-    missing = without_figures_line(s, lang)
-    if s.has_charts:
-        # A new page unless this one is still empty (CondPageBreak never leaves a blank).
-        out.append(CondPageBreak(height - 1 * mm))
-        # Heading and first chart on one page; every further chart on its own page.
-        room = height - 22 * mm
-        (_name, first), *rest = s.charts
-        out += [*head, _chart(first, width, room)]
-        for _name, fig in rest:
-            out += [PageBreak(), _chart(fig, width, height)]
-        if missing:
-            out.append(_p(missing, st["muted"]))
-    else:
-        out += [
-            CondPageBreak(60 * mm),
-            *head,
-            _p(missing or _("pack.no_quantitative", lang), st["muted"]),
-        ]
-    # A heading never ends a page: it moves on with room for a few rows of its table.
-    if s.checklist:
-        out += [
-            CondPageBreak(HEADING_ROOM),
-            _p(_("pack.qualitative", lang), st["h2"]),
-            _checklist_table(s.checklist, lang, st, width, with_lead=False),
-        ]
-    if s.tasks:
-        out += [
-            CondPageBreak(HEADING_ROOM),
-            _p(_("pack.tasks", lang), st["h2"]),
-            _checklist_table(s.tasks, lang, st, width, with_lead=True),
-        ]
-    out.append(Spacer(1, 6 * mm))
+    for _name, fig in rest:
+        out += [PageBreak(), _chart(fig, width, height)]
     return out
 
 
@@ -293,7 +334,7 @@ def _method(
 ) -> list[Flowable]:
     """The method note on a page of its own. A note a little longer than the page is set a
     little smaller rather than leave its last lines alone on a page; a longer one flows on,
-    its last two paragraphs kept together (never one line on the last page)."""
+    its last three paragraphs kept together (never a line or two on the last page)."""
     # The bookmark stays outside the frame, which would not draw a zero-size flowable.
     mark = Bookmark("method", c.method_title)
     body = [_p(c.method_title, st["h1"])]
@@ -301,7 +342,8 @@ def _method(
     needed = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in body)
     if needed <= height / METHOD_SHRINK_AT_MOST:
         return [mark, KeepInFrame(width, height, body, mode="shrink")]
-    return [mark, *body[:-2], KeepTogether(body[-2:])]
+    # Its last three paragraphs go on together: two left the last page a quarter full.
+    return [mark, *body[:-3], KeepTogether(body[-3:])]
 
 
 def render_pdf(c: PackContent) -> bytes:
@@ -320,9 +362,11 @@ def render_pdf(c: PackContent) -> bytes:
         lang="zh-CN" if c.lang == "zh" else "en",
     )
     width, height = doc.width, doc.height
-    story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width)]
+    story: list[Flowable] = [*_cover(c, st), *_overview(c, st, width, height)]
     for section in c.sections:
-        story += _section(section, c.lang, st, width, height)
+        story += _section(section, st, width, height)
+    for table in c.tables:
+        story += _item_table(table, c.lang, st, width, height)
     story += [PageBreak(), *_method(c, st, width, height)]
 
     footer = _("pack.footer", c.lang, title=c.title, as_of=c.as_of)

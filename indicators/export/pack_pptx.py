@@ -25,9 +25,12 @@ from indicators.base.status import STATUS_COLOURS
 from indicators.export.content import (
     OVERVIEW_COLUMNS,
     OVERVIEW_SHARES,
-    ChecklistItem,
+    TEXT_COLUMN,
     DomainSection,
+    ItemTable,
     PackContent,
+    table_head,
+    table_row,
     without_figures_line,
 )
 from indicators.export.method import plain, runs
@@ -165,18 +168,38 @@ METHOD_CHARS_PER_SLIDE = {"en": 1500, "zh": 620}
 
 
 def _method_slides(paragraphs: Sequence[str], lang: Lang) -> list[list[str]]:
-    """The method note split between slides at paragraph ends, none overfull."""
+    """The method note split between slides at paragraph ends, none overfull, and as even
+    as the paragraphs allow (greedy filling left a last slide of a few lines)."""
     limit = METHOD_CHARS_PER_SLIDE.get(lang, 1500)
-    out: list[list[str]] = [[]]
+    greedy: list[list[str]] = [[]]
     for para in paragraphs:
-        if out[-1] and sum(len(plain(p)) for p in out[-1]) + len(plain(para)) > limit:
-            out.append([])
-        out[-1].append(para)
-    return out
+        if greedy[-1] and sum(len(plain(p)) for p in greedy[-1]) + len(plain(para)) > limit:
+            greedy.append([])
+        greedy[-1].append(para)
+    total = sum(len(plain(p)) for p in paragraphs)
+    even: list[list[str]] = [[]]
+    done = 0
+    for para in paragraphs:
+        # a new slide once this one holds its even share (paragraph midpoints decide)
+        if even[-1] and done + len(plain(para)) / 2 > len(even) * total / len(greedy):
+            even.append([])
+        even[-1].append(para)
+        done += len(plain(para))
+    fits = all(sum(len(plain(p)) for p in part) <= limit for part in even)
+    return even if fits and len(even) == len(greedy) else greedy
 
 
 def _chunks(items: Sequence, n: int) -> list[Sequence]:
-    return [items[i : i + n] for i in range(0, len(items), n)] or [items]
+    """At most n to a chunk, the chunks as even as can be (11 rows at 6 a slide are 6 + 5,
+    not 6 + 5 and never 10 + 1), so no slide is a header and a row."""
+    k = max(1, -(-len(items) // n))
+    size, extra = divmod(len(items), k)
+    out, at = [], 0
+    for i in range(k):
+        step = size + (i < extra)
+        out.append(items[at : at + step])
+        at += step
+    return out
 
 
 def _chart_slide(prs: Deck, s: DomainSection, fig: object) -> None:
@@ -191,31 +214,18 @@ def _chart_slide(prs: Deck, s: DomainSection, fig: object) -> None:
     )
 
 
-def _checklist_slides(
-    prs: Deck,
-    s: DomainSection,
-    lang: Lang,
-    title_key: str,
-    items: list[ChecklistItem],
-    with_lead: bool,
-) -> None:
-    # Qualitative targets (no lead) head their text "target"; tasks head it "task".
-    head = [_("pack.col.clause", lang), _("pack.col.task" if with_lead else "col.target", lang)]
-    head += [_("pack.col.lead", lang)] if with_lead else []
-    head.append(_("pack.col.status", lang))
-    shares = [0.09, 0.56, 0.22, 0.13] if with_lead else [0.09, 0.76, 0.15]
-    for chunk in _chunks(items, TASK_ROWS_PER_SLIDE):
-        slide = _slide(prs, s.heading, f"{s.subheading} · {_(title_key, lang)}")
-        # The planner's evidence under the item: a run of plain text, never interpreted.
-        rows = [head] + [
-            [
-                i.clause,
-                i.text + (f"\n{_('views.col.evidence', lang)}: {i.evidence}" if i.evidence else ""),
-                *([i.lead] if with_lead else []),
-                i.status,
-            ]
-            for i in chunk
-        ]
+def _table_slides(prs: Deck, t: ItemTable, lang: Lang) -> None:
+    head, shares = table_head(t.kind, lang)
+    at = TEXT_COLUMN[t.kind]
+    for chunk in _chunks(t.items, TASK_ROWS_PER_SLIDE):
+        slide = _slide(prs, t.heading, t.subheading)
+        rows: list[list[object]] = [list(head)]
+        for item in chunk:
+            cells: list[object] = list(table_row(t.kind, item))
+            # The planner's evidence under the item: a run of plain text, never interpreted.
+            if item.evidence:
+                cells[at] = f"{item.text}\n{_('views.col.evidence', lang)}: {item.evidence}"
+            rows.append(cells)
         _table(slide, rows, shares, top=TITLE_H + Inches(0.35), size=11)
 
 
@@ -252,40 +262,37 @@ def render_pptx(c: PackContent) -> bytes:
 
     rows = [list(r) for r in c.overview.itertuples(index=False)]
     colours = [STATUS_COLOURS.get(k) if k != "no_target" else None for k in c.status_keys]
-    shares = OVERVIEW_SHARES
-    for start in range(0, max(len(rows), 1), OVERVIEW_ROWS_PER_SLIDE):
+    chunks = _chunks(range(len(rows)), OVERVIEW_ROWS_PER_SLIDE)
+    for n, chunk in enumerate(chunks):
         slide = _slide(prs, _("pack.overview", c.lang), c.as_of)
         _table(
             slide,
-            [list(c.overview.columns), *rows[start : start + OVERVIEW_ROWS_PER_SLIDE]],
-            shares,
+            [list(c.overview.columns), *(rows[i] for i in chunk)],
+            OVERVIEW_SHARES,
             top=TITLE_H + Inches(0.35),
             size=11,
-            fills=colours[start : start + OVERVIEW_ROWS_PER_SLIDE],
+            fills=[colours[i] for i in chunk],
             fill_col=OVERVIEW_COLUMNS.index("col.status"),
         )
+        missing = without_figures_line(c)
+        if missing and n == len(chunks) - 1:
+            # The targets not charted, under the table that lists them (not a slide alone).
+            _text(
+                slide,
+                missing,
+                MARGIN,
+                SLIDE_H - Inches(0.9),
+                SLIDE_W - 2 * MARGIN,
+                Inches(0.6),
+                size=12,
+                colour=MUTED,
+            )
 
     for s in c.sections:
         for _name, fig in s.charts:
             _chart_slide(prs, s, fig)
-        missing = without_figures_line(s, c.lang)
-        if missing or (not s.has_charts and not s.checklist and not s.tasks):
-            slide = _slide(prs, s.heading, s.subheading)
-            if missing:
-                _text(
-                    slide,
-                    missing,
-                    MARGIN,
-                    TITLE_H + Inches(0.4),
-                    SLIDE_W - 2 * MARGIN,
-                    Inches(1.0),
-                    size=16,
-                    colour=MUTED,
-                )
-        if s.checklist:
-            _checklist_slides(prs, s, c.lang, "pack.qualitative", s.checklist, False)
-        if s.tasks:
-            _checklist_slides(prs, s, c.lang, "pack.tasks", s.tasks, True)
+    for table in c.tables:
+        _table_slides(prs, table, c.lang)
 
     for part in _method_slides(c.method, c.lang):
         slide = _slide(prs, c.method_title)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from indicators.base.catalog import NATIONAL, Lang, Target
 from indicators.base.i18n import _
 from indicators.base.sources import shipped_derivation
-from indicators.base.status import STATUS_COLOURS, Status, is_verdict
+from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, VERDICTS, Status, is_verdict
 from indicators.domain.metrics import Progress
 from indicators.domain.regional import progress_at
 from indicators.domain.snapshot import Snapshot
@@ -138,3 +139,13 @@ def headline_cards(snap: Snapshot, lang: Lang) -> list[Card]:
         for t in sorted(snap.catalog.headline_targets, key=lambda t: t.sort)
         if t.quantitative
     ]
+
+
+def verdict_summary(cards: list[Card], lang: Lang) -> str:
+    """'7 headline targets: Met on time 2 · Met late 1 · Missed 2 · Unverified 2', for the
+    first screen of a phone, where one card fills it: every verdict counted (0 included),
+    then any other status in use (a target whose year has not come)."""
+    counts = Counter(c.status for c in cards)
+    shown = [*VERDICTS, *(s for s in DISPLAY_ORDER if s not in VERDICTS and counts[s])]
+    parts = [f"{_(f'status.{s}', lang)} {counts[s]}" for s in shown]
+    return _("views.overview.summary", lang, n=len(cards), counts=" · ".join(parts))

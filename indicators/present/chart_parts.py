@@ -125,7 +125,7 @@ def cited_sources(rows: pd.DataFrame, lang: Lang) -> str:
     if not names:
         # There are figures, only no publication named with them.
         return _("views.fig.source.unnamed", lang)
-    shown = "; ".join(names[:MAX_SOURCES])
+    shown = _("sep.list", lang).join(names[:MAX_SOURCES])
     if len(names) > MAX_SOURCES:
         shown += _("views.fig.source.more", lang, n=len(names) - MAX_SOURCES)
     return shown
@@ -166,13 +166,15 @@ def source_line(
     )
     if rows.empty and source is None:
         # Nothing drawn, nothing to cite: only what the target is.
-        return _("views.fig.source_line.target_only", lang, target="; ".join(cites) or "–")
+        return _(
+            "views.fig.source_line.target_only", lang, target=_("sep.list", lang).join(cites) or "–"
+        )
     period = newest_period(rows) or snap.summary.get("newest_period") or "–"
     line = _(
         "views.fig.source_line",
         lang,
         source=source or cited_sources(rows, lang),
-        target="; ".join(cites) or "–",
+        target=_("sep.list", lang).join(cites) or "–",
         period=period,
     )
     # a figure made for a past date says what it shows is what was known then

@@ -8,7 +8,8 @@ from indicators.base.catalog import Lang, Region
 from indicators.base.clauses import clause_text
 from indicators.base.formatting import format_value, unit_label
 from indicators.base.i18n import _
-from indicators.base.status import STATUS_COLOURS, TASK_STATUS_COLOURS
+from indicators.base.status import STATUS_COLOURS, TASK_STATUS_COLOURS, ink_on
+from indicators.base.typography import zh_marks
 from indicators.domain.metrics import Progress
 from indicators.domain.regional import ranked_provinces
 from indicators.domain.snapshot import Snapshot
@@ -165,7 +166,9 @@ def checklist_table(snap: Snapshot, domain_id: str, lang: Lang) -> pd.DataFrame:
         )
         # The verbatim (Traditional) original stays beside the Simplified reading or the
         # English rendering.
-        out[-1][_("views.col.quote_original", lang)] = t.quote
+        out[-1][_("views.col.quote_original", lang)] = (
+            zh_marks(t.quote) if lang == "zh" else t.quote
+        )
     return pd.DataFrame(out)
 
 
@@ -211,4 +214,4 @@ def status_cell_styles(lang: Lang) -> dict[str, str]:
         out[_("views.words.status_approx", lang, status=word)] = colour
     for task_status, colour in TASK_STATUS_COLOURS.items():
         out.setdefault(_(f"views.task_status.{task_status}", lang), colour)
-    return {label: f"background-color: {colour}; color: #000" for label, colour in out.items()}
+    return {label: f"background-color: {c}; color: {ink_on(c)}" for label, c in out.items()}

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from indicators.base.catalog import NATIONAL, Lang, Target
 from indicators.base.formatting import unit_label
 from indicators.base.i18n import _
-from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, brightness
+from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, ink_on
 from indicators.domain.metrics import Progress
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import derivation_text, summary_line
@@ -47,13 +47,13 @@ def _region_suffix(snap: Snapshot, region_code: str, lang: Lang) -> str:
 def _axis_title(target: Target, lang: Lang) -> str:
     unit = unit_label(target.unit, lang) if target.unit and target.unit != "event" else ""
     kind = _(f"kind.{target.kind}", lang)
-    return f"{kind}({unit})" if lang == "zh" and unit else (f"{kind} ({unit})" if unit else kind)
+    return f"{kind}（{unit}）" if lang == "zh" and unit else (f"{kind} ({unit})" if unit else kind)
 
 
 def _text_colour(hex_colour: str) -> str:
     if hex_colour.startswith("rgb"):
         return "#000000"
-    return "#000000" if brightness(hex_colour) > 140 else "#FFFFFF"
+    return ink_on(hex_colour)
 
 
 def _rgb_to_hex(colour: str) -> str:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from indicators.base.catalog import Lang
 from indicators.base.i18n import _
-from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS
+from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, ink_on
 from indicators.domain.snapshot import Snapshot
 from indicators.domain.wording import pct_text, status_label
 from indicators.present.chart_parts import (
@@ -64,6 +64,7 @@ def pct_achieved_bar(snap: Snapshot, lang: Lang) -> go.Figure:
                     for _t, p in group
                 ],
                 insidetextanchor="start",
+                insidetextfont={"color": ink_on(STATUS_COLOURS[status])},
                 cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra></extra>",
             )

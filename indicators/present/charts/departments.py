@@ -22,7 +22,9 @@ def department_summary(snap: Snapshot, lang: Lang, document_id: str | None = Non
     source = _(
         "views.fig.source_line.tasks",
         lang,
-        target="; ".join(_("views.fig.clause.tasks", lang, document=d.number(lang)) for d in docs),
+        target=_("sep.list", lang).join(
+            _("views.fig.clause.tasks", lang, document=d.number(lang)) for d in docs
+        ),
         period=snap.as_of.isoformat(),
     )
     if counts.empty:

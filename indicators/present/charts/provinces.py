@@ -70,7 +70,12 @@ def regions_bar(snap: Snapshot, target_id: str, lang: Lang) -> go.Figure:
         )
     unit = unit_label(target.unit, lang)
     x_title = (
-        _("views.fig.axis.gap", lang, unit=unit)
+        # A share's or a rate's gap is in percentage points, not in per cent.
+        (
+            _("views.fig.axis.gap_points", lang)
+            if target.unit == "%"
+            else _("views.fig.axis.gap", lang, unit=unit)
+        )
         if by_gap
         else _("views.fig.axis.latest", lang, unit=unit)
     )

@@ -12,7 +12,7 @@ from indicators.base.i18n import _
 from indicators.base.status import DISPLAY_ORDER, STATUS_COLOURS, STATUS_SYMBOLS, Status
 from indicators.domain.regional import province_rows, ranked_provinces
 from indicators.domain.snapshot import Snapshot
-from indicators.domain.wording import pct_text
+from indicators.domain.wording import value_with_unit
 from indicators.present.chart_parts import finish, no_data_figure, source_line
 from indicators.present.charts.common import (
     PCT_SCALE,
@@ -72,7 +72,13 @@ def tile_map(snap: Snapshot, target_id: str, lang: Lang, metric: str = "status")
             line={"color": "white", "width": 1},
             layer="below",
         )
-        value = pct_text(p) if p is not None else _("status.no_data", lang)
+        # The province's figure in the target's unit, as published (97.6%, 约98%): a rounded
+        # ratio read as the share itself ("✗ 100%" for 97.6% of a 100% target).
+        value = (
+            value_with_unit(p.latest_value, target.unit, lang, p.latest_qualifier)
+            if p is not None and p.latest_value is not None
+            else _("status.no_data", lang)
+        )
         if metric != "pct_achieved":
             value = f"{symbol} {value}".strip()
         hover = (

@@ -8,6 +8,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from indicators.base.catalog import NATIONAL, Lang, Target
+from indicators.base.formatting import unit_decimals
 from indicators.base.i18n import _
 from indicators.base.periods import parse_period
 from indicators.domain.metrics import Progress
@@ -131,6 +132,8 @@ def trajectory_chart(
             hovertext=hover,
             hoverinfo="text",
             cliponaxis=False,
+            # For the data download: each figure's qualifier as published ("约5", not 5.0).
+            meta={"qualifiers": [pt.qualifier or "" for pt in series]},
         )
     )
     pending = set(snap.pending_periods([target.id, drawn_id], region_code))
@@ -161,6 +164,7 @@ def trajectory_chart(
                     hovertext=hover_for_rows(reported, lang, unit),
                     hoverinfo="text",
                     cliponaxis=False,
+                    meta={"qualifiers": [_qualifier(q) for q in reported.get("qualifier", [])]},
                 )
             )
     if goal is not None:
@@ -211,6 +215,10 @@ def trajectory_chart(
     # Whole years, so every year's band is complete and labelled.
     fig.update_xaxes(range=[date(first, 1, 1).isoformat(), date(last + 1, 1, 1).isoformat()])
     year_end_ticks(fig, first, last)
+    # The data download writes each value to the precision the pages show it at (a path's
+    # 4.00643 is 4.01 in the target's unit).
+    for trace in fig.data:
+        trace.meta = {**(trace.meta or {}), "decimals": unit_decimals(unit)}
     return finish(
         fig,
         title=title,
@@ -326,3 +334,7 @@ def _projection(fig: go.Figure, p: Progress, target: Target, lang: Lang) -> None
                     hovertemplate="%{y:.3g}<extra></extra>",
                 )
             )
+
+
+def _qualifier(q: object) -> str:
+    return q if isinstance(q, str) else ""
