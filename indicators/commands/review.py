@@ -12,6 +12,7 @@ from indicators.commands import add_db_option, cli_user
 from indicators.commands.site import rebuild_site_after
 from indicators.domain.review import ReviewRefused, decide
 from indicators.domain.review_policy import review_mode
+from indicators.export.data import inert_frame
 from indicators.ingest.report import format_table
 from indicators.store import Store
 
@@ -89,6 +90,7 @@ def cmd_mode(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    log = Store(args.db).audit_log()
+    # Names come from strangers (a failed sign-in logs the name typed): no formula leaves.
+    log = inert_frame(Store(args.db).audit_log())
     sys.stdout.write(log.to_csv(index=False))
     return 0

@@ -92,11 +92,13 @@ def broken_codes_sql() -> str:
     return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
 
 
-# A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%").
-_FORMULA_START = r"^([=@]|[+-]\s*\S)"
-_SIGNED_NUMBER = r"^[+-]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
+# A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%");
+# the full-width ＝＋－＠ alike (an East Asian input method turns them into the ASCII ones).
+_FORMULA_START = r"^([=@＝＠]|[+\-＋－]\s*\S)"
+_SIGNED_NUMBER = r"^[+\-＋－]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
 # "-inf" is a bad number, not a formula: it is reported as "not a number".
-_SIGNED_SPECIAL = r"(?i)^[+-]\s*(inf|infinity|nan)$"
+_SIGNED_SPECIAL = r"(?i)^[+\-＋－]\s*(inf|infinity|nan)$"
+_FIRSTS = ["=", "+", "-", "@", "＝", "＋", "－", "＠"]
 
 
 def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -113,9 +115,9 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if idx.size:
         first = pc.utf8_slice_codeunits(pc.take(col, pa.array(idx)), 0, 1)
         maybe = np.asarray(
-            pc.or_(
-                pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])), pc.utf8_is_space(first)
-            ).to_numpy(zero_copy_only=False),
+            pc.or_(pc.is_in(first, value_set=pa.array(_FIRSTS)), pc.utf8_is_space(first)).to_numpy(
+                zero_copy_only=False
+            ),
             dtype=bool,
         )
         idx = idx[maybe]
@@ -140,7 +142,7 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
 SPACE_FIRST = np.zeros(256, dtype=bool)
 SPACE_FIRST[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3")] = True
 _MAYBE_FIRST = SPACE_FIRST.copy()
-_MAYBE_FIRST[list(b"=+-@")] = True
+_MAYBE_FIRST[list(b"=+-@\xef")] = True  # EF: the lead byte of ＝＋－＠ (U+FF0B…U+FF20)
 
 
 def first_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:

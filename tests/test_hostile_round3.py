@@ -1,0 +1,77 @@
+"""Issue 25 (reliability round 3): each break the attack found, with the behaviour that
+mends it. Browser halves are marked `browser`; bench/bench_hostile.py measures the sizes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from indicators.base.catalog import Catalog
+from indicators.commands.cli import main
+from indicators.domain.auth import Accounts, LoginRefused, login
+from indicators.export.data import looks_like_formula, to_csv_bytes
+from indicators.ingest import Options, check_file
+from indicators.store import Store
+from tests import hostile_files as H
+from tests.support import StartDashboard
+from tests.test_views_pages import open_page, start
+
+# --- 5. formulas: the audit log's exports, full-width signs -------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example","open")'
+
+
+@pytest.mark.parametrize(
+    ("value", "formula"),
+    [("＝1+1", True), ("＋cmd|' /C calc'!A0", True), ("＠SUM(A1)", True), ("－2+3", True)],
+)
+def test_full_width_signs_count_as_formulas_in_exports(value: str, formula: bool) -> None:
+    assert looks_like_formula(value) is formula
+    import pandas as pd
+
+    out = to_csv_bytes(pd.DataFrame({"a": [value]}), "en").decode("utf-8-sig")
+    assert out.splitlines()[1] == f"'{value}"
+
+
+@pytest.mark.parametrize("cell", ["＝HYPERLINK(1)", "＠SUM(A1)", "＋cmd|x", "\u3000＝1+1"])
+def test_a_full_width_formula_is_refused_at_ingest(catalog: Catalog, cell: str) -> None:
+    data = H.csv([f"信息消费规模,全国,2022,7.1,万亿元,{cell},"])
+    checked = check_file(data, "f.csv", catalog, Options())
+    assert [(p.code, p.excel_row, p.column) for p in checked.problems] == [
+        ("formula", 2, "F · 来源/source")
+    ]
+
+
+def _failed_login_under_a_formula(store: Store) -> None:
+    with pytest.raises(LoginRefused):
+        login(Accounts(store), HYPERLINK, "x", client="203.0.113.9")
+
+
+def test_the_cli_audit_csv_carries_no_formula(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _failed_login_under_a_formula(store)
+    assert main(["audit", "--db", str(store.path)]) == 0
+    out = capsys.readouterr().out
+    assert HYPERLINK not in out.replace(f"'{HYPERLINK}", "")
+    assert "'=HYPERLINK" in out
+
+
+def test_the_audit_table_shows_formulas_inert_so_its_toolbar_csv_is_safe(
+    store: Store, dashboard: StartDashboard
+) -> None:
+    """Streamlit's toolbar "Download as CSV" writes each cell as shown, escaping nothing."""
+    from indicators.domain.auth import Session
+    from ui.auth_ui import AuthKeys
+
+    Accounts(store).add("rev", "long enough", role="reviewer")
+    _failed_login_under_a_formula(store)
+    at = start(dashboard, store.path)
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session("rev", now, now, "t")
+    open_page(at, "review")
+    audit = at.dataframe[-1].value
+    assert next(iter(audit.columns)) == "编号"  # an entry's number, not "Upload"
+    users = audit["操作人"].tolist()
+    assert f"'{HYPERLINK}" in users and HYPERLINK not in users
