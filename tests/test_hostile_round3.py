@@ -75,3 +75,79 @@ def test_the_audit_table_shows_formulas_inert_so_its_toolbar_csv_is_safe(
     assert next(iter(audit.columns)) == "编号"  # an entry's number, not "Upload"
     users = audit["操作人"].tolist()
     assert f"'{HYPERLINK}" in users and HYPERLINK not in users
+
+
+# --- 2. control characters already stored: every renderer survives them ------------------------
+
+DIRTY = "统计局\x1b[31m\x00\x01"
+
+
+def _store_dirty_figure(store: Store) -> None:
+    """A published figure whose source holds controls, as stored before they were refused."""
+    import pandas as pd
+
+    from indicators.store import ACTUAL_COLUMNS
+
+    row = dict.fromkeys(ACTUAL_COLUMNS) | {
+        "indicator_id": "info_consumption_scale",
+        "region_code": "000000",
+        "period": "2022",
+        "t": 2022.0,
+        "value": 7.3,
+        "unit": "万亿元",
+        "source": DIRTY,
+        "note": "n\x1b",
+    }
+    store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="d.csv")
+
+
+def test_the_upload_page_and_its_template_survive_stored_control_characters(
+    store: Store, dashboard: StartDashboard
+) -> None:
+    from openpyxl import load_workbook
+
+    from indicators.ingest.template import template_xlsx
+
+    _store_dirty_figure(store)
+    import io
+
+    sheet = load_workbook(
+        io.BytesIO(template_xlsx(store.catalog(), store.current_actuals()))
+    ).active
+    assert "统计局[31m" in [c.value for row in sheet.iter_rows() for c in row]
+    from indicators.domain.auth import Session
+    from ui.auth_ui import AuthKeys
+
+    Accounts(store).add("nat", "long enough")
+    at = start(dashboard, store.path)
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session("nat", now, now, "t")
+    open_page(at, "data-upload")  # asserts no exception: it crashed for every visitor
+
+
+def test_svg_png_pdf_and_the_packs_survive_stored_control_characters(store: Store) -> None:
+    import io
+    import xml.dom.minidom
+
+    from PIL import Image
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from indicators.domain.snapshot import load_snapshot
+    from indicators.export.data import to_xlsx_bytes
+    from indicators.export.pack import build_pack
+    from indicators.export.static import figure_bytes
+    from indicators.present import figures
+
+    _store_dirty_figure(store)
+    snap = load_snapshot(store)
+    fig = figures.bullet_chart(snap, "info_consumption_scale", "zh")
+    svg = figure_bytes(fig, "svg", "slide")
+    assert "统计局[31m" in xml.dom.minidom.parseString(svg).toxml()  # well-formed XML
+    assert Image.open(io.BytesIO(figure_bytes(fig, "png", "slide"))).size[0] > 0
+    assert len(PdfReader(io.BytesIO(figure_bytes(fig, "pdf", "slide"))).pages) == 1
+    assert len(PdfReader(io.BytesIO(build_pack(snap, "zh", "pdf"))).pages) > 3
+    assert len(Presentation(io.BytesIO(build_pack(snap, "en", "pptx"))).slides) > 3
+    import pandas as pd
+
+    assert to_xlsx_bytes(pd.DataFrame({"source": [DIRTY]}), "zh")[:2] == b"PK"

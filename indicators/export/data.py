@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.base.escape import printable
 from indicators.base.i18n import Lang, _
 
 MIME: dict[str, str] = {
@@ -89,6 +90,8 @@ def _plain(value: object) -> Any:
         value = value.item()
     if isinstance(value, float):
         return float(f"{value:.{FLOAT_DIGITS}g}")
+    if isinstance(value, str):
+        return printable(value)  # openpyxl refuses control characters (XML)
     return value
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.base.catalog import Catalog
+from indicators.base.escape import visible_controls
 from indicators.base.formatting import text_width
 from indicators.base.i18n import Lang, _
 
@@ -93,7 +94,10 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
         {
             _("ingest.col.row", lang): [p.excel_row for p in ordered],
             _("ingest.col.column", lang): [p.column or "" for p in ordered],
-            _("ingest.col.value", lang): [p.value if p.value is not None else "" for p in ordered],
+            # Controls and direction marks shown as marks: the cell as it is, not reordered.
+            _("ingest.col.value", lang): [
+                visible_controls(p.value) if p.value is not None else "" for p in ordered
+            ],
             _("ingest.col.problem", lang): [p.message(lang) for p in ordered],
         }
     ).astype({_("ingest.col.row", lang): "Int64"})

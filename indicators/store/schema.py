@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -283,6 +283,29 @@ _CURRENT_ACTUALS = {
         ORDER BY indicator_id, region_code, period, id DESC""",
 }
 
+# v8: control characters (other than tab and line breaks) dropped from stored text. Stored
+# before ingest refused them, one broke every renderer, and PostgreSQL refuses NUL, so a
+# DuckDB store holding one could not be copied there.
+_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CONTROL_RE_PG = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # no NUL can be in its text
+_FREE_TEXT = {
+    "uploads": ("file_name", "note"),
+    "actuals": ("qualifier", "source", "note"),
+    "status_updates": ("note", "evidence"),
+    "reviews": ("reason",),
+    "audit_log": ("user_name", "subject", "detail", "client"),
+}
+_CLEAN_TEXT: list[Statement] = [
+    {
+        DUCKDB: f"UPDATE {t} SET {c} = regexp_replace({c}, '{_CONTROL_RE}', '', 'g') "
+        f"WHERE regexp_matches({c}, '{_CONTROL_RE}')",
+        POSTGRESQL: f"UPDATE {t} SET {c} = regexp_replace({c}, '{_CONTROL_RE_PG}', '', 'g') "
+        f"WHERE {c} ~ '{_CONTROL_RE_PG}'",
+    }
+    for t, cols in _FREE_TEXT.items()
+    for c in cols
+]
+
 # Each migration moves the schema from version N-1 to N; never edit one that has shipped.
 MIGRATIONS: dict[int, list[Statement]] = {
     1: [
@@ -347,6 +370,7 @@ MIGRATIONS: dict[int, list[Statement]] = {
         _LIVE_PUBLISHED,
         _CURRENT_ACTUALS,
     ],
+    8: _CLEAN_TEXT,
 }
 
 
