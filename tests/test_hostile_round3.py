@@ -4,6 +4,7 @@ mends it. Browser halves are marked `browser`; bench/bench_hostile.py measures t
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,34 @@ def test_svg_png_pdf_and_the_packs_survive_stored_control_characters(store: Stor
     import pandas as pd
 
     assert to_xlsx_bytes(pd.DataFrame({"source": [DIRTY]}), "zh")[:2] == b"PK"
+
+
+# --- 7. the smaller ones ---------------------------------------------------------------------
+
+
+def test_the_cli_preview_prints_a_figure_without_qualifier_plainly(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.csv"
+    # Beside a change of a qualified figure (">98"), the unqualified one printed "nan6.8".
+    body = "指标,地区,时期,数值\n信息消费规模,全国,2021,6.95\n行政村通光纤比例,全国,2019-08,99\n"
+    path.write_bytes(body.encode())
+    assert main(["ingest", str(path), "--db", str(store.path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if "info_consumption_scale" in x)
+    assert "nan" not in line and line.endswith("6.8 -> 6.95 万亿元"), line
+    assert "2019-08: >98 -> 99 %" in out
+
+
+def test_the_cli_problem_table_cuts_long_values_and_shows_controls_as_marks(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.csv"
+    rows = f"信息消费规模{'长' * 20_000},全国,2021,6.9\n信息\u202e规模,全国,2021,6.9\n"
+    path.write_bytes(("指标,地区,时期,数值\n" + rows).encode())
+    assert main(["ingest", str(path), "--db", str(store.path), "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) < 300
+    assert "长…" in out
+    # The right-to-left override no longer reorders the row: it is shown as a mark.
+    assert "信息<U+202E>规模" in out and "\u202e" not in out

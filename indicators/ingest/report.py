@@ -103,11 +103,32 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
     ).astype({_("ingest.col.row", lang): "Int64"})
 
 
+# A cell longer than this is cut: one 20,000-character cell made every line that long.
+CELL_WIDTH = 60
+
+
+def cut(text: str, width: int = CELL_WIDTH) -> str:
+    """The text within `width` display columns, "…" marking a cut."""
+    if text_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = text_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
 def format_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (East Asian wide characters count double)."""
 
     cells = [[str(c) for c in frame.columns]]
-    cells += [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(False)]
+    cells += [
+        ["" if pd.isna(v) else cut(visible_controls(v)) for v in row]
+        for row in frame.itertuples(False)
+    ]
     widths = [max(text_width(r[i]) for r in cells) for i in range(len(frame.columns))]
     lines = []
     for row in cells:
