@@ -108,3 +108,81 @@ def _login(page: object) -> None:
     page.get_by_role("button", name="登录").click()
     page.wait_for_selector('[data-testid="stFileUploader"]')
     _settle(page)
+
+
+# --- 1. no sign-in lockout by strangers ---------------------------------------------------------
+
+
+def _try_login(page: object, store: Store, name: str, password: str) -> str:
+    """Submit the sign-in form; the error it answers with, or "" once signed in. Answered
+    once the audit log has one more entry (a refusal to wait adds none: its words show)."""
+    entries = len(store.audit_log())
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    deadline = time.monotonic() + 30
+    while len(store.audit_log()) == entries and time.monotonic() < deadline:
+        if page.locator("text=秒后再试").count():
+            break
+        page.wait_for_timeout(100)
+    log = store.audit_log()
+    if len(log) > entries and log.iloc[0]["action"] == "login":
+        page.wait_for_selector('[data-testid="stFileUploader"]')
+        _settle(page)
+        return ""
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    _settle(page)
+    return str(page.locator('[data-testid="stAlertContentError"]').first.inner_text())
+
+
+def test_a_stranger_failing_under_invented_names_delays_no_account(store: Store) -> None:
+    """On loopback Streamlit knows no client address: every browser was one client, and a
+    dozen failures under invented names made every account, admin included, wait (up to
+    15 minutes). Now only that browser's session is slowed, and only under names it tried."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+    Accounts(store).add("alice", "correct horse")
+    Accounts(store).add("boss", "correct horse", role="admin")
+    with serve_app(store.path) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        stranger, planner = browser.new_page(), browser.new_page()
+        for page in (stranger, planner):
+            page.set_default_timeout(45_000)
+            page.goto(f"{url}/data-upload?lang=zh")
+            page.wait_for_selector("text=此操作需要规划人员登录")
+            _settle(page)
+        for i in range(14):
+            assert _try_login(stranger, store, f"nobody{i}", "guess") == "用户名或密码错误"
+        for _ in range(4):
+            _try_login(stranger, store, "alice", "guess")
+        assert "秒后再试" in _try_login(stranger, store, "alice", "guess")  # that browser waits
+        # ... and no one else: the planner in her own browser signs in at once.
+        assert _try_login(planner, store, "alice", "correct horse") == ""
+        browser.close()
+    log = store.audit_log()
+    failed = log[log["action"] == "login_failed"]
+    clients = set(failed["client"])
+    # The client used is the stranger's session (no address is known on loopback).
+    assert len(clients) == 1 and next(iter(clients)).startswith("session ")
+    assert log.iloc[0]["action"] == "login" and log.iloc[0]["client"].startswith("session ")
+    assert log.iloc[0]["client"] not in clients
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(store: Store) -> None:
+    Accounts(store).add("alice", "correct horse")
+    # Two proxies: the outer one at 203.0.113.20, the inner one on this machine.
+    env = {"INDICATORS_TRUSTED_PROXIES": "127.0.0.1,203.0.113.20"}
+    with serve_app(store.path, env=env) as url, browser_page(1280, 900) as page:
+        page.set_extra_http_headers(
+            {"X-Forwarded-For": "198.51.100.7, 203.0.113.20", "X-Indicators-Client": "1.1.1.1"}
+        )
+        page.goto(f"{url}/data-upload?lang=zh")
+        page.wait_for_selector("text=此操作需要规划人员登录")
+        _settle(page)
+        assert _try_login(page, store, "alice", "guess") == "用户名或密码错误"
+        assert _try_login(page, store, "alice", "correct horse") == ""
+    log = store.audit_log()
+    # The right-most address no trusted proxy has; our own header cannot be forged.
+    assert list(log["client"][:2]) == ["198.51.100.7", "198.51.100.7"]
