@@ -99,7 +99,9 @@ def _store_dirty_figure(store: Store) -> None:
         "source": DIRTY,
         "note": "n\x1b",
     }
-    store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name="d.csv")
+    store.write_actuals(
+        pd.DataFrame([row]), kind="file", user="nat", file_name="d.csv", review=False
+    )
 
 
 def test_the_upload_page_and_its_template_survive_stored_control_characters(
@@ -138,11 +140,11 @@ def test_svg_png_pdf_and_the_packs_survive_stored_control_characters(store: Stor
     from indicators.export.data import to_xlsx_bytes
     from indicators.export.pack import build_pack
     from indicators.export.static import figure_bytes
-    from indicators.present import figures
+    from indicators.present import charts
 
     _store_dirty_figure(store)
     snap = load_snapshot(store)
-    fig = figures.bullet_chart(snap, "info_consumption_scale", "zh")
+    fig = charts.bullet_chart(snap, "info_consumption_scale", "zh")
     svg = figure_bytes(fig, "svg", "slide")
     assert "统计局[31m" in xml.dom.minidom.parseString(svg).toxml()  # well-formed XML
     assert Image.open(io.BytesIO(figure_bytes(fig, "png", "slide"))).size[0] > 0

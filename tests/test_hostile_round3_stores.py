@@ -69,7 +69,9 @@ def test_the_v5_migration_drops_control_characters_from_stored_text(store: Store
         "source": f"统计局\x1b[31m{nul}\x01",
         "note": "two\tparts\nkept\x7f",
     }
-    store.write_actuals(pd.DataFrame([row]), kind="file", user="nat", file_name=f"a{nul}\x1b.csv")
+    store.write_actuals(
+        pd.DataFrame([row]), kind="file", user="nat", file_name=f"a{nul}\x1b.csv", review=False
+    )
     store.audit(f"x{nul}\x1b", "login_failed", client="1.2.3.4")
     with store.engine.transaction() as con:  # as a version-4 store left it
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
