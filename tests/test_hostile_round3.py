@@ -185,3 +185,58 @@ def test_the_cli_problem_table_cuts_long_values_and_shows_controls_as_marks(
     assert "长…" in out
     # The right-to-left override no longer reorders the row: it is shown as a mark.
     assert "信息<U+202E>规模" in out and "\u202e" not in out
+
+
+# --- 6. restore: recorded, and refused for a rewritten audit log -------------------------------
+
+
+def test_restore_refuses_a_backup_whose_audit_log_was_rewritten_unless_told_why(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attack: edit a copy of the store, back it up, restore --replace into the live
+    store: it said "verified" and nothing recorded the restore."""
+    import getpass
+    import shutil
+
+    store.audit("rev", "approve", "upload 7")
+    store.audit("rev", "login", client="10.0.0.1")
+    copy = Store(shutil.copy(store.path, tmp_path / "copy.duckdb"))
+    with copy.engine.transaction() as con:
+        con.execute("UPDATE audit_log SET user_name = 'nobody' WHERE action = 'approve'")
+    folder = tmp_path / "bk"
+    assert main(["backup", str(folder), "--db", str(copy.path)]) == 0
+    before = store.dump()
+    assert main(["restore", str(folder), "--db", str(store.path), "--replace"]) == 1
+    err = capsys.readouterr().err
+    assert "audit log does not verify" in err and "--accept-broken-audit" in err
+    assert store.dump() == before
+    code = main(
+        [
+            *("restore", str(folder), "--db", str(store.path), "--replace", "--user", "ops"),
+            *("--accept-broken-audit", "copy edited for the inquiry, ticket 12"),
+        ]
+    )
+    assert code == 0
+    entry = store.audit_log().iloc[0]
+    assert (entry["user_name"], entry["action"], entry["client"]) == (
+        "ops",
+        "restore",
+        f"os:{getpass.getuser()}",
+    )
+    assert "restored anyway: copy edited for the inquiry, ticket 12" in entry["detail"]
+
+
+def test_restore_and_copy_store_of_a_sound_log_are_recorded_and_verify(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.audit("rev", "login")
+    folder = tmp_path / "bk"
+    assert main(["backup", str(folder), "--db", str(store.path)]) == 0
+    assert main(["restore", str(folder), "--db", str(store.path), "--replace"]) == 0
+    assert store.audit_log().iloc[0]["action"] == "restore"
+    assert "audit chain verified" in store.audit_log().iloc[0]["detail"]
+    target = tmp_path / "copy.duckdb"
+    assert main(["copy-store", "--from", str(store.path), "--to", str(target)]) == 0
+    assert Store(target).audit_log().iloc[0]["action"] == "copy_store"
+    assert main(["audit", "--verify", "--db", str(target)]) == 0
+    assert main(["audit", "--verify", "--db", str(store.path)]) == 0

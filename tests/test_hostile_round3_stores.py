@@ -73,9 +73,13 @@ def test_the_v5_migration_drops_control_characters_from_stored_text(store: Store
         pd.DataFrame([row]), kind="file", user="nat", file_name=f"a{nul}\x1b.csv", review=False
     )
     store.audit(f"x{nul}\x1b", "login_failed", client="1.2.3.4")
-    with store.engine.transaction() as con:  # as a version-4 store left it
+    with store.engine.transaction() as con:  # as a version-4 store left it (no chain yet)
+        con.execute("ALTER TABLE audit_log DROP COLUMN entry_hash")
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     assert store.upgrade()
+    # v6 chained the entries already there
+    entries, _head, broken = store.audit_chain()
+    assert entries >= 1 and broken is None
     assert store.schema_version() == SCHEMA_VERSION
     cur = store.current_actuals(["info_consumption_scale"], ["000000"])
     got = cur[cur["period"] == "2022"].iloc[0]
@@ -83,3 +87,38 @@ def test_the_v5_migration_drops_control_characters_from_stored_text(store: Store
     assert got["note"] == "two\tparts\nkept"
     assert store.uploads()[0].file_name == "a.csv"
     assert store.audit_log().iloc[0]["user_name"] == "x"
+
+
+# --- 6. a tamper-evident audit log -------------------------------------------------------------
+
+
+def test_every_entry_is_chained_and_verify_names_the_first_broken_one(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(4):
+        store.audit("rev", "login", client=f"10.0.0.{i}")
+    assert main(["audit", "--verify", "--db", store.location]) == 0
+    assert "audit log verified" in capsys.readouterr().out
+    ids = sorted(store.audit_log()["id"])
+    with store.engine.transaction() as con:  # an entry edited behind the store's back
+        con.execute("UPDATE audit_log SET user_name = 'someone' WHERE id = ?", [ids[1]])
+    assert main(["audit", "--verify", "--db", store.location]) == 1
+    assert f"broken at entry {ids[1]}" in capsys.readouterr().err
+    with store.engine.transaction() as con:  # put back: verified again; then one removed
+        con.execute("UPDATE audit_log SET user_name = 'rev' WHERE id = ?", [ids[1]])
+        con.execute("DELETE FROM audit_log WHERE id = ?", [ids[2]])
+    assert main(["audit", "--verify", "--db", store.location]) == 1
+    assert f"broken at entry {ids[3]}" in capsys.readouterr().err
+
+
+def test_a_command_records_the_operating_system_user_beside_its_user(
+    store: Store, tmp_path: Path
+) -> None:
+    import getpass
+
+    store.audit("rev", "login")
+    assert main(["review", "mode", "on", "--db", store.location]) == 0
+    entry = store.audit_log().iloc[0]
+    assert (entry["action"], entry["client"]) == ("review_mode", f"os:{getpass.getuser()}")
+    store.audit("web", "login")  # the app's own entries are not the command's
+    assert pd.isna(store.audit_log().iloc[0]["client"])

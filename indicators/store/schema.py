@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,9 @@ REVIEWS = Table(
         "reason str"
     ),
 )
-# Append-only: the store has no statement that updates or deletes it.
-AUDIT_LOG = Table(
+# Append-only: the store has no statement that updates or deletes it (sealing, below, only
+# gives an entry without a hash its hash).
+_AUDIT_LOG_V2 = Table(
     "audit_log",
     _cols(
         "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
@@ -181,6 +182,8 @@ AUDIT_LOG = Table(
 LOGIN_FAILURES = Table(
     "login_failures", _cols("account str NOT NULL, client str NOT NULL, failed_at float NOT NULL")
 )
+# v9: each entry's hash, chained to the entry before it (store/chain.py).
+AUDIT_LOG = Table("audit_log", (*_AUDIT_LOG_V2.columns, Column("entry_hash", "str")))
 
 # v5: sign-ins that outlive a page (a browser's cookie), shared by every replica so any of them
 # honours it and a logout on one ends it on all. `id` is the SHA-256 of the cookie's token (a
@@ -326,7 +329,7 @@ MIGRATIONS: dict[int, list[Statement]] = {
         },
     ],
     2: [
-        *({d: create_table(t, d) for d in DIALECTS} for t in (ACCOUNTS, REVIEWS, AUDIT_LOG)),
+        *({d: create_table(t, d) for d in DIALECTS} for t in (ACCOUNTS, REVIEWS, _AUDIT_LOG_V2)),
         "CREATE SEQUENCE audit_id START 1",
         "DROP VIEW current_actuals",
         "DROP VIEW live_actuals",
@@ -371,7 +374,10 @@ MIGRATIONS: dict[int, list[Statement]] = {
         _CURRENT_ACTUALS,
     ],
     8: _CLEAN_TEXT,
+    # The entries already there are chained by the migration (catalog_tables.migrate).
+    9: ["ALTER TABLE audit_log ADD COLUMN entry_hash VARCHAR"],
 }
+CHAIN_SINCE = 9
 
 
 def render(statement: Statement, dialect: str) -> str:
