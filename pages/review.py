@@ -147,7 +147,7 @@ def render() -> None:
     lg = lang()
     st.title(_("review.title", lg))
     st.caption(_("review.intro", lg))
-    account = require_account(lg)
+    account = require_account(lg, "reviewer")
     if account is None:
         return
     if not (account.may_review or account.may_upload):

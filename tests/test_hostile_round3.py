@@ -240,3 +240,24 @@ def test_restore_and_copy_store_of_a_sound_log_are_recorded_and_verify(
     assert Store(target).audit_log().iloc[0]["action"] == "copy_store"
     assert main(["audit", "--verify", "--db", str(target)]) == 0
     assert main(["audit", "--verify", "--db", str(store.path)]) == 0
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_with_a_bom_is_read_as_utf32_not_utf16(catalog: Catalog, codec: str) -> None:
+    """UTF-32LE's BOM begins with UTF-16LE's: the file was read as UTF-16, names garbled."""
+    body = "指标,地区,时期,数值\n信息消费规模,全国,2021,6.9\n"
+    data = body.encode(codec) if codec == "utf-32" else b"\x00\x00\xfe\xff" + body.encode(codec)
+    checked = check_file(data, "u.csv", catalog, Options())
+    assert checked.ok, checked.problems
+    assert checked.info.encoding == "utf_32"
+    assert list(checked.rows["indicator_id"]) == ["info_consumption_scale"]
+
+
+def test_the_accounts_page_asks_for_an_administrator_not_a_planner(
+    store: Store, dashboard: StartDashboard
+) -> None:
+    at = start(dashboard, store.path)
+    open_page(at, "accounts")
+    assert "管理员登录" in at.info[0].value and "规划人员" not in at.info[0].value
+    open_page(at, "review")
+    assert "审核人员" in at.info[0].value
