@@ -233,7 +233,7 @@ def render() -> None:
     options = _options(lg, data, name)
     checked = _checked(data, file_id, name, options)
     # A provincial planner writes its own regions only.
-    checked = outside_scope(checked, account, snapshot().catalog)
+    checked = outside_scope(checked, account, snapshot().catalog, lg)
     summary = read_summary(checked, lg)
     if summary:
         st.info(_("upload.read_as", lg, summary=summary))

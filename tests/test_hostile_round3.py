@@ -261,3 +261,23 @@ def test_the_accounts_page_asks_for_an_administrator_not_a_planner(
     assert "管理员登录" in at.info[0].value and "规划人员" not in at.info[0].value
     open_page(at, "review")
     assert "审核人员" in at.info[0].value
+
+
+def test_an_english_page_names_the_regions_outside_an_account_in_english(
+    catalog: Catalog,
+) -> None:
+    from indicators.domain.auth import Account
+    from indicators.ingest import check_records
+    from indicators.ingest.scope import outside_scope
+
+    records = [
+        {"indicator": "fibre_village_share", "region": "450000", "period": "2020", "value": "99"}
+    ]
+    checked = check_records(records, catalog, Options())
+    account = Account("gd", "planner", ("440000", "110000"))
+    problem = outside_scope(checked, account, catalog, "en").problems[0]
+    assert problem.value == "Guangxi"
+    assert "(Beijing, Guangdong)" in problem.message("en") or "(Guangdong, Beijing)" in (
+        problem.message("en")
+    )
+    assert "广" not in problem.message("en")

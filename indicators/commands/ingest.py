@@ -218,7 +218,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
         checked = check_file_bounded(args.file.read_bytes(), args.file.name, catalog, options)
     if account is not None:
-        checked = outside_scope(checked, account, catalog)
+        checked = outside_scope(checked, account, catalog, lang)
     _print_reading(args.file.name, checked, catalog, lang)
     if not checked.ok:
         print(f"rejected: {checked.n_problems} problem(s); nothing was stored", file=sys.stderr)
