@@ -281,3 +281,43 @@ def test_an_english_page_names_the_regions_outside_an_account_in_english(
         problem.message("en")
     )
     assert "广" not in problem.message("en")
+
+
+def test_a_commit_whose_preview_went_stale_says_so_and_stores_nothing_yet(
+    store: Store, dashboard: StartDashboard
+) -> None:
+    """Two planners' overlapping previews: the second's said "1 new" and its commit stored
+    "0 new, 1 changed". Now the commit is held, with the preview as it stands."""
+    import pandas as pd
+
+    from indicators.domain.auth import Session
+    from indicators.store import ACTUAL_COLUMNS
+    from ui.auth_ui import AuthKeys
+
+    Accounts(store).add("nat", "long enough")
+    at = start(dashboard, store.path)
+    now = time.time()
+    at.session_state[AuthKeys.SESSION] = Session("nat", now, now, "t")
+    open_page(at, "data-upload")
+    data = "指标,地区,时期,数值\n信息消费规模,全国,2023,7.9\n".encode()
+    at.file_uploader[0].set_value(("in.csv", data, "text/csv")).run()
+    assert [m.value for m in at.metric][:2] == ["1", "0"]  # 1 new, 0 changed
+    uploads = len(store.uploads())
+    # Meanwhile another planner stores the same figure.
+    row = dict.fromkeys(ACTUAL_COLUMNS) | {
+        "indicator_id": "info_consumption_scale",
+        "region_code": "000000",
+        "period": "2023",
+        "t": 2023.0,
+        "value": 7.5,
+        "unit": "万亿元",
+    }
+    store.write_actuals(pd.DataFrame([row]), kind="file", user="other", review=False)
+    at.button(key="upload.commit").click().run()
+    assert not at.exception
+    assert len(store.uploads()) == uploads + 1  # the other planner's only
+    assert any("本次未写入" in w.value and "修改 1" in w.value for w in at.warning)
+    assert [m.value for m in at.metric][:2] == ["0", "1"]  # the preview as it is now
+    at.button(key="upload.commit").click().run()  # confirmed again, on what it now says
+    assert len(store.uploads()) == uploads + 2
+    assert (store.uploads()[0].rows_new, store.uploads()[0].rows_changed) == (0, 1)
