@@ -321,3 +321,23 @@ def test_a_commit_whose_preview_went_stale_says_so_and_stores_nothing_yet(
     at.button(key="upload.commit").click().run()  # confirmed again, on what it now says
     assert len(store.uploads()) == uploads + 2
     assert (store.uploads()[0].rows_new, store.uploads()[0].rows_changed) == (0, 1)
+
+
+def test_with_postgresql_down_visitors_get_an_answer_at_once_without_host_or_user(
+    dashboard: StartDashboard,
+) -> None:
+    """It was a blank page for ~20 s, then a message naming the database host and user."""
+    from indicators.domain.auth import Account
+
+    url = "postgresql://secretuser:pw@127.0.0.1:1/indicators"
+    started = time.monotonic()
+    at = dashboard(url)
+    assert time.monotonic() - started < 3
+    shown = " ".join(e.value for e in at.error)
+    assert "暂时无法读取数据" in shown
+    assert "secretuser" not in shown and "127.0.0.1" not in shown
+    # An admin (as this session last knew it) is told where.
+    at = dashboard(url, run=False)
+    at.session_state["run.account"] = (None, Account("boss", "admin", ("000000",)))
+    at.run()
+    assert "secretuser:***@127.0.0.1" in " ".join(e.value for e in at.error)
