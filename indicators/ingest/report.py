@@ -125,8 +125,13 @@ def format_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (East Asian wide characters count double)."""
 
     cells = [[str(c) for c in frame.columns]]
+    # Long cells cut, but for the last column (the problem's message, said whole).
+    last = len(frame.columns) - 1
     cells += [
-        ["" if pd.isna(v) else cut(visible_controls(v)) for v in row]
+        [
+            "" if pd.isna(v) else (str if i == last else cut)(visible_controls(v))
+            for i, v in enumerate(row)
+        ]
         for row in frame.itertuples(False)
     ]
     widths = [max(text_width(r[i]) for r in cells) for i in range(len(frame.columns))]
