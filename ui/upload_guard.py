@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal
@@ -26,6 +27,10 @@ Refusal = Literal["not_signed_in", "session_full", "server_full"]
 _lock = threading.Lock()
 _planners: set[str] = set()
 _arriving: defaultdict[str, int] = defaultdict(int)  # bytes of PUTs under way, per session
+# When each file last arrived: a file the uploader has not claimed yet (its run has not
+# started) is not freed for a few seconds.
+_arrived_at: dict[tuple[str, str], float] = {}
+CLAIM_S = 3.0
 
 
 def per_session_bytes() -> int:
@@ -106,8 +111,9 @@ def refusal(session: str, incoming: int) -> Refusal | None:
     return None
 
 
-def arrived(session: str, incoming: int) -> None:
+def arrived(session: str, incoming: int, file_id: str = "") -> None:
     with _lock:
+        _arrived_at[(session, file_id)] = time.monotonic()
         _arriving[session] -= incoming
         if _arriving[session] <= 0:
             del _arriving[session]
@@ -121,6 +127,11 @@ def release(keep: Iterable[str]) -> None:
     if session is None or storage is None:
         return
     kept = set(keep)
+    now = time.monotonic()
     for file_id in list((storage.get(session) or {}).keys()):
-        if file_id not in kept:
+        with _lock:
+            fresh = now - _arrived_at.get((session, file_id), 0.0) < CLAIM_S
+            if not fresh:
+                _arrived_at.pop((session, file_id), None)
+        if file_id not in kept and not fresh:
             manager.remove_file(session, file_id)  # type: ignore[attr-defined]
