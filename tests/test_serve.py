@@ -142,6 +142,8 @@ def test_the_sign_in_route_refuses_what_another_site_started():
     # No nonce or no browser cookie: back to the page, and no cookie set.
     answer = _signin_answer("/_signin/adopt", b"next=/tasks")
     assert answer["status"] == 303 and b"set-cookie" not in dict(answer["headers"])
+
+
 def test_the_client_header_is_ours_alone_and_set_only_for_a_trusted_proxy() -> None:
     from serve import vouched_headers
 
