@@ -128,6 +128,7 @@ def test_the_upload_page_and_its_template_survive_stored_control_characters(
     open_page(at, "data-upload")  # asserts no exception: it crashed for every visitor
 
 
+@pytest.mark.browser  # kaleido renders through chromium
 def test_svg_png_pdf_and_the_packs_survive_stored_control_characters(store: Store) -> None:
     import io
     import xml.dom.minidom

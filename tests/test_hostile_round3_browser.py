@@ -86,8 +86,16 @@ def test_the_upload_route_answers_only_a_signed_in_planner_within_its_bytes(
         assert put("invented-1", 2 * MB) == 403
         assert _held_bytes(url) == 0
 
-        # Signed in: files within the session's bound are taken, the next one is not.
+        # Signed in again (a sign-in may reload the page: a new session), a real file first
+        # to learn the session's address; then files within its bound are taken, the next
+        # one is not.
         _login(page)
+        other = tmp_path / "other.csv"
+        other.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,7.0\n".encode())
+        page.locator('input[type="file"]').set_input_files(str(other))
+        page.wait_for_selector("text=确认写入 1 个数值")
+        _settle(page)
+        session = puts[-1].split("/upload_file/")[1].split("/")[0]
         assert put("invented-2", int(2.5 * MB)) in (200, 204)
         assert put("invented-3", int(2.5 * MB)) in (200, 204)
         assert put("invented-4", int(2.5 * MB)) == 413
@@ -95,12 +103,12 @@ def test_the_upload_route_answers_only_a_signed_in_planner_within_its_bytes(
         # The page's next run frees what no uploader holds (strays included), once the
         # few seconds a new file has to be claimed by its uploader are over.
         time.sleep(upload_guard.CLAIM_S + 0.5)
-        other = tmp_path / "other.csv"
-        other.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,7.0\n".encode())
-        page.locator('input[type="file"]').set_input_files(str(other))
+        third = tmp_path / "third.csv"
+        third.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,7.1\n".encode())
+        page.locator('input[type="file"]').set_input_files(str(third))
         page.wait_for_selector("text=确认写入 1 个数值")
         _settle(page)
-        assert _settled_held(url, other.stat().st_size) == other.stat().st_size
+        assert _settled_held(url, third.stat().st_size) == third.stat().st_size
 
 
 def _login(page: object) -> None:
