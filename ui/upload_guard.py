@@ -78,6 +78,12 @@ def _forget_closed() -> None:
         )
 
 
+def _active(session: str) -> bool:
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session)
+
+
 def _manager() -> object | None:
     from streamlit.runtime import Runtime
 
@@ -101,7 +107,8 @@ def refusal(session: str, incoming: int) -> Refusal | None:
     """Why a PUT of `incoming` bytes from `session` is refused, or None (then reserved:
     call `arrived` when the request is over)."""
     with _lock:
-        if session not in _planners:
+        if session not in _planners or not _active(session):
+            _planners.discard(session)  # a closed session (a sign-out reloads the page)
             return "not_signed_in"
         if _held(session) + incoming > per_session_bytes():
             return "session_full"
