@@ -1,5 +1,5 @@
 """Issue 25 on both backends: control characters refused at preview, stored ones cleaned by
-the v6 migration (a DuckDB store holding one could not be copied to PostgreSQL)."""
+the v8 migration (a DuckDB store holding one could not be copied to PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_tab_and_line_breaks_in_a_note_are_text(store: Store, tmp_path: Path) ->
     assert main(["ingest", str(path), "--db", store.location, "--dry-run"]) == 0
 
 
-def test_the_v6_migration_drops_control_characters_from_stored_text(store: Store) -> None:
+def test_the_v8_migration_drops_control_characters_from_stored_text(store: Store) -> None:
     nul = "\x00" if store.dialect == "duckdb" else ""  # PostgreSQL never stores one
     row = dict.fromkeys(ACTUAL_COLUMNS) | {
         "indicator_id": "info_consumption_scale",
@@ -73,11 +73,11 @@ def test_the_v6_migration_drops_control_characters_from_stored_text(store: Store
         pd.DataFrame([row]), kind="file", user="nat", file_name=f"a{nul}\x1b.csv", review=False
     )
     store.audit(f"x{nul}\x1b", "login_failed", client="1.2.3.4")
-    with store.engine.transaction() as con:  # as a version-5 store left it (no chain yet)
+    with store.engine.transaction() as con:  # as a version-7 store left it (no chain yet)
         con.execute("ALTER TABLE audit_log DROP COLUMN entry_hash")
-        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     assert store.upgrade()
-    # v7 chained the entries already there
+    # v9 chained the entries already there
     entries, _head, broken = store.audit_chain()
     assert entries >= 1 and broken is None
     assert store.schema_version() == SCHEMA_VERSION
