@@ -137,7 +137,8 @@ def _try_login(page: object, store: Store, name: str, password: str) -> str:
             break
         page.wait_for_timeout(100)
     log = store.audit_log()
-    if len(log) > entries and log.iloc[0]["action"] == "login":
+    if len(log) > entries and "login" in set(log["action"][: len(log) - entries]):
+        # Signed in: the sign-in's cookie hand-over reloads the page with the uploader.
         page.wait_for_selector('[data-testid="stFileUploader"]')
         _settle(page)
         return ""
