@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import re
 import secrets
 import sys
 import threading
@@ -284,10 +285,123 @@ def oidc_secrets(env: dict[str, str] | None = None) -> dict[str, Any] | None:
     }
 
 
-# `streamlit run serve.py` serves this app: dashboard.py behind SignInRoute and NestedPaths.
+class ClientAddress:
+    """The browser's real address, for slowing password guessing per client: taken from
+    X-Forwarded-For only when the connection comes from a trusted proxy
+    (INDICATORS_TRUSTED_PROXIES, comma-separated addresses), and handed to the app in a
+    header of ours (ui/client.py), which any other sender's copy of is dropped."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = dict(scope)
+            scope["headers"] = vouched_headers(scope, trusted_proxies())
+        await self.app(scope, receive, send)
+
+
+_CLIENT_HEADER = b"x-indicators-client"
+
+
+def trusted_proxies() -> frozenset[str]:
+    raw = os.environ.get("INDICATORS_TRUSTED_PROXIES", "")
+    return frozenset(a.strip() for a in raw.split(",") if a.strip())
+
+
+def vouched_headers(scope: Scope, trusted: frozenset[str]) -> list[tuple[bytes, bytes]]:
+    """The request's headers without any client header of ours, plus ours when the peer is
+    a trusted proxy: the right-most X-Forwarded-For address that is not one of them."""
+    headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != _CLIENT_HEADER]
+    peer = (scope.get("client") or ("", 0))[0]
+    if peer not in trusted:
+        return headers
+    hops = [
+        h.strip()
+        for k, v in headers
+        if k.lower() == b"x-forwarded-for"
+        for h in v.decode("latin-1").split(",")
+        if h.strip()
+    ]
+    real = next((h for h in reversed(hops) if h not in trusted), None)
+    if real:
+        headers.append((_CLIENT_HEADER, real.encode("latin-1")))
+    return headers
+
+
+_UPLOAD_ROUTE = re.compile(r"_stcore/upload_file/([^/]+)/([^/]+)")
+_UPLOAD_REFUSED = {"not_signed_in": 403, "session_full": 413, "server_full": 503}
+
+
+class UploadGuard:
+    """Streamlit's upload route answers only sessions of a signed-in planner, within the
+    bytes held per session and in total (ui/upload_guard.py): an anonymous visitor could
+    otherwise fill the server's memory with PUTs under invented file ids."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = upload_session(scope, _base())
+        if route is None:
+            await self.app(scope, receive, send)
+            return
+        session, file_id = route
+        from indicators.ingest.read import upload_backstop_mb
+        from ui import upload_guard
+
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length", b"")
+        # Without a length, the most Streamlit's route will take (it stops the body there).
+        incoming = int(length) if length.isdigit() else upload_backstop_mb() * 1024 * 1024
+        refused = upload_guard.refusal(session, incoming)
+        if refused is not None:
+            await _plain_answer(send, _UPLOAD_REFUSED[refused], refused)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            upload_guard.arrived(session, incoming, file_id)
+
+
+def upload_session(scope: Scope, base: str = "") -> tuple[str, str] | None:
+    """(session id, file id) of a PUT to Streamlit's upload route, else None."""
+    if scope["type"] != "http" or scope["method"] != "PUT":
+        return None
+    path = scope["path"].strip("/")
+    if base:
+        if not path.startswith(f"{base}/"):
+            return None
+        path = path[len(base) + 1 :]
+    m = _UPLOAD_ROUTE.fullmatch(path)
+    return (m.group(1), m.group(2)) if m else None
+
+
+async def _plain_answer(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# `streamlit run serve.py` serves this app: dashboard.py behind ClientAddress (the client's
+# address), SignInRoute, NestedPaths and UploadGuard (uploads for planners only).
 app = App(
     Path(__file__).with_name("dashboard.py"),
-    middleware=[Middleware(SignInRoute), Middleware(NestedPaths)],
+    middleware=[
+        Middleware(ClientAddress),
+        Middleware(SignInRoute),
+        Middleware(NestedPaths),
+        Middleware(UploadGuard),
+    ],
     secrets=oidc_secrets(),
 )
 

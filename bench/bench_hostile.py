@@ -1,6 +1,6 @@
 """Each hostile upload of the attack review (issue 10) at its real size: time and peak memory.
 
-    .venv/bin/python bench/bench_hostile.py
+    .venv/bin/python bench/bench_hostile.py [WORDS]   (only the files whose label has WORDS)
 
 Every file goes through the worker process the upload page and the CLI use; printed per
 file: answer (refused with which code, or accepted), wall seconds, and the worker's peak
@@ -75,8 +75,50 @@ def _real_rows(limit: int) -> bytes:
     return data[: data.rindex(b"\n", 0, limit) + 1]
 
 
+def _last_row_with(data: bytes, cell: str) -> bytes:
+    """`data` with its last row's source replaced by `cell` (issue 25: the check must find
+    one bad cell at the very end of a file at the limit)."""
+    head, last = data.rstrip(b"\n").rsplit(b"\n", 1)
+    fields = last.decode("utf-8").split(",")
+    fields[5] = cell
+    return head + b"\n" + ",".join(fields).encode("utf-8") + b"\n"
+
+
+def _issue_25_cases(real: bytes) -> list[tuple[str, str, bytes | None]]:
+    """The files of reliability round 3 (issue 25)."""
+    # The first 200,000 valid rows of the file at the limit, as UTF-32LE with its BOM.
+    lines = real.decode("utf-8-sig").split("\n")[:200_001]
+    body = "\n".join(lines) + "\n"
+    return [
+        (
+            "csv at the 50 MB limit, ESC in the last source",
+            "esc.csv",
+            _last_row_with(real, "a\x1b[31m"),
+        ),
+        (
+            "csv at the 50 MB limit, NUL in the last source",
+            "nul.csv",
+            _last_row_with(real, "a\x00b"),
+        ),
+        ("csv at the 50 MB limit, C1 (U+0085) last", "c1.csv", _last_row_with(real, "a\u0085b")),
+        (
+            "csv at the 50 MB limit, full-width ＝ formula last",
+            "fw.csv",
+            _last_row_with(real, "＝1+1"),
+        ),
+        ("csv UTF-32LE with BOM, 200,000 rows (accepted)", "u32.csv", body.encode("utf-32")),
+        (
+            "csv one 20,000-character name with an RTL override",
+            "rtl.csv",
+            H.csv([f"信息\u202e{'长' * 20_000},全国,2021,6.9,万亿元,s,"]),
+        ),
+    ]
+
+
 def main() -> None:
     catalog = load_catalog()
+    only = sys.argv[1] if len(sys.argv) > 1 else ""
+    real = _real_rows(Options().max_bytes)
     cases = [
         (
             "xlsx dimension A1:XFD1048576, one cell at the bottom",
@@ -98,12 +140,14 @@ def main() -> None:
             "dup.csv",
             H.csv(["信息消费规模,全国,2019,5.1,万亿元,bench,"] * 700_000),
         ),
+        *_issue_25_cases(real),
     ]
+    cases = [c for c in cases if only in c[0]]
     print(f"{'file':56} {'MB':>6} {'answer':28} {'s':>6} {'peak MB':>8}")
     worst_s = worst_mb = 0.0
     for label, name, data in cases:
         if data is None:
-            data = _real_rows(Options().max_bytes)
+            data = real
         started = time.perf_counter()
         checked, peak = _peak_rss_while(
             lambda d=data, n=name: check_file_bounded(d, n, catalog, Options())

@@ -187,7 +187,7 @@ def _catalog(me: str, lg: Lang) -> None:
 def render() -> None:
     lg = lang()
     st.title(_("accounts.title", lg))
-    account = require_account(lg)
+    account = require_account(lg, "admin")
     if account is None:
         return
     if not account.is_admin:

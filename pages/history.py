@@ -12,6 +12,7 @@ from indicators.base.i18n import Lang, _
 from indicators.domain.auth import may_undo
 from indicators.domain.review import upload_label
 from indicators.domain.review_policy import submits_for_review
+from indicators.export.data import inert_frame
 from indicators.ingest.display import (
     figure_history_table,
     upload_rows_table,
@@ -124,7 +125,9 @@ def render() -> None:
     # Visitors see published uploads without account names; accounts see everything.
     show_users = current_account() is not None
     ups = [u for u in s.uploads() if show_users or u.state == "published"]
-    st.dataframe(uploads_table(ups, lg, show_users=show_users), hide_index=True, width="stretch")
+    st.dataframe(
+        inert_frame(uploads_table(ups, lg, show_users=show_users)), hide_index=True, width="stretch"
+    )
     if ups:
         by_id = {u.id: u for u in ups}
         chosen_id = st.selectbox(

@@ -16,7 +16,7 @@ from indicators.domain.review import (
     upload_label,
 )
 from indicators.domain.review_policy import review_mode
-from indicators.export.data import to_csv_bytes
+from indicators.export.data import inert_frame, to_csv_bytes
 from indicators.ingest.display import upload_rows_table
 from indicators.store import NotWaiting, Store, StoreBusy, StoreError
 from ui import preview
@@ -117,16 +117,21 @@ def _queue(lg: Lang, s: Store, account: Account) -> None:
 def _audit(lg: Lang, s: Store) -> None:
     st.subheader(_("review.audit", lg))
     log = s.audit_log()
-    frame = pd.DataFrame(
-        {
-            _("history.col.id", lg): log["id"],
-            _("history.col.when", lg): log["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M:%S}"),
-            _("history.col.user", lg): log["user_name"].fillna(""),
-            _("review.col.action", lg): log["action"],
-            _("review.col.subject", lg): log["subject"].fillna(""),
-            _("review.col.detail", lg): log["detail"].fillna(""),
-            _("review.col.client", lg): log["client"].fillna(""),
-        }
+    # Inert as shown: the table's own "Download as CSV" writes the cells as they are.
+    frame = inert_frame(
+        pd.DataFrame(
+            {
+                _("review.col.id", lg): log["id"],
+                _("history.col.when", lg): log["created_at"].map(
+                    lambda t: f"{t:%Y-%m-%d %H:%M:%S}"
+                ),
+                _("history.col.user", lg): log["user_name"].fillna(""),
+                _("review.col.action", lg): log["action"],
+                _("review.col.subject", lg): log["subject"].fillna(""),
+                _("review.col.detail", lg): log["detail"].fillna(""),
+                _("review.col.client", lg): log["client"].fillna(""),
+            }
+        )
     )
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
@@ -142,7 +147,7 @@ def render() -> None:
     lg = lang()
     st.title(_("review.title", lg))
     st.caption(_("review.intro", lg))
-    account = require_account(lg)
+    account = require_account(lg, "reviewer")
     if account is None:
         return
     if not (account.may_review or account.may_upload):

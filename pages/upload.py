@@ -24,6 +24,7 @@ from indicators.ingest.read import max_upload_bytes, sheet_names, upload_backsto
 from indicators.ingest.scope import outside_scope
 from indicators.ingest.template import template_csv, template_xlsx
 from indicators.ingest.worker import check_file_bounded
+from ui import upload_guard
 from ui.auth_ui import require_planner
 from ui.commit_view import CommitKeys, preview_and_commit, show_problems, show_stored
 from ui.common import derived, lang, snapshot
@@ -219,6 +220,8 @@ def render() -> None:
         help=_("upload.paste.help", lg),
         height=120,
     )
+    # Files no uploader holds (one replaced, a preview committed or left) are freed now.
+    upload_guard.release([file.file_id] if file is not None else [])
     if file is not None:
         data, file_id, name = file.getvalue(), file.file_id, file.name
     elif pasted.strip():
@@ -230,7 +233,7 @@ def render() -> None:
     options = _options(lg, data, name)
     checked = _checked(data, file_id, name, options)
     # A provincial planner writes its own regions only.
-    checked = outside_scope(checked, account, snapshot().catalog)
+    checked = outside_scope(checked, account, snapshot().catalog, lg)
     summary = read_summary(checked, lg)
     if summary:
         st.info(_("upload.read_as", lg, summary=summary))

@@ -126,3 +126,17 @@ def test_a_count_of_one_reads_in_the_singular_in_english_and_unchanged_in_chines
     assert value_with_unit(1, "个", "en") == "1 project"
     assert value_with_unit(100, "个", "en") == "100 projects"
     assert value_with_unit(1, "个", "zh") == "1 个"
+
+
+def test_every_label_file_parses_to_exactly_its_three_columns() -> None:
+    """roles.csv had a Chinese label with an unquoted comma: its English column held the
+    rest of the Chinese, so an English page showed '不能由您撤销'."""
+    import csv
+
+    for path in sorted((ROOT / "indicators" / "base" / "i18n").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == ["key", "zh", "en"], path.name
+        bad = [n for n, row in enumerate(rows, start=1) if len(row) != 3]
+        assert not bad, (path.name, bad)
+    assert _("history.undo_outside_regions", "en").startswith("This upload holds figures")

@@ -167,3 +167,26 @@ def test_the_edit_form_turns_changed_and_added_rows_into_records(store: Store) -
     records, rows = edited_records(original, edited, "fibre_village_share", "000000")
     assert rows == [2, 3]
     assert [(r["period"], r["value"]) for r in records] == [("2021-05", ">99.5"), ("2022", "99.8")]
+
+
+def test_the_edit_form_opens_for_a_region_with_no_figure_yet(app: AppTest, store: Store) -> None:
+    """A region with no figure of the indicator: the empty table's columns were typed as
+    float and st.data_editor refused its text columns (the page crashed for a regional
+    planner on first opening it), so no first figure could be entered through the form."""
+    from indicators.ingest.edits import edited_records, editor_frame
+
+    assert store.current_actuals(["info_consumption_scale"], ["110000"]).empty
+    app.switch_page("pages/edit.py").run()
+    _login(app)
+    app.selectbox(key="edit.indicator").set_value("info_consumption_scale").run()
+    app.selectbox(key="edit.region").set_value("110000").run()
+    assert not app.exception
+    assert "尚无修改" in [c.value for c in app.caption]
+    # The first figure typed into the empty table becomes a record.
+    original = editor_frame(store.current_actuals(), "info_consumption_scale", "110000")
+    assert original.empty
+    edited = original.copy()
+    edited.loc[0] = ["2021", "0.8", "万亿元", "北京市统计局", ""]
+    records, rows = edited_records(original, edited, "info_consumption_scale", "110000")
+    assert rows == [1]
+    assert records[0]["value"] == "0.8" and records[0]["period"] == "2021"

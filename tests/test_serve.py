@@ -142,3 +142,16 @@ def test_the_sign_in_route_refuses_what_another_site_started():
     # No nonce or no browser cookie: back to the page, and no cookie set.
     answer = _signin_answer("/_signin/adopt", b"next=/tasks")
     assert answer["status"] == 303 and b"set-cookie" not in dict(answer["headers"])
+
+
+def test_the_client_header_is_ours_alone_and_set_only_for_a_trusted_proxy() -> None:
+    from serve import vouched_headers
+
+    forged = [(b"x-indicators-client", b"1.1.1.1"), (b"x-forwarded-for", b"9.9.9.9, 10.0.0.2")]
+    direct = {"client": ("198.51.100.7", 5000), "headers": forged}
+    assert vouched_headers(direct, frozenset({"10.0.0.2"})) == forged[1:]
+    proxied = {"client": ("10.0.0.2", 5000), "headers": forged}
+    assert vouched_headers(proxied, frozenset({"10.0.0.2"})) == [
+        forged[1],
+        (b"x-indicators-client", b"9.9.9.9"),
+    ]

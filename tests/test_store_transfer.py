@@ -39,8 +39,16 @@ def _add_history(store: Store) -> None:
 
 
 def _without_version(dump: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """Without the version counter, and without the entries a restore or copy adds to the
+    audit log about itself."""
     return {
-        t: [r for r in rs if not (t == "meta" and r[0] == "data_version")] for t, rs in dump.items()
+        t: [
+            r
+            for r in rs
+            if not (t == "meta" and r[0] == "data_version")
+            and not (t == "audit_log" and r[3] in ("restore", "copy_store"))
+        ]
+        for t, rs in dump.items()
     }
 
 
@@ -174,7 +182,7 @@ def test_a_backup_from_before_schema_v2_is_restored_upgraded_with_every_figure_p
     assert main(["restore", str(out), "--db", blank_location]) == 0
     assert "verified: same rows, same content" in capsys.readouterr().out
     restored = Store(blank_location)
-    assert restored.accounts() == [] and restored.audit_log().empty
+    assert restored.accounts() == [] and list(restored.audit_log()["action"]) == ["restore"]
     assert [u.state for u in restored.uploads()] == ["published"] * 4
     assert current(restored, "fibre_village_share", "450000", "2020") == 97.5
 

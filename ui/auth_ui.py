@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Literal
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,7 +21,7 @@ from indicators.domain.signin import (
     SignIns,
     stamp,
 )
-from ui import sso
+from ui import client, sso, upload_guard
 from ui.session import per_run, store
 from ui.streamlit_private import current_page_path, send_browser_to, widget_drawn_this_run
 
@@ -41,6 +42,8 @@ def current_account() -> Account | None:
     """The logged-in account, or None; an expired session, or one whose account was disabled
     or removed or logged out since, is dropped here. Asked of the store once per run."""
     account: Account | None = per_run("account", _signed_in)
+    # Streamlit's upload route then answers this session (serve.py's UploadGuard), or not.
+    upload_guard.allow(account is not None and account.may_upload)
     return account
 
 
@@ -95,11 +98,9 @@ def _here() -> str:
 
 
 def client_address() -> str:
-    """The browser's address, for slowing down password guessing per client."""
-    try:
-        return str(st.context.ip_address or "")
-    except Exception:  # outside a browser session (AppTest) there is none
-        return ""
+    """The browser's address (or its session), for slowing down password guessing per
+    client and for the audit log (ui/client.py)."""
+    return client.client_address()
 
 
 def logout() -> None:
@@ -143,8 +144,11 @@ def require_planner(lang: Lang) -> Account | None:
     return account
 
 
-def require_account(lang: Lang) -> Account | None:
-    """The logged-in account (any role); when nobody is logged in, a login form and None."""
+def require_account(
+    lang: Lang, who: Literal["planner", "reviewer", "admin"] = "planner"
+) -> Account | None:
+    """The logged-in account (any role); when nobody is logged in, a login form saying
+    whose login the page needs (the accounts page told an admin "needs a planner login")."""
     account = current_account()
     if account is not None:
         if not _drawn_this_run(AuthKeys.LOGOUT):
@@ -158,7 +162,7 @@ def require_account(lang: Lang) -> Account | None:
     refused: Refusal = st.session_state.get(AuthKeys.REFUSED, "none")
     if refused != "none":
         st.warning(_(f"auth.cookie.{refused}", lang))
-    st.info(_("auth.login_needed", lang))
+    st.info(_("auth.login_needed" if who == "planner" else f"auth.login_needed.{who}", lang))
     sso.offer(lang)
     with st.form(AuthKeys.FORM):
         user = st.text_input(_("auth.name", lang), key=AuthKeys.NAME)

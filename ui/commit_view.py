@@ -87,6 +87,7 @@ def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys) 
     upload once confirmed, else None. A busy store is said, never raised."""
     s = store()
     try:
+        version = s.data_version()
         pv = preview(s, checked)
     except StoreBusy:
         st.warning(_("upload.busy", lg))
@@ -113,12 +114,28 @@ def preview_and_commit(lg: Lang, checked: Checked, user: str, keys: CommitKeys) 
     if pv.new + pv.changed == 0:
         st.info(_("upload.nothing_new", lg))
     disabled = pv.duplicate_of is not None and not again
+    # The store's version when the preview the planner is confirming was drawn: another
+    # planner's commit since makes it stale ("300000 new" stored as "0 new, 100032 changed").
+    seen_key = f"{keys.commit}.seen"
+    seen = st.session_state.get(seen_key)
+    st.session_state[seen_key] = version
     if not st.button(
         _(keys.confirm, lg, n=pv.new + pv.changed),
         type="primary",
         disabled=disabled,
         key=keys.commit,
     ):
+        return None
+    if seen is not None and seen != version:
+        st.warning(
+            _(
+                "upload.stale",
+                lg,
+                new=f"{pv.new:,}",
+                changed=f"{pv.changed:,}",
+                unchanged=f"{pv.unchanged:,}",
+            )
+        )
         return None
     try:
         up = commit(

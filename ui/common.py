@@ -133,8 +133,18 @@ def store_error(exc: StoreError) -> None:
                 path=path,
             )
         )
-    else:  # a database server restarting: the next page load reconnects
+    elif _last_known_admin():  # a database server restarting: the next load reconnects
         st.error(_("error.store_unreachable", lg, path=path))
+    else:  # where the database is (host, user) is for admins only
+        st.error(_("error.store_unreachable.public", lg))
+
+
+def _last_known_admin() -> bool:
+    """Whether this session's account was an admin on its last run: with the database
+    unreachable, the role cannot be asked afresh."""
+    held = st.session_state.get(Keys.RUN + "account")
+    account = held[1] if isinstance(held, tuple) and len(held) == 2 else None
+    return bool(getattr(account, "is_admin", False))
 
 
 def catalog_or_none() -> Catalog | None:

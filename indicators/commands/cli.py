@@ -52,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
+        _audit_as_os_user(True)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("interrupted: nothing more was done", file=sys.stderr)
@@ -75,6 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERNAL_ERROR
+    finally:
+        _audit_as_os_user(False)  # main() is also called in-process (tests)
 
 
 INTERNAL_ERROR = 3
+
+
+def _audit_as_os_user(on: bool) -> None:
+    """Every entry a command writes names the operating-system user beside --user, which
+    anyone may type (imported only when a command runs: --help loads no database)."""
+    import getpass
+
+    from indicators.store.audit import set_process_client
+
+    set_process_client(f"os:{getpass.getuser()}" if on else None)

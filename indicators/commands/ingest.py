@@ -161,6 +161,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         preview,
         problems_frame,
     )
+    from indicators.ingest.display import figure_text
     from indicators.ingest.read import max_upload_bytes
     from indicators.ingest.report import format_table
     from indicators.ingest.scope import outside_scope
@@ -217,7 +218,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         # Parsed in a worker process with a deadline: a hostile file is refused, not endured.
         checked = check_file_bounded(args.file.read_bytes(), args.file.name, catalog, options)
     if account is not None:
-        checked = outside_scope(checked, account, catalog)
+        checked = outside_scope(checked, account, catalog, lang)
     _print_reading(args.file.name, checked, catalog, lang)
     if not checked.ok:
         print(f"rejected: {checked.n_problems} problem(s); nothing was stored", file=sys.stderr)
@@ -232,8 +233,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     changed = pv.rows[pv.rows["change"] == "changed"]
     for rec in changed.head(SHOWN_CHANGES).itertuples(index=False):
-        old = f"{rec.old_qualifier or ''}{rec.old_value:g}"
-        new = f"{rec.qualifier if isinstance(rec.qualifier, str) else ''}{rec.value:g}"
+        # A missing qualifier is NaN here, which printed as "nan3.9".
+        old = figure_text(rec.old_value, rec.old_qualifier)
+        new = figure_text(rec.value, rec.qualifier)
         print(
             f"  row {rec.excel_row}: {rec.indicator_id} {rec.region_code} {rec.period}: "
             f"{old} -> {new} {rec.unit}"

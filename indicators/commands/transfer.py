@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from indicators.commands import add_db_option
+from indicators.commands import add_db_option, cli_user
 from indicators.store import SCHEMA_VERSION, Store
 from indicators.store.transfer import Moved, backup, copy_store, restore
 
@@ -30,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--replace", action="store_true", help="overwrite a store that already holds uploads"
     )
+    p.add_argument(
+        "--accept-broken-audit",
+        metavar="REASON",
+        help="restore a backup whose audit log does not verify; the reason is logged",
+    )
+    p.add_argument("--user", help="who restores (default: cli:<operating-system user>)")
     p.set_defaults(func=cmd_restore)
 
 
@@ -46,7 +52,7 @@ def _report(moved: Moved, what: str) -> int:
 
 def cmd_copy_store(args: argparse.Namespace) -> int:
     source, target = Store(args.source), Store(args.target)
-    moved = copy_store(source, target, replace=args.replace)
+    moved = copy_store(source, target, replace=args.replace, user=cli_user())
     return _report(moved, f"copied {source.label} -> {target.label}")
 
 
@@ -65,7 +71,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     store = Store(args.db)
-    moved = restore(args.folder, store, replace=args.replace)
+    moved = restore(
+        args.folder,
+        store,
+        replace=args.replace,
+        user=cli_user(args.user),
+        accept_broken_audit=args.accept_broken_audit,
+    )
     if moved.ok and moved.schema_version < SCHEMA_VERSION:
         from indicators.commands.build import refresh_catalog
 

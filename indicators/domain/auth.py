@@ -29,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from indicators.base.catalog import NATIONAL
+from indicators.base.escape import visible_controls
 from indicators.base.paths import DATA_DIR
 from indicators.store import AccountExists, Store, StoreError
 
@@ -45,12 +46,14 @@ REGION_PATTERN = re.compile(r"^\d{6}$")
 IDLE_TIMEOUT_S = 8 * 60 * 60
 MAX_SESSION_S = 7 * 24 * 60 * 60
 # Failed logins: a few are free, then each waits twice as long as the last, up to a ceiling.
-FREE_FAILURES = 3  # per account from one client
-FREE_FAILURES_CLIENT = 10  # per client over all accounts (password spraying)
+FREE_FAILURES = 3  # per name from one client
 FIRST_DELAY_S = 2.0
-MAX_DELAY_S = 15 * 60
 FREE_FAILURES_ACCOUNT = 20  # per account over all clients (many addresses, one name)
-MAX_DELAY_ACCOUNT_S = 60.0  # ... slowed, but the real planner never waits more than this
+# No account's sign-in waits longer than this, whoever guessed: a 15-minute ceiling and a
+# budget per client shared over every name let a stranger lock every account out (the
+# client is unknown on loopback and behind a proxy, so all browsers were one).
+MAX_DELAY_S = 60.0
+MAX_DELAY_ACCOUNT_S = MAX_DELAY_S
 FAILURE_MEMORY_S = 60 * 60  # failures older than this are forgotten
 
 _hasher = PasswordHasher()
@@ -301,42 +304,41 @@ class LoginLimiter:
     """Failed logins counted in the store, so every replica (and every process) shares them:
     a guesser spread over replicas behind a proxy is slowed as if there were one.
 
-    Three counts, each with its own growing delay: per account from one client (the
-    stranger's browser waits, not the real planner at another address), per client over all
-    accounts (one address trying many names), and per account from anywhere (many addresses
-    guessing one password) with a low ceiling, so the real planner is at worst delayed a
-    minute, never locked out.
+    Two counts, each with its own growing delay up to a minute: per name from one client
+    (the stranger's browser waits, not the real planner at another address or in another
+    session), and per account from anywhere (many clients guessing one password). Failures
+    under a name that is no account are kept apart (`is_account=False`): they never delay
+    an account, even one whose name differs only in case.
     """
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.clock = clock
 
-    def retry_after(self, name: str, client: str = "") -> float:
+    def retry_after(self, name: str, client: str = "", *, is_account: bool = True) -> float:
         """Seconds until `name` may try again from `client`; 0 when it may try now."""
         now = self.clock()
-        seen = self.store.login_failures(_key(name), client, now - FAILURE_MEMORY_S)
+        seen = self.store.login_failures(_key(name, is_account), client, now - FAILURE_MEMORY_S)
         waits = [0.0]
-        for which, free, ceiling in (
-            ("pair", FREE_FAILURES, MAX_DELAY_S),
-            ("client", FREE_FAILURES_CLIENT, MAX_DELAY_S),
-            ("account", FREE_FAILURES_ACCOUNT, MAX_DELAY_ACCOUNT_S),
-        ):
+        for which, free in (("pair", FREE_FAILURES), ("account", FREE_FAILURES_ACCOUNT)):
             count, last = seen[which]
             if count and last is not None:
-                waits.append(last + min(ceiling, _delay(count, free)) - now)
+                waits.append(last + _delay(count, free) - now)
         return max(waits)
 
-    def failed(self, name: str, client: str = "") -> None:
+    def failed(self, name: str, client: str = "", *, is_account: bool = True) -> None:
         now = self.clock()
-        self.store.record_login_failure(_key(name), client, now, now - FAILURE_MEMORY_S)
+        self.store.record_login_failure(_key(name, is_account), client, now, now - FAILURE_MEMORY_S)
 
     def succeeded(self, name: str, client: str = "") -> None:
         self.store.clear_login_failures(_key(name), client)
 
 
-def _key(name: str) -> str:
-    return name.strip().casefold()[:64]
+def _key(name: str, is_account: bool = True) -> str:
+    """Failures under a name that is no account are counted under "?name", which no
+    account's count ever reads."""
+    key = name.strip().casefold()[:64]
+    return key if is_account else f"?{key}"[:64]
 
 
 class LoginRefused(AuthError):
@@ -374,13 +376,16 @@ def login(
     name = name.strip()
     if limiter is None:
         limiter = LoginLimiter(accounts.store, clock)
-    wait = limiter.retry_after(name, client)
+    is_account = accounts.get(name) is not None
+    wait = limiter.retry_after(name, client, is_account=is_account)
     if wait > 0:
         raise LoginRefused("wait", wait)
     if not accounts.verify(name, password):
-        limiter.failed(name, client)
-        accounts.store.audit(name[:64] or None, "login_failed", client=client or None)
-        raise LoginRefused("wrong", limiter.retry_after(name, client))
+        limiter.failed(name, client, is_account=is_account)
+        # A typed name is a stranger's text: stored with its controls shown as marks.
+        logged = visible_controls(name)[:64] or None
+        accounts.store.audit(logged, "login_failed", client=client or None)
+        raise LoginRefused("wrong", limiter.retry_after(name, client, is_account=is_account))
     limiter.succeeded(name, client)
     accounts.store.audit(name, "login", client=client or None)
     now = clock()

@@ -5,7 +5,9 @@ Header cells are in the current language and carry units: give them in
 ``Column (unit)``.
 A text cell that begins with ``= + - @`` (or tab / carriage return, which OWASP lists too)
 followed by more text would run as a formula when a spreadsheet opens the file ("CSV
-injection"); such cells are neutralised. Plain numbers, negative ones included, stay numbers.
+injection"); such cells are neutralised. The full-width ``＝＋－＠`` count too: spreadsheets
+with an East Asian input method read them as their ASCII twins. Plain numbers, negative
+ones included, stay numbers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.base.escape import printable
 from indicators.base.formatting import qualifier_text
 from indicators.base.i18n import Lang, _
 
@@ -26,6 +29,8 @@ MIME: dict[str, str] = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Full-width forms first mapped to their ASCII twins, then judged alike.
+_HALF_WIDTH = str.maketrans("＝＋－＠", "=+-@")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Significant digits kept in files: more than any published figure has, fewer than the
 # 17 that show floating-point noise.
@@ -38,7 +43,10 @@ _NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?([eE][+-]?\d+)?%?$")
 
 def looks_like_formula(value: object) -> bool:
     """True for text a spreadsheet would evaluate: ``=1+1``, ``@SUM(A1)``, ``-cmd|...``."""
-    if not isinstance(value, str) or len(value) < 2 or not value.startswith(FORMULA_START):
+    if not isinstance(value, str) or len(value) < 2:
+        return False
+    value = value[:1].translate(_HALF_WIDTH) + value[1:]
+    if not value.startswith(FORMULA_START):
         return False
     return not _NUMBER.match(value.strip()) or value.strip() in ("+", "-")
 
@@ -47,6 +55,13 @@ def neutralise(value: object) -> object:
     """The value with a leading apostrophe when it looks like a formula (Excel's own
     way to mark "this is text"); anything else unchanged."""
     return f"'{value}" if looks_like_formula(value) else value
+
+
+def inert_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell neutralised: for a table shown on a page, whose toolbar's "Download
+    as CSV" writes the cells as shown (Streamlit escapes no formula), and for the CLI's CSV.
+    The apostrophe is then shown too, which marks the text as inert where it is read."""
+    return df.map(neutralise)
 
 
 def header_labels(df: pd.DataFrame, lang: Lang) -> list[str]:
@@ -76,6 +91,8 @@ def _plain(value: object) -> Any:
         value = value.item()
     if isinstance(value, float):
         return float(f"{value:.{FLOAT_DIGITS}g}")
+    if isinstance(value, str):
+        return printable(value)  # openpyxl refuses control characters (XML)
     return value
 
 

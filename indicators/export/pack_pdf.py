@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from indicators.base.escape import printable
 from indicators.base.formatting import text_width
 from indicators.base.i18n import Lang, _
 from indicators.base.status import STATUS_COLOURS
@@ -71,6 +72,11 @@ METHOD_SHRINK_AT_MOST = 0.85
 
 class FontMissing(RuntimeError):
     pass
+
+
+def escape(text: str) -> str:
+    """Markup-escaped, without the control characters no PDF text takes."""
+    return xml_escape(printable(text))
 
 
 @cache

@@ -20,6 +20,7 @@ from pptx.slide import Slide
 from pptx.text.text import _Run
 from pptx.util import Emu, Inches, Pt
 
+from indicators.base.escape import printable
 from indicators.base.i18n import Lang, _
 from indicators.base.status import STATUS_COLOURS
 from indicators.export.content import (
@@ -91,7 +92,7 @@ def _text(
         for part, sub in runs(line) if formulas else [(line, False)]:
             run = para.add_run()
             _set_font(run, size, colour, bold)
-            run.text = part
+            run.text = printable(part)  # XML takes no control character
             if sub:
                 run._r.get_or_add_rPr().set("baseline", "-25000")
 
@@ -155,7 +156,7 @@ def _table(
             frame = cell.text_frame
             frame.word_wrap = True
             run = frame.paragraphs[0].add_run()
-            run.text = "–" if value is None or value != value else str(value)
+            run.text = "–" if value is None or value != value else printable(value)
             _set_font(run, size, bold=i == 0)
         fill = fills[i - 1] if i and i - 1 < len(fills) else None
         if fill:

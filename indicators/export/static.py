@@ -16,6 +16,8 @@ from typing import Literal
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from indicators.base.escape import printable
+
 FigureFormat = Literal["png", "svg", "pdf"]
 FORMATS: tuple[FigureFormat, ...] = ("png", "svg", "pdf")
 MIME: dict[str, str] = {
@@ -120,7 +122,19 @@ def _render(fig_json: str, fmt: FigureFormat, preset: str) -> bytes:
     # kaleido directly, not pio.to_image: that passes launch options a running server
     # cannot take and warns on every call.
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+    return kaleido.calc_fig_sync(_printable(fig.to_dict()), opts=opts)
+
+
+def _printable(obj: object) -> object:
+    """Every text of the figure without control characters: stored text with one made
+    kaleido fail (error 525) and the SVG ill-formed XML."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {k: _printable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_printable(v) for v in obj]
+    return obj
 
 
 def figure_bytes(fig: go.Figure | str, fmt: FigureFormat, preset: str = DEFAULT_PRESET) -> bytes:

@@ -22,11 +22,13 @@ def editor_frame(
     current: pd.DataFrame, indicator_id: str, region_code: str, lang: Lang = "zh"
 ) -> pd.DataFrame:
     """Current figures of one indicator and region, oldest first, every cell as text; the
-    unit in the page's language (事件 / event), which an edit reads back either way."""
+    unit in the page's language (事件 / event), which an edit reads back either way. Every
+    column is text even with no figure yet: st.data_editor refuses a text column whose
+    empty frame pandas typed as float (the form crashed before a first figure)."""
     rows = current[
         (current["indicator_id"] == indicator_id) & (current["region_code"] == region_code)
     ].sort_values("t")
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "period": rows["period"].astype(str),
             "value": [
@@ -37,6 +39,7 @@ def editor_frame(
             "note": rows["note"].fillna("").astype(str),
         }
     ).reset_index(drop=True)
+    return frame.astype({c: object for c in EDIT_COLUMNS})
 
 
 def _cell(value: Any) -> str:

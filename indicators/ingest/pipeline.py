@@ -235,7 +235,7 @@ def _validate(
     sha256: str | None,
 ) -> Checked:
     long = apply_units(long, shape)
-    formulas = formula_problems(raw)
+    formulas = formula_problems(raw) + control_problems(raw, long.labels.get("note"))
     today = options.today or date.today()
     result = check_rows(
         long.table,
@@ -438,6 +438,36 @@ def formula_problems(raw: RawTable, columns: Iterable[int] | None = None) -> lis
                 "formula",
                 excel_row=int(raw.excel_rows[pos]),
                 column=column_label(i, h),
+                value=col[int(pos)].as_py(),
+            )
+            for pos in hits[:MAX_REPORTED]
+        ]
+    return out
+
+
+def control_problems(
+    raw: RawTable, note_label: str | None = None, columns: Iterable[int] | None = None
+) -> list[Problem]:
+    """Control characters are refused wherever they are, on either backend: stored, they
+    broke every renderer (and PostgreSQL refuses NUL only when the rows are written).
+    ``note_label``: the note column, where tab and line breaks are text."""
+    picked = list(range(len(raw.headers))) if columns is None else sorted(columns)
+    heads = [raw.headers[i] for i in picked]
+    header = rules.control_cells(pa.array(heads, pa.string()), breaks_allowed=False)
+    out = [
+        Problem("control", excel_row=raw.header_row, column=column_label(i, h), value=h)
+        for i, h, hit in zip(picked, heads, header, strict=True)
+        if hit
+    ]
+    for i, h in zip(picked, heads, strict=True):
+        label = column_label(i, h)
+        col = raw.cells.column(i)
+        hits = np.flatnonzero(rules.control_cells(col, breaks_allowed=label == note_label))
+        out += [
+            Problem(
+                "control",
+                excel_row=int(raw.excel_rows[pos]),
+                column=label,
                 value=col[int(pos)].as_py(),
             )
             for pos in hits[:MAX_REPORTED]

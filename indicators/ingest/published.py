@@ -18,7 +18,13 @@ import pyarrow as pa
 
 from indicators.base.catalog import Catalog
 from indicators.base.sources import citation
-from indicators.ingest.pipeline import Checked, Options, check_raw, formula_problems
+from indicators.ingest.pipeline import (
+    Checked,
+    Options,
+    check_raw,
+    control_problems,
+    formula_problems,
+)
 from indicators.ingest.read import RawTable, read_table
 from indicators.ingest.report import Problem, Rejected, column_label
 from indicators.store import sha256_of
@@ -70,6 +76,7 @@ def check_published(
     problems += (
         # Provenance columns are set aside before the upload checks run: their formulas here.
         formula_problems(raw, [where[name] for name in PROVENANCE if name in where])
+        + control_problems(raw, None, [where[name] for name in PROVENANCE if name in where])
         + _provenance_problems(raw, where, today)
         + _renderings_missing(raw, where)
     )

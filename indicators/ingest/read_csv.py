@@ -30,6 +30,10 @@ def detect_encoding(data: bytes) -> str:
     """The codec to decode with, from the BOM or charset-normalizer on a sample."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf_8_sig"
+    # UTF-32 first: its little-endian BOM begins with UTF-16's (read as UTF-16, every other
+    # character came out as NUL and the names were garbled).
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf_32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf_16"
     sample = data[:DETECT_SAMPLE]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.base.catalog import Catalog
+from indicators.base.escape import visible_controls
 from indicators.base.formatting import text_width
 from indicators.base.i18n import Lang, _
 
@@ -93,17 +94,46 @@ def _problems_frame(ordered: list[Problem], lang: Lang) -> pd.DataFrame:
         {
             _("ingest.col.row", lang): [p.excel_row for p in ordered],
             _("ingest.col.column", lang): [p.column or "" for p in ordered],
-            _("ingest.col.value", lang): [p.value if p.value is not None else "" for p in ordered],
+            # Controls and direction marks shown as marks: the cell as it is, not reordered.
+            _("ingest.col.value", lang): [
+                visible_controls(p.value) if p.value is not None else "" for p in ordered
+            ],
             _("ingest.col.problem", lang): [p.message(lang) for p in ordered],
         }
     ).astype({_("ingest.col.row", lang): "Int64"})
+
+
+# A cell longer than this is cut: one 20,000-character cell made every line that long.
+CELL_WIDTH = 60
+
+
+def cut(text: str, width: int = CELL_WIDTH) -> str:
+    """The text within `width` display columns, "…" marking a cut."""
+    if text_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = text_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
 
 
 def format_table(frame: pd.DataFrame) -> str:
     """A plain-text table for the terminal (East Asian wide characters count double)."""
 
     cells = [[str(c) for c in frame.columns]]
-    cells += [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(False)]
+    # Long cells cut, but for the last column (the problem's message, said whole).
+    last = len(frame.columns) - 1
+    cells += [
+        [
+            "" if pd.isna(v) else (str if i == last else cut)(visible_controls(v))
+            for i, v in enumerate(row)
+        ]
+        for row in frame.itertuples(False)
+    ]
     widths = [max(text_width(r[i]) for r in cells) for i in range(len(frame.columns))]
     lines = []
     for row in cells:

@@ -92,11 +92,13 @@ def broken_codes_sql() -> str:
     return f"list_filter([{cases}], lambda x: x IS NOT NULL)"
 
 
-# A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%").
-_FORMULA_START = r"^([=@]|[+-]\s*\S)"
-_SIGNED_NUMBER = r"^[+-]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
+# A cell Excel would evaluate: `=`, `@`, or `+`/`-` followed by text (so not "-5" or "+3%");
+# the full-width ＝＋－＠ alike (an East Asian input method turns them into the ASCII ones).
+_FORMULA_START = r"^([=@＝＠]|[+\-＋－]\s*\S)"
+_SIGNED_NUMBER = r"^[+\-＋－]\s*[\d.,]*\d[\d.,]*\s*%?\s*$"
 # "-inf" is a bad number, not a formula: it is reported as "not a number".
-_SIGNED_SPECIAL = r"(?i)^[+-]\s*(inf|infinity|nan)$"
+_SIGNED_SPECIAL = r"(?i)^[+\-＋－]\s*(inf|infinity|nan)$"
+_FIRSTS = ["=", "+", "-", "@", "＝", "＋", "－", "＠"]
 
 
 def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -113,9 +115,9 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if idx.size:
         first = pc.utf8_slice_codeunits(pc.take(col, pa.array(idx)), 0, 1)
         maybe = np.asarray(
-            pc.or_(
-                pc.is_in(first, value_set=pa.array(["=", "+", "-", "@"])), pc.utf8_is_space(first)
-            ).to_numpy(zero_copy_only=False),
+            pc.or_(pc.is_in(first, value_set=pa.array(_FIRSTS)), pc.utf8_is_space(first)).to_numpy(
+                zero_copy_only=False
+            ),
             dtype=bool,
         )
         idx = idx[maybe]
@@ -140,7 +142,7 @@ def formula_cells(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
 SPACE_FIRST = np.zeros(256, dtype=bool)
 SPACE_FIRST[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3")] = True
 _MAYBE_FIRST = SPACE_FIRST.copy()
-_MAYBE_FIRST[list(b"=+-@")] = True
+_MAYBE_FIRST[list(b"=+-@\xef")] = True  # EF: the lead byte of ＝＋－＠ (U+FF0B…U+FF20)
 
 
 def first_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
@@ -177,3 +179,36 @@ def _may_start_formula(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
         first_byte, filled = found
         parts.append(_MAYBE_FIRST[first_byte] & filled)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+# C0 and C1 control characters: stored, they broke the template's XLSX (openpyxl refuses
+# them), the SVG (not well-formed XML), kaleido's PNG/PDF and PostgreSQL (NUL). Tab and line
+# breaks are text in a note; anywhere else (after trimming) they are controls too.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+CONTROL_OR_BREAK = r"[\x00-\x1f\x7f-\x9f]"
+
+
+def _has_control_bytes(chunk: pa.Array) -> bool:
+    """Whether a chunk's bytes hold any C0 byte, DEL, or C1 (UTF-8 C2 80…C2 9F): one pass
+    over the buffer, so a clean million-row column costs no regex."""
+    if chunk.type != pa.string():
+        return True
+    data = chunk.buffers()[2]
+    if data is None:
+        return False
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if (buf < 0x20).any() or (buf == 0x7F).any():
+        return True
+    lead = np.flatnonzero(buf[:-1] == 0xC2)
+    return bool(((buf[lead + 1] >= 0x80) & (buf[lead + 1] < 0xA0)).any())
+
+
+def control_cells(col: pa.Array | pa.ChunkedArray, *, breaks_allowed: bool) -> np.ndarray:
+    """True for each cell holding a control character, judged after trimming; with
+    `breaks_allowed` (a note), tab and line breaks inside are text."""
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    if not any(_has_control_bytes(c) for c in chunks):
+        return np.zeros(len(col), dtype=bool)
+    cells = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
+    found = pc.match_substring_regex(cells, CONTROL if breaks_allowed else CONTROL_OR_BREAK)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)

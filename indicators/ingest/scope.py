@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from indicators.base.catalog import Catalog
+from indicators.base.catalog import Catalog, Lang
 from indicators.ingest.pipeline import Checked
 from indicators.ingest.report import MAX_REPORTED, Problem
 
@@ -22,9 +22,20 @@ if TYPE_CHECKING:
 REGION_COLUMN = "地区/region"
 
 
-def outside_scope(checked: Checked, account: Account, catalog: Catalog) -> Checked:
+def _name(catalog: Catalog, code: str, lang: Lang) -> str:
+    """The region's full name in Chinese (广西壮族自治区), its English one on English pages."""
+    region = catalog.regions.get(code)
+    if region is None:
+        return code
+    return region.name_hans if lang == "zh" else region.name(lang)
+
+
+def outside_scope(
+    checked: Checked, account: Account, catalog: Catalog, lang: Lang = "zh"
+) -> Checked:
     """`checked` unchanged when `account` covers every row's region; otherwise a rejected
-    Checked listing every row outside them."""
+    Checked listing every row outside them, regions named in `lang` (an English page named
+    them in Chinese)."""
     if not checked.ok or account.national or checked.table.num_rows == 0:
         return checked
     # The file's few distinct regions first: a file inside the account's costs no row work.
@@ -32,9 +43,7 @@ def outside_scope(checked: Checked, account: Account, catalog: Catalog) -> Check
     outside = [c for c in pc.unique(column).to_pylist() if not account.covers(c)]
     if not outside:
         return checked
-    names = ", ".join(
-        catalog.regions[c].name_hans if c in catalog.regions else c for c in account.regions
-    )
+    names = ("、" if lang == "zh" else ", ").join(_name(catalog, c, lang) for c in account.regions)
     mask = pc.is_in(pc.cast(column, pa.string()), value_set=pa.array(outside, pa.string()))
     rows = checked.table.filter(mask).select(["excel_row", "region_code"])
     problems = []
@@ -43,13 +52,12 @@ def outside_scope(checked: Checked, account: Account, catalog: Catalog) -> Check
         rows["region_code"].to_pylist()[:MAX_REPORTED],
         strict=True,
     ):
-        region = catalog.regions.get(code)
         problems.append(
             Problem(
                 "outside_regions",
                 excel_row=int(excel_row),
                 column=REGION_COLUMN,
-                value=region.name_hans if region is not None else code,
+                value=_name(catalog, code, lang),
                 params={"code": code, "user": account.name, "allowed": names},
             )
         )

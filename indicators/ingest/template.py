@@ -13,6 +13,7 @@ import io
 import pandas as pd
 
 from indicators.base.catalog import NATIONAL, Catalog
+from indicators.base.escape import printable
 from indicators.base.formatting import unit_label
 
 HEADERS = (
@@ -61,7 +62,8 @@ def example_rows(catalog: Catalog, current: pd.DataFrame, n: int = EXAMPLES) -> 
                 rec.period,
                 _qualified(rec.value, rec.qualifier, getattr(rec, "value_high", None)),
                 unit_label(rec.unit, "zh"),
-                rec.source if isinstance(rec.source, str) else "",
+                # Stored before controls were refused: openpyxl would refuse the sheet.
+                printable(rec.source) if isinstance(rec.source, str) else "",
                 "",
             ]
         )

@@ -13,6 +13,7 @@ from indicators.base.catalog import Catalog
 from indicators.store.errors import StoreError
 from indicators.store.schema import (
     CATALOG_CLASSES,
+    CHAIN_SINCE,
     LOCK_SCHEMA,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -24,6 +25,7 @@ from indicators.store.schema import (
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+from indicators.store.chain import seal
 from indicators.store.core import StoreCore, _verified, _verified_guard
 
 _CATALOG_TABLES = CATALOG_CLASSES
@@ -62,6 +64,8 @@ class CatalogTables(StoreCore):
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [str(version)],
                 )
+            if current < CHAIN_SINCE <= newest:
+                seal(con)  # what was logged before the chain: chained now, in id order
             con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
         with _verified_guard:
             _verified.discard(self.location)

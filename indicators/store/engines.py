@@ -457,6 +457,11 @@ def append_rows(con: Any, table_name: str, batch: pa.Table) -> None:
 
 _pools: dict[str, Any] = {}
 _pools_guard = threading.Lock()
+# A server found down is not asked again for a few seconds, and nobody waits long for it:
+# a page makes several store calls, each waited out its own connect (about 20 s blank).
+DOWN_FOR_S = 5.0
+CONNECT_S = 2
+_down: dict[str, tuple[float, str]] = {}  # url -> (when, why)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -483,14 +488,18 @@ class PgEngine:
             pool = _pools.get(self.url)
             if pool is not None:
                 return pool
+            down = _down.get(self.url)
+            if down is not None and time.monotonic() - down[0] < DOWN_FOR_S:
+                raise StoreError(down[1])
             # One direct attempt first: the pool only logs why it cannot connect, and a
             # wrong URL, a refused password or a server that is down must say so at once.
             try:
-                psycopg.connect(self.url, connect_timeout=5).close()
+                psycopg.connect(self.url, connect_timeout=CONNECT_S).close()
             except psycopg.Error as exc:
-                raise StoreError(
-                    f"cannot connect to PostgreSQL at {self.label}: {_one_line(exc)}"
-                ) from exc
+                why = f"cannot connect to PostgreSQL at {self.label}: {_one_line(exc)}"
+                _down[self.url] = (time.monotonic(), why)
+                raise StoreError(why) from exc
+            _down.pop(self.url, None)
             pool = ConnectionPool(
                 self.url,
                 min_size=1,
@@ -500,7 +509,7 @@ class PgEngine:
                 timeout=max(self.busy_timeout, 5.0),
                 # A connection broken by a server restart is replaced on the next use.
                 check=ConnectionPool.check_connection,
-                kwargs={"connect_timeout": 5, "application_name": "indicators"},
+                kwargs={"connect_timeout": CONNECT_S, "application_name": "indicators"},
             )
             pool.open(wait=True, timeout=10)
             _pools[self.url] = pool
@@ -524,8 +533,17 @@ class PgEngine:
         from psycopg_pool import PoolTimeout
 
         pool = self._pool()
+        down = _down.get(self.url)
+        if down is not None and time.monotonic() - down[0] < DOWN_FOR_S:
+            raise StoreError(down[1])
+        # No connection held at all: waiting is only for the server to come back, which a
+        # visitor should not do for long (busy connections are waited for in full).
+        idle = pool.get_stats().get("pool_size", 1) == 0
         try:
-            with pool.connection() as conn, conn.transaction():
+            with (
+                pool.connection(timeout=CONNECT_S + 1 if idle else None) as conn,
+                conn.transaction(),
+            ):
                 yield PgConnection(conn)
         except (
             psycopg.errors.SerializationFailure,
@@ -537,14 +555,14 @@ class PgEngine:
                 "try again in a moment"
             ) from exc
         except PoolTimeout as exc:
-            raise StoreError(
-                f"cannot reach PostgreSQL at {self.label} (no connection within "
-                f"{pool.timeout:g} s); is the server running?"
-            ) from exc
+            why = f"cannot reach PostgreSQL at {self.label}; is the server running?"
+            _down[self.url] = (time.monotonic(), why)
+            raise StoreError(why) from exc
         except psycopg.OperationalError as exc:
-            raise StoreError(
-                f"lost the connection to PostgreSQL at {self.label}: {_one_line(exc)}; try again"
-            ) from exc
+            why = f"lost the connection to PostgreSQL at {self.label}: {_one_line(exc)}; try again"
+            if exc.sqlstate is None:  # the connection itself, not a statement the server refused
+                _down[self.url] = (time.monotonic(), why)
+            raise StoreError(why) from exc
 
 
 def dispose(url: str) -> None:

@@ -25,7 +25,7 @@ DUCKDB = "duckdb"
 POSTGRESQL = "postgresql"
 DIALECTS = (DUCKDB, POSTGRESQL)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,9 @@ REVIEWS = Table(
         "reason str"
     ),
 )
-# Append-only: the store has no statement that updates or deletes it.
-AUDIT_LOG = Table(
+# Append-only: the store has no statement that updates or deletes it (sealing, below, only
+# gives an entry without a hash its hash).
+_AUDIT_LOG_V2 = Table(
     "audit_log",
     _cols(
         "id bigint PRIMARY KEY, created_at timestamp NOT NULL, user_name str, action str NOT NULL,"
@@ -181,6 +182,8 @@ AUDIT_LOG = Table(
 LOGIN_FAILURES = Table(
     "login_failures", _cols("account str NOT NULL, client str NOT NULL, failed_at float NOT NULL")
 )
+# v9: each entry's hash, chained to the entry before it (store/chain.py).
+AUDIT_LOG = Table("audit_log", (*_AUDIT_LOG_V2.columns, Column("entry_hash", "str")))
 
 # v5: sign-ins that outlive a page (a browser's cookie), shared by every replica so any of them
 # honours it and a logout on one ends it on all. `id` is the SHA-256 of the cookie's token (a
@@ -283,6 +286,29 @@ _CURRENT_ACTUALS = {
         ORDER BY indicator_id, region_code, period, id DESC""",
 }
 
+# v8: control characters (other than tab and line breaks) dropped from stored text. Stored
+# before ingest refused them, one broke every renderer, and PostgreSQL refuses NUL, so a
+# DuckDB store holding one could not be copied there.
+_CONTROL_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_CONTROL_RE_PG = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # no NUL can be in its text
+_FREE_TEXT = {
+    "uploads": ("file_name", "note"),
+    "actuals": ("qualifier", "source", "note"),
+    "status_updates": ("note", "evidence"),
+    "reviews": ("reason",),
+    "audit_log": ("user_name", "subject", "detail", "client"),
+}
+_CLEAN_TEXT: list[Statement] = [
+    {
+        DUCKDB: f"UPDATE {t} SET {c} = regexp_replace({c}, '{_CONTROL_RE}', '', 'g') "
+        f"WHERE regexp_matches({c}, '{_CONTROL_RE}')",
+        POSTGRESQL: f"UPDATE {t} SET {c} = regexp_replace({c}, '{_CONTROL_RE_PG}', '', 'g') "
+        f"WHERE {c} ~ '{_CONTROL_RE_PG}'",
+    }
+    for t, cols in _FREE_TEXT.items()
+    for c in cols
+]
+
 # Each migration moves the schema from version N-1 to N; never edit one that has shipped.
 MIGRATIONS: dict[int, list[Statement]] = {
     1: [
@@ -303,7 +329,7 @@ MIGRATIONS: dict[int, list[Statement]] = {
         },
     ],
     2: [
-        *({d: create_table(t, d) for d in DIALECTS} for t in (ACCOUNTS, REVIEWS, AUDIT_LOG)),
+        *({d: create_table(t, d) for d in DIALECTS} for t in (ACCOUNTS, REVIEWS, _AUDIT_LOG_V2)),
         "CREATE SEQUENCE audit_id START 1",
         "DROP VIEW current_actuals",
         "DROP VIEW live_actuals",
@@ -347,7 +373,11 @@ MIGRATIONS: dict[int, list[Statement]] = {
         _LIVE_PUBLISHED,
         _CURRENT_ACTUALS,
     ],
+    8: _CLEAN_TEXT,
+    # The entries already there are chained by the migration (catalog_tables.migrate).
+    9: ["ALTER TABLE audit_log ADD COLUMN entry_hash VARCHAR"],
 }
+CHAIN_SINCE = 9
 
 
 def render(statement: Statement, dialect: str) -> str:

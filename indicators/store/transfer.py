@@ -33,8 +33,15 @@ from indicators.store import (
     StoreError,
     TableReader,
 )
+from indicators.store.chain import FIELDS, first_broken
 from indicators.store.digest import ContentHash
-from indicators.store.schema import TABLE_SINCE, TABLES, TABLES_BY_NAME, arrow_schema
+from indicators.store.schema import (
+    CHAIN_SINCE,
+    TABLE_SINCE,
+    TABLES,
+    TABLES_BY_NAME,
+    arrow_schema,
+)
 
 FORMAT = "indicators-backup"
 FORMAT_VERSION = 1
@@ -147,11 +154,42 @@ def _file_batches(path: Path) -> Iterator[pa.RecordBatch]:
     yield from pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS)
 
 
-def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
+def _audit_chain(folder: Path, manifest: dict[str, object]) -> str:
+    """How the backup's audit log stands: "verified", "none" (made before the chain) or
+    why it does not verify."""
+    version = int(str(manifest["schema_version"]))
+    entries = manifest["tables"]
+    assert isinstance(entries, dict)
+    if version < CHAIN_SINCE or "audit_log" not in entries:
+        return "none"
+    table = pq.read_table(folder / entries["audit_log"]["file"]).sort_by("id")
+    columns = [table.column(c).to_pylist() for c in (*FIELDS, "entry_hash")]
+    broken = first_broken(zip(*columns, strict=True))
+    return "verified" if broken is None else f"entry {broken[0]}: {broken[1]}"
+
+
+def restore(
+    folder: Path,
+    store: Store,
+    *,
+    replace: bool = False,
+    user: str | None = None,
+    accept_broken_audit: str | None = None,
+) -> Moved:
+    """Load a backup; refused when its audit log's chain does not verify (an entry edited in
+    a copy of the store), unless `accept_broken_audit` gives the reason, which is logged. The
+    restore itself is logged in the restored store."""
     manifest = read_manifest(folder)
     entries = manifest["tables"]
     assert isinstance(entries, dict)
     expected = str(manifest["content_sha256"])
+    chain = _audit_chain(folder, manifest)
+    if chain not in ("verified", "none") and not (accept_broken_audit or "").strip():
+        raise StoreError(
+            f"the backup's audit log does not verify ({chain}): it was changed after it was "
+            "written; nothing was restored. To restore it anyway, give the reason: "
+            "--accept-broken-audit 'REASON'"
+        )
     try:
         got = store.replace_tables(
             {name: _file_batches(folder / e["file"]) for name, e in entries.items()},
@@ -163,6 +201,14 @@ def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
         raise StoreError(
             "the backup's content does not match its manifest; nothing was restored"
         ) from exc
+    if chain == "none":
+        store.seal_audit()  # a backup from before the chain: its entries chained now
+        said = "audit log made before its chain; chained at this restore"
+    elif chain == "verified":
+        said = "audit chain verified"
+    else:
+        said = f"audit chain broken ({chain}); restored anyway: {accept_broken_audit}"
+    store.audit(user, "restore", str(folder), f"backup {expected[:16]}; {said}")
     return Moved(
         {
             spec.name: int(entries[spec.name]["rows"]) if spec.name in entries else 0
@@ -174,7 +220,9 @@ def restore(folder: Path, store: Store, *, replace: bool = False) -> Moved:
     )
 
 
-def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
+def copy_store(
+    source: Store, target: Store, *, replace: bool = False, user: str | None = None
+) -> Moved:
     """Stream every table from one snapshot of `source` into `target` (one transaction),
     hashing the rows as they pass; the target's hash is taken before it commits."""
     digest = ContentHash()
@@ -185,6 +233,7 @@ def copy_store(source: Store, target: Store, *, replace: bool = False) -> Moved:
             counts[spec.name] = reader.count(spec.name)
             streams[spec.name] = _hashed(digest, reader, spec.name, counts[spec.name])
         got = target.replace_tables(streams, replace=replace)
+    target.audit(user, "copy_store", source.label, f"content {got[:16]}")
     return Moved(counts, digest.hexdigest(), got)
 
 

@@ -30,7 +30,10 @@ def labels() -> dict[str, dict[str, str]]:
     for path in sorted(_DIR.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             for n, row in enumerate(csv.DictReader(fh), start=2):
-                key = row["key"].strip()
+                key = (row["key"] or "").strip()
+                # An unquoted comma shifted the rest of the row: English showed Chinese.
+                if None in row or None in row.values():
+                    raise LabelError(f"{path.name} row {n}: not exactly key,zh,en")
                 if key in table:
                     raise LabelError(f"{path.name} row {n}: duplicate label key {key!r}")
                 table[key] = {"zh": row["zh"], "en": row["en"]}
