@@ -35,6 +35,7 @@ def _surfaces_app() -> None:
     st.button("press", key="the-button")
     seen["drawn_after"] = private.widget_drawn_this_run("the-button")
     seen["requested"] = private.requested_page_name()
+    seen["session"] = private.session_id()
 
 
 def _run() -> dict:
@@ -79,6 +80,21 @@ def test_outside_a_run_every_reader_answers_none() -> None:
     assert private.run_marker() is None
     assert private.widget_drawn_this_run("the-button") is False
     assert private.requested_page_name() is None
+    assert private.session_id() is None
+    # no server runtime: every session counts as held, and no upload store is there
+    assert private.session_is_active("no-such-session") is True
+    assert private.uploaded_file_manager() is None
+
+
+def test_a_run_knows_its_session_and_the_runtime_names_what_the_upload_guard_reads() -> None:
+    from streamlit.runtime import Runtime
+
+    session = _run()["session"]
+    assert isinstance(session, str) and session
+    # read on a live server by ui/upload_guard.py and ui/client.py
+    assert callable(Runtime.exists) and callable(Runtime.instance)
+    assert callable(Runtime.is_active_session)
+    assert isinstance(Runtime.__dict__.get("uploaded_file_mgr"), property)
 
 
 def test_the_pages_directory_lookup_can_be_turned_off() -> None:

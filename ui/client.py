@@ -12,6 +12,8 @@ import hashlib
 
 import streamlit as st
 
+from ui.streamlit_private import session_id
+
 # Set by serve.py's middleware only (it drops the header from every incoming request).
 CLIENT_HEADER = "X-Indicators-Client"
 
@@ -28,9 +30,7 @@ def client_address() -> str:
         direct = ""
     if direct and direct not in ("127.0.0.1", "::1"):
         return direct
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
+    session = session_id()
+    if session is None:
         return ""
-    return f"session {hashlib.sha256(ctx.session_id.encode()).hexdigest()[:12]}"
+    return f"session {hashlib.sha256(session.encode()).hexdigest()[:12]}"

@@ -141,3 +141,26 @@ def current_page_path() -> str | None:
     except (AttributeError, TypeError):
         return None
     return str(info.get("url_pathname", "") or "")
+
+
+def session_id() -> str | None:
+    """This run's browser session (`ScriptRunContext.session_id`), or None outside a run:
+    the upload guard and the sign-in throttle key on it."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def session_is_active(session: str) -> bool:
+    """Whether the server still holds this browser session (`Runtime.is_active_session`);
+    True where no runtime runs (AppTest), so nothing is dropped there."""
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session)
+
+
+def uploaded_file_manager() -> object | None:
+    """The server's store of uploaded files (`Runtime.uploaded_file_mgr`), or None where no
+    runtime runs: the upload guard counts and frees the bytes it holds."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.instance().uploaded_file_mgr if Runtime.exists() else None

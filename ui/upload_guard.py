@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from indicators.ingest.read import upload_backstop_mb
+from ui.streamlit_private import session_id, session_is_active, uploaded_file_manager
 
 MB = 1024 * 1024
 Refusal = Literal["not_signed_in", "session_full", "server_full"]
@@ -44,17 +45,10 @@ def total_bytes() -> int:
     return int(configured) * MB if configured.isdigit() else 4 * per_session_bytes()
 
 
-def _session_id() -> str | None:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    return ctx.session_id if ctx is not None else None
-
-
 def allow(may_upload: bool) -> None:
     """Record whether this run's session belongs to an account that may upload; a session
     that signed out (or whose account lost the right) loses its files at once."""
-    session = _session_id()
+    session = session_id()
     if session is None:
         return
     with _lock:
@@ -70,29 +64,12 @@ def allow(may_upload: bool) -> None:
 
 def _forget_closed() -> None:
     """Sessions closed since (their files went with them) leave the set."""
-    from streamlit.runtime import Runtime
-
-    if Runtime.exists():
-        _planners.intersection_update(
-            s for s in list(_planners) if Runtime.instance().is_active_session(s)
-        )
-
-
-def _active(session: str) -> bool:
-    from streamlit.runtime import Runtime
-
-    return not Runtime.exists() or Runtime.instance().is_active_session(session)
-
-
-def _manager() -> object | None:
-    from streamlit.runtime import Runtime
-
-    return Runtime.instance().uploaded_file_mgr if Runtime.exists() else None
+    _planners.intersection_update(s for s in list(_planners) if session_is_active(s))
 
 
 def _stored(session: str | None) -> int:
     """Bytes Streamlit holds for one session (None: every session)."""
-    storage = getattr(_manager(), "file_storage", None)
+    storage = getattr(uploaded_file_manager(), "file_storage", None)
     if not storage:
         return 0
     sessions = list(storage.values()) if session is None else [storage.get(session) or {}]
@@ -107,7 +84,7 @@ def refusal(session: str, incoming: int) -> Refusal | None:
     """Why a PUT of `incoming` bytes from `session` is refused, or None (then reserved:
     call `arrived` when the request is over)."""
     with _lock:
-        if session not in _planners or not _active(session):
+        if session not in _planners or not session_is_active(session):
             _planners.discard(session)  # a closed session (a sign-out reloads the page)
             return "not_signed_in"
         if _held(session) + incoming > per_session_bytes():
@@ -129,7 +106,7 @@ def arrived(session: str, incoming: int, file_id: str = "") -> None:
 def release(keep: Iterable[str]) -> None:
     """Free this session's uploaded files except those in `keep` (the file ids an uploader
     on the page holds): a file replaced, a preview discarded or committed."""
-    session, manager = _session_id(), _manager()
+    session, manager = session_id(), uploaded_file_manager()
     storage = getattr(manager, "file_storage", None)
     if session is None or storage is None:
         return
