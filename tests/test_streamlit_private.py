@@ -128,6 +128,7 @@ def test_every_css_test_id_is_still_in_streamlits_frontend() -> None:
         private.CAPTION,
         private.PLOTLY_CHART,
         private.ELEMENT_CONTAINER,
+        private.PAGE_LINK,
     )
     assert {re.search(r'"(\w+)"', s).group(1) for s in selectors} == set(private.TEST_IDS)
 

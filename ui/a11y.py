@@ -16,6 +16,7 @@ from indicators.base.i18n import Lang, _
 from ui.streamlit_private import (
     CAPTION,
     ELEMENT_CONTAINER,
+    PAGE_LINK,
     PLOTLY_CHART,
     SIDEBAR_NAV,
     SIDEBAR_NAV_ITEMS,
@@ -39,6 +40,11 @@ FOCUS_CSS = (
     # Streamlit's caption grey (#828180 at 60 %) is 2.5:1 on white; this one 5.6:1 (AA).
     f" {CAPTION}, {CAPTION} p"
     " { color: #5b6b7b !important; opacity: 1 !important; }"
+    # A link named by where it leads ("Open domain page: Scale and spill-over of …") wraps
+    # in a narrow card instead of being cut mid-word.
+    f" {PAGE_LINK} a, {PAGE_LINK} p, {PAGE_LINK} span"
+    " { white-space: normal !important; overflow: visible !important;"
+    " text-overflow: clip !important; height: auto !important; }"
 )
 
 _SCRIPT = """<script>

@@ -51,6 +51,8 @@ SIDEBAR_NAV_ITEMS = '[data-testid="stSidebarNavItems"]'
 CAPTION = '[data-testid="stCaptionContainer"]'
 PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
 ELEMENT_CONTAINER = '[data-testid="stElementContainer"]'
+# A page link (the overview's "open domain page: …" links wrap instead of being cut).
+PAGE_LINK = '[data-testid="stPageLink"]'
 TEST_IDS = (
     "stFileUploaderDropzone",
     "stFileUploaderDropzoneInstructions",
@@ -61,6 +63,7 @@ TEST_IDS = (
     "stCaptionContainer",
     "stPlotlyChart",
     "stElementContainer",
+    "stPageLink",
 )
 
 
