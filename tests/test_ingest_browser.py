@@ -106,3 +106,28 @@ def test_a_file_over_the_limit_is_refused_in_the_planners_language_not_by_the_se
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert "413" not in text and "Error" not in text, text
         screenshot(page, "upload-too-large-zh")
+
+
+def test_a_file_over_streamlits_own_limit_is_refused_in_the_planners_language(store, tmp_path):
+    # Past the uploader's backstop (twice our limit, +1 MB) Streamlit refuses the file in the
+    # browser itself, in English ("File must be 3.0MB or smaller."): worded in Chinese here.
+    Accounts(store).add("alice", "correct horse")
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"indicator,region,period,value\n" + b"x" * (4 * 1024 * 1024))
+    env = {"INDICATORS_MAX_UPLOAD_MB": "1"}
+    with serve_app(store.path, env=env) as url, browser_page(1280, 900) as page:
+        page.goto(f"{url}/data-upload?lang=zh")
+        page.wait_for_selector("text=此操作需要规划人员登录")
+        _settle(page)
+        page.get_by_label("用户名").fill("alice")
+        page.get_by_label("密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_selector('[data-testid="stFileUploader"]')
+        _settle(page)
+        page.locator('input[type="file"]').set_input_files(str(huge))
+        note = page.locator('[data-testid="stFileUploader"] .ind-too-large')
+        note.wait_for()
+        assert note.is_visible() and note.inner_text().startswith("文件不得超过 3")
+        text = page.locator('[data-testid="stFileUploader"]').inner_text()
+        assert "File must be" not in text and "Error" not in text, text
+        screenshot(page, "upload-over-backstop-zh")

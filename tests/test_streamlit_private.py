@@ -129,6 +129,7 @@ def test_every_css_test_id_is_still_in_streamlits_frontend() -> None:
         private.PLOTLY_CHART,
         private.ELEMENT_CONTAINER,
         private.PAGE_LINK,
+        private.UPLOADER,
     )
     assert {re.search(r'"(\w+)"', s).group(1) for s in selectors} == set(private.TEST_IDS)
 

@@ -21,6 +21,7 @@ from ui.streamlit_private import (
     SIDEBAR_NAV,
     SIDEBAR_NAV_ITEMS,
     SKIP_TO_CONTENT,
+    UPLOADER,
 )
 
 # Streamlit's English (streamlit/static, 1.5x) -> our label key.
@@ -32,6 +33,7 @@ STREAMLIT_WORDS = {
     "Fullscreen": "st.fullscreen",
     "Close fullscreen": "st.close_fullscreen",
     "Skip to main content": "app.skip_to_content",
+    "Error: ": "st.error_prefix",
 }
 
 FOCUS_CSS = (
@@ -47,10 +49,10 @@ FOCUS_CSS = (
     " text-overflow: clip !important; height: auto !important; }"
 )
 
-_SCRIPT = """<script>
+_SCRIPT = r"""<script>
 const w = window.parent, d = w.document;
 d.documentElement.lang = %(html_lang)s;
-w.__indWords = %(words)s; w.__indHelp = %(help)s;
+w.__indWords = %(words)s; w.__indHelp = %(help)s; w.__indTooLarge = %(too_large)s;
 const f = window.frameElement;
 if (f) { f.tabIndex = -1; f.setAttribute("aria-hidden", "true"); f.title = %(frame)s; }
 if (!d.getElementById("ind-focus")) {
@@ -95,6 +97,30 @@ function mend() {
   }
   const skip = d.querySelector(%(skip)s);
   if (skip && words["Skip to main content"]) skip.textContent = words["Skip to main content"];
+  // A file over Streamlit's own size limit is refused in the browser in English.
+  // Its words live in a tooltip on the file's icon and a screen-reader alert ("Error: …"):
+  // reworded, and shown below the uploader too, so the planner reads why without hovering.
+  for (const up of d.querySelectorAll(%(uploader)s)) {
+    let said = "";
+    const walker = d.createTreeWalker(up, 4);  // NodeFilter.SHOW_TEXT
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (n.parentElement && n.parentElement.classList.contains("ind-too-large")) continue;
+      const m = /^File must be (.+) or smaller\.$/.exec(n.nodeValue.trim());
+      if (m) n.nodeValue = w.__indTooLarge.replace("{size}", m[1]);
+      else if (n.nodeValue === "Error: ") n.nodeValue = w.__indWords["Error: "];
+      if (m || n.nodeValue.startsWith(w.__indTooLarge.split("{size}")[0])) said = n.nodeValue;
+    }
+    let note = up.querySelector(".ind-too-large");
+    if (said && !note) {
+      note = d.createElement("p"); note.className = "ind-too-large";
+      // Streamlit's own alert already reads it out: this copy is for the eye only.
+      note.setAttribute("aria-hidden", "true"); note.style.color = "#b42318";
+      up.appendChild(note);
+    }
+    if (note && note.textContent !== said) {
+      if (said) note.textContent = said; else note.remove();
+    }
+  }
   for (const box of d.querySelectorAll(%(chart)s)) {
     const label = chartLabel(box);
     if (label && box.getAttribute("aria-label") !== label) {
@@ -127,4 +153,6 @@ def page_script(lang: Lang) -> str:
         "caption": json.dumps(CAPTION),
         "nav_items": json.dumps(SIDEBAR_NAV_ITEMS),
         "chart": json.dumps(PLOTLY_CHART),
+        "too_large": json.dumps(_("st.file_too_large", lang), ensure_ascii=False),
+        "uploader": json.dumps(UPLOADER),
     }

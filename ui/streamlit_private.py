@@ -53,6 +53,8 @@ PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
 ELEMENT_CONTAINER = '[data-testid="stElementContainer"]'
 # A page link (the overview's "open domain page: …" links wrap instead of being cut).
 PAGE_LINK = '[data-testid="stPageLink"]'
+# The uploader as a whole (ui/a11y.py words its refusal of a file over the size limit).
+UPLOADER = '[data-testid="stFileUploader"]'
 TEST_IDS = (
     "stFileUploaderDropzone",
     "stFileUploaderDropzoneInstructions",
@@ -64,6 +66,7 @@ TEST_IDS = (
     "stPlotlyChart",
     "stElementContainer",
     "stPageLink",
+    "stFileUploader",
 )
 
 
