@@ -114,8 +114,14 @@ def release(keep: Iterable[str]) -> None:
     now = time.monotonic()
     for file_id in list((storage.get(session) or {}).keys()):
         with _lock:
-            fresh = now - _arrived_at.get((session, file_id), 0.0) < CLAIM_S
+            if file_id in kept:
+                # held by an uploader: no longer waiting to be claimed, so once let go
+                # (a preview committed, the file replaced) it is freed on the next run
+                _arrived_at.pop((session, file_id), None)
+                continue
+            arrived_at = _arrived_at.get((session, file_id))
+            fresh = arrived_at is not None and now - arrived_at < CLAIM_S
             if not fresh:
                 _arrived_at.pop((session, file_id), None)
-        if file_id not in kept and not fresh:
+        if not fresh:
             manager.remove_file(session, file_id)  # type: ignore[attr-defined]
