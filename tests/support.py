@@ -194,7 +194,7 @@ def wait_for_app(page: object) -> None:
     """Wait until Streamlit has finished running the script and drawn a chart."""
     page.wait_for_selector('[data-testid="stApp"]')
     page.wait_for_selector(".js-plotly-plot .main-svg")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    settle(page)
 
 
 # Every table on the page drawn: Streamlit loads its grid lazily, showing a grey placeholder
@@ -202,6 +202,22 @@ def wait_for_app(page: object) -> None:
 TABLES_DRAWN = """() => !document.querySelector('[data-testid^="stSkeleton"]')
     && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .every(t => t.querySelector('canvas'))"""
+
+
+def settle(page: object) -> None:
+    """Until Streamlit's running indicator is gone: the script run has finished."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def sign_in_to_upload(page: object, name: str = "alice", password: str = "correct horse") -> None:
+    """On the Chinese upload page: sign in through its form and wait for the uploader."""
+    page.wait_for_selector("text=此操作需要规划人员登录")
+    settle(page)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector('[data-testid="stFileUploader"]')
+    settle(page)
 
 
 def screenshot(page: object, name: str) -> Path:

@@ -11,7 +11,7 @@ import pytest
 
 from indicators.domain.auth import Accounts
 from indicators.store import Store
-from tests.support import browser_page, serve_app
+from tests.support import browser_page, serve_app, settle, sign_in_to_upload
 from ui import upload_guard
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,6 @@ PUT = """async ([url, n]) => {
                       : {}});
     return r.status;
 }"""
-
-
-def _settle(page: object) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
 def _held_bytes(url: str) -> int:
@@ -61,17 +57,17 @@ def test_the_upload_route_answers_only_a_signed_in_planner_within_its_bytes(
         puts: list[str] = []
         page.on("request", lambda r: puts.append(r.url) if r.method == "PUT" else None)
         page.goto(f"{url}/data-upload?lang=zh")
-        _login(page)
+        sign_in_to_upload(page)
         # A real file through the uploader: its address names this tab's session.
         page.locator('input[type="file"]').set_input_files(str(good))
         page.wait_for_selector("text=确认写入 1 个数值")
-        _settle(page)
+        settle(page)
         session = puts[0].split("/upload_file/")[1].split("/")[0]
         assert _held_bytes(url) == good.stat().st_size
         # Committed: the preview is gone and so are its bytes.
         page.get_by_role("button", name="确认写入 1 个数值").click()
         page.wait_for_selector("text=已写入")
-        _settle(page)
+        settle(page)
         assert _settled_held(url, 0) == 0
 
         def put(file_id: str, n: int) -> int:
@@ -82,19 +78,19 @@ def test_the_upload_route_answers_only_a_signed_in_planner_within_its_bytes(
         # kept in memory for the tab's life).
         page.get_by_role("button", name="退出登录").click()
         page.wait_for_selector("text=此操作需要规划人员登录")
-        _settle(page)
+        settle(page)
         assert put("invented-1", 2 * MB) == 403
         assert _held_bytes(url) == 0
 
         # Signed in again (a sign-in may reload the page: a new session), a real file first
         # to learn the session's address; then files within its bound are taken, the next
         # one is not.
-        _login(page)
+        sign_in_to_upload(page)
         other = tmp_path / "other.csv"
         other.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,7.0\n".encode())
         page.locator('input[type="file"]').set_input_files(str(other))
         page.wait_for_selector("text=确认写入 1 个数值")
-        _settle(page)
+        settle(page)
         session = puts[-1].split("/upload_file/")[1].split("/")[0]
         assert put("invented-2", int(2.5 * MB)) in (200, 204)
         assert put("invented-3", int(2.5 * MB)) in (200, 204)
@@ -107,44 +103,51 @@ def test_the_upload_route_answers_only_a_signed_in_planner_within_its_bytes(
         third.write_bytes("指标,地区,时期,数值\n信息消费规模,全国,2021,7.1\n".encode())
         page.locator('input[type="file"]').set_input_files(str(third))
         page.wait_for_selector("text=确认写入 1 个数值")
-        _settle(page)
+        settle(page)
         assert _settled_held(url, third.stat().st_size) == third.stat().st_size
-
-
-def _login(page: object) -> None:
-    page.wait_for_selector("text=此操作需要规划人员登录")
-    _settle(page)
-    page.get_by_label("用户名").fill("alice")
-    page.get_by_label("密码").fill("correct horse")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_selector('[data-testid="stFileUploader"]')
-    _settle(page)
 
 
 # --- 1. no sign-in lockout by strangers ---------------------------------------------------------
 
 
+def _newest_entry(store: Store) -> int:
+    """The newest audit entry's id, once the log has stopped growing for a second (an
+    attempt's entry can land after its words show: the next attempt must not take it)."""
+    newest, still_since = -1, time.monotonic()
+    deadline = still_since + 20
+    while time.monotonic() < deadline:
+        log = store.audit_log()
+        now_newest = int(log["id"].max()) if len(log) else 0
+        if now_newest != newest:
+            newest, still_since = now_newest, time.monotonic()
+        elif time.monotonic() - still_since >= 1.0:
+            break
+        time.sleep(0.1)
+    return newest
+
+
 def _try_login(page: object, store: Store, name: str, password: str) -> str:
     """Submit the sign-in form; the error it answers with, or "" once signed in. Answered
-    once the audit log has one more entry (a refusal to wait adds none: its words show)."""
-    entries = len(store.audit_log())
+    by this attempt's own audit entry (a refusal to wait adds none: its words show)."""
+    before = _newest_entry(store)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     # generous: under a loaded CI machine a sign-in (argon2, the app's rerun) can take a while
     deadline = time.monotonic() + 90
-    while len(store.audit_log()) == entries and time.monotonic() < deadline:
-        if page.locator("text=秒后再试").count():
+    while time.monotonic() < deadline:
+        log = store.audit_log()
+        new = log[log["id"] > before]
+        if ((new["action"] == "login") & (new["user_name"] == name)).any():
+            # Signed in: the sign-in's cookie hand-over reloads the page with the uploader.
+            page.wait_for_selector('[data-testid="stFileUploader"]')
+            settle(page)
+            return ""
+        if (new["action"] == "login_failed").any() or page.locator("text=秒后再试").count():
             break
         page.wait_for_timeout(100)
-    log = store.audit_log()
-    if len(log) > entries and "login" in set(log["action"][: len(log) - entries]):
-        # Signed in: the sign-in's cookie hand-over reloads the page with the uploader.
-        page.wait_for_selector('[data-testid="stFileUploader"]')
-        _settle(page)
-        return ""
     page.wait_for_selector('[data-testid="stAlertContentError"]')
-    _settle(page)
+    settle(page)
     return str(page.locator('[data-testid="stAlertContentError"]').first.inner_text())
 
 
@@ -165,7 +168,7 @@ def test_a_stranger_failing_under_invented_names_delays_no_account(store: Store)
             page.set_default_timeout(45_000)
             page.goto(f"{url}/data-upload?lang=zh")
             page.wait_for_selector("text=此操作需要规划人员登录")
-            _settle(page)
+            settle(page)
         for i in range(14):
             assert _try_login(stranger, store, f"nobody{i}", "guess") == "用户名或密码错误"
         for _ in range(4):
@@ -193,7 +196,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(store: Store
         )
         page.goto(f"{url}/data-upload?lang=zh")
         page.wait_for_selector("text=此操作需要规划人员登录")
-        _settle(page)
+        settle(page)
         assert _try_login(page, store, "alice", "guess") == "用户名或密码错误"
         assert _try_login(page, store, "alice", "correct horse") == ""
     log = store.audit_log()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indicators.domain.auth import Accounts
-from tests.support import browser_page, screenshot, serve_app
+from tests.support import browser_page, screenshot, serve_app, settle, sign_in_to_upload
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -16,23 +16,19 @@ ZONE = "[data-testid='stFileUploaderDropzone']"
 AFTER = "s => getComputedStyle(document.querySelector(s), '::after').content"
 
 
-def _settle(page: object) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-
-
 def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store, tmp_path):
     Accounts(store).add("alice", "correct horse")
     with serve_app(store.path) as url, browser_page(1280, 900) as page:
         page.goto(f"{url}/data-upload?lang=zh")
         page.wait_for_selector("text=此操作需要规划人员登录")
-        _settle(page)
+        settle(page)
         # serve.py turns off Streamlit's legacy pages/ lookup: a deep link routes cleanly
         assert page.get_by_role("dialog").count() == 0
         page.get_by_label("用户名").fill("alice")
         page.get_by_label("密码").fill("correct horse")
         page.get_by_role("button", name="登录").click()
         page.wait_for_selector('[data-testid="stFileUploader"]')
-        _settle(page)
+        settle(page)
         # Streamlit's own uploader words ("Upload", "101MB per file") replaced by ours in Chinese
         zone = page.locator('[data-testid="stFileUploaderDropzone"]').inner_text()
         assert "Upload" not in zone and "per file" not in zone, zone
@@ -46,7 +42,7 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         page.locator('input[type="file"]').set_input_files(str(FIXTURES / "not_numeric.csv"))
         page.wait_for_selector("text=发现 1 个问题")
         page.wait_for_selector('[data-testid="stDataFrame"]')
-        _settle(page)
+        settle(page)
         screenshot(page, "upload-rejected-zh")
 
         good = tmp_path / "广西.csv"
@@ -57,7 +53,7 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         page.locator('input[type="file"]').set_input_files(str(good))
         page.wait_for_selector("text=自动检测编码：GBK/GB18030")
         page.wait_for_selector("text=确认写入 2 个数值")
-        _settle(page)
+        settle(page)
         shot = screenshot(page, "upload-preview-zh")
         assert shot.stat().st_size > 20_000
         page.get_by_role("button", name="确认写入 2 个数值").click()
@@ -69,12 +65,12 @@ def test_a_planner_uploads_in_the_browser_and_sees_problems_then_a_preview(store
         page.keyboard.press("Control+Enter")
         page.wait_for_selector("text=表头：第 4 行")
         page.wait_for_selector("text=确认写入 6 个数值")
-        _settle(page)
+        settle(page)
         screenshot(page, "upload-pasted-yearbook-zh")
 
         page.goto(f"{url}/upload-history?lang=en")
         page.wait_for_selector("text=Trace a figure")
-        _settle(page)
+        settle(page)
         assert page.get_by_role("dialog").count() == 0
         screenshot(page, "upload-history-en")
     up = store.uploads()[0]
@@ -93,16 +89,10 @@ def test_a_file_over_the_limit_is_refused_in_the_planners_language_not_by_the_se
     env = {"INDICATORS_MAX_UPLOAD_MB": "1"}
     with serve_app(store.path, env=env) as url, browser_page(1280, 900) as page:
         page.goto(f"{url}/data-upload?lang=zh")
-        page.wait_for_selector("text=此操作需要规划人员登录")
-        _settle(page)
-        page.get_by_label("用户名").fill("alice")
-        page.get_by_label("密码").fill("correct horse")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_selector('[data-testid="stFileUploader"]')
-        _settle(page)
+        sign_in_to_upload(page)
         page.locator('input[type="file"]').set_input_files(str(big))
         page.wait_for_selector("text=发现 1 个问题")
-        _settle(page)
+        settle(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert "413" not in text and "Error" not in text, text
         screenshot(page, "upload-too-large-zh")
@@ -117,13 +107,7 @@ def test_a_file_over_streamlits_own_limit_is_refused_in_the_planners_language(st
     env = {"INDICATORS_MAX_UPLOAD_MB": "1"}
     with serve_app(store.path, env=env) as url, browser_page(1280, 900) as page:
         page.goto(f"{url}/data-upload?lang=zh")
-        page.wait_for_selector("text=此操作需要规划人员登录")
-        _settle(page)
-        page.get_by_label("用户名").fill("alice")
-        page.get_by_label("密码").fill("correct horse")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_selector('[data-testid="stFileUploader"]')
-        _settle(page)
+        sign_in_to_upload(page)
         page.locator('input[type="file"]').set_input_files(str(huge))
         note = page.locator('[data-testid="stFileUploader"] .ind-too-large')
         note.wait_for()
