@@ -144,3 +144,14 @@ def test_every_command_is_routed_to_the_module_that_registers_it():
     full = build_parser()
     names = set(full._subparsers._group_actions[0].choices)
     assert names == set(COMMANDS)
+
+
+def test_the_status_table_prints_a_qualified_figure_as_published(store, capsys):
+    # shipped: fibre ">99" (2021-05) against 98: % achieved is over 101, not 101; the
+    # village stations' derived share "约34" is about 34
+    assert main(["status", "--db", str(store.path), "--as-of", "2026-11-23"]) == 0
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()}
+    assert lines["fibre_village_share"][1] == ">99"
+    assert lines["fibre_village_share"][5] == ">101"
+    assert lines["village_info_station_coverage"][1] == "约34"
+    assert lines["village_info_station_coverage"][5].startswith("≈")

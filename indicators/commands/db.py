@@ -9,6 +9,8 @@ import sys
 from datetime import date
 
 from indicators.base.catalog import NATIONAL
+from indicators.base.formatting import text_width
+from indicators.base.qualifiers import kind_of
 from indicators.commands import add_db_option
 from indicators.commands.build import ShippedDataRejected, build_database, refresh_catalog
 from indicators.domain.auth import import_planners_file, planners_path
@@ -130,6 +132,8 @@ def _fmt(value: object) -> str:
 
 
 _SIGNS = {"more_than": ">", "up_to": "≤"}
+# % achieved of a qualified figure: "近80" against 80 is under 100 %, "约5" about 83 %.
+_BOUND_MARKS = {"below": "<", "above": ">", "approximate": "≈"}
 # A range's other end, printed after the first: "14.8..15.2".
 _OTHER_END = {"latest_value": "latest_high", "shortfall": "shortfall_max"}
 
@@ -141,6 +145,11 @@ def _cell(row: dict[str, object], column: str) -> str:
         return text
     if column == "shortfall":
         text = _SIGNS.get(str(row["shortfall_bound"]), "") + text
+    qualifier = row.get("latest_qualifier")
+    if column == "latest_value" and qualifier:
+        text = f"{qualifier}{text}"  # as published: "近80" is not 80
+    if column == "pct_achieved" and qualifier:
+        text = _BOUND_MARKS.get(kind_of(str(qualifier)) or "", "") + text
     other = _OTHER_END.get(column)
     if other is not None and row.get(other) is not None:
         text += ".." + _fmt(row[other])
@@ -168,8 +177,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     # A bounded shortfall ("<98" against 98) is more than its number: never a bare 0.
     table = [[_cell(r, c) for c in cols] for r in rows]
-    widths = [max(len(c), *(len(row[i]) for row in table)) for i, c in enumerate(cols)]
-    print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
+    # padded by display width: "近80" takes four columns, not three
+    widths = [max(len(c), *(text_width(row[i]) for row in table)) for i, c in enumerate(cols)]
+
+    def pad(v: str, w: int) -> str:
+        return v + " " * (w - text_width(v))
+
+    print("  ".join(pad(c, w) for c, w in zip(cols, widths, strict=True)))
     for row in table:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+        print("  ".join(pad(v, w) for v, w in zip(row, widths, strict=True)))
     return 0
