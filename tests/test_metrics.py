@@ -8,30 +8,13 @@ import pytest
 from indicators.base.catalog import Target
 from indicators.base.status import VERDICTS
 from indicators.domain.metrics import Point, assess, assess_all, classify
+from tests.targets import make_target
 
 AS_OF = date(2026, 11, 23)
 
 
 def target(**kw) -> Target:
-    base = dict(
-        id="x",
-        document_id="d",
-        domain_id="scale",
-        clause="一",
-        quote="q",
-        quote_en="q",
-        name_hans="x",
-        name_hant="x",
-        name_en="x",
-        kind="level",
-        unit="u",
-        target_value=100.0,
-        target_year=2020,
-        baseline_value=50.0,
-        baseline_period="2010",
-        regional=True,
-    )
-    return Target(**{**base, **kw})
+    return make_target(**kw)
 
 
 def pts(*pairs) -> list[Point]:

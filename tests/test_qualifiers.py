@@ -10,31 +10,26 @@ from indicators.base.qualifiers import PREFIXES, TABLE, kind_of
 from indicators.domain.metrics import Point, assess
 from indicators.domain.wording import gap_text, pct_text, status_label, summary_line, verdict_text
 from indicators.ingest.values import parse_value
+from tests.targets import make_target
 
 AFTER = date(2021, 6, 30)  # the 2020 target year has passed
 BEFORE = date(2020, 6, 30)
 
 
 def share(**kw) -> Target:
-    base = dict(
-        id="fibre",
-        document_id="d",
-        domain_id="rural",
-        clause="一",
-        quote="q",
-        quote_en="q",
-        name_hans="x",
-        name_hant="x",
-        name_en="x",
-        kind="share",
-        unit="%",
-        target_value=80.0,
-        target_year=2020,
-        baseline_value=50.0,
-        baseline_period="2015",
-        regional=True,
+    return make_target(
+        **{
+            **dict(
+                id="fibre",
+                domain_id="rural",
+                kind="share",
+                unit="%",
+                target_value=80.0,
+                baseline_period="2015",
+            ),
+            **kw,
+        }
     )
-    return Target(**{**base, **kw})
 
 
 def at(year: int, value: float, qualifier: str | None = None) -> Point:

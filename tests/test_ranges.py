@@ -11,30 +11,25 @@ from indicators.base.catalog import Target
 from indicators.domain.metrics import Point, assess, derived_growth_points
 from indicators.domain.wording import status_detail, value_with_unit
 from indicators.ingest.values import parse_value
+from tests.targets import make_target
 
 AFTER = date(2021, 6, 30)
 
 
 def level(**kw) -> Target:
-    base = dict(
-        id="scale",
-        document_id="d",
-        domain_id="scale",
-        clause="一",
-        quote="q",
-        quote_en="q",
-        name_hans="x",
-        name_hant="x",
-        name_en="x",
-        kind="level",
-        unit="万亿元",
-        target_value=5.45,
-        target_year=2020,
-        baseline_value=3.9,
-        baseline_period="2016",
-        regional=False,
+    return make_target(
+        **{
+            **dict(
+                id="scale",
+                unit="万亿元",
+                target_value=5.45,
+                baseline_value=3.9,
+                baseline_period="2016",
+                regional=False,
+            ),
+            **kw,
+        }
     )
-    return Target(**{**base, **kw})
 
 
 def at(year: int, low: float, high: float | None = None) -> Point:
